@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"backchannel/model"
+)
+
+// CreateChannel inserts c and fills in its id; a taken slug is
+// model.ErrConflict.
+func CreateChannel(ctx context.Context, db bun.IDB, c *model.Channel) error {
+	c.CreatedAt = now()
+	c.UpdatedAt = c.CreatedAt
+	if _, err := db.NewInsert().Model(c).Returning("id").Exec(ctx); err != nil {
+		if isUnique(err) {
+			return fmt.Errorf("store: create channel: slug %q: %w", c.Slug, model.ErrConflict)
+		}
+		return fmt.Errorf("store: create channel: %w", err)
+	}
+	return nil
+}
+
+// ChannelBySlug loads one channel.
+func ChannelBySlug(ctx context.Context, db bun.IDB, slug string) (*model.Channel, error) {
+	c := new(model.Channel)
+	if err := db.NewSelect().Model(c).Where("slug = ?", slug).Scan(ctx); err != nil {
+		return nil, notFound("channel by slug", err)
+	}
+	return c, nil
+}
+
+// ListChannels lists channels by title.
+func ListChannels(ctx context.Context, db bun.IDB) ([]model.Channel, error) {
+	var cs []model.Channel
+	if err := db.NewSelect().Model(&cs).Order("title ASC", "id ASC").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("store: list channels: %w", err)
+	}
+	return cs, nil
+}
+
+// StartChannelSession begins a session in a channel, ending any live one.
+func StartChannelSession(ctx context.Context, db bun.IDB, s *model.ChannelSession) error {
+	t := now()
+	if _, err := db.NewUpdate().Model((*model.ChannelSession)(nil)).Set("ended_at = ?", t).
+		Where("channel_id = ?", s.ChannelID).Where("ended_at IS NULL").Exec(ctx); err != nil {
+		return fmt.Errorf("store: end previous session: %w", err)
+	}
+	s.StartedAt = t
+	s.EndedAt = nil
+	if _, err := db.NewInsert().Model(s).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("store: start session: %w", err)
+	}
+	return nil
+}
+
+// LiveChannelSession returns the channel's session in progress.
+func LiveChannelSession(ctx context.Context, db bun.IDB, channelID int64) (*model.ChannelSession, error) {
+	s := new(model.ChannelSession)
+	if err := db.NewSelect().Model(s).Where("channel_id = ?", channelID).Where("ended_at IS NULL").
+		Order("id DESC").Limit(1).Scan(ctx); err != nil {
+		return nil, notFound("live session", err)
+	}
+	return s, nil
+}
+
+// EndChannelSession ends the channel's live session.
+func EndChannelSession(ctx context.Context, db bun.IDB, channelID int64) error {
+	res, err := db.NewUpdate().Model((*model.ChannelSession)(nil)).Set("ended_at = ?", now()).
+		Where("channel_id = ?", channelID).Where("ended_at IS NULL").Exec(ctx)
+	return affected("end session", res, err)
+}
+
+// AddMember records that a user belongs to a channel (idempotent).
+func AddMember(ctx context.Context, db bun.IDB, channelID, userID int64) error {
+	m := &model.Membership{ChannelID: channelID, UserID: userID, JoinedAt: now()}
+	if _, err := db.NewInsert().Model(m).On("CONFLICT (channel_id, user_id) DO NOTHING").Exec(ctx); err != nil {
+		return fmt.Errorf("store: add member: %w", err)
+	}
+	return nil
+}
+
+// IsMember reports whether a user belongs to a channel.
+func IsMember(ctx context.Context, db bun.IDB, channelID, userID int64) (bool, error) {
+	ok, err := db.NewSelect().Model((*model.Membership)(nil)).Where("channel_id = ?", channelID).
+		Where("user_id = ?", userID).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("store: is member: %w", err)
+	}
+	return ok, nil
+}
