@@ -29,10 +29,9 @@ func UsableInvitation(ctx context.Context, db bun.IDB, hash string) (*model.Invi
 	return inv, nil
 }
 
-// UseInvitation marks an invitation used by userID; a second use is
-// model.ErrConflict.
-func UseInvitation(ctx context.Context, db bun.IDB, id, userID int64) error {
-	res, err := db.NewUpdate().Model((*model.Invitation)(nil)).Set("used_at = ?", now()).Set("used_by = ?", userID).
+// UseInvitation marks an invitation used; a second use is model.ErrConflict.
+func UseInvitation(ctx context.Context, db bun.IDB, id int64) error {
+	res, err := db.NewUpdate().Model((*model.Invitation)(nil)).Set("used_at = ?", now()).
 		Where("id = ?", id).Where("used_at IS NULL").Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("store: use invitation: %w", err)
@@ -50,4 +49,19 @@ func ListInvitations(ctx context.Context, db bun.IDB, limit int) ([]model.Invita
 		return nil, fmt.Errorf("store: list invitations: %w", err)
 	}
 	return invs, nil
+}
+
+// SetInvitationUser records the account an invitation made.
+func SetInvitationUser(ctx context.Context, db bun.IDB, id, userID int64) error {
+	res, err := db.NewUpdate().Model((*model.Invitation)(nil)).Set("used_by = ?", userID).Where("id = ?", id).Exec(ctx)
+	return affected("set invitation user", res, err)
+}
+
+// ReleaseInvitation makes a claimed invitation usable again (its sign-up failed).
+func ReleaseInvitation(ctx context.Context, db bun.IDB, id int64) error {
+	if _, err := db.NewUpdate().Model((*model.Invitation)(nil)).Set("used_at = NULL").Set("used_by = NULL").
+		Where("id = ?", id).Exec(ctx); err != nil {
+		return fmt.Errorf("store: release invitation: %w", err)
+	}
+	return nil
 }

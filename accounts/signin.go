@@ -1,0 +1,180 @@
+package accounts
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"backchannel/model"
+	"backchannel/store"
+)
+
+// dummyHash is checked against when an email is unknown, so that a wrong
+// email takes as long as a wrong password.
+const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2y7d2Pz7ayyNa4zFgo2y8p5cXq9D0Qx7l4cIx3hVd6s"
+
+// errBadCredentials never says which of email or password was wrong.
+func errBadCredentials() error {
+	return &model.FieldError{Field: "password", Message: "The email or password is not right."}
+}
+
+// Authenticate checks an email and password from a client at ip, refusing
+// when too many recent tries failed for the account or from the address.
+func (s *Service) Authenticate(ctx context.Context, email, password, ip string) (*model.User, error) {
+	email = store.NormalizeEmail(email)
+	if email == "" || password == "" {
+		return nil, model.Invalid("email", "Enter your email and password.")
+	}
+	if err := s.checkLimit(ctx, "email", email, s.opts.MaxFailsAccount,
+		"Too many failed sign-in attempts for this account."); err != nil {
+		return nil, err
+	}
+	if err := s.checkLimit(ctx, "ip", ip, s.opts.MaxFailsIP,
+		"Too many failed sign-in attempts from your network."); err != nil {
+		return nil, err
+	}
+	u, err := store.UserByEmail(ctx, s.db, email)
+	if err != nil && !isNotFound(err) {
+		return nil, err
+	}
+	hash := dummyHash
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	ok, err := CheckPassword(hash, password)
+	if err != nil {
+		return nil, err
+	}
+	ok = ok && u != nil
+	if rerr := store.RecordLoginAttempt(ctx, s.db, email, ip, ok); rerr != nil {
+		return nil, rerr
+	}
+	if !ok {
+		return nil, errBadCredentials()
+	}
+	if u.Disabled() {
+		return nil, fmt.Errorf("accounts: sign in: %w", &model.FieldError{Field: "email",
+			Message: "This account is disabled. Ask an admin to enable it."})
+	}
+	return u, nil
+}
+
+func (s *Service) checkLimit(ctx context.Context, column, value string, max int, msg string) error {
+	n, oldest, err := store.FailedLogins(ctx, s.db, column, value, s.opts.LoginWindow)
+	if err != nil {
+		return err
+	}
+	if n < max {
+		return nil
+	}
+	wait := oldest.Add(s.opts.LoginWindow).Sub(s.now())
+	mins := int(math.Ceil(wait.Minutes()))
+	if mins < 1 {
+		mins = 1
+	}
+	unit := "minutes"
+	if mins == 1 {
+		unit = "minute"
+	}
+	return &model.RateLimitError{Message: fmt.Sprintf("%s Try again in %d %s.", msg, mins, unit),
+		RetryAfter: int(math.Max(1, math.Ceil(wait.Seconds())))}
+}
+
+// StartSession creates a server-side session for a signed-in user and returns
+// its secret token (128 bits of randomness) for the cookie.
+func (s *Service) StartSession(ctx context.Context, userID int64, ip, userAgent string) (string, *model.Session, error) {
+	token := NewToken("", 16)
+	if len(userAgent) > 512 {
+		userAgent = userAgent[:512]
+	}
+	sess := &model.Session{TokenHash: HashToken(token), UserID: userID, IP: ip, UserAgent: userAgent,
+		ExpiresAt: s.now().UTC().Add(s.opts.SessionMax)}
+	if err := store.CreateSession(ctx, s.db, sess); err != nil {
+		return "", nil, err
+	}
+	return token, sess, nil
+}
+
+// touchEvery limits how often a session's last-seen time is written.
+const touchEvery = time.Minute
+
+// SessionUser returns the live session of token and its user. An expired,
+// idle or unknown session, or a disabled user, is model.ErrUnauthorized (and
+// the session is ended).
+func (s *Service) SessionUser(ctx context.Context, token string) (*model.Session, *model.User, error) {
+	if token == "" {
+		return nil, nil, model.ErrUnauthorized
+	}
+	hash := HashToken(token)
+	sess, u, err := store.SessionByTokenHash(ctx, s.db, hash)
+	if err != nil {
+		if isNotFound(err) {
+			return nil, nil, model.ErrUnauthorized
+		}
+		return nil, nil, err
+	}
+	t := s.now().UTC()
+	if t.After(sess.ExpiresAt) || t.Sub(sess.LastSeenAt) > s.opts.SessionIdle || u.Disabled() {
+		if err := store.DeleteSession(ctx, s.db, hash); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, model.ErrUnauthorized
+	}
+	if t.Sub(sess.LastSeenAt) > touchEvery {
+		if err := store.TouchSession(ctx, s.db, sess.ID, t); err != nil {
+			s.log.WarnContext(ctx, "touch session", "err", err)
+		}
+	}
+	return sess, u, nil
+}
+
+// EndSession signs a session out.
+func (s *Service) EndSession(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	return store.DeleteSession(ctx, s.db, HashToken(token))
+}
+
+// ChangePassword checks the current password, stores the new one and ends
+// every other session of the user.
+func (s *Service) ChangePassword(ctx context.Context, userID, keepSessionID int64, current, next string) error {
+	u, err := store.UserByID(ctx, s.db, userID)
+	if err != nil {
+		return err
+	}
+	ok, err := CheckPassword(u.PasswordHash, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return model.Invalid("current_password", "Your current password is not right.")
+	}
+	if err := ValidatePassword(next); err != nil {
+		return &model.FieldError{Field: "new_password", Message: err.(*model.FieldError).Message}
+	}
+	if current == next {
+		return model.Invalid("new_password", "Choose a password different from the current one.")
+	}
+	hash, err := HashPassword(next)
+	if err != nil {
+		return err
+	}
+	if err := store.SetPassword(ctx, s.db, userID, hash); err != nil {
+		return err
+	}
+	if err := store.DeleteUserSessions(ctx, s.db, userID, keepSessionID); err != nil {
+		return err
+	}
+	s.audit(ctx, userID, "user.password_change", "user", userID, "", "", "")
+	return nil
+}
+
+// Cleanup removes expired sessions and old sign-in attempts.
+func (s *Service) Cleanup(ctx context.Context) error {
+	if _, err := store.DeleteExpiredSessions(ctx, s.db, s.opts.SessionIdle); err != nil {
+		return err
+	}
+	return store.DeleteOldLoginAttempts(ctx, s.db, 24*time.Hour)
+}

@@ -1,0 +1,32 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/model"
+)
+
+// accountTokenCreate makes a personal access token and shows it once.
+func (h *Handlers) accountTokenCreate(c *fiber.Ctx) error {
+	v := viewerOf(c)
+	secret, _, err := h.Accounts.CreateAPIToken(c.UserContext(), v.User.ID, c.FormValue("name"))
+	if err != nil {
+		return err
+	}
+	return h.renderAccount(c, fiber.StatusCreated, formOf(c), secret)
+}
+
+// accountTokenRevoke revokes one of the person's tokens.
+func (h *Handlers) accountTokenRevoke(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return model.ErrNotFound
+	}
+	if err := h.Accounts.RevokeAPIToken(c.UserContext(), viewerOf(c).User.ID, id); err != nil {
+		return err
+	}
+	h.flash(c, "success", "The token is revoked.")
+	return seeOther(c, "/account")
+}

@@ -1,0 +1,13 @@
+package handlers
+
+import "github.com/gofiber/fiber/v2"
+
+// apiMe returns the authenticated user and their site-wide roles.
+func (h *Handlers) apiMe(c *fiber.Ctx) error {
+	v := viewerOf(c)
+	roles, err := h.Accounts.SiteRoles(c.UserContext(), v.User.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"user": v.User, "roles": roles})
+}

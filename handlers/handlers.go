@@ -1,0 +1,115 @@
+// Package handlers is Backchannel's HTTP layer (fiber): one route table naming
+// the permission of every route, thin handlers (parse → authorize → call a use
+// case → render), and one error handler that turns errors into pages, HTMX
+// fragments or JSON.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/uptrace/bun"
+
+	"backchannel/accounts"
+	"backchannel/policies"
+	"backchannel/search"
+	"backchannel/static"
+)
+
+// Authorizer answers whether a user holds a permission in a domain.
+type Authorizer interface {
+	Can(ctx context.Context, userID int64, domain string, p policies.Permission) (bool, error)
+}
+
+// Readiness reports pending migrations, for /readyz.
+type Readiness interface {
+	Pending(ctx context.Context) (int, error)
+}
+
+// Deps is everything the HTTP layer needs, built by cmd/backchannel.
+type Deps struct {
+	DB            *bun.DB
+	Accounts      *accounts.Service
+	Authz         Authorizer
+	Search        search.Engine
+	Migrations    Readiness
+	Log           *slog.Logger
+	BaseURL       string // public URL, for links shown to people
+	SecureCookies bool
+	TrustProxy    bool
+	BodyLimit     int
+	CSRFKey       []byte // shared by every instance (stored in the database)
+}
+
+// Handlers holds the dependencies of every handler.
+type Handlers struct {
+	Deps
+	assetVersion string
+}
+
+// New builds the fiber app with every route of the route table.
+func New(d Deps) *fiber.App {
+	h := &Handlers{Deps: d, assetVersion: static.Version()}
+	cfg := fiber.Config{
+		AppName:               "backchannel",
+		ErrorHandler:          h.errorHandler,
+		BodyLimit:             d.BodyLimit,
+		ReadTimeout:           30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+		ReadBufferSize:        16 * 1024,
+	}
+	if d.TrustProxy {
+		cfg.ProxyHeader = fiber.HeaderXForwardedFor
+	}
+	app := fiber.New(cfg)
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
+	app.Use(requestid.New())
+	app.Use(h.logRequests)
+	app.Use(compress.New(compress.Config{Level: compress.LevelDefault}))
+	app.Use(securityHeaders)
+	app.Use(h.identify)
+	app.Use(h.csrf)
+	for _, r := range h.routes() {
+		app.Add(r.Method, r.Path, h.guard(r))
+	}
+	return app
+}
+
+func (h *Handlers) logPanic(c *fiber.Ctx, e any) {
+	h.Log.Error("panic", "path", c.Path(), "panic", e)
+}
+
+// logRequests writes one structured log line per request.
+func (h *Handlers) logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		// The error handler has not run yet; it will set the status.
+		status = statusOf(err)
+	}
+	lvl := slog.LevelInfo
+	if status >= 500 {
+		lvl = slog.LevelError
+	}
+	h.Log.Log(c.UserContext(), lvl, "request",
+		"method", c.Method(), "path", c.Path(), "status", status,
+		"duration_ms", float64(time.Since(start).Microseconds())/1000,
+		"ip", c.IP(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID))
+	return err
+}
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	return c.Next()
+}

@@ -1,0 +1,42 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/accounts"
+	"backchannel/views"
+)
+
+func (h *Handlers) signupForm(c *fiber.Ctx) error {
+	if viewerOf(c).User != nil {
+		return c.Redirect("/channels", fiber.StatusSeeOther)
+	}
+	return h.renderSignup(c, fiber.StatusOK, formOf(c, "display_name", "email", "password"), c.Query("invite"))
+}
+
+func (h *Handlers) renderSignup(c *fiber.Ctx, status int, f views.Form, invite string) error {
+	mode, err := h.Accounts.SignupMode(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.SignupPage(h.page(c, "Sign up", ""), f, invite, string(mode)))
+}
+
+func (h *Handlers) signupSubmit(c *fiber.Ctx) error {
+	f := formOf(c, "display_name", "email", "password", "invite")
+	invite := f.Value("invite")
+	in := accounts.Input{Email: f.Value("email"), DisplayName: f.Value("display_name"), Password: f.Value("password")}
+	u, err := h.Accounts.Register(c.UserContext(), in, invite)
+	if err != nil {
+		status, err := formError(&f, err)
+		if err != nil {
+			return err
+		}
+		return h.renderSignup(c, status, f, invite)
+	}
+	if err := h.startSession(c, u.ID); err != nil {
+		return err
+	}
+	h.flash(c, "success", "Welcome to Backchannel, "+u.DisplayName+".")
+	return seeOther(c, "/channels")
+}
