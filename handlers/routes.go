@@ -79,3 +79,21 @@ func (h *Handlers) guard(r route) fiber.Handler {
 		return r.Handler(c)
 	}
 }
+
+// RouteInfo is a route table entry as tests and documentation see it.
+type RouteInfo struct {
+	Method string
+	Path   string
+	Perm   policies.Permission
+}
+
+// RouteTable lists every route with its permission.
+func RouteTable() []RouteInfo {
+	h := &Handlers{}
+	rs := h.routes()
+	out := make([]RouteInfo, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, RouteInfo{Method: r.Method, Path: r.Path, Perm: r.Perm})
+	}
+	return out
+}
