@@ -74,7 +74,10 @@ func newServer(t testing.TB, dbURL string, opts ...func(*serverOptions)) *testSe
 
 type testWriter struct{ t testing.TB }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 // forEachDB runs fn with a fresh server on every database.
 func forEachDB(t *testing.T, fn func(t *testing.T, s *testServer)) {
