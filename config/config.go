@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -31,7 +32,14 @@ type Config struct {
 	SessionMax    time.Duration // BACKCHANNEL_SESSION_MAX
 	TrustProxy    bool          // BACKCHANNEL_TRUST_PROXY
 	BodyLimit     int           // BACKCHANNEL_BODY_LIMIT (bytes)
+
+	secureSet bool // BACKCHANNEL_SECURE_COOKIES was given explicitly
+	derived   bool // BaseURL was filled in by Validate from Addr
 }
+
+// BaseURLDerived reports whether the base URL was derived from the listen
+// address (and so should follow the address actually bound).
+func (c Config) BaseURLDerived() bool { return c.derived }
 
 // Var describes one environment variable: its name, default and meaning. The
 // README's configuration table is generated from the same list in tests.
@@ -109,8 +117,9 @@ func Load(getenv Getenv) (Config, error) {
 		if c.SecureCookies, err = parseBool(secure); err != nil {
 			return c, &Error{"BACKCHANNEL_SECURE_COOKIES", err.Error()}
 		}
+		c.secureSet = true
 	} else {
-		c.SecureCookies = strings.HasPrefix(c.BaseURL, "https://")
+		c.SecureCookies = strings.HasPrefix(strings.ToLower(c.BaseURL), "https://")
 	}
 	if c.BodyLimit, err = strconv.Atoi(get("BACKCHANNEL_BODY_LIMIT", "1048576")); err != nil || c.BodyLimit < 4096 {
 		return c, &Error{"BACKCHANNEL_BODY_LIMIT", fmt.Sprintf("%q is not a whole number of bytes of at least 4096", getenv("BACKCHANNEL_BODY_LIMIT"))}
@@ -146,19 +155,27 @@ func (c *Config) Validate() error {
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		return &Error{"BACKCHANNEL_ADMIN_EMAIL", "set both BACKCHANNEL_ADMIN_EMAIL and BACKCHANNEL_ADMIN_PASSWORD, or neither"}
 	}
-	if c.AdminEmail != "" && !strings.Contains(c.AdminEmail, "@") {
-		return &Error{"BACKCHANNEL_ADMIN_EMAIL", fmt.Sprintf("%q is not an email address", c.AdminEmail)}
+	if c.AdminEmail != "" {
+		if a, err := mail.ParseAddress(c.AdminEmail); err != nil || a.Address != c.AdminEmail || a.Name != "" {
+			return &Error{"BACKCHANNEL_ADMIN_EMAIL", fmt.Sprintf("%q is not an email address", c.AdminEmail)}
+		}
 	}
 	if c.AdminPassword != "" && len([]rune(c.AdminPassword)) < 10 {
 		return &Error{"BACKCHANNEL_ADMIN_PASSWORD", "must be at least 10 characters"}
 	}
-	if c.BaseURL == "" {
+	if len(c.AdminPassword) > 256 {
+		return &Error{"BACKCHANNEL_ADMIN_PASSWORD", "must be at most 256 bytes"}
+	}
+	if c.BaseURL == "" || c.derived {
+		c.derived = true
 		if host == "" || host == "0.0.0.0" || host == "::" {
 			host = "127.0.0.1"
 		}
 		c.BaseURL = "http://" + net.JoinHostPort(host, port)
 	} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return &Error{"BACKCHANNEL_BASE_URL", fmt.Sprintf("%q is not an http(s) URL", c.BaseURL)}
+	} else if u.Scheme == "https" && !c.secureSet {
+		c.SecureCookies = true
 	}
 	if c.SessionIdle < time.Minute {
 		return &Error{"BACKCHANNEL_SESSION_IDLE", "must be at least 1m"}
@@ -212,7 +229,7 @@ func sqlitePath(p, raw string) (Database, error) {
 func redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.User == nil {
-		if i := strings.Index(raw, "@"); i >= 0 {
+		if i := strings.LastIndex(raw, "@"); i >= 0 {
 			return "…" + raw[i:]
 		}
 		return raw

@@ -19,7 +19,7 @@ func (h *Handlers) renderLogin(c *fiber.Ctx, status int, f views.Form, next stri
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.LoginPage(h.page(c, "Sign in", ""), f, next, mode != model.SignupClosed))
+	return render(c, status, views.LoginPage(h.page(c, "Sign in", "/login"), f, next, mode != model.SignupClosed))
 }
 
 // loginSubmit checks the credentials, ends any previous session of this

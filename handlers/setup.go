@@ -19,7 +19,7 @@ func (h *Handlers) setupForm(c *fiber.Ctx) error {
 	if !ok {
 		return model.ErrNotFound
 	}
-	return render(c, fiber.StatusOK, views.SetupPage(h.page(c, "Set up", ""), formOf(c, "display_name", "email", "password"), token))
+	return render(c, fiber.StatusOK, views.SetupPage(h.page(c, "Set up", "/setup"), formOf(c, "display_name", "email", "password"), token))
 }
 
 func (h *Handlers) setupSubmit(c *fiber.Ctx) error {
@@ -32,7 +32,7 @@ func (h *Handlers) setupSubmit(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return render(c, status, views.SetupPage(h.page(c, "Set up", ""), f, token))
+		return render(c, status, views.SetupPage(h.page(c, "Set up", "/setup"), f, token))
 	}
 	if err := h.startSession(c, u.ID); err != nil {
 		return err

@@ -19,7 +19,7 @@ func (h *Handlers) renderSignup(c *fiber.Ctx, status int, f views.Form, invite s
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.SignupPage(h.page(c, "Sign up", ""), f, invite, string(mode)))
+	return render(c, status, views.SignupPage(h.page(c, "Sign up", "/signup"), f, invite, string(mode)))
 }
 
 func (h *Handlers) signupSubmit(c *fiber.Ctx) error {

@@ -60,7 +60,7 @@ func ChannelsPage(p Page, channels []Channel, canCreate bool) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if canCreate {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<p>Channels are the text rooms beside a class or talk. Creating them arrives with live channels.</p>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<p>Channels are the text rooms beside a class or talk. As a host or admin you can open one for your next session.</p>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"backchannel/config"
 	"backchannel/store"
@@ -13,6 +14,12 @@ import (
 
 // migrateCmd applies, rolls back or lists migrations.
 func migrateCmd(ctx context.Context, args []string, getenv config.Getenv, stdout, stderr io.Writer) error {
+	// The action comes first ("migrate status --database-url …"); flags
+	// before it are accepted as well.
+	action, explicit := "up", false
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		action, args, explicit = args[0], args[1:], true
+	}
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg, err := loadConfig(fs, args, getenv, nil)
@@ -22,9 +29,17 @@ func migrateCmd(ctx context.Context, args []string, getenv config.Getenv, stdout
 	if err != nil {
 		return err
 	}
-	action := "up"
-	if fs.NArg() > 0 {
-		action = fs.Arg(0)
+	rest := fs.Args()
+	if !explicit && len(rest) > 0 {
+		action, rest = rest[0], rest[1:]
+	}
+	if len(rest) > 0 {
+		return usageErr(fmt.Errorf("migrate: unexpected arguments %q", rest))
+	}
+	switch action {
+	case "up", "down", "status":
+	default:
+		return usageErr(fmt.Errorf("migrate: unknown action %q (use up, down or status)", action))
 	}
 	db, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {

@@ -46,6 +46,13 @@ func serve(ctx context.Context, args []string, getenv config.Getenv, stdout, std
 		return usageErr(&config.Error{Var: "BACKCHANNEL_ADDR", Msg: fmt.Sprintf("cannot listen on %s: %v", cfg.Addr, err)})
 	}
 	defer ln.Close()
+	if cfg.BaseURLDerived() {
+		// With port 0 the system picks the port: print links to the real one.
+		cfg.Addr = ln.Addr().String()
+		if err := cfg.Validate(); err != nil {
+			return usageErr(err)
+		}
+	}
 
 	c, err := openCore(ctx, cfg, log)
 	if err != nil {

@@ -18,6 +18,11 @@ func userCmd(ctx context.Context, args []string, getenv config.Getenv, stdout, s
 		return usageErr(errors.New("user: say create, set-role, disable or enable"))
 	}
 	action, args := args[0], args[1:]
+	switch action {
+	case "create", "set-role", "disable", "enable":
+	default:
+		return usageErr(fmt.Errorf("user: unknown action %q (use create, set-role, disable or enable)", action))
+	}
 	fs := flag.NewFlagSet("user "+action, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	email := fs.String("email", "", "the account's email")
