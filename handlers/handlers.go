@@ -7,6 +7,7 @@ package handlers
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,6 +17,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"backchannel/accounts"
+	"backchannel/chat"
+	"backchannel/live"
 	"backchannel/policies"
 	"backchannel/search"
 	"backchannel/static"
@@ -24,6 +27,7 @@ import (
 // Authorizer answers whether a user holds a permission in a domain.
 type Authorizer interface {
 	Can(ctx context.Context, userID int64, domain string, p policies.Permission) (bool, error)
+	CanGuest(ctx context.Context, domain string, p policies.Permission) (bool, error)
 }
 
 // Readiness reports pending migrations, for /readyz.
@@ -35,6 +39,8 @@ type Readiness interface {
 type Deps struct {
 	DB            *bun.DB
 	Accounts      *accounts.Service
+	Chat          *chat.Service
+	Hub           *live.Hub
 	Authz         Authorizer
 	Search        search.Engine
 	Migrations    Readiness
@@ -71,7 +77,7 @@ func New(d Deps) *fiber.App {
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
 	app.Use(requestid.New())
 	app.Use(h.logRequests)
-	app.Use(compress.New(compress.Config{Level: compress.LevelDefault}))
+	app.Use(compress.New(compress.Config{Level: compress.LevelDefault, Next: isStream}))
 	app.Use(securityHeaders)
 	app.Use(h.identify)
 	app.Use(h.csrf)
@@ -113,3 +119,7 @@ func securityHeaders(c *fiber.Ctx) error {
 	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 	return c.Next()
 }
+
+// isStream tells middleware to leave event streams alone: compression would
+// buffer them.
+func isStream(c *fiber.Ctx) bool { return strings.HasSuffix(c.Path(), "/events") }

@@ -16,7 +16,13 @@ type route struct {
 	Perm    policies.Permission
 	Domain  func(c *fiber.Ctx) string // nil: site-wide
 	Handler fiber.Handler
+	// Guests lets a guest of the route's channel (joined with a display
+	// name, no account) through when the guest role holds Perm there.
+	Guests bool
 }
+
+// slug is the Casbin domain of channel routes.
+func slug(c *fiber.Ctx) string { return c.Params("slug") }
 
 // routes is the one table of every route and its permission. A route missing
 // here is not served; a route here without a permission fails the tests.
@@ -41,6 +47,21 @@ func (h *Handlers) routes() []route {
 		{Method: "POST", Path: "/account/tokens/:id/revoke", Perm: policies.AccountUse, Handler: h.accountTokenRevoke},
 
 		{Method: "GET", Path: "/channels", Perm: policies.ChannelList, Handler: h.channels},
+		{Method: "POST", Path: "/channels", Perm: policies.ChannelCreate, Handler: h.channelCreate},
+
+		{Method: "GET", Path: "/c/:slug", Perm: policies.Public, Handler: h.channelPage},
+		{Method: "POST", Path: "/c/:slug/join", Perm: policies.Public, Handler: h.channelJoin},
+		{Method: "POST", Path: "/c/:slug/guidelines/accept", Perm: policies.ChannelView, Domain: slug, Guests: true, Handler: h.guidelinesAccept},
+		{Method: "GET", Path: "/c/:slug/events", Perm: policies.ChannelView, Domain: slug, Guests: true, Handler: h.channelEvents},
+		{Method: "POST", Path: "/c/:slug/messages", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: h.messagePost},
+		{Method: "POST", Path: "/c/:slug/messages/:id/edit", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: h.messageEdit},
+		{Method: "POST", Path: "/c/:slug/messages/:id/delete", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: h.messageDelete},
+		{Method: "POST", Path: "/c/:slug/messages/:id/react", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: h.messageReact},
+		{Method: "POST", Path: "/c/:slug/messages/:id/vote", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: h.messageVote},
+		{Method: "GET", Path: "/c/:slug/settings", Perm: policies.ChannelManage, Domain: slug, Handler: h.channelSettings},
+		{Method: "POST", Path: "/c/:slug/settings", Perm: policies.ChannelManage, Domain: slug, Handler: h.channelSettingsSave},
+		{Method: "POST", Path: "/c/:slug/sessions/start", Perm: policies.SessionManage, Domain: slug, Handler: h.sessionStart},
+		{Method: "POST", Path: "/c/:slug/sessions/end", Perm: policies.SessionManage, Domain: slug, Handler: h.sessionEnd},
 
 		{Method: "GET", Path: "/admin", Perm: policies.AdminView, Handler: h.adminHome},
 		{Method: "GET", Path: "/admin/users", Perm: policies.UserManage, Handler: h.adminUsers},
@@ -52,6 +73,24 @@ func (h *Handlers) routes() []route {
 		{Method: "POST", Path: "/admin/invitations", Perm: policies.UserManage, Handler: h.adminInvitationCreate},
 
 		{Method: "GET", Path: "/api/v1/me", Perm: policies.AccountUse, Handler: h.apiMe},
+		{Method: "GET", Path: "/api/v1/channels", Perm: policies.ChannelList, Handler: h.apiChannels},
+		{Method: "POST", Path: "/api/v1/channels", Perm: policies.ChannelCreate, Handler: h.apiChannelCreate},
+		{Method: "GET", Path: "/api/v1/channels/:slug", Perm: policies.ChannelView, Domain: slug, Handler: h.apiChannel},
+		{Method: "PATCH", Path: "/api/v1/channels/:slug", Perm: policies.ChannelManage, Domain: slug, Handler: h.apiChannelUpdate},
+		{Method: "POST", Path: "/api/v1/channels/:slug/join", Perm: policies.ChannelView, Domain: slug, Handler: h.apiChannelJoin},
+		{Method: "GET", Path: "/api/v1/channels/:slug/guidelines", Perm: policies.ChannelView, Domain: slug, Handler: h.apiGuidelines},
+		{Method: "POST", Path: "/api/v1/channels/:slug/guidelines/accept", Perm: policies.ChannelView, Domain: slug, Handler: h.apiGuidelinesAccept},
+		{Method: "POST", Path: "/api/v1/channels/:slug/sessions", Perm: policies.SessionManage, Domain: slug, Handler: h.apiSessionStart},
+		{Method: "POST", Path: "/api/v1/channels/:slug/sessions/current/end", Perm: policies.SessionManage, Domain: slug, Handler: h.apiSessionEnd},
+		{Method: "GET", Path: "/api/v1/channels/:slug/messages", Perm: policies.ChannelView, Domain: slug, Handler: h.apiMessages},
+		{Method: "POST", Path: "/api/v1/channels/:slug/messages", Perm: policies.MessagePost, Domain: slug, Handler: h.apiMessagePost},
+		{Method: "PATCH", Path: "/api/v1/channels/:slug/messages/:id", Perm: policies.MessagePost, Domain: slug, Handler: h.apiMessageEdit},
+		{Method: "DELETE", Path: "/api/v1/channels/:slug/messages/:id", Perm: policies.MessagePost, Domain: slug, Handler: h.apiMessageDelete},
+		{Method: "PUT", Path: "/api/v1/channels/:slug/messages/:id/reactions/:emoji", Perm: policies.MessagePost, Domain: slug, Handler: h.apiReactionPut},
+		{Method: "DELETE", Path: "/api/v1/channels/:slug/messages/:id/reactions/:emoji", Perm: policies.MessagePost, Domain: slug, Handler: h.apiReactionDelete},
+		{Method: "PUT", Path: "/api/v1/channels/:slug/messages/:id/vote", Perm: policies.MessagePost, Domain: slug, Handler: h.apiVotePut},
+		{Method: "DELETE", Path: "/api/v1/channels/:slug/messages/:id/vote", Perm: policies.MessagePost, Domain: slug, Handler: h.apiVoteDelete},
+		{Method: "GET", Path: "/api/v1/channels/:slug/events", Perm: policies.ChannelView, Domain: slug, Handler: h.apiEvents},
 	}
 }
 
@@ -62,12 +101,29 @@ func (h *Handlers) guard(r route) fiber.Handler {
 			return r.Handler(c)
 		}
 		v := viewerOf(c)
-		if v.User == nil {
-			return model.ErrUnauthorized
-		}
 		domain := model.SiteWide
 		if r.Domain != nil {
 			domain = r.Domain(c)
+		}
+		if v.User == nil {
+			if !r.Guests {
+				return model.ErrUnauthorized
+			}
+			cc, err := h.channelContext(c)
+			if err != nil {
+				return err
+			}
+			if cc.Viewer.Actor.GuestID == 0 {
+				return model.ErrUnauthorized
+			}
+			ok, err := h.Authz.CanGuest(c.UserContext(), domain, r.Perm)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return model.ErrForbidden
+			}
+			return r.Handler(c)
 		}
 		ok, err := h.Authz.Can(c.UserContext(), v.User.ID, domain, r.Perm)
 		if err != nil {

@@ -17,7 +17,9 @@ import (
 	"github.com/uptrace/bun"
 
 	"backchannel/accounts"
+	"backchannel/chat"
 	"backchannel/handlers"
+	"backchannel/live"
 	"backchannel/model"
 	"backchannel/policies"
 	"backchannel/search"
@@ -32,6 +34,8 @@ type testServer struct {
 	DB       *bun.DB
 	Accounts *accounts.Service
 	Authz    *policies.Authorizer
+	Chat     *chat.Service
+	Hub      *live.Hub
 }
 
 type serverOptions struct {
@@ -54,6 +58,11 @@ func newServer(t testing.TB, dbURL string, opts ...func(*serverOptions)) *testSe
 		t.Fatal(err)
 	}
 	acc := accounts.New(db, authz, accounts.Options{}, log)
+	hub := live.NewHub(log)
+	chats := chat.New(db, live.NewLocalBus(hub), authz, chat.Options{}, log)
+	if err := chats.EnsureDefaults(ctx); err != nil {
+		t.Fatal(err)
+	}
 	o := serverOptions{search: search.NewSQL(db), bodyLimit: 1 << 20}
 	for _, f := range opts {
 		f(&o)
@@ -64,12 +73,15 @@ func newServer(t testing.TB, dbURL string, opts ...func(*serverOptions)) *testSe
 	}
 	base := "http://" + ln.Addr().String()
 	app := handlers.New(handlers.Deps{
-		DB: db, Accounts: acc, Authz: authz, Search: o.search, Migrations: store.NewMigrator(db), Log: log,
+		DB: db, Accounts: acc, Chat: chats, Hub: hub, Authz: authz, Search: o.search, Migrations: store.NewMigrator(db), Log: log,
 		BaseURL: base, BodyLimit: o.bodyLimit, CSRFKey: []byte("test-key-0123456789abcdef0123456"),
 	})
 	go func() { _ = app.Listener(ln) }()
-	t.Cleanup(func() { _ = app.ShutdownWithTimeout(5 * time.Second) })
-	return &testServer{URL: base, DB: db, Accounts: acc, Authz: authz}
+	t.Cleanup(func() {
+		hub.Close()
+		_ = app.ShutdownWithTimeout(5 * time.Second)
+	})
+	return &testServer{URL: base, DB: db, Accounts: acc, Authz: authz, Chat: chats, Hub: hub}
 }
 
 type testWriter struct{ t testing.TB }

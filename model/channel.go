@@ -4,14 +4,64 @@ import "time"
 
 // Channel is the text channel beside one class, talk or room.
 type Channel struct {
-	ID          int64     `bun:"id,pk,autoincrement" json:"id"`
-	Slug        string    `bun:"slug,notnull" json:"slug"`
-	Title       string    `bun:"title,notnull" json:"title"`
-	Description string    `bun:"description,notnull" json:"description"`
-	CreatedBy   *int64    `bun:"created_by" json:"created_by,omitempty"`
-	CreatedAt   time.Time `bun:"created_at,notnull" json:"created_at"`
-	UpdatedAt   time.Time `bun:"updated_at,notnull" json:"updated_at"`
+	ID          int64  `bun:"id,pk,autoincrement" json:"id"`
+	Slug        string `bun:"slug,notnull" json:"slug"`
+	Title       string `bun:"title,notnull" json:"title"`
+	Description string `bun:"description,notnull" json:"description"`
+	ChannelSettings
+	LastSeq   int64     `bun:"last_seq,notnull" json:"last_seq"`
+	CreatedBy *int64    `bun:"created_by" json:"created_by,omitempty"`
+	CreatedAt time.Time `bun:"created_at,notnull" json:"created_at"`
+	UpdatedAt time.Time `bun:"updated_at,notnull" json:"updated_at"`
 }
+
+// ChannelSettings are what a host sets on a channel.
+type ChannelSettings struct {
+	Visibility      Visibility  `bun:"visibility,notnull" json:"visibility"`
+	JoinCode        string      `bun:"join_code,notnull" json:"join_code,omitempty"`
+	PostingMode     PostingMode `bun:"posting_mode,notnull" json:"posting_mode"`
+	AllowAnonymous  bool        `bun:"allow_anonymous,notnull" json:"allow_anonymous"`
+	AllowGuests     bool        `bun:"allow_guests,notnull" json:"allow_guests"`
+	SlowModeSeconds int         `bun:"slow_mode_seconds,notnull" json:"slow_mode_seconds"`
+	MaxLength       int         `bun:"max_length,notnull" json:"max_length"`
+}
+
+// Visibility says who may see and join a channel.
+type Visibility string
+
+// Visibilities.
+const (
+	VisibilityPublic   Visibility = "public"    // anyone who can reach the site
+	VisibilityMembers  Visibility = "members"   // only people added by its hosts
+	VisibilityJoinCode Visibility = "join-code" // anyone who knows the join code
+)
+
+// Valid reports whether v is known.
+func (v Visibility) Valid() bool {
+	return v == VisibilityPublic || v == VisibilityMembers || v == VisibilityJoinCode
+}
+
+// PostingMode says what participants may post.
+type PostingMode string
+
+// Posting modes.
+const (
+	PostingOpen      PostingMode = "open"      // comments and questions
+	PostingQuestions PostingMode = "questions" // questions only
+	PostingLocked    PostingMode = "locked"    // read-only
+)
+
+// Valid reports whether m is known.
+func (m PostingMode) Valid() bool {
+	return m == PostingOpen || m == PostingQuestions || m == PostingLocked
+}
+
+// Limits on channel settings.
+const (
+	DefaultMaxLength = 500
+	MaxMaxLength     = 4000
+	MaxSlowMode      = 3600
+)
 
 // ChannelSession is one class meeting or talk within a channel.
 type ChannelSession struct {

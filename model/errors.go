@@ -40,3 +40,21 @@ func (e *RateLimitError) Error() string { return e.Message }
 
 // Unwrap makes errors.Is(err, ErrRateLimited) true.
 func (e *RateLimitError) Unwrap() error { return ErrRateLimited }
+
+// Problem is a refusal meant for people: a message to show, a code for the
+// API, and the sentinel (ErrForbidden, ErrConflict, …) that sets the status.
+type Problem struct {
+	Code    string
+	Message string
+	Kind    error
+}
+
+func (p *Problem) Error() string { return p.Message }
+
+// Unwrap returns the sentinel.
+func (p *Problem) Unwrap() error { return p.Kind }
+
+// Refuse returns a *Problem.
+func Refuse(kind error, code, message string) error {
+	return &Problem{Code: code, Message: message, Kind: kind}
+}

@@ -150,3 +150,19 @@ func TestPermissions(t *testing.T) {
 		}
 	}
 }
+
+func TestGuests(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		a := newAuthorizer(t, db)
+		for _, p := range policies.All() {
+			want := p == policies.ChannelView || p == policies.MessagePost
+			if ok, err := a.CanGuest(ctx, "physics-101", p); err != nil || ok != want {
+				t.Errorf("guest %s in a channel = %v, %v; want %v", p, ok, err, want)
+			}
+			if ok, _ := a.CanGuest(ctx, "*", p); ok && p != policies.ChannelView && p != policies.MessagePost {
+				t.Errorf("guest holds %s site-wide", p)
+			}
+		}
+	})
+}

@@ -91,3 +91,42 @@ func IsMember(ctx context.Context, db bun.IDB, channelID, userID int64) (bool, e
 	}
 	return ok, nil
 }
+
+// ChannelByID loads one channel.
+func ChannelByID(ctx context.Context, db bun.IDB, id int64) (*model.Channel, error) {
+	c := new(model.Channel)
+	if err := db.NewSelect().Model(c).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, notFound("channel by id", err)
+	}
+	return c, nil
+}
+
+// UpdateChannel writes a channel's title, description and settings.
+func UpdateChannel(ctx context.Context, db bun.IDB, c *model.Channel) error {
+	c.UpdatedAt = now()
+	res, err := db.NewUpdate().Model(c).Column("title", "description", "visibility", "join_code", "posting_mode",
+		"allow_anonymous", "allow_guests", "slow_mode_seconds", "max_length", "updated_at").WherePK().Exec(ctx)
+	return affected("update channel", res, err)
+}
+
+// LiveChannelIDs returns the ids of channels with a session in progress.
+func LiveChannelIDs(ctx context.Context, db bun.IDB) (map[int64]bool, error) {
+	var ids []int64
+	if err := db.NewSelect().Model((*model.ChannelSession)(nil)).Column("channel_id").Where("ended_at IS NULL").Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("store: live channels: %w", err)
+	}
+	out := map[int64]bool{}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// ChannelSessionByID loads one session.
+func ChannelSessionByID(ctx context.Context, db bun.IDB, id int64) (*model.ChannelSession, error) {
+	s := new(model.ChannelSession)
+	if err := db.NewSelect().Model(s).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, notFound("session", err)
+	}
+	return s, nil
+}

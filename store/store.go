@@ -105,3 +105,5 @@ func Ping(ctx context.Context, db *bun.DB) error {
 	}
 	return nil
 }
+
+func isNotFoundErr(err error) bool { return errors.Is(err, model.ErrNotFound) }

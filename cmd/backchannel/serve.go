@@ -86,7 +86,7 @@ func serve(ctx context.Context, args []string, getenv config.Getenv, stdout, std
 	}
 
 	app := handlers.New(handlers.Deps{
-		DB: c.db, Accounts: c.accounts, Authz: c.authz, Search: engine, Migrations: c.migrator, Log: log,
+		DB: c.db, Accounts: c.accounts, Chat: c.chat, Hub: c.hub, Authz: c.authz, Search: engine, Migrations: c.migrator, Log: log,
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies, TrustProxy: cfg.TrustProxy,
 		BodyLimit: cfg.BodyLimit, CSRFKey: key,
 	})
@@ -103,7 +103,8 @@ func serve(ctx context.Context, args []string, getenv config.Getenv, stdout, std
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing in-flight requests")
+	log.Info("shutting down: closing streams, finishing in-flight requests")
+	c.hub.Close() // ends every event stream, so shutdown need not wait for them
 	if err := app.ShutdownWithTimeout(30 * time.Second); err != nil {
 		log.Error("shutdown", "err", err)
 	}

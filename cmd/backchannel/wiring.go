@@ -12,7 +12,9 @@ import (
 	"github.com/uptrace/bun"
 
 	"backchannel/accounts"
+	"backchannel/chat"
 	"backchannel/config"
+	"backchannel/live"
 	"backchannel/policies"
 	"backchannel/search"
 	"backchannel/store"
@@ -62,6 +64,9 @@ type core struct {
 	migrator *store.Migrator
 	authz    *policies.Authorizer
 	accounts *accounts.Service
+	chat     *chat.Service
+	hub      *live.Hub
+	bus      live.Bus
 }
 
 // openCore opens the database, applies migrations, and builds the policy
@@ -86,10 +91,32 @@ func openCore(ctx context.Context, cfg config.Config, log *slog.Logger) (*core, 
 		return nil, err
 	}
 	acc := accounts.New(db, authz, accounts.Options{SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax}, log)
-	return &core{db: db, migrator: m, authz: authz, accounts: acc}, nil
+	hub := live.NewHub(log)
+	var bus live.Bus = live.NewLocalBus(hub)
+	if store.IsPostgres(db) {
+		// Several instances share PostgreSQL: wake each other's streams.
+		pg, err := live.NewPGBus(ctx, db, hub, log)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		bus = pg
+	}
+	ch := chat.New(db, bus, authz, chat.Options{}, log)
+	if err := ch.EnsureDefaults(ctx); err != nil {
+		bus.Close()
+		db.Close()
+		return nil, err
+	}
+	return &core{db: db, migrator: m, authz: authz, accounts: acc, chat: ch, hub: hub, bus: bus}, nil
 }
 
-func (c *core) Close() error { return c.db.Close() }
+// Close ends live streams, stops the bus and closes the database.
+func (c *core) Close() error {
+	c.hub.Close()
+	_ = c.bus.Close()
+	return c.db.Close()
+}
 
 // csrfKey returns the key every instance signs CSRF tokens with, creating it
 // on first start.

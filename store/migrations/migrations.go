@@ -23,6 +23,7 @@ type change struct {
 func changes() []change {
 	return []change{
 		m20261122000100(),
+		m20261122000200(),
 	}
 }
 

@@ -1,0 +1,283 @@
+package chat
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"backchannel/model"
+	"backchannel/policies"
+	"backchannel/store"
+)
+
+// slugPattern: lower-case letters, digits and single dashes, 2 to 64 long.
+var slugPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9]|-[a-z0-9]){1,63}$`) //nolint:gochecknoglobals // compiled once, never written
+
+// ChannelInput is what a host gives to create or change a channel. Nil
+// fields are left as they are (or at their default when creating).
+type ChannelInput struct {
+	Slug            *string
+	Title           *string
+	Description     *string
+	Visibility      *model.Visibility
+	JoinCode        *string
+	PostingMode     *model.PostingMode
+	AllowAnonymous  *bool
+	AllowGuests     *bool
+	SlowModeSeconds *int
+	MaxLength       *int
+}
+
+// DefaultSettings are a new channel's settings.
+func DefaultSettings() model.ChannelSettings {
+	return model.ChannelSettings{Visibility: model.VisibilityPublic, PostingMode: model.PostingOpen,
+		AllowAnonymous: true, AllowGuests: true, MaxLength: model.DefaultMaxLength}
+}
+
+// apply copies the set fields of in onto c and checks the result.
+func (in ChannelInput) apply(c *model.Channel) error {
+	if in.Slug != nil {
+		c.Slug = strings.ToLower(strings.TrimSpace(*in.Slug))
+	}
+	if in.Title != nil {
+		c.Title = strings.TrimSpace(*in.Title)
+	}
+	if in.Description != nil {
+		c.Description = strings.TrimSpace(*in.Description)
+	}
+	if in.Visibility != nil {
+		c.Visibility = *in.Visibility
+	}
+	if in.JoinCode != nil {
+		c.JoinCode = strings.TrimSpace(*in.JoinCode)
+	}
+	if in.PostingMode != nil {
+		c.PostingMode = *in.PostingMode
+	}
+	if in.AllowAnonymous != nil {
+		c.AllowAnonymous = *in.AllowAnonymous
+	}
+	if in.AllowGuests != nil {
+		c.AllowGuests = *in.AllowGuests
+	}
+	if in.SlowModeSeconds != nil {
+		c.SlowModeSeconds = *in.SlowModeSeconds
+	}
+	if in.MaxLength != nil {
+		c.MaxLength = *in.MaxLength
+	}
+	switch {
+	case !slugPattern.MatchString(c.Slug):
+		return model.Invalid("slug", "Use 2 to 64 lower-case letters, digits and single dashes for the address, e.g. physics-101.")
+	case c.Title == "":
+		return model.Invalid("title", "Give the channel a title.")
+	case utf8.RuneCountInString(c.Title) > 120:
+		return model.Invalid("title", "Keep the title to 120 characters.")
+	case utf8.RuneCountInString(c.Description) > 1000:
+		return model.Invalid("description", "Keep the description to 1000 characters.")
+	case !c.Visibility.Valid():
+		return model.Invalid("visibility", "Visibility is public, members or join-code.")
+	case !c.PostingMode.Valid():
+		return model.Invalid("posting_mode", "Posting mode is open, questions or locked.")
+	case c.SlowModeSeconds < 0 || c.SlowModeSeconds > model.MaxSlowMode:
+		return model.Invalid("slow_mode_seconds", fmt.Sprintf("Slow mode is 0 (off) to %d seconds.", model.MaxSlowMode))
+	case c.MaxLength < 1 || c.MaxLength > model.MaxMaxLength:
+		return model.Invalid("max_length", fmt.Sprintf("The longest message allowed is 1 to %d characters.", model.MaxMaxLength))
+	case utf8.RuneCountInString(c.JoinCode) > 64 || strings.ContainsAny(c.JoinCode, " \t\r\n"):
+		return model.Invalid("join_code", "A join code is up to 64 characters without spaces.")
+	}
+	if c.Visibility == model.VisibilityJoinCode && c.JoinCode == "" {
+		c.JoinCode = newJoinCode()
+	}
+	return nil
+}
+
+// newJoinCode makes a code that is easy to read aloud in class: 6 letters and
+// digits without look-alikes.
+func newJoinCode() string {
+	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// CreateChannel creates a channel; its creator becomes its host.
+func (s *Service) CreateChannel(ctx context.Context, actorID int64, in ChannelInput) (*model.Channel, error) {
+	c := &model.Channel{ChannelSettings: DefaultSettings(), CreatedBy: &actorID}
+	if err := in.apply(c); err != nil {
+		return nil, err
+	}
+	if err := store.CreateChannel(ctx, s.db, c); err != nil {
+		if errors.Is(err, model.ErrConflict) {
+			return nil, &model.FieldError{Field: "slug", Message: fmt.Sprintf("The address %q is taken. Choose another.", c.Slug)}
+		}
+		return nil, err
+	}
+	if err := s.authz.Grant(ctx, actorID, model.RoleHost, c.Slug); err != nil {
+		return nil, fmt.Errorf("chat: make creator host: %w", err)
+	}
+	if err := store.AddMember(ctx, s.db, c.ID, actorID); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, actorID, "channel.create", "channel", c.ID, &c.ID, "", store.JSON(c))
+	return c, nil
+}
+
+// UpdateChannel changes a channel's title, description or settings; the slug
+// stays (links and policies name it).
+func (s *Service) UpdateChannel(ctx context.Context, actorID int64, slug string, in ChannelInput) (*model.Channel, error) {
+	c, err := store.ChannelBySlug(ctx, s.db, slug)
+	if err != nil {
+		return nil, err
+	}
+	before := store.JSON(c)
+	if in.Slug != nil && *in.Slug != c.Slug {
+		return nil, model.Invalid("slug", "A channel's address cannot change.")
+	}
+	if err := in.apply(c); err != nil {
+		return nil, err
+	}
+	var seq int64
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := store.UpdateChannel(ctx, tx, c); err != nil {
+			return err
+		}
+		seq, err = store.AddEvent(ctx, tx, c.ID, model.EventChannelUpdated, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.publish(ctx, c.ID, seq)
+	s.audit(ctx, actorID, "channel.update", "channel", c.ID, &c.ID, before, store.JSON(c))
+	return store.ChannelByID(ctx, s.db, c.ID)
+}
+
+// Channel loads a channel by slug.
+func (s *Service) Channel(ctx context.Context, slug string) (*model.Channel, error) {
+	return store.ChannelBySlug(ctx, s.db, slug)
+}
+
+// ChannelSummary is a channel in a list, with whether a session is live.
+type ChannelSummary struct {
+	model.Channel
+	Live bool `json:"live"`
+}
+
+// Channels lists the channels a user can see (all of them for staff of the
+// site; public ones and those they belong to otherwise).
+func (s *Service) Channels(ctx context.Context, userID int64) ([]ChannelSummary, error) {
+	cs, err := store.ListChannels(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	live, err := store.LiveChannelIDs(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ChannelSummary, 0, len(cs))
+	for _, c := range cs {
+		ok, err := s.listable(ctx, &c, userID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, ChannelSummary{Channel: c, Live: live[c.ID]})
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) listable(ctx context.Context, c *model.Channel, userID int64) (bool, error) {
+	if c.Visibility == model.VisibilityPublic {
+		return true, nil
+	}
+	if ok, err := s.authz.Can(ctx, userID, c.Slug, policies.ChannelManage); err != nil || ok {
+		return ok, err
+	}
+	if ok, err := s.authz.Can(ctx, userID, c.Slug, policies.MessageModerate); err != nil || ok {
+		return ok, err
+	}
+	return store.IsMember(ctx, s.db, c.ID, userID)
+}
+
+// CanView reports whether v may read ch (and so open its stream).
+func (s *Service) CanView(ctx context.Context, ch *model.Channel, v Viewer) (bool, error) {
+	switch {
+	case v.Staff || v.Host:
+		return true, nil
+	case v.Actor.GuestID != 0:
+		return ch.AllowGuests, nil
+	case v.Actor.UserID == 0:
+		return false, nil
+	case ch.Visibility == model.VisibilityPublic:
+		return true, nil
+	}
+	return store.IsMember(ctx, s.db, ch.ID, v.Actor.UserID)
+}
+
+// Join makes a signed-in user a member of ch, checking the join code where
+// the channel asks for one. Members-only channels cannot be joined this way.
+func (s *Service) Join(ctx context.Context, ch *model.Channel, v Viewer, code string) error {
+	if v.Actor.UserID == 0 {
+		return model.ErrUnauthorized
+	}
+	if !v.Staff && !v.Host {
+		switch ch.Visibility {
+		case model.VisibilityMembers:
+			return model.Refuse(model.ErrForbidden, "members_only", "This channel is for its members only. Ask a host to add you.")
+		case model.VisibilityJoinCode:
+			if !sameCode(code, ch.JoinCode) {
+				return model.Invalid("code", "That join code is not right.")
+			}
+		}
+	}
+	return store.AddMember(ctx, s.db, ch.ID, v.Actor.UserID)
+}
+
+// JoinAsGuest lets someone without an account into ch under a display name
+// and returns the secret for their cookie.
+func (s *Service) JoinAsGuest(ctx context.Context, ch *model.Channel, name, code string) (string, *model.Guest, error) {
+	if !ch.AllowGuests || ch.Visibility == model.VisibilityMembers {
+		return "", nil, model.Refuse(model.ErrForbidden, "guests_not_allowed", "This channel does not take guests. Sign in to join.")
+	}
+	if ch.Visibility == model.VisibilityJoinCode && !sameCode(code, ch.JoinCode) {
+		return "", nil, model.Invalid("code", "That join code is not right.")
+	}
+	name = strings.Join(strings.Fields(name), " ")
+	switch {
+	case name == "":
+		return "", nil, model.Invalid("name", "Enter the name others will see.")
+	case utf8.RuneCountInString(name) > 40:
+		return "", nil, model.Invalid("name", "Keep your name to 40 characters.")
+	case strings.ContainsAny(name, "<>"):
+		return "", nil, model.Invalid("name", "Your name cannot contain < or >.")
+	}
+	token := newSecret()
+	g := &model.Guest{ChannelID: ch.ID, DisplayName: name, TokenHash: hashSecret(token)}
+	if err := store.CreateGuest(ctx, s.db, g); err != nil {
+		return "", nil, err
+	}
+	return token, g, nil
+}
+
+// GuestByToken finds the guest of ch holding token.
+func (s *Service) GuestByToken(ctx context.Context, ch *model.Channel, token string) (*model.Guest, error) {
+	if token == "" {
+		return nil, model.ErrNotFound
+	}
+	return store.GuestByToken(ctx, s.db, hashSecret(token), ch.ID)
+}
+
+func sameCode(a, b string) bool {
+	return b != "" && strings.EqualFold(strings.TrimSpace(a), b)
+}

@@ -1,0 +1,183 @@
+package chat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"backchannel/model"
+	"backchannel/store"
+)
+
+// PostInput is a new message.
+type PostInput struct {
+	Body      string
+	Kind      model.MessageKind // comment or question; empty: comment
+	ParentID  int64             // reply to this message (0: a new thread)
+	Anonymous bool              // hide the author's name from other participants
+}
+
+// Post stores a message after every check: who may post, locked channel,
+// guidelines accepted, length, kind, anonymity, slow mode and rate limit.
+// Nothing is stored when a check fails.
+func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in PostInput) (*model.Message, error) {
+	if v.Actor.IsZero() {
+		return nil, model.ErrUnauthorized
+	}
+	if !v.Poster {
+		return nil, model.Refuse(model.ErrForbidden, "cannot_post", "You cannot post in this channel.")
+	}
+	if ch.PostingMode == model.PostingLocked && !v.Staff && !v.Host {
+		return nil, model.Refuse(model.ErrForbidden, "channel_locked", "This channel is read-only right now.")
+	}
+	if ok, err := s.CanView(ctx, ch, v); err != nil || !ok {
+		if err != nil {
+			return nil, err
+		}
+		return nil, model.Refuse(model.ErrForbidden, "not_a_member", "Join this channel before posting.")
+	}
+	g, accepted, err := s.Guideline(ctx, ch, v)
+	if err != nil {
+		return nil, err
+	}
+	if !accepted {
+		return nil, model.Refuse(model.ErrForbidden, "guidelines_not_accepted",
+			fmt.Sprintf("Please read and accept the %s before posting.", strings.ToLower(g.Title)))
+	}
+	body := strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
+	if err := checkBody(body, ch.MaxLength); err != nil {
+		return nil, err
+	}
+	if in.Kind == "" {
+		in.Kind = model.KindComment
+	}
+	if !in.Kind.Valid() {
+		return nil, model.Invalid("kind", "A message is a comment or a question.")
+	}
+	var parent *model.Message
+	if in.ParentID != 0 {
+		parent, err = store.MessageByID(ctx, s.db, in.ParentID)
+		if err != nil || parent.ChannelID != ch.ID || !visibleTo(parent, v) {
+			return nil, model.Invalid("parent_id", "The message you reply to does not exist here.")
+		}
+		if parent.ParentID != nil { // one level of threads: reply in the same thread
+			parent, err = store.MessageByID(ctx, s.db, *parent.ParentID)
+			if err != nil {
+				return nil, err
+			}
+		}
+		in.Kind = model.KindComment
+	} else if ch.PostingMode == model.PostingQuestions && in.Kind != model.KindQuestion && !v.Staff && !v.Host {
+		return nil, model.Invalid("kind", "This channel takes questions only.")
+	}
+	if in.Anonymous && !ch.AllowAnonymous {
+		return nil, model.Invalid("anonymous", "This channel does not allow anonymous posts.")
+	}
+	if !v.Staff && !v.Host {
+		if err := s.checkPace(ctx, ch, v.Actor); err != nil {
+			return nil, err
+		}
+	}
+	m := &model.Message{ChannelID: ch.ID, Kind: in.Kind, Body: body, Anonymous: in.Anonymous,
+		AuthorName: v.Actor.Name, State: model.StateVisible}
+	if v.Actor.UserID != 0 {
+		m.AuthorUserID = &v.Actor.UserID
+	} else {
+		m.AuthorGuestID = &v.Actor.GuestID
+	}
+	if parent != nil {
+		m.ParentID = &parent.ID
+	}
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if live, err := store.LiveChannelSession(ctx, tx, ch.ID); err == nil {
+			m.SessionID = &live.ID
+		} else if !errors.Is(err, model.ErrNotFound) {
+			return err
+		}
+		return store.InsertMessage(ctx, tx, m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.publish(ctx, ch.ID, m.Seq)
+	if parent != nil {
+		// The parent's reply count changed: tell streams showing it.
+		s.touch(ctx, ch.ID, parent.ID)
+	}
+	return m, nil
+}
+
+func checkBody(body string, max int) error {
+	if body == "" {
+		return model.Invalid("body", "Write something first.")
+	}
+	if n := utf8.RuneCountInString(body); n > max {
+		return model.Invalid("body", fmt.Sprintf("Messages here are at most %d characters; this one has %d.", max, n))
+	}
+	if !utf8.ValidString(body) || strings.ContainsRune(body, 0) {
+		return model.Invalid("body", "The message holds characters that cannot be shown.")
+	}
+	return nil
+}
+
+// checkPace applies the channel's slow mode and the per-person rate limit.
+func (s *Service) checkPace(ctx context.Context, ch *model.Channel, a model.Actor) error {
+	now := s.now().UTC()
+	window := s.opts.RateWindow
+	slow := time.Duration(ch.SlowModeSeconds) * time.Second
+	if slow > window {
+		window = slow
+	}
+	recent, err := store.RecentPosts(ctx, s.db, ch.ID, a, now.Add(-window))
+	if err != nil {
+		return err
+	}
+	if slow > 0 && len(recent) > 0 {
+		if wait := recent[0].Add(slow).Sub(now); wait > 0 {
+			secs := int(math.Ceil(wait.Seconds()))
+			return &model.RateLimitError{RetryAfter: secs,
+				Message: fmt.Sprintf("Slow mode is on: you can post again in %d s.", secs)}
+		}
+	}
+	var inWindow []time.Time
+	for _, t := range recent {
+		if t.After(now.Add(-s.opts.RateWindow)) {
+			inWindow = append(inWindow, t)
+		}
+	}
+	if len(inWindow) >= s.opts.RateCount {
+		oldest := inWindow[s.opts.RateCount-1]
+		secs := int(math.Ceil(oldest.Add(s.opts.RateWindow).Sub(now).Seconds()))
+		if secs < 1 {
+			secs = 1
+		}
+		return &model.RateLimitError{RetryAfter: secs,
+			Message: fmt.Sprintf("You are posting very fast. You can post again in %d s.", secs)}
+	}
+	return nil
+}
+
+// touch records that a message changed (new reply, reaction, vote, edit) so
+// streams re-render it.
+func (s *Service) touch(ctx context.Context, channelID, messageID int64) {
+	seq, err := store.AddEvent(ctx, s.db, channelID, model.EventMessageUpdated, &messageID)
+	if err != nil {
+		s.log.ErrorContext(ctx, "chat: record update event", "message", messageID, "err", err)
+		return
+	}
+	s.publish(ctx, channelID, seq)
+}
+
+// visibleTo reports whether v may see m at all.
+func visibleTo(m *model.Message, v Viewer) bool {
+	if m.State == model.StateVisible || v.Staff {
+		return true
+	}
+	return m.State != model.StateDeleted && m.AuthoredBy(v.Actor)
+}

@@ -1,0 +1,187 @@
+package chat
+
+import (
+	"context"
+
+	"backchannel/model"
+	"backchannel/store"
+)
+
+// Item is a message as one viewer sees it.
+type Item struct {
+	Message   model.Message
+	Author    string // the name this viewer is shown ("Anonymous" for peers of an anonymous post)
+	Mine      bool
+	CanEdit   bool
+	CanDelete bool
+	Voted     bool
+	Reactions []store.ReactionSummary
+	Replies   []Item
+}
+
+// Feed is what the channel page shows.
+type Feed struct {
+	Items   []Item // top-level messages with their replies
+	LastSeq int64  // the channel's sequence when the feed was read: streams continue from here
+}
+
+// pageSize is how many threads the channel page shows at most.
+const pageSize = 200
+
+// Feed reads ch as v sees it: the newest threads first loaded (shown oldest
+// first), or the top questions by votes.
+func (s *Service) Feed(ctx context.Context, ch *model.Channel, v Viewer, sort string) (*Feed, error) {
+	// Read the sequence first: anything after it reaches the stream.
+	fresh, err := store.ChannelByID(ctx, s.db, ch.ID)
+	if err != nil {
+		return nil, err
+	}
+	f := store.MessageFilter{ChannelID: ch.ID, TopLevel: true, Limit: pageSize, Newest: true}
+	if sort == "top" {
+		f.Sort = "top"
+		f.Newest = false
+	}
+	s.limitStates(&f, v)
+	top, err := store.ListMessages(ctx, s.db, f)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(top))
+	for _, m := range top {
+		ids = append(ids, m.ID)
+	}
+	var replies []model.Message
+	if len(ids) > 0 {
+		rf := store.MessageFilter{ChannelID: ch.ID, ParentIDs: ids}
+		s.limitStates(&rf, v)
+		if replies, err = store.ListMessages(ctx, s.db, rf); err != nil {
+			return nil, err
+		}
+	}
+	all := append(append([]model.Message{}, top...), replies...)
+	items, err := s.decorate(ctx, v, all)
+	if err != nil {
+		return nil, err
+	}
+	byParent := map[int64][]Item{}
+	for _, it := range items[len(top):] {
+		byParent[*it.Message.ParentID] = append(byParent[*it.Message.ParentID], it)
+	}
+	out := items[:len(top)]
+	for i := range out {
+		out[i].Replies = byParent[out[i].Message.ID]
+	}
+	return &Feed{Items: out, LastSeq: fresh.LastSeq}, nil
+}
+
+// limitStates lets participants see visible messages, removed ones as
+// tombstones, and their own in any state; staff see everything.
+func (s *Service) limitStates(f *store.MessageFilter, v Viewer) {
+	if v.Staff {
+		return
+	}
+	f.States = []model.MessageState{model.StateVisible, model.StateDeleted}
+	a := v.Actor
+	f.VisibleOr = &a
+}
+
+// decorate turns messages into items for v, in the same order.
+func (s *Service) decorate(ctx context.Context, v Viewer, ms []model.Message) ([]Item, error) {
+	ids := make([]int64, 0, len(ms))
+	for _, m := range ms {
+		ids = append(ids, m.ID)
+	}
+	key := ""
+	if !v.Actor.IsZero() {
+		key = v.Actor.Key()
+	}
+	reactions, err := store.Reactions(ctx, s.db, ids, key)
+	if err != nil {
+		return nil, err
+	}
+	voted, err := store.VotedBy(ctx, s.db, ids, key)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]Item, 0, len(ms))
+	for _, m := range ms {
+		mine := m.AuthoredBy(v.Actor)
+		it := Item{Message: m, Mine: mine, Voted: voted[m.ID], Reactions: reactions[m.ID], Author: m.AuthorName}
+		if m.Anonymous && !mine && !v.Staff {
+			it.Author = "Anonymous"
+		}
+		deleted := m.State == model.StateDeleted
+		if deleted && !v.Staff {
+			it.Message.Body = ""
+			it.Reactions = nil
+		}
+		it.CanEdit = mine && !deleted && s.now().Sub(m.CreatedAt) <= s.opts.EditWindow
+		it.CanDelete = !deleted && (mine || v.Staff)
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+// Change is one channel event as a viewer's stream delivers it.
+type Change struct {
+	Event model.ChannelEvent
+	Item  *Item // the message as it is now; nil for channel events or messages this viewer may not see
+}
+
+// Changes returns ch's events after seq, for v's stream: each message event
+// carries the message's current state; events v may not see carry no item
+// (the stream still advances past them).
+func (s *Service) Changes(ctx context.Context, ch *model.Channel, v Viewer, after int64, limit int) ([]Change, error) {
+	es, err := store.EventsAfter(ctx, s.db, ch.ID, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, e := range es {
+		if e.MessageID != nil {
+			ids = append(ids, *e.MessageID)
+		}
+	}
+	ms, err := store.MessagesByID(ctx, s.db, ids)
+	if err != nil {
+		return nil, err
+	}
+	var shown []model.Message
+	for _, m := range ms {
+		if visibleTo(&m, v) || m.State == model.StateDeleted {
+			shown = append(shown, m)
+		}
+	}
+	items, err := s.decorate(ctx, v, shown)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*Item{}
+	for i := range items {
+		byID[items[i].Message.ID] = &items[i]
+	}
+	out := make([]Change, 0, len(es))
+	for _, e := range es {
+		c := Change{Event: e}
+		if e.MessageID != nil {
+			c.Item = byID[*e.MessageID]
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Messages lists ch's messages created after seq, oldest first, as v sees
+// them (the API's paging).
+func (s *Service) Messages(ctx context.Context, ch *model.Channel, v Viewer, after int64, limit int) ([]Item, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	f := store.MessageFilter{ChannelID: ch.ID, AfterSeq: after, Limit: limit}
+	s.limitStates(&f, v)
+	ms, err := store.ListMessages(ctx, s.db, f)
+	if err != nil {
+		return nil, err
+	}
+	return s.decorate(ctx, v, ms)
+}

@@ -1,0 +1,78 @@
+package handlers
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/chat"
+	"backchannel/model"
+)
+
+// channelCtx is the channel of a /c/:slug or /api/v1/channels/:slug request
+// and who looks at it.
+type channelCtx struct {
+	Channel *model.Channel
+	Viewer  chat.Viewer
+}
+
+type channelKey struct{}
+
+// guestCookie names the cookie that holds a guest's secret for one channel.
+func guestCookie(channelID int64) string { return "bc_guest_" + strconv.FormatInt(channelID, 10) }
+
+// channelContext loads the channel named by :slug and works out the viewer
+// (the signed-in user, or the guest of this channel); cached per request.
+func (h *Handlers) channelContext(c *fiber.Ctx) (*channelCtx, error) {
+	if cc, ok := c.Locals(channelKey{}).(*channelCtx); ok {
+		return cc, nil
+	}
+	ctx := c.UserContext()
+	ch, err := h.Chat.Channel(ctx, c.Params("slug"))
+	if err != nil {
+		return nil, err
+	}
+	v := viewerOf(c)
+	var guest *model.Guest
+	if v.User == nil && !v.ViaToken {
+		if token := c.Cookies(guestCookie(ch.ID)); token != "" {
+			guest, err = h.Chat.GuestByToken(ctx, ch, token)
+			if err != nil && !errors.Is(err, model.ErrNotFound) {
+				return nil, err
+			}
+		}
+	}
+	cv, err := h.Chat.ViewerFor(ctx, ch, v.User, guest)
+	if err != nil {
+		return nil, err
+	}
+	cc := &channelCtx{Channel: ch, Viewer: cv}
+	c.Locals(channelKey{}, cc)
+	return cc, nil
+}
+
+// viewableChannel is channelContext that also requires the viewer to be let
+// in (a member, a guest, staff, or anyone for a public channel).
+func (h *Handlers) viewableChannel(c *fiber.Ctx) (*channelCtx, error) {
+	cc, err := h.channelContext(c)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := h.Chat.CanView(c.UserContext(), cc.Channel, cc.Viewer)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, model.Refuse(model.ErrForbidden, "not_a_member", "Join this channel first.")
+	}
+	return cc, nil
+}
+
+func messageIDParam(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, model.ErrNotFound
+	}
+	return id, nil
+}

@@ -1,0 +1,101 @@
+package handlers
+
+import (
+	"bufio"
+	"context"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/chat"
+	"backchannel/live"
+)
+
+// streamBatch is how many events a stream reads from the database at once.
+const streamBatch = 200
+
+// frame is one SSE event to write: its data and optional event name.
+type frame struct {
+	Event string
+	Data  []byte
+}
+
+// encodeFunc turns a change into the frame a stream writes (ok false: send
+// only the id, so the client's position still advances).
+type encodeFunc func(ctx context.Context, ch chat.Change) (frame, bool, error)
+
+// stream serves a channel's events as Server-Sent Events from after (the
+// client's Last-Event-ID or ?since=): first what it missed, read from the
+// database, then each new event as the live hub wakes it. A heartbeat
+// comment goes out every 15 s so that dead clients are noticed. Everything
+// the closure needs is copied out of the fiber context first.
+func (h *Handlers) stream(c *fiber.Ctx, cc *channelCtx, encode encodeFunc) error {
+	after, err := live.LastEventID(c.Get("Last-Event-ID"), c.Query("since"))
+	if err != nil {
+		return err
+	}
+	ch, viewer := cc.Channel, cc.Viewer
+	svc, hub, log := h.Chat, h.Hub, h.Log
+	c.Set(fiber.HeaderContentType, "text/event-stream; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "no-cache, no-store")
+	c.Set(fiber.HeaderConnection, "keep-alive")
+	c.Set("X-Accel-Buffering", "no")
+	sub := hub.Subscribe(ch.ID)
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer sub.Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		last := after
+		// flushChanges writes every change after last; false when the client is gone.
+		flushChanges := func() bool {
+			for {
+				changes, err := svc.Changes(ctx, ch, viewer, last, streamBatch)
+				if err != nil {
+					log.Warn("stream: read changes", "channel", ch.ID, "err", err)
+					return false
+				}
+				for _, change := range changes {
+					f, ok, err := encode(ctx, change)
+					if err != nil {
+						log.Warn("stream: encode", "channel", ch.ID, "err", err)
+						return false
+					}
+					if !ok {
+						f = frame{}
+					}
+					if err := live.WriteEvent(w, change.Event.Seq, f.Event, f.Data); err != nil {
+						return false
+					}
+					last = change.Event.Seq
+				}
+				if len(changes) < streamBatch {
+					return true
+				}
+			}
+		}
+		if err := live.WriteRetry(w, 2000); err != nil {
+			return
+		}
+		if !flushChanges() {
+			return
+		}
+		heartbeat := time.NewTicker(live.HeartbeatInterval)
+		defer heartbeat.Stop()
+		for {
+			select {
+			case _, open := <-sub.C():
+				if !open { // the hub closed: the server is shutting down
+					return
+				}
+				if !flushChanges() {
+					return
+				}
+			case <-heartbeat.C:
+				if err := live.WriteComment(w, "ping"); err != nil {
+					return
+				}
+			}
+		}
+	})
+	return nil
+}

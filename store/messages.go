@@ -1,0 +1,294 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"backchannel/model"
+)
+
+// NextSeq takes the channel's next sequence number. Call it inside the
+// transaction that writes the event: the row lock (PostgreSQL) or the write
+// lock (SQLite) orders concurrent writers, so numbers never repeat or skip.
+func NextSeq(ctx context.Context, db bun.IDB, channelID int64) (int64, error) {
+	var seq int64
+	err := db.NewUpdate().Model((*model.Channel)(nil)).Set("last_seq = last_seq + 1").
+		Where("id = ?", channelID).Returning("last_seq").Scan(ctx, &seq)
+	if err != nil {
+		return 0, notFound("next seq", err)
+	}
+	return seq, nil
+}
+
+// AddEvent records a change in a channel with a new sequence number and
+// returns the number.
+func AddEvent(ctx context.Context, db bun.IDB, channelID int64, kind model.EventKind, messageID *int64) (int64, error) {
+	seq, err := NextSeq(ctx, db, channelID)
+	if err != nil {
+		return 0, err
+	}
+	e := &model.ChannelEvent{ChannelID: channelID, Seq: seq, Kind: kind, MessageID: messageID, CreatedAt: now()}
+	if _, err := db.NewInsert().Model(e).Exec(ctx); err != nil {
+		return 0, fmt.Errorf("store: add event: %w", err)
+	}
+	return seq, nil
+}
+
+// InsertMessage stores a new message with its creation event; m.Seq is the
+// event's number.
+func InsertMessage(ctx context.Context, db bun.IDB, m *model.Message) error {
+	seq, err := NextSeq(ctx, db, m.ChannelID)
+	if err != nil {
+		return err
+	}
+	m.Seq = seq
+	m.CreatedAt = now()
+	if m.State == "" {
+		m.State = model.StateVisible
+	}
+	if _, err := db.NewInsert().Model(m).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("store: insert message: %w", err)
+	}
+	e := &model.ChannelEvent{ChannelID: m.ChannelID, Seq: seq, Kind: model.EventMessageCreated, MessageID: &m.ID, CreatedAt: m.CreatedAt}
+	if _, err := db.NewInsert().Model(e).Exec(ctx); err != nil {
+		return fmt.Errorf("store: insert message event: %w", err)
+	}
+	if m.ParentID != nil {
+		if _, err := db.NewUpdate().Model((*model.Message)(nil)).Set("reply_count = reply_count + 1").
+			Where("id = ?", *m.ParentID).Exec(ctx); err != nil {
+			return fmt.Errorf("store: count reply: %w", err)
+		}
+	}
+	return nil
+}
+
+// MessageByID loads one message.
+func MessageByID(ctx context.Context, db bun.IDB, id int64) (*model.Message, error) {
+	m := new(model.Message)
+	if err := db.NewSelect().Model(m).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, notFound("message", err)
+	}
+	return m, nil
+}
+
+// MessagesByID loads messages by id, in no particular order.
+func MessagesByID(ctx context.Context, db bun.IDB, ids []int64) ([]model.Message, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var ms []model.Message
+	if err := db.NewSelect().Model(&ms).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("store: messages by id: %w", err)
+	}
+	return ms, nil
+}
+
+// MessageFilter narrows ListMessages.
+type MessageFilter struct {
+	ChannelID int64
+	AfterSeq  int64                // only messages created after this sequence number
+	States    []model.MessageState // empty: every state
+	// VisibleOr lets an actor also see their own messages in other states
+	// (e.g. held ones) while States limits everyone else's.
+	VisibleOr *model.Actor
+	TopLevel  bool    // no replies
+	ParentIDs []int64 // only replies to these messages
+	Sort      string  // "newest" (by seq, ascending), "top" (votes, then seq)
+	Limit     int
+	Newest    bool // with Limit: the newest Limit messages (still returned in ascending order)
+}
+
+// ListMessages returns messages of a channel.
+func ListMessages(ctx context.Context, db bun.IDB, f MessageFilter) ([]model.Message, error) {
+	var ms []model.Message
+	q := db.NewSelect().Model(&ms).Where("channel_id = ?", f.ChannelID)
+	if f.AfterSeq > 0 {
+		q = q.Where("seq > ?", f.AfterSeq)
+	}
+	if len(f.States) > 0 {
+		if a := f.VisibleOr; a != nil && !a.IsZero() {
+			if a.UserID != 0 {
+				q = q.Where("(state IN (?) OR (author_user_id = ? AND state <> ?))", bun.In(f.States), a.UserID, model.StateDeleted)
+			} else {
+				q = q.Where("(state IN (?) OR (author_guest_id = ? AND state <> ?))", bun.In(f.States), a.GuestID, model.StateDeleted)
+			}
+		} else {
+			q = q.Where("state IN (?)", bun.In(f.States))
+		}
+	}
+	if f.TopLevel {
+		q = q.Where("parent_id IS NULL")
+	}
+	if len(f.ParentIDs) > 0 {
+		q = q.Where("parent_id IN (?)", bun.In(f.ParentIDs))
+	}
+	switch {
+	case f.Sort == "top":
+		q = q.Order("vote_count DESC", "seq ASC")
+	case f.Newest:
+		q = q.Order("seq DESC")
+	default:
+		q = q.Order("seq ASC")
+	}
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("store: list messages: %w", err)
+	}
+	if f.Newest && f.Sort != "top" {
+		for i, j := 0, len(ms)-1; i < j; i, j = i+1, j-1 {
+			ms[i], ms[j] = ms[j], ms[i]
+		}
+	}
+	return ms, nil
+}
+
+// EventsAfter returns a channel's events with seq > after, oldest first.
+func EventsAfter(ctx context.Context, db bun.IDB, channelID, after int64, limit int) ([]model.ChannelEvent, error) {
+	var es []model.ChannelEvent
+	q := db.NewSelect().Model(&es).Where("channel_id = ?", channelID).Where("seq > ?", after).Order("seq ASC")
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("store: events after: %w", err)
+	}
+	return es, nil
+}
+
+// authorWhere narrows q to messages written by a.
+func authorWhere(q *bun.SelectQuery, a model.Actor) *bun.SelectQuery {
+	if a.UserID != 0 {
+		return q.Where("author_user_id = ?", a.UserID)
+	}
+	return q.Where("author_guest_id = ?", a.GuestID)
+}
+
+// RecentPosts returns the times of an actor's posts in a channel since t,
+// newest first.
+func RecentPosts(ctx context.Context, db bun.IDB, channelID int64, a model.Actor, since time.Time) ([]time.Time, error) {
+	var ts []time.Time
+	q := db.NewSelect().Model((*model.Message)(nil)).Column("created_at").Where("channel_id = ?", channelID).
+		Where("created_at >= ?", since.UTC()).Order("created_at DESC")
+	if err := authorWhere(q, a).Scan(ctx, &ts); err != nil {
+		return nil, fmt.Errorf("store: recent posts: %w", err)
+	}
+	return ts, nil
+}
+
+// UpdateMessage writes a message's body, state, counts and times.
+func UpdateMessage(ctx context.Context, db bun.IDB, m *model.Message) error {
+	res, err := db.NewUpdate().Model(m).Column("body", "state", "edited_at", "deleted_at", "vote_count", "reply_count").
+		WherePK().Exec(ctx)
+	return affected("update message", res, err)
+}
+
+// ToggleReaction adds the actor's emoji on a message, or removes it when
+// present; it reports whether the reaction is now on.
+func ToggleReaction(ctx context.Context, db bun.IDB, messageID int64, actor, emoji string) (bool, error) {
+	res, err := db.NewDelete().Model((*model.Reaction)(nil)).Where("message_id = ?", messageID).
+		Where("actor = ?", actor).Where("emoji = ?", emoji).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("store: toggle reaction: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return false, nil
+	}
+	r := &model.Reaction{MessageID: messageID, Actor: actor, Emoji: emoji, CreatedAt: now()}
+	if _, err := db.NewInsert().Model(r).Exec(ctx); err != nil {
+		return false, fmt.Errorf("store: toggle reaction: %w", err)
+	}
+	return true, nil
+}
+
+// ReactionSummary is the count of one emoji on a message and whether the
+// viewer is among them.
+type ReactionSummary struct {
+	Emoji string
+	Count int
+	Mine  bool
+}
+
+// Reactions returns the reactions of messages, by message id, for viewer
+// (an actor key, or "").
+func Reactions(ctx context.Context, db bun.IDB, messageIDs []int64, viewer string) (map[int64][]ReactionSummary, error) {
+	out := map[int64][]ReactionSummary{}
+	if len(messageIDs) == 0 {
+		return out, nil
+	}
+	var rs []model.Reaction
+	if err := db.NewSelect().Model(&rs).Where("message_id IN (?)", bun.In(messageIDs)).
+		Order("message_id", "created_at").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("store: reactions: %w", err)
+	}
+	order := map[string]int{}
+	for i, e := range model.Reactions() {
+		order[e] = i
+	}
+	for _, r := range rs {
+		list := out[r.MessageID]
+		found := false
+		for i := range list {
+			if list[i].Emoji == r.Emoji {
+				list[i].Count++
+				list[i].Mine = list[i].Mine || r.Actor == viewer
+				found = true
+			}
+		}
+		if !found {
+			list = append(list, ReactionSummary{Emoji: r.Emoji, Count: 1, Mine: r.Actor == viewer})
+		}
+		out[r.MessageID] = list
+	}
+	for id, list := range out {
+		for i := 1; i < len(list); i++ { // small lists: insertion sort by palette order
+			for j := i; j > 0 && order[list[j].Emoji] < order[list[j-1].Emoji]; j-- {
+				list[j], list[j-1] = list[j-1], list[j]
+			}
+		}
+		out[id] = list
+	}
+	return out, nil
+}
+
+// SetVote records (up) or removes (!up) an actor's vote and returns the
+// message's new vote count.
+func SetVote(ctx context.Context, db bun.IDB, messageID int64, actor string, up bool) (int, error) {
+	if up {
+		v := &model.Vote{MessageID: messageID, Actor: actor, CreatedAt: now()}
+		if _, err := db.NewInsert().Model(v).On("CONFLICT (message_id, actor) DO NOTHING").Exec(ctx); err != nil {
+			return 0, fmt.Errorf("store: vote: %w", err)
+		}
+	} else if _, err := db.NewDelete().Model((*model.Vote)(nil)).Where("message_id = ?", messageID).Where("actor = ?", actor).Exec(ctx); err != nil {
+		return 0, fmt.Errorf("store: unvote: %w", err)
+	}
+	n, err := db.NewSelect().Model((*model.Vote)(nil)).Where("message_id = ?", messageID).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("store: count votes: %w", err)
+	}
+	if _, err := db.NewUpdate().Model((*model.Message)(nil)).Set("vote_count = ?", n).Where("id = ?", messageID).Exec(ctx); err != nil {
+		return 0, fmt.Errorf("store: store vote count: %w", err)
+	}
+	return n, nil
+}
+
+// VotedBy returns which of messageIDs the actor voted for.
+func VotedBy(ctx context.Context, db bun.IDB, messageIDs []int64, actor string) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(messageIDs) == 0 || actor == "" {
+		return out, nil
+	}
+	var ids []int64
+	if err := db.NewSelect().Model((*model.Vote)(nil)).Column("message_id").Where("message_id IN (?)", bun.In(messageIDs)).
+		Where("actor = ?", actor).Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("store: voted by: %w", err)
+	}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
