@@ -4,6 +4,8 @@
 #   make generate  regenerate *_templ.go from *.templ
 #   make build     build bin/backchannel
 #   make run       run the server (ARGS="..." passes extra flags)
+#   make demo      run the server with a demo channel and a simulated audience
+#                  (data in ./data/demo; ARGS="--rate 60" etc.)
 #   make test      gofmt/vet/templ checks, start PostgreSQL + Meilisearch, go test
 #   make fmt vet clean
 
@@ -13,7 +15,7 @@ ARGS   ?=
 BIN    := bin/backchannel
 VENDOR := static/vendor/htmx.min.js static/vendor/hx-sse.js
 
-.PHONY: all vendor generate build run test fmt vet clean
+.PHONY: all vendor generate build run demo test fmt vet clean
 
 all: build
 
@@ -41,6 +43,9 @@ build: vendor
 
 run: vendor
 	$(GO) run ./cmd/backchannel serve $(ARGS)
+
+demo: vendor
+	$(GO) run ./cmd/backchannel demo $(ARGS)
 
 test: vendor
 	bash scripts/test.sh

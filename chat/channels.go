@@ -216,7 +216,9 @@ func (s *Service) CanView(ctx context.Context, ch *model.Channel, v Viewer) (boo
 	case v.Staff || v.Host:
 		return true, nil
 	case v.Actor.GuestID != 0:
-		return ch.AllowGuests, nil
+		// Guests cannot join a members-only channel, nor stay in one that
+		// was made members-only after they joined.
+		return ch.AllowGuests && ch.Visibility != model.VisibilityMembers, nil
 	case v.Actor.UserID == 0:
 		return false, nil
 	case ch.Visibility == model.VisibilityPublic:

@@ -46,6 +46,10 @@ func (s *Service) Feed(ctx context.Context, ch *model.Channel, v Viewer, sort st
 	if err != nil {
 		return nil, err
 	}
+	// Messages created after the sequence was read reach the client over
+	// the stream (which starts after LastSeq); showing them here as well
+	// would show them twice.
+	top = upTo(top, fresh.LastSeq)
 	ids := make([]int64, 0, len(top))
 	for _, m := range top {
 		ids = append(ids, m.ID)
@@ -57,6 +61,7 @@ func (s *Service) Feed(ctx context.Context, ch *model.Channel, v Viewer, sort st
 		if replies, err = store.ListMessages(ctx, s.db, rf); err != nil {
 			return nil, err
 		}
+		replies = upTo(replies, fresh.LastSeq)
 	}
 	all := append(append([]model.Message{}, top...), replies...)
 	items, err := s.decorate(ctx, v, all)
@@ -184,4 +189,28 @@ func (s *Service) Messages(ctx context.Context, ch *model.Channel, v Viewer, aft
 		return nil, err
 	}
 	return s.decorate(ctx, v, ms)
+}
+
+// Item returns one message as v sees it.
+func (s *Service) Item(ctx context.Context, ch *model.Channel, v Viewer, id int64) (*Item, error) {
+	m, err := s.message(ctx, ch, v, id)
+	if err != nil {
+		return nil, err
+	}
+	items, err := s.decorate(ctx, v, []model.Message{*m})
+	if err != nil {
+		return nil, err
+	}
+	return &items[0], nil
+}
+
+// upTo keeps the messages created at or before seq.
+func upTo(ms []model.Message, seq int64) []model.Message {
+	out := ms[:0]
+	for _, m := range ms {
+		if m.Seq <= seq {
+			out = append(out, m)
+		}
+	}
+	return out
 }

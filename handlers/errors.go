@@ -69,15 +69,24 @@ func errorCode(status int) string {
 func publicMessage(err error, status int) (heading, message string) {
 	var fieldErr *model.FieldError
 	var rl *model.RateLimitError
+	var prob *model.Problem
 	var ce csrfError
 	switch {
 	case errors.As(err, &fieldErr):
 		return "That did not work", fieldErr.Message
 	case errors.As(err, &rl):
 		return "Slow down", rl.Message
+	case errors.As(err, &prob) && prob.Message != "":
+		heading, _ = statusMessage(status)
+		return heading, prob.Message
 	case errors.As(err, &ce):
 		return "Please try again", ce.Error()
 	}
+	return statusMessage(status)
+}
+
+// statusMessage is the fixed heading and sentence of a status.
+func statusMessage(status int) (heading, message string) {
 	switch status {
 	case 400:
 		return "Bad request", "The request could not be understood."
@@ -111,7 +120,12 @@ func (h *Handlers) errorHandler(c *fiber.Ctx, err error) error {
 	setRetryAfter(c, err)
 	heading, message := publicMessage(err, status)
 	if isAPI(c) {
-		body := fiber.Map{"code": errorCode(status), "message": message}
+		code := errorCode(status)
+		var prob *model.Problem
+		if errors.As(err, &prob) && prob.Code != "" {
+			code = prob.Code
+		}
+		body := fiber.Map{"code": code, "message": message}
 		var fieldErr *model.FieldError
 		if errors.As(err, &fieldErr) && fieldErr.Field != "" {
 			body["field"] = fieldErr.Field

@@ -114,6 +114,10 @@ bc_ensure_chromium() {
 		bc_apt_install chromium || true
 		path="$(bc_find_chromium)" || path=""
 	fi
+	# Emoji reactions in screenshots need a colour emoji font (optional).
+	if [[ -n "${path:-}" ]] && bc_is_root && ! fc-list 2>/dev/null | grep -qi "color emoji"; then
+		bc_apt_install fonts-noto-color-emoji || bc_log "fonts-noto-color-emoji not installed: emoji show as boxes in screenshots"
+	fi
 	if [[ -n "${path:-}" ]]; then
 		export BACKCHANNEL_TEST_CHROMIUM="$path"
 		bc_log "chromium: $path"

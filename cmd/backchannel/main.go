@@ -4,6 +4,7 @@
 //	backchannel migrate up|down|status     manage the database schema
 //	backchannel user create|set-role|disable|enable
 //	backchannel token create --email …     print a personal access token
+//	backchannel demo                       the server with a demo channel and a simulated audience
 package main
 
 import (
@@ -28,6 +29,8 @@ Usage:
   backchannel user disable --email E
   backchannel user enable --email E
   backchannel token create --email E [--name N]
+  backchannel demo [flags]                  serve a demo channel with a simulated audience
+                                            (data in ./data/demo; see "backchannel demo -h")
 
 Configuration comes from BACKCHANNEL_* environment variables (see README.md);
 flags override them. Run "backchannel serve -h" for the serve flags.
@@ -75,6 +78,8 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		return userCmd(ctx, args, getenv, stdout, stderr)
 	case "token":
 		return tokenCmd(ctx, args, getenv, stdout, stderr)
+	case "demo":
+		return demoCmd(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -25,16 +25,46 @@ func randomBytes(n int) []byte {
 // stop accepting, finish in-flight requests, close streams, close the
 // database.
 func serve(ctx context.Context, args []string, getenv config.Getenv, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	return serveWith(ctx, "serve", args, getenv, stdout, stderr, serveHooks{})
+}
+
+// serveHooks let a command built on serve (demo) add flags, adjust the
+// configuration and run beside the server. Every field may be nil.
+type serveHooks struct {
+	// flags registers the command's own flags.
+	flags func(fs *flag.FlagSet)
+	// config checks the command's flags and adjusts the configuration after
+	// the flags are parsed, before it is validated; an error is a usage error.
+	config func(fs *flag.FlagSet, c *config.Config) error
+	// prepare runs once the database is ready, before the server answers.
+	// The function it returns (if any) runs once the server listens, with a
+	// context that ends when the server stops; when it returns, the server
+	// shuts down (and serve returns its error).
+	prepare func(ctx context.Context, cfg config.Config, c *core, log *slog.Logger) (func(ctx context.Context) error, error)
+}
+
+// serveWith is serve with hooks; name names the flag set.
+func serveWith(ctx context.Context, name string, args []string, getenv config.Getenv, stdout, stderr io.Writer, h serveHooks) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "", "listen address host:port (BACKCHANNEL_ADDR)")
+	if h.flags != nil {
+		h.flags(fs)
+	}
+	var hookErr error
 	cfg, err := loadConfig(fs, args, getenv, func(c *config.Config) {
 		if *addr != "" {
 			c.Addr = *addr
 		}
+		if h.config != nil {
+			hookErr = h.config(fs, c)
+		}
 	})
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
+	}
+	if hookErr != nil {
+		return usageErr(hookErr)
 	}
 	if err != nil {
 		return err
@@ -79,6 +109,12 @@ func serve(ctx context.Context, args []string, getenv config.Getenv, stdout, std
 			log.Info("admin account ready", "email", cfg.AdminEmail)
 		}
 	}
+	var alongside func(ctx context.Context) error
+	if h.prepare != nil {
+		if alongside, err = h.prepare(ctx, cfg, c, log); err != nil {
+			return err
+		}
+	}
 	if token, err := c.accounts.SetupToken(ctx); err != nil {
 		return err
 	} else if token != "" {
@@ -91,17 +127,37 @@ func serve(ctx context.Context, args []string, getenv config.Getenv, stdout, std
 		BodyLimit: cfg.BodyLimit, CSRFKey: key,
 	})
 
-	go cleanupLoop(ctx, c, log)
+	// runCtx ends when the server stops, whatever the reason; alongside runs
+	// under it and is waited for before the database closes.
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	go cleanupLoop(runCtx, c, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
 	log.Info("backchannel listening", "url", cfg.BaseURL, "database", cfg.Redacted(), "search", engine.Name())
 	fmt.Fprintf(stdout, "Backchannel is running at %s (press Ctrl+C to stop)\n", cfg.BaseURL)
 
+	var runc chan error // nil: never ready
+	if alongside != nil {
+		runc = make(chan error, 1)
+		go func() { runc <- alongside(runCtx) }()
+	}
+	var runErr error
 	select {
 	case err := <-errc:
+		stopRun()
+		if runc != nil {
+			<-runc
+		}
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
+	case runErr = <-runc:
+		runc = nil
+	}
+	stopRun()
+	if runc != nil {
+		<-runc
 	}
 	log.Info("shutting down: closing streams, finishing in-flight requests")
 	c.hub.Close() // ends every event stream, so shutdown need not wait for them
@@ -109,7 +165,7 @@ func serve(ctx context.Context, args []string, getenv config.Getenv, stdout, std
 		log.Error("shutdown", "err", err)
 	}
 	log.Info("stopped")
-	return nil
+	return runErr
 }
 
 // cleanupLoop removes expired sessions and old sign-in attempts every few

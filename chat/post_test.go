@@ -1,0 +1,515 @@
+package chat_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"backchannel/chat"
+	"backchannel/model"
+	"backchannel/store"
+	"backchannel/testenv"
+)
+
+func TestPostSeq(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db, chat.Options{RateCount: 100})
+		host := e.user("Hana", model.RoleHost)
+		alice := e.user("Alice", model.RoleParticipant)
+		a := e.channel(host, "alpha", chat.ChannelInput{})
+		b := e.channel(host, "beta", chat.ChannelInput{})
+		va, vb := e.ready(a, alice), e.ready(b, alice)
+		subA, subB := e.hub.Subscribe(a.ID), e.hub.Subscribe(b.ID)
+		defer subA.Close()
+		defer subB.Close()
+
+		steps := []struct {
+			ch  *model.Channel
+			v   chat.Viewer
+			seq int64
+		}{{a, va, 1}, {a, va, 2}, {b, vb, 1}, {a, va, 3}, {b, vb, 2}, {b, vb, 3}, {a, va, 4}}
+		for i, st := range steps {
+			m := e.post(st.ch, st.v, chat.PostInput{Body: fmt.Sprintf("message %d", i)})
+			if m.Seq != st.seq || m.ID == 0 || m.ChannelID != st.ch.ID {
+				t.Errorf("step %d: seq %d id %d channel %d, want seq %d in %s", i, m.Seq, m.ID, m.ChannelID, st.seq, st.ch.Slug)
+			}
+			if m.Kind != model.KindComment || m.State != model.StateVisible || m.AuthorName != "Alice" ||
+				m.AuthorUserID == nil || *m.AuthorUserID != alice.ID || m.AuthorGuestID != nil {
+				t.Errorf("step %d: message %+v", i, m)
+			}
+			sub, quiet := subA, subB
+			if st.ch == b {
+				sub, quiet = subB, subA
+			}
+			wantWake(t, sub, st.seq)
+			wantNoWake(t, quiet)
+		}
+		for _, ch := range []*model.Channel{a, b} {
+			es := e.events(ch)
+			for i, ev := range es {
+				if ev.Seq != int64(i+1) || ev.Kind != model.EventMessageCreated || ev.MessageID == nil {
+					t.Errorf("%s event %d: %+v", ch.Slug, i, ev)
+					continue
+				}
+				if m := e.message(*ev.MessageID); m.Seq != ev.Seq || m.ChannelID != ch.ID {
+					t.Errorf("%s event %d names message %+v", ch.Slug, i, m)
+				}
+			}
+			if c := e.reload(ch); c.LastSeq != int64(len(es)) {
+				t.Errorf("%s last seq %d, %d events", ch.Slug, c.LastSeq, len(es))
+			}
+		}
+	})
+}
+
+func TestPostReplies(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db, chat.Options{RateCount: 100})
+		host := e.user("Hana", model.RoleHost)
+		alice := e.user("Alice", model.RoleParticipant)
+		bob := e.user("Bob", model.RoleParticipant)
+		ch := e.channel(host, "pub", chat.ChannelInput{PostingMode: ptr(model.PostingQuestions)})
+		other := e.channel(host, "other", chat.ChannelInput{})
+		va, vb := e.ready(ch, alice), e.ready(ch, bob)
+		sub := e.hub.Subscribe(ch.ID)
+		defer sub.Close()
+
+		q := e.post(ch, va, chat.PostInput{Body: "Why is the sky blue?", Kind: model.KindQuestion})
+		wantWake(t, sub, q.Seq)
+		r1 := e.post(ch, vb, chat.PostInput{Body: "Rayleigh scattering", ParentID: q.ID, Kind: model.KindQuestion})
+		if r1.ParentID == nil || *r1.ParentID != q.ID || r1.Kind != model.KindComment {
+			t.Errorf("reply %+v: want parent %d, kind comment (questions-only mode allows replies)", r1, q.ID)
+		}
+		// The parent's update event follows the reply's creation event.
+		wantWake(t, sub, r1.Seq+1)
+		es, _ := store.EventsAfter(e.ctx, db, ch.ID, r1.Seq, 0)
+		if len(es) != 1 || es[0].Kind != model.EventMessageUpdated || es[0].MessageID == nil || *es[0].MessageID != q.ID {
+			t.Errorf("events after reply %+v, want message.updated of the parent", es)
+		}
+		r2 := e.post(ch, va, chat.PostInput{Body: "Thanks!", ParentID: r1.ID})
+		if r2.ParentID == nil || *r2.ParentID != q.ID {
+			t.Errorf("reply to a reply has parent %v, want the top message %d", r2.ParentID, q.ID)
+		}
+		wantWake(t, sub, r2.Seq+1)
+		if got := e.message(q.ID); got.ReplyCount != 2 {
+			t.Errorf("parent reply count %d, want 2", got.ReplyCount)
+		}
+		if got := e.message(r1.ID); got.ReplyCount != 0 {
+			t.Errorf("middle reply's reply count %d, want 0", got.ReplyCount)
+		}
+
+		before := e.reload(ch).LastSeq
+		om := e.post(other, e.ready(other, alice), chat.PostInput{Body: "elsewhere"})
+		for name, id := range map[string]int64{"other channel": om.ID, "missing": 1 << 40} {
+			_, err := e.svc.Post(e.ctx, ch, va, chat.PostInput{Body: "reply", ParentID: id})
+			if wantField(t, err, "parent_id"); err == nil {
+				t.Errorf("reply to %s message accepted", name)
+			}
+		}
+		if e.reload(ch).LastSeq != before {
+			t.Error("refused replies wrote events")
+		}
+
+		feed, err := e.svc.Feed(e.ctx, ch, vb, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(feed.Items) != 1 || feed.Items[0].Message.ID != q.ID || len(feed.Items[0].Replies) != 2 ||
+			feed.Items[0].Replies[0].Message.ID != r1.ID || feed.Items[0].Replies[1].Message.ID != r2.ID {
+			t.Errorf("feed threads %+v", feed.Items)
+		}
+		if feed.LastSeq != before {
+			t.Errorf("feed last seq %d, want %d", feed.LastSeq, before)
+		}
+	})
+}
+
+func TestPostRules(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db, chat.Options{RateCount: 1000})
+		host := e.user("Hana", model.RoleHost)
+		alice := e.user("Alice", model.RoleParticipant)
+		mod := e.user("Mo", model.RoleModerator)
+		emoji := func(n int) string { return strings.Repeat("😀", n) }
+
+		type who int
+		const (
+			participant who = iota
+			guest
+			hostV
+			staff
+			visitor
+			nonPoster
+		)
+		tests := []struct {
+			name     string
+			settings chat.ChannelInput
+			who      who
+			noJoin   bool
+			in       chat.PostInput
+			parent   bool // reply to a question posted by the host first
+			want     want
+			check    func(t *testing.T, m *model.Message)
+		}{
+			{name: "comment", in: chat.PostInput{Body: "hello"}},
+			{name: "question", in: chat.PostInput{Body: "why?", Kind: model.KindQuestion},
+				check: func(t *testing.T, m *model.Message) {
+					if m.Kind != model.KindQuestion {
+						t.Errorf("kind %q", m.Kind)
+					}
+				}},
+			{name: "unknown kind", in: chat.PostInput{Body: "vote!", Kind: "poll"}, want: want{field: "kind"}},
+			{name: "body trimmed, CRLF normalised", in: chat.PostInput{Body: "  line one\r\nline two \n"},
+				check: func(t *testing.T, m *model.Message) {
+					if m.Body != "line one\nline two" {
+						t.Errorf("body %q", m.Body)
+					}
+				}},
+			{name: "empty body", in: chat.PostInput{Body: ""}, want: want{field: "body"}},
+			{name: "blank body", in: chat.PostInput{Body: " \r\n\t "}, want: want{field: "body"}},
+			{name: "NUL in body", in: chat.PostInput{Body: "a\x00b"}, want: want{field: "body"}},
+			{name: "invalid UTF-8", in: chat.PostInput{Body: "a\xffb"}, want: want{field: "body"}},
+			{name: "500 emoji at max 500", in: chat.PostInput{Body: emoji(500)},
+				check: func(t *testing.T, m *model.Message) {
+					if m.Body != emoji(500) {
+						t.Errorf("body of %d bytes", len(m.Body))
+					}
+				}},
+			{name: "501 emoji at max 500", in: chat.PostInput{Body: emoji(501)}, want: want{field: "body"}},
+			{name: "max 10, 10 runes", settings: chat.ChannelInput{MaxLength: ptr(10)}, in: chat.PostInput{Body: "ééééééééé!"}},
+			{name: "max 10, 11 runes", settings: chat.ChannelInput{MaxLength: ptr(10)}, in: chat.PostInput{Body: "ééééééééé!!"}, want: want{field: "body"}},
+			{name: "anonymous allowed", in: chat.PostInput{Body: "psst", Anonymous: true},
+				check: func(t *testing.T, m *model.Message) {
+					if !m.Anonymous || m.AuthorUserID == nil {
+						t.Errorf("anonymous %v author %v: the author is kept for staff", m.Anonymous, m.AuthorUserID)
+					}
+				}},
+			{name: "anonymous not allowed", settings: chat.ChannelInput{AllowAnonymous: ptr(false)},
+				in: chat.PostInput{Body: "psst", Anonymous: true}, want: want{field: "anonymous"}},
+			{name: "named post where anonymity is off", settings: chat.ChannelInput{AllowAnonymous: ptr(false)}, in: chat.PostInput{Body: "hi"}},
+			{name: "questions only: comment", settings: chat.ChannelInput{PostingMode: ptr(model.PostingQuestions)},
+				in: chat.PostInput{Body: "nice"}, want: want{field: "kind"}},
+			{name: "questions only: default kind", settings: chat.ChannelInput{PostingMode: ptr(model.PostingQuestions)},
+				in: chat.PostInput{Body: "nice", Kind: ""}, want: want{field: "kind"}},
+			{name: "questions only: guest comment", settings: chat.ChannelInput{PostingMode: ptr(model.PostingQuestions)},
+				who: guest, in: chat.PostInput{Body: "nice"}, want: want{field: "kind"}},
+			{name: "questions only: question", settings: chat.ChannelInput{PostingMode: ptr(model.PostingQuestions)},
+				in: chat.PostInput{Body: "why?", Kind: model.KindQuestion}},
+			{name: "questions only: reply", settings: chat.ChannelInput{PostingMode: ptr(model.PostingQuestions)},
+				parent: true, in: chat.PostInput{Body: "me too"}},
+			{name: "questions only: host comment", settings: chat.ChannelInput{PostingMode: ptr(model.PostingQuestions)},
+				who: hostV, in: chat.PostInput{Body: "welcome"}},
+			{name: "questions only: staff comment", settings: chat.ChannelInput{PostingMode: ptr(model.PostingQuestions)},
+				who: staff, in: chat.PostInput{Body: "welcome"}},
+			{name: "locked: participant", settings: chat.ChannelInput{PostingMode: ptr(model.PostingLocked)},
+				in: chat.PostInput{Body: "hello"}, want: want{problem: "channel_locked", is: model.ErrForbidden}},
+			{name: "locked: guest", settings: chat.ChannelInput{PostingMode: ptr(model.PostingLocked)},
+				who: guest, in: chat.PostInput{Body: "hello"}, want: want{problem: "channel_locked"}},
+			{name: "locked: reply", settings: chat.ChannelInput{PostingMode: ptr(model.PostingLocked)},
+				parent: true, in: chat.PostInput{Body: "hello"}, want: want{problem: "channel_locked"}},
+			{name: "locked: host", settings: chat.ChannelInput{PostingMode: ptr(model.PostingLocked)}, who: hostV, in: chat.PostInput{Body: "hello"}},
+			{name: "locked: staff", settings: chat.ChannelInput{PostingMode: ptr(model.PostingLocked)}, who: staff, in: chat.PostInput{Body: "hello"}},
+			{name: "guest", who: guest, in: chat.PostInput{Body: "hello"},
+				check: func(t *testing.T, m *model.Message) {
+					if m.AuthorGuestID == nil || m.AuthorUserID != nil || m.AuthorName != "Gus" {
+						t.Errorf("guest message %+v", m)
+					}
+				}},
+			{name: "visitor", who: visitor, in: chat.PostInput{Body: "hello"}, want: want{is: model.ErrUnauthorized}},
+			{name: "not a poster", who: nonPoster, in: chat.PostInput{Body: "hello"}, want: want{problem: "cannot_post"}},
+			{name: "not a member", settings: chat.ChannelInput{Visibility: ptr(model.VisibilityMembers)}, noJoin: true,
+				in: chat.PostInput{Body: "hello"}, want: want{problem: "not_a_member"}},
+			{name: "join code not given", settings: chat.ChannelInput{Visibility: ptr(model.VisibilityJoinCode)}, noJoin: true,
+				in: chat.PostInput{Body: "hello"}, want: want{problem: "not_a_member"}},
+		}
+		for i, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				ch := e.channel(host, fmt.Sprintf("rules-%d", i), tt.settings)
+				in := tt.in
+				if tt.parent {
+					hv := e.ready(ch, host)
+					in.ParentID = e.post(ch, hv, chat.PostInput{Body: "Question?", Kind: model.KindQuestion}).ID
+				}
+				var v chat.Viewer
+				switch tt.who {
+				case participant:
+					if tt.noJoin {
+						v = e.viewer(ch, alice)
+						e.accept(ch, v)
+					} else {
+						v = e.ready(ch, alice)
+					}
+				case guest:
+					v, _ = e.guest(ch, "Gus")
+				case hostV:
+					v = e.ready(ch, host)
+				case staff:
+					v = e.viewer(ch, mod)
+					e.accept(ch, v)
+				case visitor:
+				case nonPoster:
+					v = e.ready(ch, alice)
+					v.Poster = false
+				}
+				before := e.reload(ch)
+				m, err := e.svc.Post(e.ctx, ch, v, in)
+				tt.want.check(t, err)
+				if tt.want.is != nil && tt.want.problem != "" && !errors.Is(err, tt.want.is) {
+					t.Errorf("err %v is not %v", err, tt.want.is)
+				}
+				after := e.reload(ch)
+				if err != nil {
+					if m != nil || after.LastSeq != before.LastSeq || e.count(ch) != e.countBefore(before) {
+						t.Errorf("refused post stored something: last seq %d -> %d", before.LastSeq, after.LastSeq)
+					}
+					return
+				}
+				if m.Seq != before.LastSeq+1 || after.LastSeq < m.Seq {
+					t.Errorf("seq %d, last seq %d -> %d", m.Seq, before.LastSeq, after.LastSeq)
+				}
+				if stored := e.message(m.ID); stored.Body != m.Body || stored.Kind != m.Kind || stored.Seq != m.Seq {
+					t.Errorf("stored %+v, returned %+v", stored, m)
+				}
+				if tt.check != nil {
+					tt.check(t, m)
+				}
+			})
+		}
+	})
+}
+
+// countBefore is the number of messages a channel held at ch's snapshot:
+// every message took one event, so count messages with seq <= last seq.
+func (e *env) countBefore(ch *model.Channel) int {
+	e.t.Helper()
+	n, err := e.db.NewSelect().Model((*model.Message)(nil)).Where("channel_id = ?", ch.ID).Where("seq <= ?", ch.LastSeq).Count(e.ctx)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+func TestPostSession(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db, chat.Options{RateCount: 100})
+		host := e.user("Hana", model.RoleHost)
+		alice := e.user("Alice", model.RoleParticipant)
+		ch := e.channel(host, "pub", chat.ChannelInput{})
+		other := e.channel(host, "other", chat.ChannelInput{})
+		v, vo := e.ready(ch, alice), e.ready(other, alice)
+
+		if m := e.post(ch, v, chat.PostInput{Body: "before"}); m.SessionID != nil {
+			t.Errorf("session %v without a live session", *m.SessionID)
+		}
+		sess, err := e.svc.StartSession(e.ctx, host.ID, ch, "Week 1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := e.post(ch, v, chat.PostInput{Body: "during"})
+		if m.SessionID == nil || *m.SessionID != sess.ID {
+			t.Errorf("session %v, want %d", m.SessionID, sess.ID)
+		}
+		if got := e.message(m.ID); got.SessionID == nil || *got.SessionID != sess.ID {
+			t.Errorf("stored session %v", got.SessionID)
+		}
+		if m := e.post(other, vo, chat.PostInput{Body: "elsewhere"}); m.SessionID != nil {
+			t.Errorf("another channel's post took session %d", *m.SessionID)
+		}
+		next, err := e.svc.StartSession(e.ctx, host.ID, ch, "Week 2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := e.post(ch, v, chat.PostInput{Body: "next"}); m.SessionID == nil || *m.SessionID != next.ID {
+			t.Errorf("session %v, want the new session %d", m.SessionID, next.ID)
+		}
+		if _, err := e.svc.EndSession(e.ctx, host.ID, ch); err != nil {
+			t.Fatal(err)
+		}
+		if m := e.post(ch, v, chat.PostInput{Body: "after"}); m.SessionID != nil {
+			t.Errorf("session %v after the session ended", *m.SessionID)
+		}
+	})
+}
+
+func TestSlowMode(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db, chat.Options{RateCount: 100})
+		host := e.user("Hana", model.RoleHost)
+		alice := e.user("Alice", model.RoleParticipant)
+		bob := e.user("Bob", model.RoleParticipant)
+		mod := e.user("Mo", model.RoleModerator)
+		ch := e.channel(host, "slow", chat.ChannelInput{SlowModeSeconds: ptr(30)})
+		other := e.channel(host, "fast", chat.ChannelInput{})
+		va, vb, vh, vo := e.ready(ch, alice), e.ready(ch, bob), e.ready(ch, host), e.ready(other, alice)
+		vm := e.viewer(ch, mod)
+		e.accept(ch, vm)
+		vg, _ := e.guest(ch, "Gus")
+
+		rate := func(err error, retry int) {
+			t.Helper()
+			var rl *model.RateLimitError
+			if !errors.As(err, &rl) || !errors.Is(err, model.ErrRateLimited) {
+				t.Fatalf("err = %v (%T), want a RateLimitError", err, err)
+			}
+			msg := fmt.Sprintf("you can post again in %d s", retry)
+			if rl.RetryAfter != retry || !strings.Contains(rl.Message, msg) || !strings.HasPrefix(rl.Message, "Slow mode") {
+				t.Errorf("retry after %d, message %q; want %d and %q", rl.RetryAfter, rl.Message, retry, msg)
+			}
+		}
+
+		one := e.post(ch, va, chat.PostInput{Body: "one"})
+		at := func(d time.Duration) { e.clock.set(one.CreatedAt.Add(d)) }
+		at(0)
+		seq := e.reload(ch).LastSeq
+		_, err := e.svc.Post(e.ctx, ch, va, chat.PostInput{Body: "two"})
+		rate(err, 30)
+		if e.reload(ch).LastSeq != seq {
+			t.Error("slowed post stored")
+		}
+		// Alice's post does not hold back others; staff and hosts are exempt
+		// from slow mode; slow mode is per channel.
+		bobs := e.post(ch, vb, chat.PostInput{Body: "bob"})
+		e.post(ch, vg, chat.PostInput{Body: "guest"})
+		for i := range 3 {
+			e.post(ch, vm, chat.PostInput{Body: fmt.Sprintf("mod %d", i)})
+			e.post(ch, vh, chat.PostInput{Body: fmt.Sprintf("host %d", i)})
+			e.post(other, vo, chat.PostInput{Body: fmt.Sprintf("elsewhere %d", i)})
+		}
+		e.clock.set(bobs.CreatedAt.Add(12 * time.Second))
+		_, err = e.svc.Post(e.ctx, ch, vb, chat.PostInput{Body: "bob again"})
+		rate(err, 18)
+
+		at(20 * time.Second)
+		_, err = e.svc.Post(e.ctx, ch, va, chat.PostInput{Body: "two"})
+		rate(err, 10)
+		at(29*time.Second + 500*time.Millisecond)
+		_, err = e.svc.Post(e.ctx, ch, va, chat.PostInput{Body: "two"})
+		rate(err, 1) // half a second left: rounded up
+		at(30 * time.Second)
+		two := e.post(ch, va, chat.PostInput{Body: "two"})
+		e.clock.set(two.CreatedAt)
+		_, err = e.svc.Post(e.ctx, ch, va, chat.PostInput{Body: "three"})
+		rate(err, 30)
+
+		// Slow mode off: Alice may post again at once.
+		if _, err := e.svc.UpdateChannel(e.ctx, host.ID, ch.Slug, chat.ChannelInput{SlowModeSeconds: ptr(0)}); err != nil {
+			t.Fatal(err)
+		}
+		e.post(e.reload(ch), va, chat.PostInput{Body: "three"})
+	})
+}
+
+func TestRateLimit(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db, chat.Options{RateCount: 3, RateWindow: time.Minute})
+		host := e.user("Hana", model.RoleHost)
+		alice := e.user("Alice", model.RoleParticipant)
+		mod := e.user("Mo", model.RoleModerator)
+		ch := e.channel(host, "pub", chat.ChannelInput{})
+		other := e.channel(host, "other", chat.ChannelInput{})
+		va, vo, vh := e.ready(ch, alice), e.ready(other, alice), e.ready(ch, host)
+		vm := e.viewer(ch, mod)
+		e.accept(ch, vm)
+
+		rate := func(err error, retry int) {
+			t.Helper()
+			var rl *model.RateLimitError
+			if !errors.As(err, &rl) || !errors.Is(err, model.ErrRateLimited) {
+				t.Fatalf("err = %v (%T), want a RateLimitError", err, err)
+			}
+			if rl.RetryAfter != retry || !strings.Contains(rl.Message, fmt.Sprintf("You can post again in %d s.", retry)) {
+				t.Errorf("retry after %d, message %q; want %d", rl.RetryAfter, rl.Message, retry)
+			}
+		}
+		first := e.post(ch, va, chat.PostInput{Body: "msg 0"})
+		e.post(ch, va, chat.PostInput{Body: "msg 1"})
+		e.post(ch, va, chat.PostInput{Body: "msg 2"})
+		e.clock.set(first.CreatedAt.Add(30 * time.Second))
+		_, err := e.svc.Post(e.ctx, ch, va, chat.PostInput{Body: "too fast"})
+		rate(err, 30) // the first leaves the window 60 s after it was posted
+		if n := e.count(ch); n != 3 {
+			t.Errorf("%d messages, want 3", n)
+		}
+		// Per channel; staff and hosts are exempt.
+		for i := range 5 {
+			if i < 3 {
+				e.post(other, vo, chat.PostInput{Body: fmt.Sprintf("other %d", i)})
+			}
+			e.post(ch, vm, chat.PostInput{Body: fmt.Sprintf("mod %d", i)})
+			e.post(ch, vh, chat.PostInput{Body: fmt.Sprintf("host %d", i)})
+		}
+		e.clock.set(first.CreatedAt.Add(time.Minute))
+		e.post(ch, va, chat.PostInput{Body: "now"})
+		// Three in the window again (msg 1, msg 2 and now): wait until msg 1
+		// leaves it, less than a second later, rounded up.
+		_, err = e.svc.Post(e.ctx, ch, va, chat.PostInput{Body: "too fast"})
+		rate(err, 1)
+	})
+}
+
+func TestConcurrentPosts(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db, chat.Options{RateCount: 1000})
+		host := e.user("Hana", model.RoleHost)
+		ch, err := e.svc.CreateChannel(e.ctx, host.ID, chat.ChannelInput{Slug: ptr("busy"), Title: ptr("Busy")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const writers, each = 4, 25
+		viewers := make([]chat.Viewer, writers)
+		for i := range viewers {
+			viewers[i] = e.ready(ch, e.user(fmt.Sprintf("W%d", i), model.RoleParticipant))
+		}
+		sub := e.hub.Subscribe(ch.ID)
+		defer sub.Close()
+
+		var wg sync.WaitGroup
+		errs := make(chan error, writers*each)
+		for w := range writers {
+			wg.Go(func() {
+				for i := range each {
+					if _, err := e.svc.Post(e.ctx, ch, viewers[w], chat.PostInput{Body: fmt.Sprintf("w%d-%d", w, i)}); err != nil {
+						errs <- err
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("post: %v", err)
+		}
+		ms, err := store.ListMessages(e.ctx, db, store.MessageFilter{ChannelID: ch.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != writers*each {
+			t.Fatalf("%d messages, want %d", len(ms), writers*each)
+		}
+		bodies := map[string]bool{}
+		for i, m := range ms {
+			if m.Seq != int64(i+1) {
+				t.Fatalf("message %d has seq %d: gap or duplicate", i, m.Seq)
+			}
+			bodies[m.Body] = true
+		}
+		if len(bodies) != writers*each {
+			t.Errorf("%d distinct bodies", len(bodies))
+		}
+		es := e.events(ch)
+		if len(es) != writers*each || e.reload(ch).LastSeq != writers*each {
+			t.Errorf("%d events, last seq %d", len(es), e.reload(ch).LastSeq)
+		}
+		for i, ev := range es {
+			if ev.Seq != int64(i+1) || ev.Kind != model.EventMessageCreated || ev.MessageID == nil || *ev.MessageID != ms[i].ID {
+				t.Fatalf("event %d: %+v, message %d", i, ev, ms[i].ID)
+			}
+		}
+		wantWake(t, sub, writers*each)
+	})
+}

@@ -1,0 +1,67 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/chat"
+	"backchannel/model"
+	"backchannel/views"
+)
+
+// channelEvents is the channel page's live stream: each event is an HTML
+// fragment of <hx-partial> elements that htmx 4's SSE extension swaps into
+// the page — a new thread appended to the list, a reply to its thread, a
+// changed message replaced in place, the title bar refreshed.
+func (h *Handlers) channelEvents(c *fiber.Ctx) error {
+	cc, err := h.viewableChannel(c)
+	if err != nil {
+		return err
+	}
+	csrf := csrfOf(c)
+	slug, viewer, channelID := cc.Channel.Slug, cc.Viewer, cc.Channel.ID
+	return h.stream(c, cc, func(ctx context.Context, change chat.Change) (frame, bool, error) {
+		var buf bytes.Buffer
+		switch {
+		case change.Event.Kind == model.EventChannelUpdated:
+			ch, err := h.Chat.Channel(ctx, slug)
+			if err != nil || ch.ID != channelID {
+				return frame{}, false, err
+			}
+			head, err := h.channelHead(ctx, ch, viewer)
+			if err != nil {
+				return frame{}, false, err
+			}
+			buf.WriteString(`<hx-partial hx-target="#channel-head" hx-swap="outerHTML">`)
+			if err := views.ChannelHeadView(csrf, head).Render(ctx, &buf); err != nil {
+				return frame{}, false, err
+			}
+		case change.Item == nil:
+			return frame{}, false, nil
+		case change.Event.Kind == model.EventMessageCreated:
+			vm := messageView(slug, viewer, *change.Item)
+			if vm.ParentID != 0 {
+				buf.WriteString(`<hx-partial hx-target="#replies-` + strconv.FormatInt(vm.ParentID, 10) + `" hx-swap="beforeend">`)
+				if err := views.ReplyItem(csrf, vm).Render(ctx, &buf); err != nil {
+					return frame{}, false, err
+				}
+			} else {
+				buf.WriteString(`<hx-partial hx-target="#messages" hx-swap="beforeend">`)
+				if err := views.Thread(csrf, vm).Render(ctx, &buf); err != nil {
+					return frame{}, false, err
+				}
+			}
+		default:
+			vm := messageView(slug, viewer, *change.Item)
+			buf.WriteString(`<hx-partial hx-target="#m-` + strconv.FormatInt(vm.ID, 10) + `" hx-swap="outerHTML">`)
+			if err := views.MessageView(csrf, vm).Render(ctx, &buf); err != nil {
+				return frame{}, false, err
+			}
+		}
+		buf.WriteString(`</hx-partial>`)
+		return frame{Data: buf.Bytes()}, true, nil
+	})
+}

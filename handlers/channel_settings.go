@@ -1,0 +1,86 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/chat"
+	"backchannel/model"
+	"backchannel/views"
+)
+
+var settingsFields = []string{"title", "description", "visibility", "join_code", "posting_mode",
+	"slow_mode_seconds", "max_length", "allow_anonymous", "allow_guests"} //nolint:gochecknoglobals // read-only list
+
+// channelSettings shows the host's settings form.
+func (h *Handlers) channelSettings(c *fiber.Ctx) error {
+	cc, err := h.channelContext(c)
+	if err != nil {
+		return err
+	}
+	ch := cc.Channel
+	f := views.Form{Errors: map[string]string{}, Values: map[string]string{
+		"title": ch.Title, "description": ch.Description, "visibility": string(ch.Visibility),
+		"join_code": ch.JoinCode, "posting_mode": string(ch.PostingMode),
+		"slow_mode_seconds": strconv.Itoa(ch.SlowModeSeconds), "max_length": strconv.Itoa(ch.MaxLength),
+		"allow_anonymous": boolField(ch.AllowAnonymous), "allow_guests": boolField(ch.AllowGuests)}}
+	return h.renderSettings(c, fiber.StatusOK, cc, f)
+}
+
+func (h *Handlers) renderSettings(c *fiber.Ctx, status int, cc *channelCtx, f views.Form) error {
+	head, err := h.channelHead(c.UserContext(), cc.Channel, cc.Viewer)
+	if err != nil {
+		return err
+	}
+	return render(c, status, views.ChannelSettingsView(h.page(c, "Settings · "+cc.Channel.Title, "/channels"), views.ChannelSettings{Head: head, Form: f}))
+}
+
+// channelSettingsSave stores the settings form.
+func (h *Handlers) channelSettingsSave(c *fiber.Ctx) error {
+	cc, err := h.channelContext(c)
+	if err != nil {
+		return err
+	}
+	f := formOf(c, settingsFields...)
+	in, err := settingsInput(f)
+	if err == nil {
+		_, err = h.Chat.UpdateChannel(c.UserContext(), viewerOf(c).User.ID, cc.Channel.Slug, in)
+	}
+	if err != nil {
+		status, err := formError(&f, err)
+		if err != nil {
+			return err
+		}
+		return h.renderSettings(c, status, cc, f)
+	}
+	h.flash(c, "success", "Settings saved.")
+	return seeOther(c, "/c/"+cc.Channel.Slug)
+}
+
+// settingsInput reads the settings form (checkboxes absent mean off).
+func settingsInput(f views.Form) (chat.ChannelInput, error) {
+	title, desc, code := f.Value("title"), f.Value("description"), f.Value("join_code")
+	vis, mode := model.Visibility(f.Value("visibility")), model.PostingMode(f.Value("posting_mode"))
+	anon, guests := f.Value("allow_anonymous") != "", f.Value("allow_guests") != ""
+	in := chat.ChannelInput{Title: &title, Description: &desc, JoinCode: &code, Visibility: &vis,
+		PostingMode: &mode, AllowAnonymous: &anon, AllowGuests: &guests}
+	slow, err := strconv.Atoi(strings.TrimSpace(f.Value("slow_mode_seconds")))
+	if err != nil {
+		return in, model.Invalid("slow_mode_seconds", "Slow mode is a whole number of seconds (0 for off).")
+	}
+	maxLen, err := strconv.Atoi(strings.TrimSpace(f.Value("max_length")))
+	if err != nil {
+		return in, model.Invalid("max_length", "The longest message is a whole number of characters.")
+	}
+	in.SlowModeSeconds, in.MaxLength = &slow, &maxLen
+	return in, nil
+}
+
+func boolField(b bool) string {
+	if b {
+		return "1"
+	}
+	return ""
+}

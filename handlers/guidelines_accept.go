@@ -1,0 +1,20 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// guidelinesAccept records that the viewer accepted the channel's guidelines.
+func (h *Handlers) guidelinesAccept(c *fiber.Ctx) error {
+	cc, err := h.viewableChannel(c)
+	if err != nil {
+		return err
+	}
+	id, _ := strconv.ParseInt(c.FormValue("guideline_id"), 10, 64)
+	if err := h.Chat.AcceptGuideline(c.UserContext(), cc.Channel, cc.Viewer, id); err != nil {
+		return err
+	}
+	return seeOther(c, "/c/"+cc.Channel.Slug)
+}

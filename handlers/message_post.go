@@ -1,0 +1,52 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/chat"
+	"backchannel/model"
+	"backchannel/views"
+)
+
+// messagePost posts a comment, question or reply. With htmx the answer is a
+// fresh compose form (the message itself arrives over the stream, as it
+// does for everyone); without JavaScript, a redirect back to the channel.
+// A refused post comes back in the form, with what was typed kept.
+func (h *Handlers) messagePost(c *fiber.Ctx) error {
+	cc, err := h.viewableChannel(c)
+	if err != nil {
+		return err
+	}
+	ch := cc.Channel
+	parentID, _ := strconv.ParseInt(c.FormValue("parent_id"), 10, 64)
+	in := chat.PostInput{Body: c.FormValue("body"), Kind: model.MessageKind(c.FormValue("kind")),
+		ParentID: parentID, Anonymous: c.FormValue("anonymous") != ""}
+	m, err := h.Chat.Post(c.UserContext(), ch, cc.Viewer, in)
+	form := compose(ch)
+	form.ParentID = parentID
+	if parentID != 0 {
+		form.MaxLength = ch.MaxLength
+	}
+	if err != nil {
+		status := statusOf(err)
+		if status >= 500 {
+			return err
+		}
+		setRetryAfter(c, err)
+		_, msg := publicMessage(err, status)
+		form.Body, form.Kind, form.Anonymous, form.Error = in.Body, string(in.Kind), in.Anonymous, msg
+		if !isHTMX(c) {
+			h.flash(c, "error", msg)
+			return c.Redirect("/c/"+ch.Slug, fiber.StatusSeeOther)
+		}
+		return render(c, status, views.ComposeForm(csrfOf(c), form))
+	}
+	if !isHTMX(c) {
+		return c.Redirect("/c/"+ch.Slug+"#m-"+strconv.FormatInt(m.ID, 10), fiber.StatusSeeOther)
+	}
+	form.Kind = string(in.Kind)
+	form.Anonymous = in.Anonymous
+	return render(c, fiber.StatusOK, views.ComposeForm(csrfOf(c), form))
+}

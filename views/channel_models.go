@@ -1,0 +1,111 @@
+package views
+
+import "time"
+
+// Segment is a piece of message text: plain text, or a link when URL is set.
+type Segment struct {
+	Text string
+	URL  string // http or https only
+}
+
+// Reaction is one emoji under a message.
+type Reaction struct {
+	Emoji string
+	Count int
+	Mine  bool
+}
+
+// Message is a message as the viewer sees it.
+type Message struct {
+	ID         int64
+	Slug       string // the channel's
+	Seq        int64
+	ParentID   int64 // 0 for a thread's first message
+	Question   bool
+	Author     string
+	Anonymous  bool // posted anonymously (the viewer may still see the name)
+	Mine       bool
+	State      string
+	Deleted    bool
+	Body       []Segment
+	RawBody    string // for the edit form
+	CreatedAt  time.Time
+	Edited     bool
+	VoteCount  int
+	Voted      bool
+	ReplyCount int
+	Reactions  []Reaction // every palette emoji, with counts
+	CanEdit    bool
+	CanDelete  bool
+	CanAct     bool // may react, vote and reply
+	EditError  string
+	Replies    []Message
+}
+
+// Compose is the state of a compose form.
+type Compose struct {
+	Slug          string
+	ParentID      int64 // a reply form when set
+	Body          string
+	Kind          string // "comment" or "question"
+	Anonymous     bool
+	Error         string
+	QuestionsOnly bool
+	AllowAnon     bool
+	MaxLength     int
+	SlowMode      int
+}
+
+// ChannelHead is the channel's title bar, refreshed live when its settings
+// or session change.
+type ChannelHead struct {
+	Slug         string
+	Title        string
+	Description  string
+	Live         bool
+	SessionTitle string
+	PostingMode  string
+	SlowMode     int
+	JoinCode     string // shown to hosts only
+	IsHost       bool
+}
+
+// ChannelPage is everything the channel page shows.
+type ChannelPage struct {
+	Head            ChannelHead
+	Sort            string // "newest" or "top"
+	LastSeq         int64
+	Messages        []Message
+	Compose         Compose
+	CanPost         bool
+	Locked          bool
+	NeedsGuidelines bool
+	Guideline       Guideline
+	ViewerName      string
+	IsGuest         bool
+}
+
+// Guideline is the text participants accept before posting.
+type Guideline struct {
+	ID    int64
+	Title string
+	Rules []string
+}
+
+// JoinPage is shown to people who have not joined a channel yet.
+type JoinPage struct {
+	Slug          string
+	Title         string
+	Description   string
+	SignedIn      bool
+	NeedsCode     bool
+	GuestsAllowed bool
+	MembersOnly   bool
+	Form          Form
+}
+
+// ChannelSettings is the host's settings form.
+type ChannelSettings struct {
+	Head ChannelHead
+	Form Form
+}
