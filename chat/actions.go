@@ -2,8 +2,10 @@ package chat
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -51,7 +53,8 @@ func (s *Service) Edit(ctx context.Context, ch *model.Channel, v Viewer, id int6
 		return nil, model.Refuse(model.ErrForbidden, "not_author", "You can edit only your own messages.")
 	}
 	if s.now().Sub(m.CreatedAt) > s.opts.EditWindow {
-		return nil, model.Refuse(model.ErrForbidden, "edit_window_closed", "Messages can be edited for 5 minutes after posting.")
+		return nil, model.Refuse(model.ErrForbidden, "edit_window_closed",
+			fmt.Sprintf("Messages can be edited for %s after posting.", humanDuration(s.opts.EditWindow)))
 	}
 	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
 	if err := checkBody(body, ch.MaxLength); err != nil {
@@ -163,4 +166,21 @@ func (s *Service) ToggleVote(ctx context.Context, ch *model.Channel, v Viewer, i
 		return 0, err
 	}
 	return s.Vote(ctx, ch, v, id, !voted[id])
+}
+
+// humanDuration says d the way people do: "5 minutes", "1 hour", "90 seconds"
+// (rounded up to the unit).
+func humanDuration(d time.Duration) string {
+	unit, name := time.Second, "second"
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		unit, name = time.Hour, "hour"
+	case d >= time.Minute && d%time.Minute == 0:
+		unit, name = time.Minute, "minute"
+	}
+	n := (d + unit - 1) / unit
+	if n == 1 {
+		return "1 " + name
+	}
+	return fmt.Sprintf("%d %ss", n, name)
 }

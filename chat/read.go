@@ -191,19 +191,6 @@ func (s *Service) Messages(ctx context.Context, ch *model.Channel, v Viewer, aft
 	return s.decorate(ctx, v, ms)
 }
 
-// Item returns one message as v sees it.
-func (s *Service) Item(ctx context.Context, ch *model.Channel, v Viewer, id int64) (*Item, error) {
-	m, err := s.message(ctx, ch, v, id)
-	if err != nil {
-		return nil, err
-	}
-	items, err := s.decorate(ctx, v, []model.Message{*m})
-	if err != nil {
-		return nil, err
-	}
-	return &items[0], nil
-}
-
 // upTo keeps the messages created at or before seq.
 func upTo(ms []model.Message, seq int64) []model.Message {
 	out := ms[:0]

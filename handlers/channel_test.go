@@ -156,6 +156,19 @@ func TestChannelGuestsAnonymityAndStaffView(t *testing.T) {
 		if got := authorOf(mod); got != "Sam" {
 			t.Errorf("moderator sees %q, want the real name", got)
 		}
+		// The author deletes it with htmx: the answer is the tombstone, and
+		// peers see it removed; the row stays for staff.
+		id := guest.get("/c/talk").Doc.Find("[data-testid=message]").First().AttrOr("id", "")
+		r = guest.post("/c/talk/messages/"+strings.TrimPrefix(id, "m-")+"/delete", nil, "HX-Request", "true")
+		if r.Status != 200 || !strings.Contains(r.Body, "This message was removed") {
+			t.Errorf("delete via htmx = %d %s", r.Status, r.Body)
+		}
+		if got := peer.get("/c/talk").Doc.Find("[data-testid=message]").Text(); strings.Contains(got, "who am I") || !strings.Contains(got, "removed") {
+			t.Errorf("peer sees %q after delete", got)
+		}
+		if got := mod.get("/c/talk").Doc.Find("[data-testid=message-body]").Text(); !strings.Contains(got, "who am I") {
+			t.Errorf("staff lost the deleted body: %q", got)
+		}
 		// The guest cannot reach pages beyond the channel.
 		if r := guest.get("/channels"); r.Status != http.StatusSeeOther {
 			t.Errorf("guest /channels = %d", r.Status)

@@ -29,7 +29,7 @@ func (h *Handlers) messageResult(c *fiber.Ctx, cc *channelCtx, id int64, actErr 
 		}
 		return c.Redirect("/c/"+cc.Channel.Slug+"#m-"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
 	}
-	items, err := h.Chat.Item(ctx, cc.Channel, cc.Viewer, id)
+	items, err := h.Chat.MessageItem(ctx, cc.Channel, cc.Viewer, id)
 	if err != nil {
 		return err
 	}

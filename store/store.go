@@ -53,11 +53,15 @@ func Open(ctx context.Context, rawURL string) (*bun.DB, error) {
 		// One writer at a time is SQLite's rule; a small pool lets readers run
 		// beside it under WAL.
 		sqldb.SetMaxOpenConns(8)
+		sqldb.SetMaxIdleConns(8)
 		sqldb.SetConnMaxIdleTime(5 * time.Minute)
 		db = bun.NewDB(sqldb, sqlitedialect.New())
 	case "postgres":
 		sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(d.DSN)))
+		// Keep the connections open: database/sql keeps only 2 idle by
+		// default, and a new PostgreSQL connection costs a process.
 		sqldb.SetMaxOpenConns(20)
+		sqldb.SetMaxIdleConns(20)
 		sqldb.SetConnMaxIdleTime(5 * time.Minute)
 		db = bun.NewDB(sqldb, pgdialect.New())
 	}
