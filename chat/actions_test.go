@@ -2,8 +2,10 @@ package chat_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -487,6 +489,40 @@ func TestVote(t *testing.T) {
 			if got, n := voted(tt.v); got != tt.voted || n != 2 {
 				t.Errorf("%s: voted %v count %d; want %v, 2", tt.name, got, n, tt.voted)
 			}
+		}
+	})
+}
+
+func TestConcurrentVotes(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db, chat.Options{})
+		host := e.user("Hana", model.RoleHost)
+		ch := e.channel(host, "busy", chat.ChannelInput{})
+		q := e.post(ch, e.ready(ch, host), chat.PostInput{Body: "Which topic next?", Kind: model.KindQuestion})
+		vs := make([]chat.Viewer, 12)
+		for i := range vs {
+			vs[i], _ = e.guest(ch, fmt.Sprintf("Guest %d", i))
+		}
+		// Everyone votes at once, twice (the second is a no-op); then half
+		// take it back at once.
+		all := func(vs []chat.Viewer, up bool) {
+			var wg sync.WaitGroup
+			for _, v := range vs {
+				wg.Go(func() {
+					if _, err := e.svc.Vote(e.ctx, ch, v, q.ID, up); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+		}
+		all(append(vs, vs...), true)
+		if n := e.message(q.ID).VoteCount; n != len(vs) {
+			t.Errorf("vote count %d after %d concurrent voters, want %d", n, len(vs), len(vs))
+		}
+		all(vs[:6], false)
+		if n := e.message(q.ID).VoteCount; n != len(vs)-6 {
+			t.Errorf("vote count %d after 6 took their vote back, want %d", n, len(vs)-6)
 		}
 	})
 }

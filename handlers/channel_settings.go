@@ -20,21 +20,25 @@ func (h *Handlers) channelSettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ch := cc.Channel
-	f := views.Form{Errors: map[string]string{}, Values: map[string]string{
-		"title": ch.Title, "description": ch.Description, "visibility": string(ch.Visibility),
-		"join_code": ch.JoinCode, "posting_mode": string(ch.PostingMode),
-		"slow_mode_seconds": strconv.Itoa(ch.SlowModeSeconds), "max_length": strconv.Itoa(ch.MaxLength),
-		"allow_anonymous": boolField(ch.AllowAnonymous), "allow_guests": boolField(ch.AllowGuests)}}
-	return h.renderSettings(c, fiber.StatusOK, cc, f)
+	f := settingsForm(cc.Channel)
+	return h.renderSettings(c, fiber.StatusOK, cc, f, formOf(c, "email"))
 }
 
-func (h *Handlers) renderSettings(c *fiber.Ctx, status int, cc *channelCtx, f views.Form) error {
-	head, err := h.channelHead(c.UserContext(), cc.Channel, cc.Viewer)
+func (h *Handlers) renderSettings(c *fiber.Ctx, status int, cc *channelCtx, f, mf views.Form) error {
+	ctx := c.UserContext()
+	head, err := h.channelHead(ctx, cc.Channel, cc.Viewer)
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.ChannelSettingsView(h.page(c, "Settings · "+cc.Channel.Title, "/channels"), views.ChannelSettings{Head: head, Form: f}))
+	ms, err := h.Chat.Members(ctx, cc.Channel)
+	if err != nil {
+		return err
+	}
+	d := views.ChannelSettings{Head: head, Form: f, MemberForm: mf}
+	for _, m := range ms {
+		d.Members = append(d.Members, views.Member{ID: m.UserID, Name: m.DisplayName, Email: m.Email})
+	}
+	return render(c, status, views.ChannelSettingsView(h.page(c, "Settings · "+cc.Channel.Title, "/channels"), d))
 }
 
 // channelSettingsSave stores the settings form.
@@ -53,7 +57,7 @@ func (h *Handlers) channelSettingsSave(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return h.renderSettings(c, status, cc, f)
+		return h.renderSettings(c, status, cc, f, formOf(c, "email"))
 	}
 	h.flash(c, "success", "Settings saved.")
 	return seeOther(c, "/c/"+cc.Channel.Slug)

@@ -60,6 +60,8 @@ func (h *Handlers) routes() []route {
 		{Method: "POST", Path: "/c/:slug/messages/:id/vote", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: h.messageVote},
 		{Method: "GET", Path: "/c/:slug/settings", Perm: policies.ChannelManage, Domain: slug, Handler: h.channelSettings},
 		{Method: "POST", Path: "/c/:slug/settings", Perm: policies.ChannelManage, Domain: slug, Handler: h.channelSettingsSave},
+		{Method: "POST", Path: "/c/:slug/members", Perm: policies.ChannelManage, Domain: slug, Handler: h.memberAdd},
+		{Method: "POST", Path: "/c/:slug/members/:user/remove", Perm: policies.ChannelManage, Domain: slug, Handler: h.memberRemove},
 		{Method: "POST", Path: "/c/:slug/sessions/start", Perm: policies.SessionManage, Domain: slug, Handler: h.sessionStart},
 		{Method: "POST", Path: "/c/:slug/sessions/end", Perm: policies.SessionManage, Domain: slug, Handler: h.sessionEnd},
 
@@ -80,6 +82,9 @@ func (h *Handlers) routes() []route {
 		{Method: "POST", Path: "/api/v1/channels/:slug/join", Perm: policies.ChannelView, Domain: slug, Handler: h.apiChannelJoin},
 		{Method: "GET", Path: "/api/v1/channels/:slug/guidelines", Perm: policies.ChannelView, Domain: slug, Handler: h.apiGuidelines},
 		{Method: "POST", Path: "/api/v1/channels/:slug/guidelines/accept", Perm: policies.ChannelView, Domain: slug, Handler: h.apiGuidelinesAccept},
+		{Method: "GET", Path: "/api/v1/channels/:slug/members", Perm: policies.ChannelManage, Domain: slug, Handler: h.apiMembers},
+		{Method: "POST", Path: "/api/v1/channels/:slug/members", Perm: policies.ChannelManage, Domain: slug, Handler: h.apiMemberAdd},
+		{Method: "DELETE", Path: "/api/v1/channels/:slug/members/:user", Perm: policies.ChannelManage, Domain: slug, Handler: h.apiMemberRemove},
 		{Method: "POST", Path: "/api/v1/channels/:slug/sessions", Perm: policies.SessionManage, Domain: slug, Handler: h.apiSessionStart},
 		{Method: "POST", Path: "/api/v1/channels/:slug/sessions/current/end", Perm: policies.SessionManage, Domain: slug, Handler: h.apiSessionEnd},
 		{Method: "GET", Path: "/api/v1/channels/:slug/messages", Perm: policies.ChannelView, Domain: slug, Handler: h.apiMessages},

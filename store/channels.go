@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -129,4 +130,30 @@ func ChannelSessionByID(ctx context.Context, db bun.IDB, id int64) (*model.Chann
 		return nil, notFound("session", err)
 	}
 	return s, nil
+}
+
+// Member is a member of a channel with their name.
+type Member struct {
+	UserID      int64     `bun:"user_id"`
+	Email       string    `bun:"email"`
+	DisplayName string    `bun:"display_name"`
+	JoinedAt    time.Time `bun:"joined_at"`
+}
+
+// ListMembers lists a channel's members by name.
+func ListMembers(ctx context.Context, db bun.IDB, channelID int64) ([]Member, error) {
+	var ms []Member
+	err := db.NewSelect().TableExpr("memberships AS m").Join("JOIN users AS u ON u.id = m.user_id").
+		ColumnExpr("m.user_id, u.email, u.display_name, m.joined_at").Where("m.channel_id = ?", channelID).
+		OrderExpr("u.display_name ASC, u.id ASC").Scan(ctx, &ms)
+	if err != nil {
+		return nil, fmt.Errorf("store: list members: %w", err)
+	}
+	return ms, nil
+}
+
+// RemoveMember removes a user from a channel's members.
+func RemoveMember(ctx context.Context, db bun.IDB, channelID, userID int64) error {
+	res, err := db.NewDelete().Model((*model.Membership)(nil)).Where("channel_id = ?", channelID).Where("user_id = ?", userID).Exec(ctx)
+	return affected("remove member", res, err)
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -256,24 +257,34 @@ func Reactions(ctx context.Context, db bun.IDB, messageIDs []int64, viewer strin
 }
 
 // SetVote records (up) or removes (!up) an actor's vote and returns the
-// message's new vote count.
+// message's new vote count. The count moves by what the insert or delete
+// changed, in one UPDATE that locks the message row: concurrent votes
+// (PostgreSQL's READ COMMITTED) cannot overwrite each other's count.
 func SetVote(ctx context.Context, db bun.IDB, messageID int64, actor string, up bool) (int, error) {
+	var res sql.Result
+	var err error
 	if up {
 		v := &model.Vote{MessageID: messageID, Actor: actor, CreatedAt: now()}
-		if _, err := db.NewInsert().Model(v).On("CONFLICT (message_id, actor) DO NOTHING").Exec(ctx); err != nil {
-			return 0, fmt.Errorf("store: vote: %w", err)
-		}
-	} else if _, err := db.NewDelete().Model((*model.Vote)(nil)).Where("message_id = ?", messageID).Where("actor = ?", actor).Exec(ctx); err != nil {
-		return 0, fmt.Errorf("store: unvote: %w", err)
+		res, err = db.NewInsert().Model(v).On("CONFLICT (message_id, actor) DO NOTHING").Exec(ctx)
+	} else {
+		res, err = db.NewDelete().Model((*model.Vote)(nil)).Where("message_id = ?", messageID).Where("actor = ?", actor).Exec(ctx)
 	}
-	n, err := db.NewSelect().Model((*model.Vote)(nil)).Where("message_id = ?", messageID).Count(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("store: count votes: %w", err)
+		return 0, fmt.Errorf("store: vote: %w", err)
 	}
-	if _, err := db.NewUpdate().Model((*model.Message)(nil)).Set("vote_count = ?", n).Where("id = ?", messageID).Exec(ctx); err != nil {
-		return 0, fmt.Errorf("store: store vote count: %w", err)
+	delta := 0
+	if n, _ := res.RowsAffected(); n > 0 {
+		delta = 1
+		if !up {
+			delta = -1
+		}
 	}
-	return n, nil
+	var count int
+	if err := db.NewUpdate().Model((*model.Message)(nil)).Set("vote_count = vote_count + ?", delta).
+		Where("id = ?", messageID).Returning("vote_count").Scan(ctx, &count); err != nil {
+		return 0, notFound("store vote count", err)
+	}
+	return count, nil
 }
 
 // VotedBy returns which of messageIDs the actor voted for.

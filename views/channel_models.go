@@ -104,8 +104,17 @@ type JoinPage struct {
 	Form          Form
 }
 
-// ChannelSettings is the host's settings form.
+// ChannelSettings is the host's settings form and member list.
 type ChannelSettings struct {
-	Head ChannelHead
-	Form Form
+	Head       ChannelHead
+	Form       Form
+	Members    []Member
+	MemberForm Form
+}
+
+// Member is one member of a channel.
+type Member struct {
+	ID    int64
+	Name  string
+	Email string
 }

@@ -1,0 +1,55 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/model"
+	"backchannel/views"
+)
+
+// settingsForm is the settings form filled from the channel.
+func settingsForm(ch *model.Channel) views.Form {
+	return views.Form{Errors: map[string]string{}, Values: map[string]string{
+		"title": ch.Title, "description": ch.Description, "visibility": string(ch.Visibility),
+		"join_code": ch.JoinCode, "posting_mode": string(ch.PostingMode),
+		"slow_mode_seconds": strconv.Itoa(ch.SlowModeSeconds), "max_length": strconv.Itoa(ch.MaxLength),
+		"allow_anonymous": boolField(ch.AllowAnonymous), "allow_guests": boolField(ch.AllowGuests)}}
+}
+
+// memberAdd adds an account to the channel's members.
+func (h *Handlers) memberAdd(c *fiber.Ctx) error {
+	cc, err := h.channelContext(c)
+	if err != nil {
+		return err
+	}
+	mf := formOf(c, "email")
+	u, err := h.Chat.AddMember(c.UserContext(), viewerOf(c).User.ID, cc.Channel, mf.Value("email"))
+	if err != nil {
+		status, err := formError(&mf, err)
+		if err != nil {
+			return err
+		}
+		return h.renderSettings(c, status, cc, settingsForm(cc.Channel), mf)
+	}
+	h.flash(c, "success", u.DisplayName+" is now a member.")
+	return seeOther(c, "/c/"+cc.Channel.Slug+"/settings")
+}
+
+// memberRemove removes a member.
+func (h *Handlers) memberRemove(c *fiber.Ctx) error {
+	cc, err := h.channelContext(c)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.Params("user"), 10, 64)
+	if err != nil {
+		return model.ErrNotFound
+	}
+	if err := h.Chat.RemoveMember(c.UserContext(), viewerOf(c).User.ID, cc.Channel, id); err != nil {
+		return err
+	}
+	h.flash(c, "success", "Member removed.")
+	return seeOther(c, "/c/"+cc.Channel.Slug+"/settings")
+}
