@@ -72,17 +72,15 @@ func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in Post
 				return nil, err
 			}
 		}
+		if !visibleTo(parent, v) || parent.State == model.StateDeleted {
+			return nil, model.Invalid("parent_id", "The conversation you reply to was removed.")
+		}
 		in.Kind = model.KindComment
 	} else if ch.PostingMode == model.PostingQuestions && in.Kind != model.KindQuestion && !v.Staff && !v.Host {
 		return nil, model.Invalid("kind", "This channel takes questions only.")
 	}
 	if in.Anonymous && !ch.AllowAnonymous {
 		return nil, model.Invalid("anonymous", "This channel does not allow anonymous posts.")
-	}
-	if !v.Staff && !v.Host {
-		if err := s.checkPace(ctx, ch, v.Actor); err != nil {
-			return nil, err
-		}
 	}
 	m := &model.Message{ChannelID: ch.ID, Kind: in.Kind, Body: body, Anonymous: in.Anonymous,
 		AuthorName: v.Actor.Name, State: model.StateVisible}
@@ -95,6 +93,16 @@ func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in Post
 		m.ParentID = &parent.ID
 	}
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		// Pace is checked under the channel's lock, so posting in parallel
+		// cannot slip past slow mode or the rate limit.
+		if err := store.LockChannel(ctx, tx, ch.ID); err != nil {
+			return err
+		}
+		if !v.Staff && !v.Host {
+			if err := s.checkPace(ctx, tx, ch, v.Actor); err != nil {
+				return err
+			}
+		}
 		if live, err := store.LiveChannelSession(ctx, tx, ch.ID); err == nil {
 			m.SessionID = &live.ID
 		} else if !errors.Is(err, model.ErrNotFound) {
@@ -127,14 +135,14 @@ func checkBody(body string, max int) error {
 }
 
 // checkPace applies the channel's slow mode and the per-person rate limit.
-func (s *Service) checkPace(ctx context.Context, ch *model.Channel, a model.Actor) error {
+func (s *Service) checkPace(ctx context.Context, db bun.IDB, ch *model.Channel, a model.Actor) error {
 	now := s.now().UTC()
 	window := s.opts.RateWindow
 	slow := time.Duration(ch.SlowModeSeconds) * time.Second
 	if slow > window {
 		window = slow
 	}
-	recent, err := store.RecentPosts(ctx, s.db, ch.ID, a, now.Add(-window))
+	recent, err := store.RecentPosts(ctx, db, ch.ID, a, now.Add(-window))
 	if err != nil {
 		return err
 	}

@@ -114,6 +114,8 @@ func (s *Service) decorate(ctx context.Context, v Viewer, ms []model.Message) ([
 		it := Item{Message: m, Mine: mine, Voted: voted[m.ID], Reactions: reactions[m.ID], Author: m.AuthorName}
 		if m.Anonymous && !mine && !v.Staff {
 			it.Author = "Anonymous"
+			// Keep who wrote it out of anything built from this item.
+			it.Message.AuthorName, it.Message.AuthorUserID, it.Message.AuthorGuestID = "", nil, nil
 		}
 		deleted := m.State == model.StateDeleted
 		if deleted && !v.Staff {

@@ -303,3 +303,15 @@ func VotedBy(ctx context.Context, db bun.IDB, messageIDs []int64, actor string) 
 	}
 	return out, nil
 }
+
+// LockChannel takes the channel's row lock for the rest of the transaction
+// (PostgreSQL; SQLite's write transactions are serialised already).
+func LockChannel(ctx context.Context, db bun.IDB, channelID int64) error {
+	if !IsPostgres(db) {
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, "SELECT id FROM channels WHERE id = ? FOR UPDATE", channelID); err != nil {
+		return fmt.Errorf("store: lock channel: %w", err)
+	}
+	return nil
+}
