@@ -19,6 +19,9 @@ import (
 // slugPattern: lower-case letters, digits and single dashes, 2 to 64 long.
 var slugPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9]|-[a-z0-9]){1,63}$`) //nolint:gochecknoglobals // compiled once, never written
 
+// domainPattern is a host name such as example.org.
+var domainPattern = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`) //nolint:gochecknoglobals // compiled once, never written
+
 // ChannelInput is what a host gives to create or change a channel. Nil
 // fields are left as they are (or at their default when creating).
 type ChannelInput struct {
@@ -32,12 +35,19 @@ type ChannelInput struct {
 	AllowGuests     *bool
 	SlowModeSeconds *int
 	MaxLength       *int
+	PremodMode      *model.PremodMode
+	FilterCaps      *bool
+	FilterRepeats   *bool
+	FilterMentions  *bool
+	FilterLinks     *bool
+	AllowedDomains  *string // comma- or space-separated; empty: links to any domain
 }
 
 // DefaultSettings are a new channel's settings.
 func DefaultSettings() model.ChannelSettings {
 	return model.ChannelSettings{Visibility: model.VisibilityPublic, PostingMode: model.PostingOpen,
-		AllowAnonymous: true, AllowGuests: true, MaxLength: model.DefaultMaxLength}
+		AllowAnonymous: true, AllowGuests: true, MaxLength: model.DefaultMaxLength, PremodMode: model.PremodOff,
+		FilterRepeats: true, FilterMentions: true, FilterLinks: true}
 }
 
 // apply copies the set fields of in onto c and checks the result.
@@ -72,6 +82,26 @@ func (in ChannelInput) apply(c *model.Channel) error {
 	if in.MaxLength != nil {
 		c.MaxLength = *in.MaxLength
 	}
+	if in.PremodMode != nil {
+		c.PremodMode = *in.PremodMode
+	}
+	for _, f := range []struct {
+		in  *bool
+		out *bool
+	}{{in.FilterCaps, &c.FilterCaps}, {in.FilterRepeats, &c.FilterRepeats}, {in.FilterMentions, &c.FilterMentions}, {in.FilterLinks, &c.FilterLinks}} {
+		if f.in != nil {
+			*f.out = *f.in
+		}
+	}
+	if in.AllowedDomains != nil {
+		ds := strings.FieldsFunc(strings.ToLower(*in.AllowedDomains), func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' })
+		for _, d := range ds {
+			if !domainPattern.MatchString(d) {
+				return model.Invalid("allowed_domains", fmt.Sprintf("%q is not a domain such as example.org.", d))
+			}
+		}
+		c.AllowedDomains = strings.Join(ds, ",")
+	}
 	switch {
 	case !slugPattern.MatchString(c.Slug):
 		return model.Invalid("slug", "Use 2 to 64 lower-case letters, digits and single dashes for the address, e.g. physics-101.")
@@ -83,6 +113,8 @@ func (in ChannelInput) apply(c *model.Channel) error {
 		return model.Invalid("description", "Keep the description to 1000 characters.")
 	case !c.Visibility.Valid():
 		return model.Invalid("visibility", "Visibility is public, members or join-code.")
+	case !c.PremodMode.Valid():
+		return model.Invalid("premod_mode", "Pre-moderation is off, first or all.")
 	case !c.PostingMode.Valid():
 		return model.Invalid("posting_mode", "Posting mode is open, questions or locked.")
 	case c.SlowModeSeconds < 0 || c.SlowModeSeconds > model.MaxSlowMode:
@@ -210,8 +242,15 @@ func (s *Service) listable(ctx context.Context, c *model.Channel, userID int64) 
 	return store.IsMember(ctx, s.db, c.ID, userID)
 }
 
-// CanView reports whether v may read ch (and so open its stream).
+// CanView reports whether v may read ch (and so open its stream). A person
+// banned from the channel (or site-wide) may not.
 func (s *Service) CanView(ctx context.Context, ch *model.Channel, v Viewer) (bool, error) {
+	if !v.Staff && !v.Host && !v.Actor.IsZero() {
+		st, err := s.standing(ctx, ch, v)
+		if err != nil || st.banned {
+			return false, err
+		}
+	}
 	switch {
 	case v.Staff || v.Host:
 		return true, nil

@@ -46,12 +46,13 @@ func DefaultOptions() Options {
 
 // Service carries out the channel use cases.
 type Service struct {
-	db    *bun.DB
-	bus   Bus
-	authz Authorizer
-	opts  Options
-	log   *slog.Logger
-	now   func() time.Time
+	db     *bun.DB
+	bus    Bus
+	authz  Authorizer
+	opts   Options
+	log    *slog.Logger
+	now    func() time.Time
+	filter Filter
 }
 
 // New returns a Service.

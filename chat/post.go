@@ -42,6 +42,13 @@ func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in Post
 		}
 		return nil, model.Refuse(model.ErrForbidden, "not_a_member", "Join this channel before posting.")
 	}
+	standing, err := s.standing(ctx, ch, v)
+	if err != nil {
+		return nil, err
+	}
+	if standing.muted != "" {
+		return nil, model.Refuse(model.ErrForbidden, "muted", standing.muted)
+	}
 	g, accepted, err := s.Guideline(ctx, ch, v)
 	if err != nil {
 		return nil, err
@@ -84,6 +91,10 @@ func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in Post
 	}
 	m := &model.Message{ChannelID: ch.ID, Kind: in.Kind, Body: body, Anonymous: in.Anonymous,
 		AuthorName: v.Actor.Name, State: model.StateVisible}
+	verdict, err := s.screen(ctx, ch, v, m, standing)
+	if err != nil {
+		return nil, err
+	}
 	if v.Actor.UserID != 0 {
 		m.AuthorUserID = &v.Actor.UserID
 	} else {
@@ -108,7 +119,10 @@ func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in Post
 		} else if !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
-		return store.InsertMessage(ctx, tx, m)
+		if err := store.InsertMessage(ctx, tx, m); err != nil {
+			return err
+		}
+		return s.auditVerdict(ctx, tx, ch, m, verdict)
 	})
 	if err != nil {
 		return nil, err

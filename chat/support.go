@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"strconv"
 
 	"backchannel/model"
@@ -34,3 +35,5 @@ func (s *Service) audit(ctx context.Context, actorID int64, action, targetType s
 		s.log.ErrorContext(ctx, "chat: audit", "action", action, "err", err)
 	}
 }
+
+func isConflict(err error) bool { return errors.Is(err, model.ErrConflict) }

@@ -21,12 +21,19 @@ type channelBody struct {
 	AllowGuests     *bool              `json:"allow_guests"`
 	SlowModeSeconds *int               `json:"slow_mode_seconds"`
 	MaxLength       *int               `json:"max_length"`
+	PremodMode      *model.PremodMode  `json:"premod_mode"`
+	FilterCaps      *bool              `json:"filter_caps"`
+	FilterRepeats   *bool              `json:"filter_repeats"`
+	FilterMentions  *bool              `json:"filter_mentions"`
+	FilterLinks     *bool              `json:"filter_links"`
+	AllowedDomains  *string            `json:"allowed_domains"`
 }
 
 func (b channelBody) input() chat.ChannelInput {
 	return chat.ChannelInput{Slug: b.Slug, Title: b.Title, Description: b.Description, Visibility: b.Visibility,
 		JoinCode: b.JoinCode, PostingMode: b.PostingMode, AllowAnonymous: b.AllowAnonymous, AllowGuests: b.AllowGuests,
-		SlowModeSeconds: b.SlowModeSeconds, MaxLength: b.MaxLength}
+		SlowModeSeconds: b.SlowModeSeconds, MaxLength: b.MaxLength, PremodMode: b.PremodMode, FilterCaps: b.FilterCaps,
+		FilterRepeats: b.FilterRepeats, FilterMentions: b.FilterMentions, FilterLinks: b.FilterLinks, AllowedDomains: b.AllowedDomains}
 }
 
 // apiChannels lists the channels the token's user can see, with whether a

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -15,7 +16,10 @@ func settingsForm(ch *model.Channel) views.Form {
 		"title": ch.Title, "description": ch.Description, "visibility": string(ch.Visibility),
 		"join_code": ch.JoinCode, "posting_mode": string(ch.PostingMode),
 		"slow_mode_seconds": strconv.Itoa(ch.SlowModeSeconds), "max_length": strconv.Itoa(ch.MaxLength),
-		"allow_anonymous": boolField(ch.AllowAnonymous), "allow_guests": boolField(ch.AllowGuests)}}
+		"allow_anonymous": boolField(ch.AllowAnonymous), "allow_guests": boolField(ch.AllowGuests),
+		"premod_mode": string(ch.PremodMode), "filter_caps": boolField(ch.FilterCaps), "filter_repeats": boolField(ch.FilterRepeats),
+		"filter_mentions": boolField(ch.FilterMentions), "filter_links": boolField(ch.FilterLinks),
+		"allowed_domains": strings.ReplaceAll(ch.AllowedDomains, ",", ", ")}}
 }
 
 // memberAdd adds an account to the channel's members.

@@ -12,7 +12,8 @@ import (
 )
 
 var settingsFields = []string{"title", "description", "visibility", "join_code", "posting_mode",
-	"slow_mode_seconds", "max_length", "allow_anonymous", "allow_guests"} //nolint:gochecknoglobals // read-only list
+	"slow_mode_seconds", "max_length", "allow_anonymous", "allow_guests", "premod_mode", "filter_caps",
+	"filter_repeats", "filter_mentions", "filter_links", "allowed_domains"} //nolint:gochecknoglobals // read-only list
 
 // channelSettings shows the host's settings form.
 func (h *Handlers) channelSettings(c *fiber.Ctx) error {
@@ -68,8 +69,15 @@ func settingsInput(f views.Form) (chat.ChannelInput, error) {
 	title, desc, code := f.Value("title"), f.Value("description"), f.Value("join_code")
 	vis, mode := model.Visibility(f.Value("visibility")), model.PostingMode(f.Value("posting_mode"))
 	anon, guests := f.Value("allow_anonymous") != "", f.Value("allow_guests") != ""
+	premod := model.PremodMode(f.Value("premod_mode"))
+	caps, repeats := f.Value("filter_caps") != "", f.Value("filter_repeats") != ""
+	mentions, links, domains := f.Value("filter_mentions") != "", f.Value("filter_links") != "", f.Value("allowed_domains")
 	in := chat.ChannelInput{Title: &title, Description: &desc, JoinCode: &code, Visibility: &vis,
-		PostingMode: &mode, AllowAnonymous: &anon, AllowGuests: &guests}
+		PostingMode: &mode, AllowAnonymous: &anon, AllowGuests: &guests, PremodMode: &premod, FilterCaps: &caps,
+		FilterRepeats: &repeats, FilterMentions: &mentions, FilterLinks: &links, AllowedDomains: &domains}
+	if premod == "" { // a form from before pre-moderation existed
+		in.PremodMode = nil
+	}
 	slow, err := strconv.Atoi(strings.TrimSpace(f.Value("slow_mode_seconds")))
 	if err != nil {
 		return in, model.Invalid("slow_mode_seconds", "Slow mode is a whole number of seconds (0 for off).")

@@ -24,7 +24,26 @@ type ChannelSettings struct {
 	AllowGuests     bool        `bun:"allow_guests,notnull" json:"allow_guests"`
 	SlowModeSeconds int         `bun:"slow_mode_seconds,notnull" json:"slow_mode_seconds"`
 	MaxLength       int         `bun:"max_length,notnull" json:"max_length"`
+	PremodMode      PremodMode  `bun:"premod_mode,notnull" json:"premod_mode"`
+	FilterCaps      bool        `bun:"filter_caps,notnull" json:"filter_caps"`
+	FilterRepeats   bool        `bun:"filter_repeats,notnull" json:"filter_repeats"`
+	FilterMentions  bool        `bun:"filter_mentions,notnull" json:"filter_mentions"`
+	FilterLinks     bool        `bun:"filter_links,notnull" json:"filter_links"`
+	AllowedDomains  string      `bun:"allowed_domains,notnull" json:"allowed_domains"` // comma-separated; empty: any
 }
+
+// PremodMode says which messages wait for a moderator before others see them.
+type PremodMode string
+
+// Pre-moderation modes.
+const (
+	PremodOff   PremodMode = "off"   // nothing is held (filters may still hold)
+	PremodFirst PremodMode = "first" // a participant's first posts in the channel, until one is approved
+	PremodAll   PremodMode = "all"   // every participant message
+)
+
+// Valid reports whether m is known.
+func (m PremodMode) Valid() bool { return m == PremodOff || m == PremodFirst || m == PremodAll }
 
 // Visibility says who may see and join a channel.
 type Visibility string
@@ -82,15 +101,17 @@ type Membership struct {
 
 // AuditEntry records one action: who did what to what, before and after.
 type AuditEntry struct {
-	ID         int64     `bun:"id,pk,autoincrement" json:"id"`
-	CreatedAt  time.Time `bun:"created_at,notnull" json:"created_at"`
-	ActorID    *int64    `bun:"actor_id" json:"actor_id,omitempty"`
-	Action     string    `bun:"action,notnull" json:"action"`
-	TargetType string    `bun:"target_type,notnull" json:"target_type"`
-	TargetID   string    `bun:"target_id,notnull" json:"target_id"`
-	ChannelID  *int64    `bun:"channel_id" json:"channel_id,omitempty"`
-	Before     string    `bun:"before,notnull" json:"before,omitempty"`
-	After      string    `bun:"after,notnull" json:"after,omitempty"`
-	Reason     string    `bun:"reason,notnull" json:"reason,omitempty"`
-	IP         string    `bun:"ip,notnull" json:"ip,omitempty"`
+	ID         int64      `bun:"id,pk,autoincrement" json:"id"`
+	CreatedAt  time.Time  `bun:"created_at,notnull" json:"created_at"`
+	ActorID    *int64     `bun:"actor_id" json:"actor_id,omitempty"`
+	Action     string     `bun:"action,notnull" json:"action"`
+	TargetType string     `bun:"target_type,notnull" json:"target_type"`
+	TargetID   string     `bun:"target_id,notnull" json:"target_id"`
+	ChannelID  *int64     `bun:"channel_id" json:"channel_id,omitempty"`
+	Before     string     `bun:"before,notnull" json:"before,omitempty"`
+	After      string     `bun:"after,notnull" json:"after,omitempty"`
+	Reason     string     `bun:"reason,notnull" json:"reason,omitempty"`
+	Guideline  string     `bun:"guideline,notnull" json:"guideline,omitempty"`
+	UndoneAt   *time.Time `bun:"undone_at" json:"undone_at,omitempty"`
+	IP         string     `bun:"ip,notnull" json:"ip,omitempty"`
 }

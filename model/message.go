@@ -54,6 +54,8 @@ const (
 	StateHeld    MessageState = "held"
 	StateHidden  MessageState = "hidden"
 	StateDeleted MessageState = "deleted"
+	StateDenied  MessageState = "denied" // a held message a moderator turned down
+	StateShadow  MessageState = "shadow" // from a shadow-muted person: shown to them and staff only
 )
 
 // Message is one post in a channel: a comment, a question, or a reply.
@@ -75,6 +77,12 @@ type Message struct {
 	CreatedAt     time.Time    `bun:"created_at,notnull" json:"created_at"`
 	EditedAt      *time.Time   `bun:"edited_at" json:"edited_at,omitempty"`
 	DeletedAt     *time.Time   `bun:"deleted_at" json:"deleted_at,omitempty"`
+	Pinned        bool         `bun:"pinned,notnull" json:"pinned"`
+	Highlighted   bool         `bun:"highlighted,notnull" json:"highlighted"`
+	Answered      bool         `bun:"answered,notnull" json:"answered"`
+	Flagged       bool         `bun:"flagged,notnull" json:"flagged"`
+	ModReason     string       `bun:"mod_reason,notnull" json:"-"`
+	RuleIDs       string       `bun:"rule_ids,notnull" json:"-"`
 }
 
 // AuthoredBy reports whether a wrote m.

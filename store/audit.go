@@ -34,6 +34,8 @@ func JSON(v any) string {
 
 // AuditFilter narrows ListAudit.
 type AuditFilter struct {
+	ID         int64
+	ChannelID  int64
 	ActorID    int64
 	Action     string
 	TargetType string
@@ -49,6 +51,12 @@ func ListAudit(ctx context.Context, db bun.IDB, f AuditFilter) ([]model.AuditEnt
 	}
 	var es []model.AuditEntry
 	q := db.NewSelect().Model(&es).Order("id DESC").Limit(f.Limit).Offset(f.Offset)
+	if f.ID != 0 {
+		q = q.Where("id = ?", f.ID)
+	}
+	if f.ChannelID != 0 {
+		q = q.Where("channel_id = ?", f.ChannelID)
+	}
 	if f.ActorID != 0 {
 		q = q.Where("actor_id = ?", f.ActorID)
 	}
@@ -65,4 +73,18 @@ func ListAudit(ctx context.Context, db bun.IDB, f AuditFilter) ([]model.AuditEnt
 		return nil, fmt.Errorf("store: list audit: %w", err)
 	}
 	return es, nil
+}
+
+// MarkAuditUndone records that an audited action was taken back; a second
+// undo finds it marked and is model.ErrConflict.
+func MarkAuditUndone(ctx context.Context, db bun.IDB, id int64) error {
+	res, err := db.NewUpdate().Model((*model.AuditEntry)(nil)).Set("undone_at = ?", now()).
+		Where("id = ?", id).Where("undone_at IS NULL").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("store: mark undone: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: mark undone: %w", model.ErrConflict)
+	}
+	return nil
 }

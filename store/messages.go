@@ -183,7 +183,8 @@ func RecentPosts(ctx context.Context, db bun.IDB, channelID int64, a model.Actor
 
 // UpdateMessage writes a message's body, state, counts and times.
 func UpdateMessage(ctx context.Context, db bun.IDB, m *model.Message) error {
-	res, err := db.NewUpdate().Model(m).Column("body", "state", "edited_at", "deleted_at", "vote_count", "reply_count").
+	res, err := db.NewUpdate().Model(m).Column("body", "state", "edited_at", "deleted_at", "pinned", "highlighted",
+		"answered", "flagged", "mod_reason").
 		WherePK().Exec(ctx)
 	return affected("update message", res, err)
 }
