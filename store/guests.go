@@ -78,3 +78,12 @@ func HasAccepted(ctx context.Context, db bun.IDB, channelID int64, actor string,
 	}
 	return ok, nil
 }
+
+// GuestByID loads one guest.
+func GuestByID(ctx context.Context, db bun.IDB, id int64) (*model.Guest, error) {
+	g := new(model.Guest)
+	if err := db.NewSelect().Model(g).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, notFound("guest", err)
+	}
+	return g, nil
+}
