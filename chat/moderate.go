@@ -131,16 +131,15 @@ func (s *Service) Moderate(ctx context.Context, ch *model.Channel, v Viewer, id 
 	if in.Reason != "" {
 		m.ModReason = in.Reason
 	}
-	var auditID int64
+	var auditID, seq int64
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := store.UpdateMessage(ctx, tx, m); err != nil {
 			return err
 		}
-		seq, err := store.AddEvent(ctx, tx, ch.ID, model.EventMessageUpdated, &m.ID)
-		if err != nil {
+		var err error
+		if seq, err = store.AddEvent(ctx, tx, ch.ID, model.EventMessageUpdated, &m.ID); err != nil {
 			return err
 		}
-		m.Seq = seq
 		switch act {
 		case ActApprove, ActDeny, ActHide, ActDelete:
 			if _, err := store.ResolveReports(ctx, tx, m.ID, v.Actor.UserID); err != nil {
@@ -153,7 +152,7 @@ func (s *Service) Moderate(ctx context.Context, ch *model.Channel, v Viewer, id 
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, ch.ID, m.Seq)
+	s.publish(ctx, ch.ID, seq)
 	return &Done{AuditID: auditID, Message: m}, nil
 }
 

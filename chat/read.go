@@ -117,6 +117,11 @@ func (s *Service) decorate(ctx context.Context, v Viewer, ms []model.Message) ([
 			// Keep who wrote it out of anything built from this item.
 			it.Message.AuthorName, it.Message.AuthorUserID, it.Message.AuthorGuestID = "", nil, nil
 		}
+		if m.State == model.StateShadow && !v.Staff {
+			// A shadow-muted author sees their post as if everyone did;
+			// nothing they are sent may tell them otherwise.
+			it.Message.State = model.StateVisible
+		}
 		deleted := m.State == model.StateDeleted
 		if deleted && !v.Staff {
 			it.Message.Body = ""

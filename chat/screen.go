@@ -104,12 +104,14 @@ func (s *Service) screen(ctx context.Context, ch *model.Channel, v Viewer, m *mo
 		m.State = model.StateHeld
 		m.ModReason = strings.Join(verdict.Reasons, "; ")
 	case "mask":
-		if verdict.Masked != "" {
-			m.Body = verdict.Masked
-		}
 	case "flag":
 		m.Flagged = true
 		m.ModReason = strings.Join(verdict.Reasons, "; ")
+	}
+	if verdict.Masked != "" && verdict.Action != "block" {
+		// Masked words stay masked even when another rule holds the message,
+		// so approving it never publishes them.
+		m.Body = verdict.Masked
 	}
 	if len(verdict.RuleIDs) > 0 {
 		ids := make([]string, 0, len(verdict.RuleIDs))

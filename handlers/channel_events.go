@@ -39,8 +39,18 @@ func (h *Handlers) channelEvents(c *fiber.Ctx) error {
 			if err := views.ChannelHeadView(csrf, head).Render(ctx, &buf); err != nil {
 				return frame{}, false, err
 			}
-		case change.Item == nil:
+		case change.Event.Kind == model.EventReport || change.Event.Kind == model.EventStaffMessage:
+			// Staff-only events: they travel on the wall's stream, never here.
 			return frame{}, false, nil
+		case change.Item == nil:
+			if change.Event.Kind != model.EventMessageUpdated || change.Event.MessageID == nil {
+				return frame{}, false, nil
+			}
+			// The viewer may no longer see it (hidden, held again): take
+			// it off the page if it is there.
+			id := strconv.FormatInt(*change.Event.MessageID, 10)
+			buf.WriteString(`<hx-partial hx-target="#t-` + id + `" hx-swap="delete"></hx-partial>`)
+			buf.WriteString(`<hx-partial hx-target="#ri-` + id + `" hx-swap="delete">`)
 		case change.Event.Kind == model.EventMessageCreated:
 			vm := messageView(slug, viewer, *change.Item)
 			if vm.ParentID != 0 {
@@ -59,6 +69,23 @@ func (h *Handlers) channelEvents(c *fiber.Ctx) error {
 			buf.WriteString(`<hx-partial hx-target="#m-` + strconv.FormatInt(vm.ID, 10) + `" hx-swap="outerHTML">`)
 			if err := views.MessageView(csrf, vm).Render(ctx, &buf); err != nil {
 				return frame{}, false, err
+			}
+			if !vm.Deleted {
+				// Newly visible to this viewer (approved, unhidden): add it
+				// where it is missing ("upsert keep" appends only elements
+				// whose id is not on the page; see static/js/app.js).
+				buf.WriteString(`</hx-partial>`)
+				if vm.ParentID != 0 {
+					buf.WriteString(`<hx-partial hx-target="#replies-` + strconv.FormatInt(vm.ParentID, 10) + `" hx-swap="upsert keep">`)
+					if err := views.ReplyItem(csrf, vm).Render(ctx, &buf); err != nil {
+						return frame{}, false, err
+					}
+				} else {
+					buf.WriteString(`<hx-partial hx-target="#messages" hx-swap="upsert keep">`)
+					if err := views.Thread(csrf, vm).Render(ctx, &buf); err != nil {
+						return frame{}, false, err
+					}
+				}
 			}
 		}
 		buf.WriteString(`</hx-partial>`)

@@ -46,6 +46,7 @@ func (h *Handlers) channelPage(c *fiber.Ctx) error {
 	for _, it := range feed.Items {
 		d.Messages = append(d.Messages, messageView(ch.Slug, v, it))
 	}
+	pinnedFirst(d.Messages)
 	return render(c, fiber.StatusOK, views.ChannelPageView(h.page(c, ch.Title, "/channels"), d))
 }
 

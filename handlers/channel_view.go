@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"backchannel/chat"
@@ -20,6 +21,16 @@ func messageView(slug string, v chat.Viewer, it chat.Item) views.Message {
 	if m.ParentID != nil {
 		vm.ParentID = *m.ParentID
 	}
+	vm.Staff, vm.Pinned, vm.Highlighted, vm.Answered = v.Staff, m.Pinned, m.Highlighted, m.Answered
+	if v.Staff {
+		vm.Flagged = m.Flagged
+	} else if m.State == model.StateShadow {
+		vm.State = string(model.StateVisible) // a shadow-muted author must not learn it
+	}
+	if vm.State != string(model.StateVisible) {
+		vm.CanAct = false // no reactions or replies until others can see it
+	}
+	vm.CanReport = vm.CanAct && !it.Mine && !v.Staff
 	if m.Body != "" {
 		vm.Body = segments(m.Body)
 		vm.RawBody = m.Body
@@ -39,6 +50,19 @@ func messageView(slug string, v chat.Viewer, it chat.Item) views.Message {
 		vm.Replies = append(vm.Replies, messageView(slug, v, r))
 	}
 	return vm
+}
+
+// pinnedFirst puts pinned threads first, keeping the order otherwise.
+func pinnedFirst(ms []views.Message) {
+	slices.SortStableFunc(ms, func(a, b views.Message) int {
+		switch {
+		case a.Pinned == b.Pinned:
+			return 0
+		case a.Pinned:
+			return -1
+		}
+		return 1
+	})
 }
 
 // channelHead is the title bar of ch as v sees it.

@@ -18,6 +18,7 @@ import (
 
 	"backchannel/accounts"
 	"backchannel/chat"
+	"backchannel/filters"
 	"backchannel/live"
 	"backchannel/policies"
 	"backchannel/search"
@@ -40,6 +41,7 @@ type Deps struct {
 	DB            *bun.DB
 	Accounts      *accounts.Service
 	Chat          *chat.Service
+	Filters       *filters.Set // word and link filters (rule CRUD, import, export)
 	Hub           *live.Hub
 	Authz         Authorizer
 	Search        search.Engine

@@ -118,6 +118,7 @@ func (h *Handlers) routes() []route {
 		{Method: "GET", Path: "/api/v1/channels/:slug/filters", Perm: policies.ChannelManage, Domain: slug, Handler: h.apiChannelFilters},
 		{Method: "POST", Path: "/api/v1/channels/:slug/filters", Perm: policies.ChannelManage, Domain: slug, Handler: h.apiChannelFilterCreate},
 		{Method: "POST", Path: "/api/v1/channels/:slug/filters/import", Perm: policies.ChannelManage, Domain: slug, Handler: h.apiChannelFilterImport},
+		{Method: "GET", Path: "/api/v1/channels/:slug/filters/export", Perm: policies.ChannelManage, Domain: slug, Handler: h.apiChannelFilterExport},
 		{Method: "PATCH", Path: "/api/v1/channels/:slug/filters/:id", Perm: policies.ChannelManage, Domain: slug, Handler: h.apiChannelFilterUpdate},
 		{Method: "DELETE", Path: "/api/v1/channels/:slug/filters/:id", Perm: policies.ChannelManage, Domain: slug, Handler: h.apiChannelFilterDelete},
 		{Method: "GET", Path: "/api/v1/channels/:slug/queue", Perm: policies.ModView, Domain: slug, Handler: h.apiQueue},

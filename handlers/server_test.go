@@ -18,6 +18,7 @@ import (
 
 	"backchannel/accounts"
 	"backchannel/chat"
+	"backchannel/filters"
 	"backchannel/handlers"
 	"backchannel/live"
 	"backchannel/model"
@@ -35,6 +36,7 @@ type testServer struct {
 	Accounts *accounts.Service
 	Authz    *policies.Authorizer
 	Chat     *chat.Service
+	Filters  *filters.Set
 	Hub      *live.Hub
 }
 
@@ -63,6 +65,11 @@ func newServer(t testing.TB, dbURL string, opts ...func(*serverOptions)) *testSe
 	if err := chats.EnsureDefaults(ctx); err != nil {
 		t.Fatal(err)
 	}
+	fs, err := filters.New(ctx, db, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chats.SetFilter(fs)
 	o := serverOptions{search: search.NewSQL(db), bodyLimit: 1 << 20}
 	for _, f := range opts {
 		f(&o)
@@ -73,7 +80,7 @@ func newServer(t testing.TB, dbURL string, opts ...func(*serverOptions)) *testSe
 	}
 	base := "http://" + ln.Addr().String()
 	app := handlers.New(handlers.Deps{
-		DB: db, Accounts: acc, Chat: chats, Hub: hub, Authz: authz, Search: o.search, Migrations: store.NewMigrator(db), Log: log,
+		DB: db, Accounts: acc, Chat: chats, Filters: fs, Hub: hub, Authz: authz, Search: o.search, Migrations: store.NewMigrator(db), Log: log,
 		BaseURL: base, BodyLimit: o.bodyLimit, CSRFKey: []byte("test-key-0123456789abcdef0123456"),
 	})
 	go func() { _ = app.Listener(ln) }()
@@ -81,7 +88,7 @@ func newServer(t testing.TB, dbURL string, opts ...func(*serverOptions)) *testSe
 		hub.Close()
 		_ = app.ShutdownWithTimeout(5 * time.Second)
 	})
-	return &testServer{URL: base, DB: db, Accounts: acc, Authz: authz, Chat: chats, Hub: hub}
+	return &testServer{URL: base, DB: db, Accounts: acc, Authz: authz, Chat: chats, Filters: fs, Hub: hub}
 }
 
 type testWriter struct{ t testing.TB }

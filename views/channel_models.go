@@ -40,6 +40,16 @@ type Message struct {
 	CanAct     bool // may react, vote and reply
 	EditError  string
 	Replies    []Message
+	// Moderation, as the viewer may know it.
+	Staff        bool // the viewer moderates the channel: state badges
+	Pinned       bool
+	Highlighted  bool
+	Answered     bool
+	Flagged      bool // staff only
+	CanReport    bool // someone else's message the viewer may report
+	ReportNote   string
+	ReportError  string
+	ReportReason string
 }
 
 // Compose is the state of a compose form.

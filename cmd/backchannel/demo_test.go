@@ -25,7 +25,7 @@ func startDemo(t *testing.T, env map[string]string, args ...string) *server {
 	s := &server{addr: addr, base: "http://" + addr, stdout: &syncBuffer{}, stderr: &syncBuffer{},
 		cancel: cancel, done: make(chan error, 1)}
 	args = append([]string{"demo", "--addr", addr}, args...)
-	go func() { s.done <- run(ctx, args, getenvOf(env), s.stdout, s.stderr) }()
+	go func() { s.done <- run(ctx, args, getenvOf(env), nil, s.stdout, s.stderr) }()
 	t.Cleanup(func() {
 		if !s.stopped {
 			cancel()

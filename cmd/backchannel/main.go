@@ -5,6 +5,7 @@
 //	backchannel user create|set-role|disable|enable
 //	backchannel token create --email …     print a personal access token
 //	backchannel demo                       the server with a demo channel and a simulated audience
+//	backchannel filter check --rules FILE  filter stdin lines, one JSON verdict per line
 package main
 
 import (
@@ -31,6 +32,8 @@ Usage:
   backchannel token create --email E [--name N]
   backchannel demo [flags]                  serve a demo channel with a simulated audience
                                             (data in ./data/demo; see "backchannel demo -h")
+  backchannel filter check --rules FILE     filter messages (one per line on stdin) with the rules
+                                            in FILE; one JSON verdict per line (no database)
 
 Configuration comes from BACKCHANNEL_* environment variables (see README.md);
 flags override them. Run "backchannel serve -h" for the serve flags.
@@ -50,7 +53,7 @@ func usageErr(err error) error { return &exitError{code: 2, err: err} }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		code := 1
@@ -63,8 +66,9 @@ func main() {
 	}
 }
 
-// run is main without the process: testable end to end.
-func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stderr io.Writer) error {
+// run is main without the process: testable end to end. stdin may be nil
+// (no input).
+func run(ctx context.Context, args []string, getenv config.Getenv, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
@@ -80,6 +84,8 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		return tokenCmd(ctx, args, getenv, stdout, stderr)
 	case "demo":
 		return demoCmd(ctx, args, getenv, stdout, stderr)
+	case "filter":
+		return filterCmd(ctx, args, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -95,7 +95,7 @@ func runCmd(t *testing.T, env map[string]string, args ...string) result {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	var stdout, stderr syncBuffer
-	err := run(ctx, args, getenvOf(env), &stdout, &stderr)
+	err := run(ctx, args, getenvOf(env), nil, &stdout, &stderr)
 	return result{stdout: stdout.String(), stderr: stderr.String(), err: err}
 }
 

@@ -122,7 +122,7 @@ func serveWith(ctx context.Context, name string, args []string, getenv config.Ge
 	}
 
 	app := handlers.New(handlers.Deps{
-		DB: c.db, Accounts: c.accounts, Chat: c.chat, Hub: c.hub, Authz: c.authz, Search: engine, Migrations: c.migrator, Log: log,
+		DB: c.db, Accounts: c.accounts, Chat: c.chat, Filters: c.filters, Hub: c.hub, Authz: c.authz, Search: engine, Migrations: c.migrator, Log: log,
 		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies, TrustProxy: cfg.TrustProxy,
 		BodyLimit: cfg.BodyLimit, CSRFKey: key,
 	})

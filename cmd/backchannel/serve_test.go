@@ -33,7 +33,7 @@ func startServe(t *testing.T, env map[string]string) *server {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &server{addr: addr, base: "http://" + addr, stdout: &syncBuffer{}, stderr: &syncBuffer{},
 		cancel: cancel, done: make(chan error, 1)}
-	go func() { s.done <- run(ctx, []string{"serve", "--addr", addr}, getenvOf(env), s.stdout, s.stderr) }()
+	go func() { s.done <- run(ctx, []string{"serve", "--addr", addr}, getenvOf(env), nil, s.stdout, s.stderr) }()
 	t.Cleanup(func() {
 		if !s.stopped {
 			cancel()

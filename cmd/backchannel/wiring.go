@@ -14,6 +14,7 @@ import (
 	"backchannel/accounts"
 	"backchannel/chat"
 	"backchannel/config"
+	"backchannel/filters"
 	"backchannel/live"
 	"backchannel/policies"
 	"backchannel/search"
@@ -65,6 +66,7 @@ type core struct {
 	authz    *policies.Authorizer
 	accounts *accounts.Service
 	chat     *chat.Service
+	filters  *filters.Set
 	hub      *live.Hub
 	bus      live.Bus
 }
@@ -108,7 +110,15 @@ func openCore(ctx context.Context, cfg config.Config, log *slog.Logger) (*core, 
 		db.Close()
 		return nil, err
 	}
-	return &core{db: db, migrator: m, authz: authz, accounts: acc, chat: ch, hub: hub, bus: bus}, nil
+	// Word and link filters: every post goes through them.
+	fs, err := filters.New(ctx, db, log)
+	if err != nil {
+		bus.Close()
+		db.Close()
+		return nil, err
+	}
+	ch.SetFilter(fs)
+	return &core{db: db, migrator: m, authz: authz, accounts: acc, chat: ch, filters: fs, hub: hub, bus: bus}, nil
 }
 
 // Close ends live streams, stops the bus and closes the database.

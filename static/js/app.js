@@ -26,6 +26,50 @@
     focusFirstError(e.target);
     localTimes(document);
   });
+  // The "upsert" swap of live updates: each element of the fragment
+  // replaces the element with the same id, or is appended to the target.
+  // "upsert keep" only appends what is missing; "upsert existing" only
+  // replaces. What someone is typing in a replaced element is kept.
+  function carryOver(from, to) {
+    from.querySelectorAll("input[id], textarea[id]").forEach(function (el) {
+      var twin = to.querySelector("#" + CSS.escape(el.id));
+      if (twin && el.type !== "hidden" && el.value !== el.defaultValue) { twin.value = el.value; }
+    });
+    from.querySelectorAll("details[open]").forEach(function (d, i) {
+      var twin = to.querySelectorAll("details")[i];
+      if (twin) { twin.open = true; }
+    });
+    var focused = from.contains(document.activeElement) && document.activeElement.id;
+    return focused ? function () {
+      var el = document.getElementById(focused);
+      if (el) { el.focus({ preventScroll: true }); }
+    } : null;
+  }
+  function registerUpsert() {
+    if (!window.htmx || !htmx.registerExtension) { return; }
+    htmx.registerExtension("upsert", {
+      handle_swap: function (style, target, fragment, spec) {
+        if (style !== "upsert") { return false; }
+        var added = [];
+        Array.from(fragment.children).forEach(function (el) {
+          var old = el.id && document.getElementById(el.id);
+          if (old) {
+            if (spec.keep) { return; }
+            var refocus = carryOver(old, el);
+            old.replaceWith(el);
+            if (refocus) { refocus(); }
+          } else if (spec.existing) {
+            return;
+          } else {
+            target.appendChild(el);
+          }
+          added.push(el);
+        });
+        return added.length ? added : true;
+      }
+    });
+  }
+  registerUpsert();
   // Ctrl/Cmd+Enter posts from any message box.
   document.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && e.target.matches("form textarea")) {

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"backchannel/moderation"
+)
+
+// filterCmd runs the filter engine without a database:
+//
+//	backchannel filter check --rules FILE [flags] < messages.txt
+//
+// reads messages one per line on stdin and prints one JSON verdict per line.
+func filterCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "check" {
+		return usageErr(errors.New("filter: say check"))
+	}
+	fs := flag.NewFlagSet("filter check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	rulesPath := fs.String("rules", "", "rules CSV with a header: pattern,kind,action[,allow,guideline,scope,enabled]")
+	wordsPath := fs.String("words", "", "a plain word list, one word or phrase per line")
+	wordAction := fs.String("action", "block", "action for the --words list: block, hold, mask or flag")
+	scope := fs.String("scope", "", `channel rules to apply besides the site rules: "channel:<id>"`)
+	caps := fs.Bool("caps", false, "flag caps-lock shouting")
+	maxMentions := fs.Int("max-mentions", 0, "flag messages with more @mentions than this (0: off)")
+	maxLinks := fs.Int("max-links", 0, "flag messages with more links than this (0: off)")
+	repeats := fs.Int("repeats", 0, "flag a line equal to one of the previous N lines (0: off)")
+	domains := fs.String("allowed-domains", "", "comma-separated domains links may point to (empty: any)")
+	offList := fs.String("off-list-action", "hold", "action for links to other domains")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: backchannel filter check --rules FILE [flags] < messages")
+		fmt.Fprintln(stderr, "Reads one message per line on stdin, prints one JSON verdict per line.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageErr(err)
+	}
+	if fs.NArg() > 0 {
+		return usageErr(fmt.Errorf("filter check: unexpected argument %q", fs.Arg(0)))
+	}
+	if *rulesPath == "" && *wordsPath == "" {
+		return usageErr(errors.New("filter check: --rules FILE (or --words FILE) is required"))
+	}
+	var rules []moderation.Rule
+	if *rulesPath != "" {
+		rs, err := readRules(*rulesPath, moderation.ParseCSV)
+		if err != nil {
+			return usageErr(err)
+		}
+		rules = append(rules, rs...)
+	}
+	if *wordsPath != "" {
+		a, err := moderation.ParseAction(*wordAction)
+		if err != nil || a == moderation.Allow {
+			return usageErr(fmt.Errorf("filter check: --action %q: want block, hold, mask or flag", *wordAction))
+		}
+		rs, err := readRules(*wordsPath, func(r io.Reader) ([]moderation.Rule, error) { return moderation.ParseWordList(r, a) })
+		if err != nil {
+			return usageErr(err)
+		}
+		for i := range rs {
+			rs[i].ID = int64(len(rules) + i + 1)
+		}
+		rules = append(rules, rs...)
+	}
+	m, err := moderation.Compile(rules)
+	if err != nil {
+		return usageErr(fmt.Errorf("filter check: %w", err))
+	}
+	s := moderation.Settings{
+		Scope:    *scope,
+		Caps:     moderation.Caps{Enabled: *caps},
+		Mentions: moderation.Flood{Enabled: *maxMentions > 0, Max: *maxMentions},
+		Links:    moderation.Flood{Enabled: *maxLinks > 0, Max: *maxLinks},
+		Repeats:  moderation.Repeats{Enabled: *repeats > 0, Last: *repeats},
+	}
+	for _, d := range strings.Split(*domains, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			s.AllowedDomains = append(s.AllowedDomains, d)
+		}
+	}
+	if s.OffListAction, err = moderation.ParseAction(*offList); err != nil {
+		return usageErr(fmt.Errorf("filter check: --off-list-action: %w", err))
+	}
+	return filterLines(ctx, m, s, *repeats, stdin, stdout)
+}
+
+// readRules opens path and parses it; errors name the file (and the
+// parser's line).
+func readRules(path string, parse func(io.Reader) ([]moderation.Rule, error)) ([]moderation.Rule, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("filter check: %w", err)
+	}
+	defer f.Close()
+	rules, err := parse(f)
+	if err != nil {
+		return nil, fmt.Errorf("filter check: %s: %w", path, err)
+	}
+	return rules, nil
+}
+
+// verdictLine is one line of output.
+type verdictLine struct {
+	Action moderation.Action `json:"action"`
+	Rules  []ruleMatch       `json:"rules"`
+	Masked string            `json:"masked"`
+}
+
+type ruleMatch struct {
+	Pattern string            `json:"pattern"`
+	Kind    moderation.Kind   `json:"kind"`
+	Action  moderation.Action `json:"action"`
+	Match   string            `json:"match"`
+}
+
+// filterLines checks each line of in and writes its verdict to out.
+func filterLines(ctx context.Context, m *moderation.Matcher, s moderation.Settings, repeats int, in io.Reader, out io.Writer) error {
+	if in == nil {
+		return nil
+	}
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 0, 64*1024), 4<<20)
+	w := bufio.NewWriter(out)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	var recent []string // newest first
+	for sc.Scan() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		line := strings.TrimSuffix(sc.Text(), "\r")
+		v := m.Check(line, s, recent)
+		out := verdictLine{Action: v.Action, Rules: []ruleMatch{}, Masked: v.Masked}
+		for _, r := range v.Rules {
+			out.Rules = append(out.Rules, ruleMatch{Pattern: r.Pattern, Kind: r.Kind, Action: r.Action, Match: r.Text})
+		}
+		if err := enc.Encode(out); err != nil {
+			return fmt.Errorf("filter check: %w", err)
+		}
+		if repeats > 0 {
+			recent = append([]string{line}, recent...)
+			recent = recent[:min(len(recent), repeats)]
+		}
+		if err := w.Flush(); err != nil {
+			return fmt.Errorf("filter check: %w", err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("filter check: read stdin: %w", err)
+	}
+	return nil
+}

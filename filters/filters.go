@@ -1,0 +1,311 @@
+// Package filters keeps the word and link filters of the site and of each
+// channel: the rules stored in the filter_rules table, compiled with package
+// moderation, applied to new messages through chat.Filter, and changed (with
+// an audit entry) through Create, Update, Delete and Import.
+//
+// Scopes are "site" (rules that apply in every channel) and "channel:<id>"
+// (rules of one channel, applied besides the site's). Every enabled rule of
+// every scope is compiled into one moderation.Matcher; Check selects the
+// site's rules and the channel's own with moderation.Settings.Scope, so the
+// site's rules are compiled once, not once per channel. The channel's
+// settings switch the built-in checks (caps, repeats, mention and link
+// floods, the list of allowed domains).
+//
+// Several instances share one database. Every change through a Set writes
+// its rows and, in the same transaction, a new random value of the setting
+// "filter_version", then recompiles at once. Check compares the stored
+// version with the one it compiled at most once every 500 ms
+// (RefreshInterval) and recompiles when it differs, so a change made on
+// another instance takes effect here within about half a second. The
+// compiled matcher is swapped atomically: a Check never sees half a change.
+package filters
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"backchannel/chat"
+	"backchannel/model"
+	"backchannel/moderation"
+	"backchannel/store"
+)
+
+// VersionSetting is the settings key whose value changes with every change
+// of the rules.
+const VersionSetting = "filter_version"
+
+// RefreshInterval is how often, at most, a Set asks the database whether the
+// rules changed.
+const RefreshInterval = 500 * time.Millisecond
+
+// Site is the scope of the rules that apply in every channel.
+const Site = moderation.ScopeSite
+
+// ChannelScope is the scope of channel id's own rules.
+func ChannelScope(id int64) string { return moderation.ChannelScope(id) }
+
+// Option changes how New builds a Set.
+type Option func(*Set)
+
+// WithClock makes the Set read the time from now (for tests).
+func WithClock(now func() time.Time) Option { return func(s *Set) { s.now = now } }
+
+// WithRefreshInterval changes how often the Set checks the stored version
+// (RefreshInterval by default).
+func WithRefreshInterval(d time.Duration) Option { return func(s *Set) { s.interval = d } }
+
+// Set is the filter rules in force, compiled. It is safe for concurrent use.
+type Set struct {
+	db       *bun.DB
+	log      *slog.Logger
+	now      func() time.Time
+	interval time.Duration
+
+	checked  atomic.Int64 // UnixNano of the last version check; 0: check now
+	reloadMu sync.Mutex   // one reload at a time
+	cur      atomic.Pointer[compiled]
+}
+
+// compiled is one version of the rules, compiled.
+type compiled struct {
+	version string
+	matcher *moderation.Matcher
+	rules   int // enabled rules in the matcher
+	skipped int // stored rules that did not compile (left out, logged)
+}
+
+var _ chat.Filter = (*Set)(nil)
+
+// New loads and compiles the stored rules.
+func New(ctx context.Context, db *bun.DB, log *slog.Logger, opts ...Option) (*Set, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Set{db: db, log: log, now: time.Now, interval: RefreshInterval}
+	for _, o := range opts {
+		o(s)
+	}
+	if err := s.Reload(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Reload reads and compiles the stored rules now and puts them in use.
+func (s *Set) Reload(ctx context.Context) error {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	checked := s.now().UnixNano()
+	// Version first: a change committed after this read makes the next
+	// check reload again, never miss it.
+	v, err := store.Setting(ctx, s.db, VersionSetting, "")
+	if err != nil {
+		return fmt.Errorf("filters: reload: %w", err)
+	}
+	stored, err := store.ListFilterRules(ctx, s.db)
+	if err != nil {
+		return fmt.Errorf("filters: reload: %w", err)
+	}
+	rules := make([]moderation.Rule, 0, len(stored))
+	skipped := 0
+	for i := range stored {
+		if !stored[i].Enabled {
+			continue
+		}
+		r, err := toRule(&stored[i])
+		if err == nil {
+			err = moderation.ValidateRule(r)
+		}
+		if err != nil {
+			// Rules are checked when they are stored; one that no longer
+			// compiles (a newer engine, a hand-edited row) must not take
+			// every other rule down with it.
+			s.log.WarnContext(ctx, "filters: rule left out", "rule", stored[i].ID, "scope", stored[i].Scope, "err", err)
+			skipped++
+			continue
+		}
+		rules = append(rules, r)
+	}
+	m, err := moderation.Compile(rules)
+	if err != nil {
+		return fmt.Errorf("filters: compile: %w", err)
+	}
+	old := s.cur.Swap(&compiled{version: v, matcher: m, rules: len(rules), skipped: skipped})
+	s.checked.Store(checked)
+	if old != nil && old.version != v {
+		s.log.DebugContext(ctx, "filters: rules reloaded", "version", v, "previous", old.version, "rules", len(rules))
+	}
+	return nil
+}
+
+// refresh reloads the rules when the stored version changed, asking the
+// database at most once per interval.
+func (s *Set) refresh(ctx context.Context) error {
+	now := s.now().UnixNano()
+	last := s.checked.Load()
+	if last != 0 && now-last < int64(s.interval) {
+		return nil
+	}
+	if !s.checked.CompareAndSwap(last, now) {
+		return nil // another goroutine is checking
+	}
+	v, err := store.Setting(ctx, s.db, VersionSetting, "")
+	if err != nil {
+		s.checked.CompareAndSwap(now, 0) // ask again next time
+		return fmt.Errorf("filters: check version: %w", err)
+	}
+	if c := s.cur.Load(); c != nil && c.version == v {
+		return nil
+	}
+	return s.Reload(ctx)
+}
+
+// Check filters a new message of ch (chat.Filter). recent are the author's
+// latest messages in ch, newest first, for the repeat check. When several
+// rules match the strongest action wins: block, hold, mask, flag.
+func (s *Set) Check(ctx context.Context, ch *model.Channel, body string, recent []string) (chat.Verdict, error) {
+	if err := s.refresh(ctx); err != nil {
+		// The rules compiled last still apply; the next check asks again.
+		s.log.WarnContext(ctx, "filters: rules may be stale", "err", err)
+	}
+	c := s.cur.Load()
+	v := c.matcher.Check(body, settingsOf(ch), recent)
+	return verdictOf(v, body), nil
+}
+
+// settingsOf is what ch's settings switch on.
+func settingsOf(ch *model.Channel) moderation.Settings {
+	st := moderation.Settings{
+		Scope:    ChannelScope(ch.ID),
+		Caps:     moderation.Caps{Enabled: ch.FilterCaps},
+		Repeats:  moderation.Repeats{Enabled: ch.FilterRepeats},
+		Mentions: moderation.Flood{Enabled: ch.FilterMentions},
+		Links:    moderation.Flood{Enabled: ch.FilterLinks},
+	}
+	for _, d := range strings.FieldsFunc(ch.AllowedDomains, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' }) {
+		st.AllowedDomains = append(st.AllowedDomains, d)
+	}
+	return st
+}
+
+// verdictOf turns the engine's verdict into chat's.
+func verdictOf(v moderation.Verdict, body string) chat.Verdict {
+	out := chat.Verdict{Action: v.Action.String()}
+	guideline := ""
+	for _, m := range v.Rules {
+		if m.RuleID != 0 && !slices.Contains(out.RuleIDs, m.RuleID) {
+			out.RuleIDs = append(out.RuleIDs, m.RuleID)
+		}
+		if guideline == "" && m.Action == v.Action && m.GuidelineID != "" {
+			guideline = m.GuidelineID
+		}
+	}
+	out.Guideline = guideline
+	if v.Masked != "" && v.Masked != body {
+		out.Masked = v.Masked
+	}
+	out.Reasons = strongestFirst(v)
+	return out
+}
+
+// strongestFirst orders the verdict's reasons by the action of what they
+// explain, strongest first (chat tells the author the first one). The
+// engine gives one reason per matched rule, in order of first match, then
+// one per built-in match; when the counts do not tally the order is kept.
+func strongestFirst(v moderation.Verdict) []string {
+	type reason struct {
+		text   string
+		action moderation.Action
+	}
+	var actions []moderation.Action
+	seen := map[int64]bool{}
+	for _, m := range v.Rules {
+		if m.Kind == moderation.KindBuiltin {
+			continue
+		}
+		if !seen[m.RuleID] {
+			seen[m.RuleID] = true
+			actions = append(actions, m.Action)
+		}
+	}
+	for _, m := range v.Rules {
+		if m.Kind == moderation.KindBuiltin {
+			actions = append(actions, m.Action)
+		}
+	}
+	if len(actions) != len(v.Reasons) {
+		return slices.Clone(v.Reasons)
+	}
+	rs := make([]reason, len(v.Reasons))
+	for i := range rs {
+		rs[i] = reason{v.Reasons[i], actions[i]}
+	}
+	slices.SortStableFunc(rs, func(a, b reason) int { return int(b.action) - int(a.action) })
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.text
+	}
+	return out
+}
+
+// toRule reads a stored rule.
+func toRule(fr *model.FilterRule) (moderation.Rule, error) {
+	r := moderation.Rule{ID: fr.ID, Scope: fr.Scope, Pattern: fr.Pattern, Enabled: fr.Enabled,
+		GuidelineID: fr.Guideline, CreatedAt: fr.CreatedAt, Allow: splitAllow(fr.Allow)}
+	if fr.CreatedBy != nil {
+		r.CreatedBy = *fr.CreatedBy
+	}
+	var err error
+	if r.Kind, err = moderation.ParseKind(fr.Kind); err != nil {
+		return r, err
+	}
+	if r.Action, err = moderation.ParseAction(fr.Action); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// splitAllow reads the stored |-separated exceptions.
+func splitAllow(s string) []string {
+	var out []string
+	for _, a := range strings.Split(s, "|") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// bump stores a new version of the rules.
+func (s *Set) bump(ctx context.Context, db bun.IDB) error {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	v := strconv.FormatInt(s.now().UnixNano(), 36) + "-" + hex.EncodeToString(b)
+	if err := store.SetSetting(ctx, db, VersionSetting, v); err != nil {
+		return fmt.Errorf("filters: bump version: %w", err)
+	}
+	return nil
+}
+
+// Stats says how many rules are in force.
+type Stats struct {
+	Rules   int // enabled rules compiled
+	Skipped int // enabled rules left out because they do not compile
+}
+
+// Stats returns the numbers of the rules compiled last.
+func (s *Set) Stats() Stats {
+	c := s.cur.Load()
+	return Stats{Rules: c.rules, Skipped: c.skipped}
+}

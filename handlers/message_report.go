@@ -1,0 +1,54 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/views"
+)
+
+// messageReport reports someone else's message to the moderators (guests
+// may too). With htmx the answer is the message with a thank-you note, or
+// the report form with what went wrong; without, a redirect back to it.
+func (h *Handlers) messageReport(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	cc, err := h.viewableChannel(c)
+	if err != nil {
+		return err
+	}
+	id, err := messageIDParam(c)
+	if err != nil {
+		return err
+	}
+	reason := c.FormValue("reason")
+	_, err = h.Chat.Report(ctx, cc.Channel, cc.Viewer, id, reason)
+	status, msg := fiber.StatusOK, ""
+	if err != nil {
+		status = statusOf(err)
+		if status >= 500 || status == fiber.StatusUnauthorized || status == fiber.StatusNotFound {
+			return err
+		}
+		_, msg = publicMessage(err, status)
+	}
+	if !isHTMX(c) {
+		if msg != "" {
+			h.flash(c, "error", msg)
+		} else {
+			h.flash(c, "success", "Thank you. The moderators will take a look.")
+		}
+		return c.Redirect("/c/"+cc.Channel.Slug+"#m-"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
+	}
+	it, err := h.Chat.MessageItem(ctx, cc.Channel, cc.Viewer, id)
+	if err != nil {
+		return err
+	}
+	vm := messageView(cc.Channel.Slug, cc.Viewer, *it)
+	if msg != "" {
+		vm.ReportError, vm.ReportReason = msg, reason
+	} else {
+		vm.ReportNote = "Reported. Thank you: the moderators will take a look."
+		vm.CanReport = false
+	}
+	return render(c, status, views.MessageView(csrfOf(c), vm))
+}

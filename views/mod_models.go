@@ -1,0 +1,368 @@
+package views
+
+import (
+	"net/url"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// ModWall is the moderators' triage wall: every channel the person
+// moderates, kept live by one stream.
+type ModWall struct {
+	Channels []WallChannel
+	Since    string // the stream's starting cursor: "chanID:seq,chanID:seq"
+	Undo     *WallUndo
+}
+
+// WallUndo offers to take back the action just done (pages without
+// JavaScript; with it, a toast does the same).
+type WallUndo struct {
+	Slug    string
+	AuditID int64
+	Label   string
+}
+
+// WallChannel is one channel on the wall.
+type WallChannel struct {
+	ID       int64
+	Slug     string
+	Title    string
+	Live     bool
+	Premod   string // off, first, all
+	Counts   WallCounts
+	Held     []WallItem
+	Reports  []WallItem
+	Flagged  []WallItem
+	Incoming []WallItem
+	Staff    []StaffLine
+}
+
+// WallCounts are a channel's queue sizes, shown in its header.
+type WallCounts struct {
+	ChannelID int64
+	Held      int
+	Reports   int
+	Flagged   int
+}
+
+// Wall lists.
+const (
+	ListHeld     = "held"
+	ListReports  = "reports"
+	ListFlagged  = "flagged"
+	ListIncoming = "incoming"
+)
+
+// WallItem is a message in one list of the wall.
+type WallItem struct {
+	List        string // ListHeld, ListReports, ListFlagged or ListIncoming
+	ID          int64
+	ChannelID   int64
+	Slug        string
+	Author      string
+	Subject     string // the author's actor key (u:<id> or g:<id>)
+	Anonymous   bool
+	Question    bool
+	Reply       bool
+	Body        []Segment
+	RawBody     string
+	State       string
+	Flagged     bool
+	Pinned      bool
+	Highlighted bool
+	Answered    bool
+	Reason      string // why it was held or flagged
+	CreatedAt   time.Time
+	Reports     []WallReport
+	// Resolved: the message has left this list (approved, denied, hidden,
+	// reports dealt with); it stays as one compact line so that nothing
+	// moves under the moderator's cursor.
+	Resolved bool
+	Error    string
+}
+
+// WallReport is one open report of a message.
+type WallReport struct {
+	Reason    string
+	CreatedAt time.Time
+}
+
+// StaffLine is a message of a channel's moderator side chat.
+type StaffLine struct {
+	ID        int64
+	ChannelID int64
+	Author    string
+	Body      string
+	CreatedAt time.Time
+}
+
+// StaffForm is the side chat's compose form.
+type StaffForm struct {
+	ChannelID int64
+	Slug      string
+	Title     string
+	Body      string
+	Error     string
+}
+
+// PersonCard is what moderators see about one person.
+type PersonCard struct {
+	Slug         string // the channel the card was opened from
+	ChannelTitle string
+	Subject      string
+	Name         string
+	Email        string
+	Guest        bool
+	Active       []SanctionLine // in force in this channel
+	Sanctions    []SanctionLine // history, newest first
+	Notes        []NoteLine
+	Messages     []PersonMessage
+	Elsewhere    int  // recent messages in channels this moderator does not moderate
+	CanSiteWide  bool // may ban site-wide
+	LiveSession  bool // "rest of session" mutes need a running session
+	Self         bool // the moderator's own card: no sanctions
+	NoteForm     Form
+	Notice       string
+	Error        string
+	Undo         *WallUndo
+}
+
+// SanctionLine is one sanction on a person card.
+type SanctionLine struct {
+	Kind      string
+	Reason    string
+	Guideline string
+	SiteWide  bool
+	CreatedAt time.Time
+	ExpiresAt *time.Time
+	Session   bool
+	Revoked   bool
+}
+
+// NoteLine is one staff note about a person.
+type NoteLine struct {
+	Body      string
+	CreatedAt time.Time
+}
+
+// PersonMessage is one of a person's recent messages.
+type PersonMessage struct {
+	ID           int64
+	Slug         string
+	ChannelTitle string
+	Body         string
+	State        string
+	CreatedAt    time.Time
+}
+
+// ModPersonPage is a person card as a page of its own (without JavaScript).
+type ModPersonPage struct {
+	Card PersonCard
+}
+
+func i64(n int64) string { return strconv.FormatInt(n, 10) }
+
+func wallListID(list string, channelID int64) string { return list + "-" + i64(channelID) }
+
+// WallItemID is the element id of a message in one list of the wall.
+func WallItemID(list string, id int64) string {
+	p := "wi-"
+	switch list {
+	case ListHeld:
+		p = "wh-"
+	case ListReports:
+		p = "wr-"
+	case ListFlagged:
+		p = "wf-"
+	}
+	return p + i64(id)
+}
+
+// WallListID is the element id of a list of a channel on the wall.
+func WallListID(list string, channelID int64) string { return wallListID(list, channelID) }
+
+// WallCountsID is the element id of a channel's counts.
+func WallCountsID(channelID int64) string { return "counts-" + i64(channelID) }
+
+// StaffListID is the element id of a channel's staff chat list.
+func StaffListID(channelID int64) string { return "staff-" + i64(channelID) }
+
+// StaffLineID is the element id of a staff chat message.
+func StaffLineID(id int64) string { return "sm-" + i64(id) }
+
+func modActionURL(it WallItem, act string) string {
+	return "/mod/c/" + it.Slug + "/messages/" + i64(it.ID) + "/" + act
+}
+
+// PersonURL is the address of a person card.
+func PersonURL(slug, subject string) string {
+	return "/mod/c/" + slug + "/people/" + url.PathEscape(subject)
+}
+
+func undoURL(u WallUndo) string { return "/mod/c/" + u.Slug + "/undo/" + i64(u.AuditID) }
+
+func listTitle(list string) string {
+	switch list {
+	case ListHeld:
+		return "Held for review"
+	case ListReports:
+		return "Reports"
+	case ListFlagged:
+		return "Flagged by filters"
+	}
+	return "Incoming"
+}
+
+func listEmpty(list string) string {
+	switch list {
+	case ListHeld:
+		return "Nothing waiting for review."
+	case ListReports:
+		return "No open reports."
+	case ListFlagged:
+		return "Nothing flagged."
+	}
+	return "No messages yet."
+}
+
+// stateLabel names a moderation state for staff.
+func stateLabel(state string) string {
+	switch state {
+	case "held":
+		return "held"
+	case "hidden":
+		return "hidden"
+	case "deleted":
+		return "deleted"
+	case "denied":
+		return "denied"
+	case "shadow":
+		return "shadow-muted"
+	}
+	return state
+}
+
+// resolvedLabel says what became of a message that left a list.
+func resolvedLabel(it WallItem) string {
+	switch it.State {
+	case "visible":
+		if it.List == ListReports {
+			return "Reports resolved"
+		}
+		return "Approved"
+	case "shadow":
+		return "Approved (author shadow-muted)"
+	case "denied":
+		return "Denied"
+	case "hidden":
+		return "Hidden"
+	case "deleted":
+		return "Deleted"
+	case "held":
+		return "Held"
+	}
+	return "Done"
+}
+
+// excerpt shortens a message body to one short line.
+func excerpt(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+func sanctionLabel(s SanctionLine) string {
+	switch s.Kind {
+	case "warn":
+		return "Warning"
+	case "mute":
+		switch {
+		case s.Session:
+			return "Muted for the session"
+		case s.ExpiresAt != nil:
+			return "Muted until " + s.ExpiresAt.UTC().Format("15:04") + " UTC"
+		}
+		return "Muted"
+	case "ban":
+		if s.SiteWide {
+			return "Banned site-wide"
+		}
+		return "Banned from the channel"
+	case "shadow_mute":
+		return "Shadow-muted"
+	}
+	return s.Kind
+}
+
+func utcTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+
+func shortTime(t time.Time) string { return t.UTC().Format("15:04") }
+
+func dayTime(t time.Time) string { return t.UTC().Format("Jan 2, 15:04") }
+
+func channelCount(n int) string {
+	if n == 1 {
+		return "1 channel"
+	}
+	return strconv.Itoa(n) + " channels"
+}
+
+// wallAction is one button on a wall item.
+type wallAction struct {
+	Act     string
+	Label   string
+	Key     string
+	Primary bool
+	Danger  bool
+}
+
+// itemActions are the actions a message's state allows, in button order.
+func itemActions(it WallItem) []wallAction {
+	var out []wallAction
+	switch it.State {
+	case "held":
+		out = append(out, wallAction{Act: "approve", Label: "Approve", Key: "a", Primary: true},
+			wallAction{Act: "deny", Label: "Deny", Key: "d"},
+			wallAction{Act: "hide", Label: "Hide", Key: "h", Danger: true})
+	case "denied":
+		out = append(out, wallAction{Act: "approve", Label: "Approve", Key: "a", Primary: true})
+	case "hidden":
+		out = append(out, wallAction{Act: "unhide", Label: "Unhide", Key: "h"})
+	case "visible", "shadow":
+		out = append(out, wallAction{Act: "hide", Label: "Hide", Key: "h", Danger: true})
+	}
+	if it.State == "deleted" {
+		return out
+	}
+	if it.State != "held" && it.State != "denied" {
+		if it.Pinned {
+			out = append(out, wallAction{Act: "unpin", Label: "Unpin", Key: "p"})
+		} else {
+			out = append(out, wallAction{Act: "pin", Label: "Pin", Key: "p"})
+		}
+		if it.Question && !it.Reply {
+			if it.Answered {
+				out = append(out, wallAction{Act: "unanswer", Label: "Not answered", Key: "x"})
+			} else {
+				out = append(out, wallAction{Act: "answer", Label: "Answered", Key: "x"})
+			}
+		}
+		if it.Highlighted {
+			out = append(out, wallAction{Act: "unhighlight", Label: "Unhighlight"})
+		} else {
+			out = append(out, wallAction{Act: "highlight", Label: "Highlight"})
+		}
+	}
+	return out
+}
+
+// firstAction is where the item's form goes when submitted with Enter.
+func firstAction(it WallItem) string {
+	if as := itemActions(it); len(as) > 0 {
+		return as[0].Act
+	}
+	return "hide"
+}
