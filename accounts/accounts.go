@@ -236,3 +236,19 @@ func (s *Service) TopSiteRole(ctx context.Context, userID int64) (model.Role, er
 	}
 	return rs[0], nil
 }
+
+// Moderates reports whether a user holds the moderator or admin role
+// anywhere (site-wide or in some channel): the navigation offers the triage
+// wall to them.
+func (s *Service) Moderates(ctx context.Context, userID int64) (bool, error) {
+	gs, err := s.roles.Roles(ctx, userID)
+	if err != nil {
+		return false, err
+	}
+	for _, g := range gs {
+		if g.Role == model.RoleModerator || g.Role == model.RoleAdmin {
+			return true, nil
+		}
+	}
+	return false, nil
+}

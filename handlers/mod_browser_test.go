@@ -192,6 +192,13 @@ func TestBrowserModWallApproveLive(t *testing.T) {
 	testenv.Do(t, mod, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector('#wr-%d').click()`, sale)))
 	testenv.Do(t, mod, chromedp.KeyEvent("o"))
 	testenv.WaitUntil(t, mod, "chloe's card", `document.querySelector('#person-card #person-name')?.textContent === 'Chloe Martin'`)
+	// 2 mutes her for 10 minutes; n opens the note field.
+	testenv.Do(t, mod, chromedp.KeyEvent("2"))
+	testenv.WaitUntil(t, mod, "the mute on her card", `document.querySelector('[data-testid="card-notice"]')?.textContent.includes('Muted Chloe Martin for 10 minutes')`)
+	testenv.Do(t, mod, chromedp.KeyEvent("n"))
+	testenv.WaitUntil(t, mod, "the note field focused", `document.activeElement?.id === 'note-body'`)
+	testenv.Do(t, mod, chromedp.SendKeys(chromedp.ID("note-body"), "Second time selling coursework this term."), chromedp.Click(buttonXPath("form", "Save note")))
+	testenv.WaitUntil(t, mod, "the note", `document.querySelector('[data-testid="notes"]')?.textContent.includes('Second time')`)
 
 	// A staff chat message arrives on the wall live.
 	if _, err := s.Chat.StaffPost(ctx, physics, viewer(physics, omar), "Thanks! The lab-report seller is reported, over to you."); err != nil {
@@ -209,6 +216,7 @@ func TestBrowserModWallApproveLive(t *testing.T) {
 	testenv.NoJSErrors(t, peer)
 	testenv.NoJSErrors(t, mod)
 	// The toast has gone by the time anyone looks at the picture.
-	testenv.Do(t, mod, chromedp.Evaluate[chromedp.Void](`document.querySelector('#wall-toast').className = 'toast'; window.scrollTo(0, 0)`))
+	testenv.Do(t, mod, chromedp.Evaluate[chromedp.Void](`document.querySelector('#wall-toast').className = 'toast'; document.activeElement?.blur(); window.scrollTo(0, 0)`))
+	testenv.WaitUntil(t, mod, "the toast to fade", `getComputedStyle(document.querySelector('#wall-toast')).opacity === '0'`)
 	testenv.Screenshot(t, mod, screenshotDir+"mod-wall.png")
 }

@@ -125,8 +125,8 @@ func TestNavigationByRole(t *testing.T) {
 		a := s.browser(t)
 		a.signIn("ada@example.org")
 		r = a.get("/channels")
-		if got := strings.Join(navLabels(r), ","); got != "Channels,Admin,Account" {
-			t.Errorf("admin nav = %q, want Channels,Admin,Account", got)
+		if got := strings.Join(navLabels(r), ","); got != "Channels,Moderation,Admin,Account" {
+			t.Errorf("admin nav = %q, want Channels,Moderation,Admin,Account", got)
 		}
 		if role := r.Doc.Find("[data-testid=current-role]").Text(); role != "admin" {
 			t.Errorf("admin role badge = %q", role)

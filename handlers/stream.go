@@ -9,6 +9,7 @@ import (
 
 	"backchannel/chat"
 	"backchannel/live"
+	"backchannel/model"
 )
 
 // streamBatch is how many events a stream reads from the database at once.
@@ -55,6 +56,12 @@ func (h *Handlers) stream(c *fiber.Ctx, cc *channelCtx, encode encodeFunc) error
 					return false
 				}
 				for _, change := range changes {
+					if staffOnly(change.Event.Kind) && !viewer.Staff {
+						// Not even the event's number: it would tell that
+						// staff were at work.
+						last = change.Event.Seq
+						continue
+					}
 					f, ok, err := encode(ctx, change)
 					if err != nil {
 						log.Warn("stream: encode", "channel", ch.ID, "err", err)
@@ -98,4 +105,9 @@ func (h *Handlers) stream(c *fiber.Ctx, cc *channelCtx, encode encodeFunc) error
 		}
 	})
 	return nil
+}
+
+// staffOnly reports whether events of kind k are for staff streams alone.
+func staffOnly(k model.EventKind) bool {
+	return k == model.EventStaffMessage || k == model.EventReport
 }

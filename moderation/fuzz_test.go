@@ -76,3 +76,23 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSelfMatch checks that a word or phrase rule matches its own pattern
+// written as a message, and that the match covers the pattern's letters.
+func FuzzSelfMatch(f *testing.F) {
+	for _, s := range []string{"bad", "kill yourself", "sh!t", "a$$", "1488", "l1l", "ß", "b.a.d", "日本", "x²", "ǅemal"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, pattern string) {
+		m, err := Compile([]Rule{rule(1, KindPhrase, Block, pattern)})
+		if err != nil {
+			return
+		}
+		if v := m.Check(pattern, Settings{}, nil); v.Action != Block {
+			t.Fatalf("pattern %q does not match itself", pattern)
+		}
+		if v := m.Check("hello "+pattern+" there", Settings{}, nil); v.Action != Block {
+			t.Fatalf("pattern %q does not match inside a sentence", pattern)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package moderation
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -30,7 +31,6 @@ type Matcher struct {
 
 	wild    []reRule // wildcards, as RE2 with a word boundary before
 	regexes []reRule
-	anyRE   *regexp.Regexp // all wildcards and regexes in one: skip them all when it fails
 
 	domains   []domainRule
 	linkTLDs  map[string]bool // for the cheap test of whether xurls needs to run
@@ -69,6 +69,7 @@ type use struct {
 type reRule struct {
 	rule int32
 	re   *regexp.Regexp
+	lit  string // wildcards: their longest literal, which the normalised text must contain
 }
 
 type domainRule struct {
@@ -107,18 +108,6 @@ func Compile(rules []Rule) (*Matcher, error) {
 		m.keys = c.skels
 		for _, sk := range c.skels {
 			m.maxLen = max(m.maxLen, len(sk))
-		}
-	}
-	if n := len(m.wild) + len(m.regexes); n > 1 {
-		parts := make([]string, 0, n)
-		for _, w := range m.wild {
-			parts = append(parts, "(?:"+w.re.String()+")")
-		}
-		for _, r := range m.regexes {
-			parts = append(parts, "(?:"+r.re.String()+")")
-		}
-		if re, err := regexp.Compile(strings.Join(parts, "|")); err == nil {
-			m.anyRE = re
 		}
 	}
 	if m.hasDomain {
@@ -172,7 +161,7 @@ func (c *compiler) add(r *Rule) error {
 			return fail(err)
 		}
 	case KindWildcard:
-		expr, err := c.wildcard(r.Pattern)
+		expr, lit, err := c.wildcard(r.Pattern)
 		if err != nil {
 			return fail(err)
 		}
@@ -180,7 +169,7 @@ func (c *compiler) add(r *Rule) error {
 		if err != nil {
 			return fail(fmt.Errorf("wildcard: %w", err))
 		}
-		c.m.wild = append(c.m.wild, reRule{rule: idx, re: re})
+		c.m.wild = append(c.m.wild, reRule{rule: idx, re: re, lit: lit})
 	case KindRegex:
 		re, err := regexp.Compile("(?i)" + r.Pattern)
 		if err != nil {
@@ -282,13 +271,20 @@ const wordClass = `[\p{L}\p{N}\p{M}]`
 // characters; literal letters are normalised like the text (leetspeak read,
 // runs of three or more letters squeezed to one). The expression starts with
 // a word boundary (the start or a non-word character, outside the group);
-// the end boundary is checked by the caller.
-func (c *compiler) wildcard(pattern string) (string, error) {
+// the end boundary is checked by the caller. lit is the longest run of
+// literal letters.
+func (c *compiler) wildcard(pattern string) (expr, lit string, err error) {
 	c.base = c.norm.appendText(c.base[:0], pattern)
 	c.pass.build(c.base, nil, nil, true)
-	var body strings.Builder
+	var body, run strings.Builder
 	literal := false
 	sep := false
+	endRun := func() {
+		if run.Len() > len(lit) {
+			lit = run.String()
+		}
+		run.Reset()
+	}
 	n := c.pass.n()
 	for i := 0; i < n; i++ {
 		r, f := c.pass.at(i).r, c.pass.flags[i]
@@ -296,9 +292,11 @@ func (c *compiler) wildcard(pattern string) (string, error) {
 		case r == '*':
 			body.WriteString(wordClass + "*")
 			sep = false
+			endRun()
 		case r == '?':
 			body.WriteString(wordClass)
 			sep = false
+			endRun()
 		case f&fWord != 0:
 			l := r
 			if f&fLeet != 0 {
@@ -312,20 +310,23 @@ func (c *compiler) wildcard(pattern string) (string, error) {
 				i += k - 1
 			}
 			body.WriteString(regexp.QuoteMeta(string(l)))
+			run.WriteRune(l)
 			literal = true
 			sep = false
 		default:
+			endRun()
 			if !sep && body.Len() > 0 {
 				body.WriteString(`[^\p{L}\p{N}\p{M}]+`)
 			}
 			sep = true
 		}
 	}
+	endRun()
 	if !literal {
-		return "", errors.New("wildcard has no letters or digits")
+		return "", "", errors.New("wildcard has no letters or digits")
 	}
-	expr := strings.TrimSuffix(body.String(), `[^\p{L}\p{N}\p{M}]+`)
-	return `(?i)(?:^|[^\p{L}\p{N}\p{M}])(` + expr + `)`, nil
+	expr = strings.TrimSuffix(body.String(), `[^\p{L}\p{N}\p{M}]+`)
+	return `(?i)(?:^|[^\p{L}\p{N}\p{M}])(` + expr + `)`, lit, nil
 }
 
 // scratch is the per-Check working memory, pooled by the Matcher.
@@ -342,6 +343,7 @@ type scratch struct {
 	rt      rtext
 	rbuf    []nrune // repeat keys
 	leetSym bool    // the text has a leetspeak symbol
+	wildOK  []bool  // per wildcard: its literal is in the normalised text
 }
 
 // hit is a match of rule index rule at [start, end) of the original text.
@@ -399,16 +401,16 @@ func (m *Matcher) readings(sc *scratch, text, scope string, needRE bool) {
 		p.buildPlain(sc.base)
 		m.scan(sc, p, scope)
 		if leetSym && !needRE {
-			// One leet pass over the windows, each after the separator
-			// before it.
+			// One leet pass over the windows, each with the separators
+			// around it (a leetspeak symbol's reading depends on its
+			// neighbours).
 			sc.wins = leetWindows(sc.base, m.maxWords-1, sc.wins)
 			sc.widx = sc.widx[:0]
 			for _, w := range sc.wins {
-				if w[0] > 0 {
-					sc.widx = append(sc.widx, w[0]-1)
-				}
-				for i := w[0]; i < w[1]; i++ {
-					sc.widx = append(sc.widx, i)
+				for i := max(0, w[0]-1); i < min(int32(len(sc.base)), w[1]+1); i++ {
+					if k := len(sc.widx); k == 0 || sc.widx[k-1] < i {
+						sc.widx = append(sc.widx, i)
+					}
 				}
 			}
 			if len(sc.widx) > 0 {
@@ -423,8 +425,8 @@ func (m *Matcher) readings(sc *scratch, text, scope string, needRE bool) {
 			m.scan(sc, p, scope)
 		}
 		sc.rt.build(p)
-		m.scanRE(sc, sc.rt.s, scope, sc.rt.span(sc.base))
-		m.scanRE(sc, []byte(text), scope, func(st, en int) (int, int) { return st, en })
+		m.scanRE(sc, sc.rt.s, true, scope, sc.rt.span(sc.base))
+		m.scanRE(sc, []byte(text), false, scope, func(st, en int) (int, int) { return st, en })
 	}
 	var joined bool
 	sc.idx, sc.soft, joined = joinRuns(sc.base, sc.idx, sc.soft)
@@ -442,7 +444,7 @@ func (m *Matcher) readings(sc *scratch, text, scope string, needRE bool) {
 		}
 		if needRE {
 			sc.rt.build(p)
-			m.scanRE(sc, sc.rt.s, scope, sc.rt.span(sc.base))
+			m.scanRE(sc, sc.rt.s, true, scope, sc.rt.span(sc.base))
 		}
 	}
 }
@@ -558,12 +560,24 @@ func (m *Matcher) inScope(rule int32, scope string) bool {
 }
 
 // scanRE runs the wildcards and regexes over one text; span maps a byte
-// span of that text to the original.
-func (m *Matcher) scanRE(sc *scratch, text []byte, scope string, span func(st, en int) (int, int)) {
-	if m.anyRE != nil && !m.anyRE.Match(text) {
-		return
+// span of that text to the original. With norm set the text is a
+// normalised one, and a wildcard runs only when the text contains its
+// longest literal; it notes in sc.wildOK which did, for the original text
+// (whose normalised form contains every literal the original does).
+func (m *Matcher) scanRE(sc *scratch, text []byte, norm bool, scope string, span func(st, en int) (int, int)) {
+	if norm {
+		sc.wildOK = sc.wildOK[:0]
 	}
-	for _, w := range m.wild {
+	for i, w := range m.wild {
+		if norm {
+			ok := bytes.Contains(text, []byte(w.lit))
+			sc.wildOK = append(sc.wildOK, ok)
+			if !ok {
+				continue
+			}
+		} else if i < len(sc.wildOK) && !sc.wildOK[i] {
+			continue
+		}
 		if !m.inScope(w.rule, scope) {
 			continue
 		}

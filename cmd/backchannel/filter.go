@@ -142,11 +142,11 @@ func filterLines(ctx context.Context, m *moderation.Matcher, s moderation.Settin
 		}
 		line := strings.TrimSuffix(sc.Text(), "\r")
 		v := m.Check(line, s, recent)
-		out := verdictLine{Action: v.Action, Rules: []ruleMatch{}, Masked: v.Masked}
+		vl := verdictLine{Action: v.Action, Rules: []ruleMatch{}, Masked: v.Masked}
 		for _, r := range v.Rules {
-			out.Rules = append(out.Rules, ruleMatch{Pattern: r.Pattern, Kind: r.Kind, Action: r.Action, Match: r.Text})
+			vl.Rules = append(vl.Rules, ruleMatch{Pattern: r.Pattern, Kind: r.Kind, Action: r.Action, Match: r.Text})
 		}
-		if err := enc.Encode(out); err != nil {
+		if err := enc.Encode(vl); err != nil {
 			return fmt.Errorf("filter check: %w", err)
 		}
 		if repeats > 0 {
