@@ -40,9 +40,6 @@ func (m *Matcher) links(sc *scratch, text string, s Settings) []link {
 		return nil
 	}
 	tlds := m.linkTLDs
-	if tlds == nil {
-		tlds = tldSet()
-	}
 	var out []link
 	forSegments(len(text), func(i int) bool { return text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '\r' },
 		func(a, b int) {
