@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"time"
 
 	"backchannel/model"
 	"backchannel/policies"
@@ -163,4 +164,24 @@ func AuthorKey(m *model.Message) string {
 		return model.Actor{GuestID: *m.AuthorGuestID}.Key()
 	}
 	return ""
+}
+
+// Warnings returns the warnings moderators gave v in ch within the last day,
+// newest first, so the channel page can show them to the person.
+func (s *Service) Warnings(ctx context.Context, ch *model.Channel, v Viewer) ([]model.Sanction, error) {
+	if v.Actor.IsZero() {
+		return nil, nil
+	}
+	ss, err := store.SanctionsOf(ctx, s.db, v.Actor.Key(), 20)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Sanction
+	for _, sn := range ss {
+		if sn.Kind == model.SanctionWarn && sn.RevokedAt == nil && (sn.ChannelID == nil || *sn.ChannelID == ch.ID) &&
+			s.now().Sub(sn.CreatedAt) < 24*time.Hour {
+			out = append(out, sn)
+		}
+	}
+	return out, nil
 }

@@ -43,6 +43,20 @@ func (h *Handlers) channelPage(c *fiber.Ctx) error {
 		CanPost: v.Poster, Locked: ch.PostingMode == model.PostingLocked && !v.Staff && !v.Host,
 		NeedsGuidelines: v.Poster && !accepted, Guideline: guidelineView(g),
 		ViewerName: v.Actor.Name, IsGuest: v.Actor.GuestID != 0}
+	warnings, err := h.Chat.Warnings(ctx, ch, v)
+	if err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		msg := "A moderator warned you"
+		if w.Guideline != "" {
+			msg += " (guideline " + w.Guideline + ")"
+		}
+		if w.Reason != "" {
+			msg += ": " + w.Reason
+		}
+		d.Warnings = append(d.Warnings, msg+".")
+	}
 	for _, it := range feed.Items {
 		d.Messages = append(d.Messages, messageView(ch.Slug, v, it))
 	}

@@ -352,3 +352,36 @@ func TestChannelStreamReplay(t *testing.T) {
 		}
 	})
 }
+
+func TestWarningShownToThePerson(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		ctx := context.Background()
+		ch, _ := s.newChannel(t, "warned", chat.ChannelInput{})
+		pat := s.createUser(t, "pat@example.org", model.RoleParticipant)
+		mod := s.createUser(t, "mod@example.org", model.RoleModerator)
+		mv, err := s.Chat.ViewerFor(ctx, ch, mod, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := s.browser(t)
+		b.signIn(pat.Email)
+		if n := b.get("/c/warned").Doc.Find("[data-testid=warning]").Length(); n != 0 {
+			t.Fatalf("%d warnings before any", n)
+		}
+		in := chat.SanctionInput{Subject: model.Actor{UserID: pat.ID}.Key(), Kind: model.SanctionWarn}
+		in.Reason, in.Guideline = "please stay on topic", "G2"
+		if _, err := s.Chat.Sanction(ctx, ch, mv, in); err != nil {
+			t.Fatal(err)
+		}
+		got := b.get("/c/warned").Doc.Find("[data-testid=warning]").Text()
+		if !strings.Contains(got, "please stay on topic") || !strings.Contains(got, "G2") {
+			t.Errorf("warning shown = %q", got)
+		}
+		peer := s.browser(t)
+		s.createUser(t, "kim@example.org", model.RoleParticipant)
+		peer.signIn("kim@example.org")
+		if n := peer.get("/c/warned").Doc.Find("[data-testid=warning]").Length(); n != 0 {
+			t.Error("another participant sees the warning")
+		}
+	})
+}

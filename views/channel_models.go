@@ -92,6 +92,7 @@ type ChannelPage struct {
 	NeedsGuidelines bool
 	Guideline       Guideline
 	ViewerName      string
+	Warnings        []string // moderators' warnings to the viewer (last day)
 	IsGuest         bool
 }
 
