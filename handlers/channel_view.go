@@ -90,7 +90,7 @@ func compose(ch *model.Channel) views.Compose {
 
 // guidelineView splits a guideline's text into its numbered rules.
 func guidelineView(g *model.Guideline) views.Guideline {
-	out := views.Guideline{ID: g.ID, Title: g.Title}
+	out := views.Guideline{ID: g.ID, Title: g.Title, HTML: renderGuideline(g.Body)}
 	for _, line := range strings.Split(g.Body, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" {

@@ -198,6 +198,11 @@ func (h *Handlers) guard(r route) fiber.Handler {
 			}
 			return r.Handler(c)
 		}
+		if v.User.MustResetPassword && !v.ViaToken && r.Path != "/account" && r.Path != "/account/password" {
+			// An admin forced a password reset: nothing else until it is done.
+			h.flash(c, "error", "Choose a new password to continue.")
+			return seeOther(c, "/account")
+		}
 		ok, err := h.Authz.Can(c.UserContext(), v.User.ID, domain, r.Perm)
 		if err != nil {
 			return err

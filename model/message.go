@@ -129,11 +129,14 @@ type ChannelEvent struct {
 
 // Guideline is a version of the rules participants accept before posting.
 type Guideline struct {
-	ID        int64     `bun:"id,pk,autoincrement" json:"id"`
-	Scope     string    `bun:"scope,notnull" json:"scope"` // "site" or "channel:<id>"
-	Version   int       `bun:"version,notnull" json:"version"`
-	Title     string    `bun:"title,notnull" json:"title"`
-	Body      string    `bun:"body,notnull" json:"body"`
+	ID      int64  `bun:"id,pk,autoincrement" json:"id"`
+	Scope   string `bun:"scope,notnull" json:"scope"` // "site" or "channel:<id>"
+	Version int    `bun:"version,notnull" json:"version"`
+	Title   string `bun:"title,notnull" json:"title"`
+	Body    string `bun:"body,notnull" json:"body"`
+	// Material says whether this version changed the rules enough that
+	// people who accepted an earlier version must accept again.
+	Material  bool      `bun:"material,notnull" json:"material"`
 	CreatedAt time.Time `bun:"created_at,notnull" json:"created_at"`
 }
 

@@ -101,6 +101,7 @@ type Guideline struct {
 	ID    int64
 	Title string
 	Rules []string
+	HTML  string // sanitised rendering of the Markdown, shown instead of Rules when set
 }
 
 // JoinPage is shown to people who have not joined a channel yet.

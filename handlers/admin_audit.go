@@ -1,0 +1,184 @@
+package handlers
+
+import (
+	"encoding/csv"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/accounts"
+	"backchannel/model"
+	"backchannel/store"
+	"backchannel/views"
+)
+
+const auditPerPage = 50
+
+// auditFilter reads the audit viewer's filters from the query string.
+func (h *Handlers) auditFilter(c *fiber.Ctx) (views.AuditFilterForm, accounts.AuditQuery, string, error) {
+	f := views.AuditFilterForm{Actor: strings.TrimSpace(c.Query("actor")), Action: strings.TrimSpace(c.Query("action")),
+		Channel: strings.TrimSpace(c.Query("channel")), Target: strings.TrimSpace(c.Query("target")),
+		From: strings.TrimSpace(c.Query("from")), To: strings.TrimSpace(c.Query("to"))}
+	qs := url.Values{}
+	for k, v := range map[string]string{"actor": f.Actor, "action": f.Action, "channel": f.Channel, "target": f.Target, "from": f.From, "to": f.To} {
+		if v != "" {
+			qs.Set(k, v)
+		}
+	}
+	q := accounts.AuditQuery{Action: f.Action}
+	if f.Actor != "" {
+		if id, err := strconv.ParseInt(f.Actor, 10, 64); err == nil {
+			q.ActorID = id
+		} else {
+			q.ActorEmail = f.Actor
+		}
+	}
+	if f.Channel != "" {
+		ch, err := store.ChannelBySlug(c.UserContext(), h.DB, f.Channel)
+		if err != nil {
+			if isNotFoundErr(err) {
+				return f, q, qs.Encode(), model.Invalid("channel", "No such channel.")
+			}
+			return f, q, qs.Encode(), err
+		}
+		q.ChannelID = ch.ID
+	}
+	if f.Target != "" {
+		if typ, id, ok := strings.Cut(f.Target, ":"); ok {
+			q.TargetType, q.TargetID = typ, id
+		} else {
+			q.TargetID = f.Target
+		}
+	}
+	if f.From != "" {
+		t, err := time.Parse("2006-01-02", f.From)
+		if err != nil {
+			return f, q, qs.Encode(), model.Invalid("from", "Dates are written YYYY-MM-DD.")
+		}
+		q.From = t
+	}
+	if f.To != "" {
+		t, err := time.Parse("2006-01-02", f.To)
+		if err != nil {
+			return f, q, qs.Encode(), model.Invalid("to", "Dates are written YYYY-MM-DD.")
+		}
+		q.To = t.Add(24 * time.Hour) // the whole day
+	}
+	return f, q, qs.Encode(), nil
+}
+
+// auditNames resolves actor and channel names for display.
+type auditNames struct {
+	h        *Handlers
+	c        *fiber.Ctx
+	users    map[int64]string
+	channels map[int64]string
+}
+
+func (n *auditNames) actor(id *int64) string {
+	if id == nil {
+		return "system"
+	}
+	if s, ok := n.users[*id]; ok {
+		return s
+	}
+	s := "#" + strconv.FormatInt(*id, 10)
+	if u, err := n.h.Accounts.User(n.c.UserContext(), *id); err == nil {
+		s = u.Email
+	}
+	n.users[*id] = s
+	return s
+}
+
+func (n *auditNames) channel(id *int64) string {
+	if id == nil {
+		return ""
+	}
+	if s, ok := n.channels[*id]; ok {
+		return s
+	}
+	s := "#" + strconv.FormatInt(*id, 10)
+	if ch, err := store.ChannelByID(n.c.UserContext(), n.h.DB, *id); err == nil {
+		s = ch.Slug
+	}
+	n.channels[*id] = s
+	return s
+}
+
+func (h *Handlers) auditNamer(c *fiber.Ctx) *auditNames {
+	return &auditNames{h: h, c: c, users: map[int64]string{}, channels: map[int64]string{}}
+}
+
+// adminAudit is the audit log viewer: filters and pages.
+func (h *Handlers) adminAudit(c *fiber.Ctx) error {
+	form, q, qs, ferr := h.auditFilter(c)
+	offset, _ := strconv.Atoi(c.Query("offset"))
+	d := views.AdminAudit{Filter: form, Query: qs, Offset: max(offset, 0), Limit: auditPerPage}
+	status := fiber.StatusOK
+	if ferr != nil {
+		status = statusOf(ferr)
+		if status >= 500 {
+			return ferr
+		}
+		_, d.Error = publicMessage(ferr, status)
+	} else {
+		q.Limit, q.Offset = auditPerPage, d.Offset
+		es, total, err := h.Accounts.ListAudit(c.UserContext(), q)
+		if err != nil {
+			return err
+		}
+		d.Total = total
+		names := h.auditNamer(c)
+		for _, e := range es {
+			d.Rows = append(d.Rows, views.AuditRow{ID: e.ID, When: e.CreatedAt, Actor: names.actor(e.ActorID), Action: e.Action,
+				Target: e.TargetType + ":" + e.TargetID, Channel: names.channel(e.ChannelID), Before: e.Before, After: e.After, Reason: e.Reason})
+		}
+	}
+	return render(c, status, views.AdminAuditPage(h.page(c, "Audit log", "/admin/users"), d))
+}
+
+// adminAuditCSV exports the entries matching the same filters as CSV.
+func (h *Handlers) adminAuditCSV(c *fiber.Ctx) error {
+	_, q, _, err := h.auditFilter(c)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="audit.csv"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	w := csv.NewWriter(c.Response().BodyWriter())
+	_ = w.Write([]string{"id", "created_at", "actor_id", "actor", "action", "target_type", "target_id", "channel", "before", "after", "reason", "ip"})
+	names := h.auditNamer(c)
+	const batch = 1000
+	for off := 0; ; off += batch {
+		q.Limit, q.Offset = batch, off
+		es, _, err := h.Accounts.ListAudit(c.UserContext(), q)
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			actorID := ""
+			if e.ActorID != nil {
+				actorID = strconv.FormatInt(*e.ActorID, 10)
+			}
+			_ = w.Write([]string{strconv.FormatInt(e.ID, 10), e.CreatedAt.UTC().Format(time.RFC3339), actorID, names.actor(e.ActorID),
+				e.Action, e.TargetType, e.TargetID, names.channel(e.ChannelID), csvSafe(e.Before), csvSafe(e.After), csvSafe(e.Reason), e.IP})
+		}
+		if len(es) < batch {
+			break
+		}
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// csvSafe keeps spreadsheet programs from reading a cell as a formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,160 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/filters"
+	"backchannel/model"
+	"backchannel/moderation"
+	"backchannel/store"
+	"backchannel/views"
+)
+
+// dryRunContext is how many bytes of text a dry run shows around a match.
+const dryRunContext = 60
+
+// adminFilterDryRun tries the rules in the form (or the scope's) on recent
+// sessions and shows what they would have caught. Nothing is stored.
+func (h *Handlers) adminFilterDryRun(c *fiber.Ctx) error {
+	scope, _, _, err := h.adminFilterScope(c)
+	if err != nil {
+		return err
+	}
+	f, imp, dry := newFilterForms(c)
+	n := 0
+	if s := strings.TrimSpace(dry.Value("sessions")); s != "" {
+		if n, err = strconv.Atoi(s); err != nil || n <= 0 {
+			n = -1
+		}
+	}
+	csv := dry.Value("rules_csv")
+	res, err := h.Filters.DryRun(c.UserContext(), filters.DryRunInput{Scope: scope, CSV: []byte(csv), Sessions: n})
+	if err != nil {
+		status, err := formError(&dry, err)
+		if err != nil {
+			return err
+		}
+		return h.renderAdminFilters(c, status, f, imp, dry, nil)
+	}
+	v := toViewDryRun(res, strings.TrimSpace(csv) != "")
+	return h.renderAdminFilters(c, fiber.StatusOK, f, imp, dry, func(d *views.AdminFilters) {
+		d.DryRun = &v
+		d.DrySessions = res.Sessions
+		if n > 0 {
+			d.DrySessions = n
+		}
+	})
+}
+
+func toViewDryRun(res *filters.DryRunResult, fromCSV bool) views.DryRun {
+	v := views.DryRun{FromCSV: fromCSV, Sessions: res.Sessions, Checked: res.Checked}
+	for _, r := range res.Rules {
+		v.Counts = append(v.Counts, views.DryRunCount{Pattern: r.Pattern, Kind: r.Kind, Action: r.Action, Caught: r.Caught})
+	}
+	for _, hit := range res.Hits {
+		vh := views.DryRunHit{MessageID: hit.Message.ID, Channel: hit.Channel, Author: hit.Message.AuthorName,
+			State: string(hit.Message.State), Action: hit.Action, Rules: strings.Join(matchPatterns(hit.Matches), ", ")}
+		for _, s := range filters.Highlight(hit.Message.Body, hit.Matches, dryRunContext) {
+			vh.Excerpt = append(vh.Excerpt, views.HighlightSegment{Text: s.Text, Match: s.Match})
+		}
+		v.Hits = append(v.Hits, vh)
+	}
+	return v
+}
+
+// matchPatterns lists the patterns that matched, once each.
+func matchPatterns(ms []moderation.Match) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range ms {
+		if !seen[m.Pattern] {
+			seen[m.Pattern] = true
+			out = append(out, m.Pattern)
+		}
+	}
+	return out
+}
+
+// apiDryRunMatch is one match in a dry run's answer.
+type apiDryRunMatch struct {
+	RuleID  int64  `json:"rule_id"`
+	Pattern string `json:"pattern"`
+	Kind    string `json:"kind"`
+	Action  string `json:"action"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Text    string `json:"text"`
+}
+
+// apiFilterDryRun is the dry run as JSON: {"rules_csv"?, "scope"?,
+// "sessions"?}; scope is "site" (the default), "channel:<id>" or a slug.
+func (h *Handlers) apiFilterDryRun(c *fiber.Ctx) error {
+	var body struct {
+		RulesCSV string `json:"rules_csv"`
+		Scope    string `json:"scope"`
+		Sessions int    `json:"sessions"`
+	}
+	if err := decodeJSON(c, &body, true); err != nil {
+		return err
+	}
+	scope := strings.TrimSpace(body.Scope)
+	switch {
+	case scope == "" || scope == filters.Site:
+		scope = filters.Site
+	case strings.HasPrefix(scope, "channel:"):
+		id, err := strconv.ParseInt(strings.TrimPrefix(scope, "channel:"), 10, 64)
+		if err != nil {
+			return model.Invalid("scope", "A scope is site, channel:<id> or a channel's slug.")
+		}
+		if _, err := store.ChannelByID(c.UserContext(), h.DB, id); err != nil {
+			return err
+		}
+	default:
+		ch, err := store.ChannelBySlug(c.UserContext(), h.DB, scope)
+		if err != nil {
+			return err
+		}
+		scope = filters.ChannelScope(ch.ID)
+	}
+	if body.Sessions < 0 {
+		return model.Invalid("sessions", "Sessions is a positive number.")
+	}
+	res, err := h.Filters.DryRun(c.UserContext(), filters.DryRunInput{Scope: scope, CSV: []byte(body.RulesCSV), Sessions: body.Sessions})
+	if err != nil {
+		return err
+	}
+	type hit struct {
+		MessageID int64            `json:"message_id"`
+		Channel   string           `json:"channel"`
+		SessionID *int64           `json:"session_id"`
+		State     string           `json:"state"`
+		Body      string           `json:"body"`
+		Action    string           `json:"action"`
+		Matches   []apiDryRunMatch `json:"matches"`
+	}
+	type count struct {
+		RuleID  int64  `json:"rule_id"`
+		Pattern string `json:"pattern"`
+		Kind    string `json:"kind"`
+		Action  string `json:"action"`
+		Caught  int    `json:"caught"`
+	}
+	hits := make([]hit, 0, len(res.Hits))
+	for _, x := range res.Hits {
+		hh := hit{MessageID: x.Message.ID, Channel: x.Channel, SessionID: x.Message.SessionID, State: string(x.Message.State),
+			Body: x.Message.Body, Action: x.Action, Matches: []apiDryRunMatch{}}
+		for _, m := range x.Matches {
+			hh.Matches = append(hh.Matches, apiDryRunMatch{RuleID: m.RuleID, Pattern: m.Pattern, Kind: m.Kind.String(),
+				Action: m.Action.String(), Start: m.Start, End: m.End, Text: m.Text})
+		}
+		hits = append(hits, hh)
+	}
+	counts := make([]count, 0, len(res.Rules))
+	for _, r := range res.Rules {
+		counts = append(counts, count{RuleID: r.ID, Pattern: r.Pattern, Kind: r.Kind, Action: r.Action, Caught: r.Caught})
+	}
+	return c.JSON(fiber.Map{"scope": res.Scope, "sessions": res.Sessions, "checked": res.Checked, "caught": hits, "rules": counts})
+}

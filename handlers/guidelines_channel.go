@@ -1,0 +1,68 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"strconv"
+
+	"backchannel/chat"
+	"backchannel/views"
+)
+
+// channelGuidelines shows the host's editor of the channel's own guideline.
+func (h *Handlers) channelGuidelines(c *fiber.Ctx) error {
+	cc, err := h.channelContext(c)
+	if err != nil {
+		return err
+	}
+	f := formOf(c, guidelineFields...)
+	g, err := h.Chat.ChannelGuideline(c.UserContext(), cc.Channel)
+	if err != nil {
+		return err
+	}
+	if g != nil {
+		f.Values["title"], f.Values["body"] = g.Title, g.Body
+	}
+	f.Values["material"] = "1"
+	return h.renderChannelGuidelines(c, fiber.StatusOK, cc, f, "")
+}
+
+func (h *Handlers) renderChannelGuidelines(c *fiber.Ctx, status int, cc *channelCtx, f views.Form, preview string) error {
+	ctx := c.UserContext()
+	ch := cc.Channel
+	d := views.GuidelinesEdit{Heading: "Guidelines of " + ch.Title, Action: "/c/" + ch.Slug + "/guidelines",
+		BackURL: "/c/" + ch.Slug, BackLabel: ch.Title, Syntax: chat.RuleSyntax, Channel: true, Preview: preview}
+	vs, err := h.Chat.GuidelineVersions(ctx, ch, guidelineHistory)
+	if err != nil {
+		return err
+	}
+	fillVersions(&d, vs)
+	d.UsesSite = d.Current == nil
+	return render(c, status, views.ChannelGuidelinesPage(h.page(c, "Guidelines · "+ch.Title, "/channels"), d, f))
+}
+
+// channelGuidelinesSave previews the form or stores it as a new version of
+// the channel's own guideline (empty: back to the site's).
+func (h *Handlers) channelGuidelinesSave(c *fiber.Ctx) error {
+	cc, err := h.channelContext(c)
+	if err != nil {
+		return err
+	}
+	f := formOf(c, guidelineFields...)
+	if c.FormValue("intent") == "preview" {
+		return h.renderChannelGuidelines(c, fiber.StatusOK, cc, f, renderGuideline(f.Value("body")))
+	}
+	g, err := h.Chat.SaveChannelGuideline(c.UserContext(), viewerOf(c).User.ID, cc.Channel, guidelineInput(f))
+	if err != nil {
+		status, err := formError(&f, err)
+		if err != nil {
+			return err
+		}
+		return h.renderChannelGuidelines(c, status, cc, f, "")
+	}
+	msg := "Guidelines saved as version " + strconv.Itoa(g.Version) + "."
+	if g.Body == "" {
+		msg = "This channel now uses the site's guidelines."
+	}
+	h.flash(c, "success", msg)
+	return seeOther(c, "/c/"+cc.Channel.Slug+"/guidelines/edit")
+}
