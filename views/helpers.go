@@ -71,3 +71,11 @@ func asset(p Page, path string) string {
 	}
 	return path + "?v=" + p.AssetVersion
 }
+
+// plural writes n with the singular or plural noun.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
