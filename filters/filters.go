@@ -22,12 +22,9 @@ package filters
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -72,8 +69,8 @@ type Set struct {
 	now      func() time.Time
 	interval time.Duration
 
-	checked  atomic.Int64 // UnixNano of the last version check; 0: check now
-	reloadMu sync.Mutex   // one reload at a time
+	poll     store.VersionPoll
+	reloadMu sync.Mutex // one reload at a time
 	cur      atomic.Pointer[compiled]
 }
 
@@ -106,7 +103,7 @@ func New(ctx context.Context, db *bun.DB, log *slog.Logger, opts ...Option) (*Se
 func (s *Set) Reload(ctx context.Context) error {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
-	checked := s.now().UnixNano()
+	loadedAt := s.now()
 	// Version first: a change committed after this read makes the next
 	// check reload again, never miss it.
 	v, err := store.Setting(ctx, s.db, VersionSetting, "")
@@ -142,7 +139,7 @@ func (s *Set) Reload(ctx context.Context) error {
 		return fmt.Errorf("filters: compile: %w", err)
 	}
 	old := s.cur.Swap(&compiled{version: v, matcher: m, rules: len(rules), skipped: skipped})
-	s.checked.Store(checked)
+	s.poll.Loaded(loadedAt)
 	if old != nil && old.version != v {
 		s.log.DebugContext(ctx, "filters: rules reloaded", "version", v, "previous", old.version, "rules", len(rules))
 	}
@@ -152,17 +149,13 @@ func (s *Set) Reload(ctx context.Context) error {
 // refresh reloads the rules when the stored version changed, asking the
 // database at most once per interval.
 func (s *Set) refresh(ctx context.Context) error {
-	now := s.now().UnixNano()
-	last := s.checked.Load()
-	if last != 0 && now-last < int64(s.interval) {
+	stamp, due := s.poll.Due(s.now(), s.interval)
+	if !due {
 		return nil
-	}
-	if !s.checked.CompareAndSwap(last, now) {
-		return nil // another goroutine is checking
 	}
 	v, err := store.Setting(ctx, s.db, VersionSetting, "")
 	if err != nil {
-		s.checked.CompareAndSwap(now, 0) // ask again next time
+		s.poll.Retry(stamp) // ask again next time
 		return fmt.Errorf("filters: check version: %w", err)
 	}
 	if c := s.cur.Load(); c != nil && c.version == v {
@@ -289,11 +282,8 @@ func splitAllow(s string) []string {
 
 // bump stores a new version of the rules.
 func (s *Set) bump(ctx context.Context, db bun.IDB) error {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	v := strconv.FormatInt(s.now().UnixNano(), 36) + "-" + hex.EncodeToString(b)
-	if err := store.SetSetting(ctx, db, VersionSetting, v); err != nil {
-		return fmt.Errorf("filters: bump version: %w", err)
+	if err := store.BumpVersion(ctx, db, VersionSetting, s.now()); err != nil {
+		return fmt.Errorf("filters: %w", err)
 	}
 	return nil
 }

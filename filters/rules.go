@@ -296,7 +296,7 @@ func (s *Set) change(ctx context.Context, write func(ctx context.Context, tx bun
 	}
 	if err := s.Reload(ctx); err != nil {
 		// Stored and versioned: the next Check tries again.
-		s.checked.Store(0)
+		s.poll.AskNow()
 		s.log.ErrorContext(ctx, "filters: reload after change", "err", err)
 	}
 	return nil

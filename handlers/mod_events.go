@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -200,7 +199,7 @@ func (ws *wallStream) flush(ctx context.Context, w *bufio.Writer, i int) error {
 				buf.WriteString(`</hx-partial>`)
 			}
 			f.last = change.Event.Seq
-			if err := writeWallEvent(w, ws.cursor(), buf.Bytes()); err != nil {
+			if err := live.WriteEventID(w, ws.cursor(), "", buf.Bytes()); err != nil {
 				return err
 			}
 		}
@@ -293,30 +292,6 @@ func (ws *wallStream) encode(ctx context.Context, buf *bytes.Buffer, f *wallFeed
 		if err := put(list, swap, wallItem(list, ch, it, rs)); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// writeWallEvent writes one SSE event whose id is a wall cursor, and
-// flushes. Like live.WriteEvent, but the id is text.
-func writeWallEvent(w *bufio.Writer, id string, data []byte) error {
-	w.WriteString("id: ")
-	w.WriteString(id)
-	w.WriteByte('\n')
-	data = bytes.ReplaceAll(data, []byte{'\r'}, nil)
-	for {
-		line, rest, more := bytes.Cut(data, []byte{'\n'})
-		w.WriteString("data: ")
-		w.Write(line)
-		w.WriteByte('\n')
-		if !more {
-			break
-		}
-		data = rest
-	}
-	w.WriteByte('\n')
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("handlers: write wall event: %w", err)
 	}
 	return nil
 }

@@ -21,9 +21,19 @@ const HeartbeatInterval = 15 * time.Second
 // "data:" line per line of data (split on "\n", "\r" removed; empty data is
 // one empty data line), and the blank line that ends the event.
 func WriteEvent(w *bufio.Writer, id int64, event string, data []byte) error {
+	text := ""
 	if id > 0 {
+		text = strconv.FormatInt(id, 10)
+	}
+	return WriteEventID(w, text, event, data)
+}
+
+// WriteEventID is WriteEvent with an id of any text (omitted when empty),
+// for streams whose position is more than one number.
+func WriteEventID(w *bufio.Writer, id, event string, data []byte) error {
+	if id != "" {
 		w.WriteString("id: ")
-		w.WriteString(strconv.FormatInt(id, 10))
+		w.WriteString(oneLine(id))
 		w.WriteByte('\n')
 	}
 	if event != "" {

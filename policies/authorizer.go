@@ -29,10 +29,8 @@ package policies
 
 import (
 	"context"
-	"crypto/rand"
 	_ "embed"
 	"encoding/csv"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -41,7 +39,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/casbin/casbin/v2"
@@ -96,8 +93,8 @@ type Authorizer struct {
 	now      func() time.Time
 	interval time.Duration
 
-	checked  atomic.Int64 // UnixNano of the last version check; 0: check now
-	reloadMu sync.Mutex   // one reload at a time
+	poll     store.VersionPoll
+	reloadMu sync.Mutex // one reload at a time
 
 	mu      sync.RWMutex // guards enf and version
 	enf     *casbin.Enforcer
@@ -183,11 +180,8 @@ func parsePolicy(text string) ([]*casbinRule, error) {
 
 // bump stores a new policy version.
 func (a *Authorizer) bump(ctx context.Context, db bun.IDB) error {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	v := strconv.FormatInt(a.now().UnixNano(), 36) + "-" + hex.EncodeToString(b)
-	if err := store.SetSetting(ctx, db, VersionSetting, v); err != nil {
-		return fmt.Errorf("policies: bump version: %w", err)
+	if err := store.BumpVersion(ctx, db, VersionSetting, a.now()); err != nil {
+		return fmt.Errorf("policies: %w", err)
 	}
 	return nil
 }
@@ -220,7 +214,7 @@ func newEnforcer(ctx context.Context, db bun.IDB) (*casbin.Enforcer, error) {
 func (a *Authorizer) reload(ctx context.Context) error {
 	a.reloadMu.Lock()
 	defer a.reloadMu.Unlock()
-	checked := a.now().UnixNano()
+	loadedAt := a.now()
 	// Version first: a change committed after this read makes the next check
 	// reload again, never miss it.
 	v, err := store.Setting(ctx, a.db, VersionSetting, "")
@@ -235,7 +229,7 @@ func (a *Authorizer) reload(ctx context.Context) error {
 	old := a.version
 	a.enf, a.version = e, v
 	a.mu.Unlock()
-	a.checked.Store(checked)
+	a.poll.Loaded(loadedAt)
 	if old != "" {
 		a.log.DebugContext(ctx, "policies: policy reloaded", "version", v, "previous", old)
 	}
@@ -245,17 +239,13 @@ func (a *Authorizer) reload(ctx context.Context) error {
 // refresh reloads the policy when the stored version changed, asking the
 // database at most once per interval.
 func (a *Authorizer) refresh(ctx context.Context) error {
-	now := a.now().UnixNano()
-	last := a.checked.Load()
-	if last != 0 && now-last < int64(a.interval) {
+	stamp, due := a.poll.Due(a.now(), a.interval)
+	if !due {
 		return nil
-	}
-	if !a.checked.CompareAndSwap(last, now) {
-		return nil // another goroutine is checking
 	}
 	v, err := store.Setting(ctx, a.db, VersionSetting, "")
 	if err != nil {
-		a.checked.CompareAndSwap(now, 0) // ask again next time
+		a.poll.Retry(stamp) // ask again next time
 		return fmt.Errorf("policies: check version: %w", err)
 	}
 	a.mu.RLock()
