@@ -26,6 +26,8 @@ func (h *Handlers) page(c *fiber.Ctx, title, active string) views.Page {
 	if v.User != nil {
 		p.User = &views.User{ID: v.User.ID, Name: v.User.DisplayName, Email: v.User.Email, Role: string(v.Role)}
 		p.Nav = append(p.Nav, views.NavItem{Label: "Channels", Href: "/channels"})
+		p.Nav = append(p.Nav, views.NavItem{Label: "Search", Href: "/search"})
+		p.Nav = append(p.Nav, views.NavItem{Label: "Transcripts", Href: "/transcripts"})
 		if mod, err := h.Accounts.Moderates(c.UserContext(), v.User.ID); err == nil && mod {
 			p.Nav = append(p.Nav, views.NavItem{Label: "Moderation", Href: "/mod"})
 		}

@@ -164,6 +164,36 @@ func (h *Handlers) routes() []route {
 		{Method: "GET", Path: "/api/v1/channels/:slug/audit", Perm: policies.ModView, Domain: slug, Handler: h.apiChannelAudit},
 		{Method: "GET", Path: "/api/v1/audit", Perm: policies.AuditView, Handler: h.apiAudit},
 		{Method: "GET", Path: "/api/v1/channels/:slug/events", Perm: policies.ChannelView, Domain: slug, Handler: h.apiEvents},
+
+		// Issue 5: retention.
+		{Method: "GET", Path: "/admin/retention", Perm: policies.SettingsManage, Handler: h.adminRetention},
+		{Method: "POST", Path: "/admin/retention/preview", Perm: policies.SettingsManage, Handler: h.adminRetentionPreview},
+		{Method: "POST", Path: "/admin/retention", Perm: policies.SettingsManage, Handler: h.adminRetentionSave},
+		{Method: "GET", Path: "/api/v1/retention", Perm: policies.SettingsManage, Handler: h.apiRetention},
+		{Method: "PUT", Path: "/api/v1/retention", Perm: policies.SettingsManage, Handler: h.apiRetentionSave},
+		{Method: "POST", Path: "/api/v1/retention/preview", Perm: policies.SettingsManage, Handler: h.apiRetentionPreview},
+
+		// Issue 6: search and tags. /search answers every signed-in user
+		// with what their roles let them see; tagging is checked per channel.
+		{Method: "GET", Path: "/search", Perm: policies.AccountUse, Handler: h.searchPage},
+		{Method: "GET", Path: "/search/export/:format", Perm: policies.AccountUse, Handler: h.searchExport},
+		{Method: "POST", Path: "/search/tag", Perm: policies.AccountUse, Handler: h.searchTag},
+		{Method: "GET", Path: "/api/v1/search", Perm: policies.AccountUse, Handler: h.apiSearch},
+		{Method: "GET", Path: "/api/v1/tags", Perm: policies.AccountUse, Handler: h.apiTags},
+		{Method: "POST", Path: "/c/:slug/messages/:id/tags", Perm: policies.MessageTag, Domain: slug, Handler: h.messageTag},
+		{Method: "POST", Path: "/c/:slug/messages/:id/tags/:tag/remove", Perm: policies.MessageTag, Domain: slug, Handler: h.messageUntag},
+		{Method: "POST", Path: "/api/v1/channels/:slug/messages/:id/tags", Perm: policies.MessageTag, Domain: slug, Handler: h.apiMessageTag},
+		{Method: "DELETE", Path: "/api/v1/channels/:slug/messages/:id/tags/:tag", Perm: policies.MessageTag, Domain: slug, Handler: h.apiMessageUntag},
+
+		// Issue 6: transcripts and class analytics.
+		{Method: "GET", Path: "/transcripts", Perm: policies.AccountUse, Handler: h.transcripts},
+		{Method: "GET", Path: "/transcripts/:slug", Perm: policies.TranscriptView, Domain: slug, Handler: h.transcriptSessions},
+		{Method: "GET", Path: "/transcripts/:slug/:session", Perm: policies.TranscriptView, Domain: slug, Handler: h.transcript},
+		{Method: "GET", Path: "/transcripts/:slug/:session/export/:format", Perm: policies.TranscriptView, Domain: slug, Handler: h.transcriptExport},
+		{Method: "GET", Path: "/transcripts/:slug/:session/analytics", Perm: policies.TranscriptStaff, Domain: slug, Handler: h.transcriptAnalytics},
+		{Method: "GET", Path: "/api/v1/channels/:slug/sessions", Perm: policies.TranscriptView, Domain: slug, Handler: h.apiSessions},
+		{Method: "GET", Path: "/api/v1/channels/:slug/sessions/:session/transcript", Perm: policies.TranscriptView, Domain: slug, Handler: h.apiTranscript},
+		{Method: "GET", Path: "/api/v1/channels/:slug/sessions/:session/analytics", Perm: policies.TranscriptStaff, Domain: slug, Handler: h.apiAnalytics},
 	}
 }
 

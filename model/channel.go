@@ -9,10 +9,14 @@ type Channel struct {
 	Title       string `bun:"title,notnull" json:"title"`
 	Description string `bun:"description,notnull" json:"description"`
 	ChannelSettings
-	LastSeq   int64     `bun:"last_seq,notnull" json:"last_seq"`
-	CreatedBy *int64    `bun:"created_by" json:"created_by,omitempty"`
-	CreatedAt time.Time `bun:"created_at,notnull" json:"created_at"`
-	UpdatedAt time.Time `bun:"updated_at,notnull" json:"updated_at"`
+	LastSeq int64 `bun:"last_seq,notnull" json:"last_seq"`
+	// RetentionDays overrides the site's retention for this channel: nil
+	// follows the site, 0 keeps bodies forever, N removes bodies older
+	// than N days.
+	RetentionDays *int      `bun:"retention_days" json:"retention_days,omitempty"`
+	CreatedBy     *int64    `bun:"created_by" json:"created_by,omitempty"`
+	CreatedAt     time.Time `bun:"created_at,notnull" json:"created_at"`
+	UpdatedAt     time.Time `bun:"updated_at,notnull" json:"updated_at"`
 }
 
 // ChannelSettings are what a host sets on a channel.

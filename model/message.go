@@ -83,6 +83,9 @@ type Message struct {
 	Flagged       bool         `bun:"flagged,notnull" json:"flagged"`
 	ModReason     string       `bun:"mod_reason,notnull" json:"-"`
 	RuleIDs       string       `bun:"rule_ids,notnull" json:"-"`
+	// BodyRemovedAt is when retention removed the body; the row stays as
+	// the record that the message existed.
+	BodyRemovedAt *time.Time `bun:"body_removed_at" json:"body_removed_at,omitempty"`
 }
 
 // AuthoredBy reports whether a wrote m.
@@ -151,3 +154,20 @@ type GuidelineAcceptance struct {
 
 // Reactions is the fixed palette of emoji reactions.
 func Reactions() []string { return []string{"👍", "❤️", "😂", "🎉", "😮", "👏"} }
+
+// Tag is a label staff put on messages and threads.
+type Tag struct {
+	ID        int64     `bun:"id,pk,autoincrement" json:"id"`
+	Name      string    `bun:"name,notnull" json:"name"`
+	Colour    string    `bun:"colour,notnull" json:"colour"` // #rrggbb
+	CreatedBy *int64    `bun:"created_by" json:"-"`
+	CreatedAt time.Time `bun:"created_at,notnull" json:"created_at"`
+}
+
+// MessageTag puts a tag on a message.
+type MessageTag struct {
+	MessageID int64     `bun:"message_id,pk"`
+	TagID     int64     `bun:"tag_id,pk"`
+	TaggedBy  *int64    `bun:"tagged_by"`
+	CreatedAt time.Time `bun:"created_at,notnull"`
+}

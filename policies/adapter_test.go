@@ -204,8 +204,8 @@ func TestSeedIdempotent(t *testing.T) {
 			}
 		}
 		p, g := countRows(t, db, "p"), countRows(t, db, "g")
-		if p != 17 || g != 4 {
-			t.Fatalf("after seeding: %d p and %d g rules, want 17 and 4", p, g)
+		if p != 22 || g != 4 {
+			t.Fatalf("after seeding: %d p and %d g rules, want 22 and 4", p, g)
 		}
 		before := storedRules(t, db)
 		a := newAuthorizer(t, db)

@@ -31,6 +31,13 @@ const (
 	UserSanction    Permission = "user:sanction"
 	ModView         Permission = "mod:view"
 
+	// TranscriptView: participant and up, in channels they can see (the
+	// participant-safe transcript). TranscriptStaff (moderator or host)
+	// adds everything staff saw, analytics, and MessageTag lets them tag.
+	TranscriptView  Permission = "transcript:view"
+	TranscriptStaff Permission = "transcript:staff"
+	MessageTag      Permission = "message:tag"
+
 	// Admin only, held site-wide.
 	AdminView      Permission = "admin:view"
 	UserManage     Permission = "user:manage"
@@ -46,6 +53,7 @@ func All() []Permission {
 		ChannelList, ChannelView, MessagePost,
 		ChannelCreate, ChannelManage, SessionManage,
 		MessageModerate, UserSanction, ModView,
+		TranscriptView, TranscriptStaff, MessageTag,
 		AdminView, UserManage, RoleManage, SettingsManage, AuditView,
 	}
 }

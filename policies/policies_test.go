@@ -25,21 +25,27 @@ func newAuthorizer(t *testing.T, db *bun.DB, opts ...policies.Option) *policies.
 
 func TestEnforce(t *testing.T) {
 	// Who holds what, in the domain where the role is held.
-	participantPerms := []policies.Permission{policies.AccountUse, policies.ChannelList, policies.ChannelView, policies.MessagePost}
+	participantPerms := []policies.Permission{policies.AccountUse, policies.ChannelList, policies.ChannelView, policies.MessagePost,
+		policies.TranscriptView}
 	hostPerms := []policies.Permission{policies.AccountUse, policies.ChannelList, policies.ChannelView, policies.MessagePost,
-		policies.ChannelCreate, policies.ChannelManage, policies.SessionManage}
+		policies.TranscriptView, policies.ChannelCreate, policies.ChannelManage, policies.SessionManage,
+		policies.TranscriptStaff, policies.MessageTag}
 	moderatorPerms := []policies.Permission{policies.AccountUse, policies.ChannelList, policies.ChannelView, policies.MessagePost,
-		policies.MessageModerate, policies.UserSanction, policies.ModView}
+		policies.TranscriptView, policies.MessageModerate, policies.UserSanction, policies.ModView,
+		policies.TranscriptStaff, policies.MessageTag}
 	adminPerms := policies.All()
 
 	// Held only in a channel: no permission that needs the role site-wide.
-	channelParticipantPerms := []policies.Permission{policies.ChannelList, policies.ChannelView, policies.MessagePost}
+	channelParticipantPerms := []policies.Permission{policies.ChannelList, policies.ChannelView, policies.MessagePost,
+		policies.TranscriptView}
 	channelHostPerms := []policies.Permission{policies.ChannelList, policies.ChannelView, policies.MessagePost,
-		policies.ChannelManage, policies.SessionManage}
+		policies.TranscriptView, policies.ChannelManage, policies.SessionManage, policies.TranscriptStaff, policies.MessageTag}
 	channelModeratorPerms := []policies.Permission{policies.ChannelList, policies.ChannelView, policies.MessagePost,
-		policies.MessageModerate, policies.UserSanction, policies.ModView}
+		policies.TranscriptView, policies.MessageModerate, policies.UserSanction, policies.ModView,
+		policies.TranscriptStaff, policies.MessageTag}
 	channelAdminPerms := []policies.Permission{policies.ChannelList, policies.ChannelView, policies.MessagePost,
-		policies.ChannelManage, policies.SessionManage, policies.MessageModerate, policies.UserSanction, policies.ModView}
+		policies.TranscriptView, policies.ChannelManage, policies.SessionManage, policies.MessageModerate,
+		policies.UserSanction, policies.ModView, policies.TranscriptStaff, policies.MessageTag}
 
 	const physics, chemistry = "physics-101", "chemistry"
 	tests := []struct {
@@ -136,8 +142,8 @@ func TestPermissions(t *testing.T) {
 		}
 		seen[p] = true
 	}
-	if len(all) != 15 {
-		t.Errorf("len(All()) = %d, want 15", len(all))
+	if len(all) != 18 {
+		t.Errorf("len(All()) = %d, want 18", len(all))
 	}
 	for _, p := range []policies.Permission{policies.Public, policies.AdminView} {
 		if !p.Valid() {

@@ -35,3 +35,12 @@ func (s *SQL) Ping(ctx context.Context) error {
 
 // Close does nothing: the database belongs to the caller.
 func (s *SQL) Close() error { return nil }
+
+// TODO(issue 6): replaced by the engine's implementation.
+func (s *SQL) Setup(ctx context.Context) error               { return nil }
+func (s *SQL) Upsert(ctx context.Context, docs []Doc) error  { return nil }
+func (s *SQL) Delete(ctx context.Context, ids []int64) error { return nil }
+func (s *SQL) Reset(ctx context.Context) error               { return nil }
+func (s *SQL) Search(ctx context.Context, q Query) (*Result, error) {
+	return &Result{Engine: s.Name()}, nil
+}

@@ -63,7 +63,7 @@ func InsertMessage(ctx context.Context, db bun.IDB, m *model.Message) error {
 			return fmt.Errorf("store: count reply: %w", err)
 		}
 	}
-	return nil
+	return EnqueueIndex(ctx, db, m.ID)
 }
 
 // MessageByID loads one message.
@@ -186,7 +186,10 @@ func UpdateMessage(ctx context.Context, db bun.IDB, m *model.Message) error {
 	res, err := db.NewUpdate().Model(m).Column("body", "state", "edited_at", "deleted_at", "pinned", "highlighted",
 		"answered", "flagged", "mod_reason").
 		WherePK().Exec(ctx)
-	return affected("update message", res, err)
+	if err := affected("update message", res, err); err != nil {
+		return err
+	}
+	return EnqueueIndex(ctx, db, m.ID)
 }
 
 // ToggleReaction adds the actor's emoji on a message, or removes it when
@@ -284,6 +287,11 @@ func SetVote(ctx context.Context, db bun.IDB, messageID int64, actor string, up 
 	if err := db.NewUpdate().Model((*model.Message)(nil)).Set("vote_count = vote_count + ?", delta).
 		Where("id = ?", messageID).Returning("vote_count").Scan(ctx, &count); err != nil {
 		return 0, notFound("store vote count", err)
+	}
+	if delta != 0 {
+		if err := EnqueueIndex(ctx, db, messageID); err != nil {
+			return 0, err
+		}
 	}
 	return count, nil
 }

@@ -132,6 +132,10 @@ func serveWith(ctx context.Context, name string, args []string, getenv config.Ge
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
 	go cleanupLoop(runCtx, c, log)
+	// The search index follows the outbox; retention removes old bodies.
+	// Both wait for runCtx to end before the database closes.
+	background := startBackground(runCtx, c, engine, log)
+	defer background.Wait()
 
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()

@@ -26,6 +26,7 @@ func changes() []change {
 		m20261122000200(),
 		m20261122000300(),
 		m20261122000400(),
+		m20261122000500(),
 	}
 }
 
@@ -52,7 +53,7 @@ func wrap(sqlText string) func(context.Context, *migrate.Migrator, *migrate.Migr
 		text := Dialect(db, sqlText)
 		return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			for _, stmt := range strings.Split(text, "\n--split\n") {
-				if strings.TrimSpace(stmt) == "" {
+				if strings.TrimSpace(stmt) == "" || !forDialect(db, stmt) {
 					continue
 				}
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
@@ -62,6 +63,20 @@ func wrap(sqlText string) func(context.Context, *migrate.Migrator, *migrate.Migr
 			return nil
 		})
 	}
+}
+
+// forDialect reports whether stmt runs on db: a statement whose first line is
+// "-- only:sqlite" or "-- only:pg" runs on that database alone.
+func forDialect(db bun.IDB, stmt string) bool {
+	first, _, _ := strings.Cut(strings.TrimSpace(stmt), "\n")
+	only, ok := strings.CutPrefix(strings.TrimSpace(first), "-- only:")
+	if !ok {
+		return true
+	}
+	if db.Dialect().Name() == dialect.PG {
+		return only == "pg"
+	}
+	return only == "sqlite"
 }
 
 // Dialect replaces the type placeholders in sqlText with db's spelling:

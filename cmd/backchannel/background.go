@@ -1,0 +1,32 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	"backchannel/search"
+)
+
+// startBackground starts the jobs that run beside the server: the search
+// indexer draining the outbox, and retention. Wait on the returned group
+// after ctx ends.
+func startBackground(ctx context.Context, c *core, engine search.Engine, log *slog.Logger) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	ix := search.NewIndexer(engine, c.chat.IndexSource(), log)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := engine.Setup(ctx); err != nil && ctx.Err() == nil {
+			// The indexer retries; /readyz says the engine is down.
+			log.Warn("search engine setup failed; will retry while indexing", "engine", engine.Name(), "err", err)
+		}
+		_ = ix.Run(ctx)
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		c.chat.RunRetention(ctx)
+	}()
+	return &wg
+}

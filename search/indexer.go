@@ -1,0 +1,217 @@
+package search
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Pending is an outbox entry: the message changed after it was last indexed.
+type Pending struct {
+	ID        int64 // the entry
+	MessageID int64
+}
+
+// Source is the database side of the index: the outbox and the documents.
+type Source interface {
+	// Pending returns the oldest outbox entries, at most limit.
+	Pending(ctx context.Context, limit int) ([]Pending, error)
+	// Docs returns the current documents of the messages that belong in
+	// the index; a message missing from the map is removed from it.
+	Docs(ctx context.Context, messageIDs []int64) (map[int64]Doc, error)
+	// Done removes handled outbox entries.
+	Done(ctx context.Context, entryIDs []int64) error
+	// DocsAfter returns up to limit documents of messages with ids above
+	// afterID in id order, and the last message id read (0 at the end).
+	DocsAfter(ctx context.Context, afterID int64, limit int) ([]Doc, int64, error)
+	// Count is the number of messages, for progress.
+	Count(ctx context.Context) (int, error)
+	// TakeLease claims or renews the indexer lease for holder: one
+	// instance drains the outbox at a time, so writes reach the engine in
+	// order.
+	TakeLease(ctx context.Context, holder string, ttl time.Duration) (bool, error)
+}
+
+// Indexer drains the outbox into the engine. An entry is removed only after
+// the engine has accepted its document, so a crash or an engine outage loses
+// nothing: the entries wait and are retried with backoff.
+type Indexer struct {
+	engine Engine
+	src    Source
+	log    *slog.Logger
+	holder string
+	// Batch is the most outbox entries read at once.
+	Batch int
+	// Idle is how long to wait when the outbox is empty.
+	Idle time.Duration
+	// MaxBackoff caps the wait between retries while the engine fails.
+	MaxBackoff time.Duration
+	wake       chan struct{}
+}
+
+// NewIndexer returns an indexer writing src's changes to e.
+func NewIndexer(e Engine, src Source, log *slog.Logger) *Indexer {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return &Indexer{engine: e, src: src, log: log, holder: hex.EncodeToString(b),
+		Batch: 500, Idle: 200 * time.Millisecond, MaxBackoff: 30 * time.Second, wake: make(chan struct{}, 1)}
+}
+
+// Wake makes a waiting indexer look at the outbox now.
+func (ix *Indexer) Wake() {
+	select {
+	case ix.wake <- struct{}{}:
+	default:
+	}
+}
+
+const leaseTTL = 15 * time.Second
+
+// Run drains the outbox until ctx ends.
+func (ix *Indexer) Run(ctx context.Context) error {
+	backoff := time.Duration(0)
+	leader := false
+	renewed := time.Time{}
+	for {
+		if time.Since(renewed) > leaseTTL/3 {
+			ok, err := ix.src.TakeLease(ctx, ix.holder, leaseTTL)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				ix.log.Warn("search indexer: lease", "err", err)
+			}
+			if ok != leader {
+				ix.log.Info("search indexer: lease", "held", ok)
+			}
+			leader, renewed = ok, time.Now()
+			if !ok {
+				renewed = time.Time{}
+			}
+		}
+		wait := ix.Idle
+		if !leader {
+			wait = 2 * time.Second
+		} else {
+			n, err := ix.Step(ctx)
+			switch {
+			case ctx.Err() != nil:
+				return nil
+			case err != nil:
+				backoff = min(max(2*backoff, 500*time.Millisecond), ix.MaxBackoff)
+				ix.log.Warn("search indexer: will retry", "in", backoff, "err", err)
+				wait = backoff
+			default:
+				backoff = 0
+				if n > 0 {
+					wait = 0
+				}
+			}
+		}
+		if wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil
+			case <-ix.wake:
+				t.Stop()
+			case <-t.C:
+			}
+		}
+	}
+}
+
+// Step handles one batch of the outbox and reports how many entries it
+// handled.
+func (ix *Indexer) Step(ctx context.Context) (int, error) {
+	ps, err := ix.src.Pending(ctx, ix.Batch)
+	if err != nil || len(ps) == 0 {
+		return 0, err
+	}
+	seen := map[int64]bool{}
+	var ids, entries []int64
+	for _, p := range ps {
+		entries = append(entries, p.ID)
+		if !seen[p.MessageID] {
+			seen[p.MessageID] = true
+			ids = append(ids, p.MessageID)
+		}
+	}
+	docs, err := ix.src.Docs(ctx, ids)
+	if err != nil {
+		return 0, err
+	}
+	var up []Doc
+	var gone []int64
+	for _, id := range ids {
+		if d, ok := docs[id]; ok {
+			up = append(up, d)
+		} else {
+			gone = append(gone, id)
+		}
+	}
+	if len(up) > 0 {
+		if err := ix.engine.Upsert(ctx, up); err != nil {
+			return 0, fmt.Errorf("search: index %d documents: %w", len(up), err)
+		}
+	}
+	if len(gone) > 0 {
+		if err := ix.engine.Delete(ctx, gone); err != nil {
+			return 0, fmt.Errorf("search: remove %d documents: %w", len(gone), err)
+		}
+	}
+	if err := ix.src.Done(ctx, entries); err != nil {
+		return 0, err
+	}
+	return len(entries), nil
+}
+
+// Drain handles batches until the outbox is empty.
+func (ix *Indexer) Drain(ctx context.Context) error {
+	for {
+		n, err := ix.Step(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+	}
+}
+
+// Rebuild empties the index and writes every message again, calling
+// progress after each batch with the documents written and the total.
+func Rebuild(ctx context.Context, e Engine, src Source, batch int, progress func(done, total int)) error {
+	if err := e.Setup(ctx); err != nil {
+		return err
+	}
+	if err := e.Reset(ctx); err != nil {
+		return err
+	}
+	total, err := src.Count(ctx)
+	if err != nil {
+		return err
+	}
+	done := 0
+	var after int64
+	for {
+		docs, last, err := src.DocsAfter(ctx, after, batch)
+		if err != nil {
+			return err
+		}
+		if last == 0 {
+			return nil
+		}
+		if len(docs) > 0 {
+			if err := e.Upsert(ctx, docs); err != nil {
+				return fmt.Errorf("search: rebuild: %w", err)
+			}
+		}
+		done += len(docs)
+		after = last
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+}
