@@ -218,8 +218,8 @@ func TestSeedIdempotent(t *testing.T) {
 		if err := policies.NewAdapter(ctx, db).RemovePolicy("p", "p", []string{"role:participant", "*", "message", "post"}); err != nil {
 			t.Fatal(err)
 		}
-		if n := countRows(t, db, "p"); n != 16 {
-			t.Fatalf("after removing a p rule: %d p rules, want 16", n)
+		if n := countRows(t, db, "p"); n != 21 {
+			t.Fatalf("after removing a p rule: %d p rules, want 21", n)
 		}
 		newAuthorizer(t, db)
 		if n := countRows(t, db, "p"); n != 17 {
