@@ -222,8 +222,8 @@ func TestSeedIdempotent(t *testing.T) {
 			t.Fatalf("after removing a p rule: %d p rules, want 21", n)
 		}
 		newAuthorizer(t, db)
-		if n := countRows(t, db, "p"); n != 17 {
-			t.Errorf("New after removing a p rule: %d p rules, want 17", n)
+		if n := countRows(t, db, "p"); n != 22 {
+			t.Errorf("New after removing a p rule: %d p rules, want 22", n)
 		}
 		if err := a.Grant(ctx, 1, model.RoleParticipant, "*"); err != nil {
 			t.Fatal(err)
