@@ -38,6 +38,7 @@ type testServer struct {
 	Chat     *chat.Service
 	Filters  *filters.Set
 	Hub      *live.Hub
+	Search   search.Engine
 }
 
 type serverOptions struct {
@@ -84,11 +85,22 @@ func newServer(t testing.TB, dbURL string, opts ...func(*serverOptions)) *testSe
 		BaseURL: base, BodyLimit: o.bodyLimit, CSRFKey: []byte("test-key-0123456789abcdef0123456"),
 	})
 	go func() { _ = app.Listener(ln) }()
+	// The search indexer runs beside the server, as in production.
+	if err := o.search.Setup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ix := search.NewIndexer(o.search, chats.IndexSource(), log)
+	ix.Idle = 50 * time.Millisecond
+	ixCtx, stopIndexer := context.WithCancel(ctx)
+	ixDone := make(chan struct{})
+	go func() { defer close(ixDone); _ = ix.Run(ixCtx) }()
 	t.Cleanup(func() {
+		stopIndexer()
+		<-ixDone
 		hub.Close()
 		_ = app.ShutdownWithTimeout(5 * time.Second)
 	})
-	return &testServer{URL: base, DB: db, Accounts: acc, Authz: authz, Chat: chats, Filters: fs, Hub: hub}
+	return &testServer{URL: base, DB: db, Accounts: acc, Authz: authz, Chat: chats, Filters: fs, Hub: hub, Search: o.search}
 }
 
 type testWriter struct{ t testing.TB }

@@ -167,3 +167,12 @@ func ReleaseLease(ctx context.Context, db bun.IDB, name, holder string) error {
 	}
 	return nil
 }
+
+// OutboxHas reports whether any of the messages still wait in the outbox.
+func OutboxHas(ctx context.Context, db bun.IDB, messageIDs []int64) (bool, error) {
+	n, err := db.NewSelect().Model((*OutboxEntry)(nil)).Where("message_id IN (?)", bun.In(messageIDs)).Limit(1).Count(ctx)
+	if err != nil {
+		return false, fmt.Errorf("store: outbox has: %w", err)
+	}
+	return n > 0, nil
+}

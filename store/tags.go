@@ -39,3 +39,83 @@ func Tags(ctx context.Context, db bun.IDB) ([]model.Tag, error) {
 	}
 	return ts, nil
 }
+
+// EnsureTag returns the tag with name, creating it with colour when it does
+// not exist yet.
+func EnsureTag(ctx context.Context, db bun.IDB, name, colour string, by int64) (*model.Tag, error) {
+	t := &model.Tag{Name: name, Colour: colour, CreatedAt: now()}
+	if by != 0 {
+		t.CreatedBy = &by
+	}
+	if _, err := db.NewInsert().Model(t).On("CONFLICT (name) DO NOTHING").Exec(ctx); err != nil {
+		return nil, fmt.Errorf("store: create tag: %w", err)
+	}
+	return TagByName(ctx, db, name)
+}
+
+// TagByName loads a tag.
+func TagByName(ctx context.Context, db bun.IDB, name string) (*model.Tag, error) {
+	t := new(model.Tag)
+	if err := db.NewSelect().Model(t).Where("name = ?", name).Scan(ctx); err != nil {
+		return nil, notFound("tag", err)
+	}
+	return t, nil
+}
+
+// TagMessages puts the tag on the messages and returns the ids that did not
+// have it yet; each of those is queued for the search index.
+func TagMessages(ctx context.Context, db bun.IDB, tagID int64, messageIDs []int64, by int64) ([]int64, error) {
+	var added []int64
+	t := now()
+	for _, id := range messageIDs {
+		mt := &model.MessageTag{MessageID: id, TagID: tagID, CreatedAt: t}
+		if by != 0 {
+			mt.TaggedBy = &by
+		}
+		res, err := db.NewInsert().Model(mt).On("CONFLICT (message_id, tag_id) DO NOTHING").Exec(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("store: tag message: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			added = append(added, id)
+		}
+	}
+	return added, EnqueueIndex(ctx, db, added...)
+}
+
+// UntagMessages takes the tag off the messages and returns the ids that had
+// it; each of those is queued for the search index.
+func UntagMessages(ctx context.Context, db bun.IDB, tagID int64, messageIDs []int64) ([]int64, error) {
+	if len(messageIDs) == 0 {
+		return nil, nil
+	}
+	var removed []int64
+	err := db.NewSelect().Model((*model.MessageTag)(nil)).Column("message_id").Where("tag_id = ?", tagID).
+		Where("message_id IN (?)", bun.In(messageIDs)).Order("message_id ASC").Scan(ctx, &removed)
+	if err != nil {
+		return nil, fmt.Errorf("store: untag messages: %w", err)
+	}
+	if len(removed) == 0 {
+		return nil, nil
+	}
+	if _, err := db.NewDelete().Model((*model.MessageTag)(nil)).Where("tag_id = ?", tagID).
+		Where("message_id IN (?)", bun.In(removed)).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("store: untag messages: %w", err)
+	}
+	return removed, EnqueueIndex(ctx, db, removed...)
+}
+
+// ThreadIDs returns the ids of the messages in the threads of roots: each
+// root and its replies.
+func ThreadIDs(ctx context.Context, db bun.IDB, roots []int64) ([]int64, error) {
+	if len(roots) == 0 {
+		return nil, nil
+	}
+	var ids []int64
+	err := db.NewSelect().Model((*model.Message)(nil)).Column("id").
+		Where("id IN (?) OR parent_id IN (?)", bun.In(roots), bun.In(roots)).Order("id ASC").Scan(ctx, &ids)
+	if err != nil {
+		return nil, fmt.Errorf("store: thread ids: %w", err)
+	}
+	return ids, nil
+}

@@ -32,6 +32,8 @@ Usage:
   backchannel token create --email E [--name N]
   backchannel demo [flags]                  serve a demo channel with a simulated audience
                                             (data in ./data/demo; see "backchannel demo -h")
+  backchannel reindex [flags]               rebuild the search index from the database
+  backchannel bench seed [flags]            fill a database with realistic messages for benchmarks
   backchannel filter check --rules FILE     filter messages (one per line on stdin) with the rules
                                             in FILE; one JSON verdict per line (no database)
 
@@ -86,6 +88,10 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdin io.Read
 		return demoCmd(ctx, args, getenv, stdout, stderr)
 	case "filter":
 		return filterCmd(ctx, args, stdin, stdout, stderr)
+	case "reindex":
+		return reindexCmd(ctx, args, getenv, stdout, stderr)
+	case "bench":
+		return benchCmd(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,0 +1,264 @@
+package handlers
+
+import (
+	"errors"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/chat"
+	"backchannel/model"
+	"backchannel/search"
+	"backchannel/views"
+)
+
+const searchPerPage = 20
+
+// searchForm reads the search box and the filter controls.
+func searchForm(c *fiber.Ctx) views.SearchForm {
+	get := func(k string) string { return strings.TrimSpace(c.Query(k)) }
+	return views.SearchForm{Q: get("q"), In: get("in"), From: get("from"), Tag: get("tag"), Kind: get("kind"),
+		Answered: get("answered"), State: get("state"), After: get("after"), Before: get("before"), Sort: get("sort")}
+}
+
+// searchRequest turns the form into a search: the box's operators and the
+// controls together.
+func searchRequest(f views.SearchForm, offset, limit int) chat.SearchRequest {
+	loc := chat.SearchLocation()
+	p := search.Parse(f.Q, loc)
+	extra := search.Parse(strings.Join(nonEmpty(
+		op("in", f.In), op("from", f.From), op("tag", f.Tag), op("is", f.Kind), op("is", f.Answered),
+		op("is", f.State), op("after", f.After), op("before", f.Before)), " "), loc)
+	p.Channels = appendAll(p.Channels, extra.Channels)
+	p.Authors = appendAll(p.Authors, extra.Authors)
+	p.Tags = appendAll(p.Tags, extra.Tags)
+	p.Kinds = appendAll(p.Kinds, extra.Kinds)
+	p.States = appendAll(p.States, extra.States)
+	p.Problems = append(p.Problems, extra.Problems...)
+	if extra.Answered != nil {
+		p.Answered = extra.Answered
+	}
+	if !extra.After.IsZero() {
+		p.After = extra.After
+	}
+	if !extra.Before.IsZero() {
+		p.Before = extra.Before
+	}
+	sortBy := f.Sort
+	switch sortBy {
+	case search.SortNewest, search.SortOldest, search.SortVotes, search.SortRelevance:
+	default:
+		sortBy = search.SortRelevance
+	}
+	if strings.TrimSpace(p.Text) == "" && sortBy == search.SortRelevance {
+		sortBy = search.SortNewest
+	}
+	return chat.SearchRequest{Query: p, Sort: sortBy, Limit: limit, Offset: offset, Facets: true}
+}
+
+// op writes an operator with a value, quoted when it has spaces.
+func op(name, v string) string {
+	if v == "" {
+		return ""
+	}
+	if strings.ContainsAny(v, " \t") {
+		v = `"` + strings.ReplaceAll(v, `"`, "") + `"`
+	}
+	return name + ":" + v
+}
+
+func nonEmpty(ss ...string) []string {
+	out := ss[:0]
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func appendAll(list, more []string) []string {
+	for _, v := range more {
+		found := false
+		for _, x := range list {
+			found = found || x == v
+		}
+		if !found {
+			list = append(list, v)
+		}
+	}
+	return list
+}
+
+func offsetOf(c *fiber.Ctx) int {
+	n, err := strconv.Atoi(c.Query("offset"))
+	if err != nil || n < 0 || n > 100000 {
+		return 0
+	}
+	return n
+}
+
+// searchPage is /search.
+func (h *Handlers) searchPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	v := viewerOf(c)
+	f := searchForm(c)
+	d := views.SearchPageData{Form: f, Offset: offsetOf(c), Limit: searchPerPage}
+	tags, err := h.Chat.Tags(ctx)
+	if err != nil {
+		return err
+	}
+	colours := map[string]string{}
+	for _, t := range tags {
+		d.Tags = append(d.Tags, views.TagChip{Name: t.Name, Colour: t.Colour})
+		colours[t.Name] = t.Colour
+	}
+	chans, err := h.Chat.Channels(ctx, v.User.ID)
+	if err != nil {
+		return err
+	}
+	for _, ch := range chans {
+		d.Channels = append(d.Channels, ch.Slug)
+	}
+	req := searchRequest(f, d.Offset, d.Limit)
+	res, err := h.Chat.Search(ctx, h.Search, v.User, req)
+	if err != nil {
+		h.Log.Error("search", "err", err)
+		d.Error = "Search is not available right now; try again in a moment."
+		return render(c, fiber.StatusServiceUnavailable, views.SearchPage(h.page(c, "Search", "/search"), d))
+	}
+	d.Staff = len(res.StaffIn) > 0
+	d.Searched = true
+	d.Engine, d.Total, d.Problems = res.Engine, res.Total, res.Problems
+	for _, g := range res.Groups {
+		vg := views.SearchGroup{Channel: g.Channel, ThreadID: g.ThreadID}
+		if g.Root != nil {
+			vg.RootText, vg.RootBy = clip(g.Root.Body, 120), g.Root.AuthorName
+			vg.RootLink = messageLink(g.Channel, g.Root.SessionID, g.Root.ID)
+		}
+		for _, hit := range g.Hits {
+			vh := views.SearchHit{ID: hit.ID, Author: hit.Author, When: time.UnixMilli(hit.CreatedAt), Kind: hit.Kind,
+				State: hit.State, Answered: hit.Answered, Votes: hit.Votes, IsReply: hit.ThreadID != hit.ID,
+				SessionID: hit.SessionID, Taggable: res.StaffIn[hit.ChannelID]}
+			var sid *int64
+			if hit.SessionID != 0 {
+				sid = &hit.SessionID
+			}
+			vh.Link = messageLink(hit.Channel, sid, hit.ID)
+			for _, s := range search.Segments(hit.Body, hit.Matches) {
+				vh.Body = append(vh.Body, views.Piece{Text: s.Text, Mark: s.Mark})
+			}
+			for _, t := range hit.Tags {
+				vh.Tags = append(vh.Tags, views.TagChip{Name: t, Colour: colours[t]})
+			}
+			d.CanTag = d.CanTag || vh.Taggable
+			vg.Hits = append(vg.Hits, vh)
+		}
+		d.Groups = append(d.Groups, vg)
+	}
+	if res.Facets != nil {
+		d.Facets = []views.Facet{
+			facet("Tags", "tags", res.Facets.Tags, f, req.Query.Tags, "tag", colours),
+			facet("Channels", "channels", res.Facets.Channels, f, req.Query.Channels, "in", nil),
+			facet("Authors", "authors", res.Facets.Authors, f, nil, "from", nil),
+		}
+	}
+	return render(c, fiber.StatusOK, views.SearchPage(h.page(c, "Search", "/search"), d))
+}
+
+// facet lists a facet's values, most frequent first, each linking to the
+// search narrowed to it.
+func facet(title, id string, counts map[string]int, f views.SearchForm, active []string, operator string, colours map[string]string) views.Facet {
+	out := views.Facet{Title: title, ID: id}
+	for v, n := range counts {
+		narrowed := f
+		narrowed.Q = strings.TrimSpace(f.Q + " " + op(operator, v))
+		q := narrowed.Values()
+		isActive := false
+		for _, a := range active {
+			isActive = isActive || a == v
+		}
+		out.Values = append(out.Values, views.FacetValue{Value: v, Count: n, Href: "/search?" + q.Encode(),
+			Colour: colours[v], Active: isActive})
+	}
+	sort.Slice(out.Values, func(i, j int) bool {
+		a, b := out.Values[i], out.Values[j]
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		return a.Value < b.Value
+	})
+	if len(out.Values) > 15 {
+		out.Values = out.Values[:15]
+	}
+	return out
+}
+
+// messageLink points into the transcript of the message's session, or the
+// channel page for a message posted outside a session.
+func messageLink(slug string, sessionID *int64, id int64) string {
+	anchor := "#m-" + strconv.FormatInt(id, 10)
+	if sessionID == nil || *sessionID == 0 {
+		return "/c/" + url.PathEscape(slug) + anchor
+	}
+	return "/transcripts/" + url.PathEscape(slug) + "/" + strconv.FormatInt(*sessionID, 10) + anchor
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// searchTag tags the selected results (bulk), each checked in its channel.
+func (h *Handlers) searchTag(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	v := viewerOf(c)
+	back := safeNext(c.FormValue("back"))
+	if back == "/" {
+		back = "/search"
+	}
+	var ids []int64
+	args := c.Request().PostArgs()
+	for _, raw := range args.PeekMulti("id") {
+		id, err := strconv.ParseInt(string(raw), 10, 64)
+		if err != nil || id <= 0 {
+			return model.Invalid("id", "A selected message is not valid.")
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		h.flash(c, "error", "Select at least one message to tag.")
+		return seeOther(c, back)
+	}
+	in := chat.TagInput{Tag: c.FormValue("tag"), Colour: c.FormValue("colour"), Thread: c.FormValue("thread") != ""}
+	n, err := h.Chat.TagAcross(ctx, v.User.ID, ids, in)
+	if err != nil {
+		if statusOf(err) >= 500 {
+			return err
+		}
+		_, msg := publicMessage(err, statusOf(err))
+		var fe *model.FieldError
+		if errors.As(err, &fe) {
+			msg = fe.Message
+		}
+		h.flash(c, "error", msg)
+		return seeOther(c, back)
+	}
+	h.Chat.WaitIndexed(ctx, n.Changed, 3*time.Second)
+	h.flash(c, "success", "Tagged "+plural(len(n.Changed), "message", "messages")+" with "+n.Tag.Name+".")
+	return seeOther(c, back)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

@@ -1,0 +1,175 @@
+package search
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Parsed is a search box query taken apart: free text and operators.
+//
+//	from:alice  from:"José Núñez"   author (display name, any case)
+//	in:physics-101                  channel slug
+//	tag:follow-up                   tag (several: all of them)
+//	is:question is:comment          kind
+//	is:answered is:unanswered       answered questions or not
+//	is:visible is:held is:hidden is:deleted is:denied is:shadow
+//	                                moderation state (staff only see more than visible)
+//	after:2026-11-01                created on or after that day
+//	before:2026-11-02               created before that day
+//
+// Values with spaces are quoted. Anything else is text.
+type Parsed struct {
+	Text     string
+	Channels []string
+	Authors  []string // as typed; FoldName them for a Query
+	Tags     []string
+	Kinds    []string
+	States   []string
+	Answered *bool
+	After    time.Time
+	Before   time.Time
+	// Problems says what could not be understood, for the person searching.
+	Problems []string
+}
+
+// Parse reads a query; dates are days in loc.
+func Parse(q string, loc *time.Location) Parsed {
+	var p Parsed
+	var text []string
+	for _, tok := range tokens(q) {
+		key, val, ok := strings.Cut(tok, ":")
+		op := strings.ToLower(key)
+		if !ok || val == "" || !isOperator(op) {
+			text = append(text, unquote(tok))
+			continue
+		}
+		val = unquote(val)
+		switch op {
+		case "from":
+			p.Authors = appendNew(p.Authors, val)
+		case "in":
+			p.Channels = appendNew(p.Channels, strings.ToLower(strings.TrimPrefix(val, "#")))
+		case "tag":
+			p.Tags = appendNew(p.Tags, NormalTag(val))
+		case "is":
+			p.is(strings.ToLower(val))
+		case "after", "before":
+			d, err := time.ParseInLocation("2006-01-02", val, loc)
+			if err != nil {
+				p.Problems = append(p.Problems, fmt.Sprintf("%s: wants a date like 2026-11-01, not %q", op, val))
+				continue
+			}
+			if op == "after" {
+				p.After = d
+			} else {
+				p.Before = d
+			}
+		}
+	}
+	p.Text = strings.Join(text, " ")
+	return p
+}
+
+func (p *Parsed) is(v string) {
+	t, f := true, false
+	switch v {
+	case "question", "comment":
+		p.Kinds = appendNew(p.Kinds, v)
+	case "answered":
+		p.Answered = &t
+	case "unanswered":
+		p.Answered = &f
+	case "visible", "held", "hidden", "deleted", "denied", "shadow":
+		p.States = appendNew(p.States, v)
+	default:
+		p.Problems = append(p.Problems, fmt.Sprintf("is:%s is not known (try is:question, is:answered, is:held)", v))
+	}
+}
+
+func isOperator(op string) bool {
+	switch op {
+	case "from", "in", "tag", "is", "after", "before":
+		return true
+	}
+	return false
+}
+
+// NormalTag is a tag name as stored: trimmed, lower case, inner spaces as
+// hyphens.
+func NormalTag(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "#")))), "-")
+}
+
+// tokens splits on spaces outside double quotes.
+func tokens(q string) []string {
+	var out []string
+	var b strings.Builder
+	quoted := false
+	for _, r := range q {
+		switch {
+		case r == '"':
+			quoted = !quoted
+			b.WriteRune(r)
+		case unicode.IsSpace(r) && !quoted:
+			if b.Len() > 0 {
+				out = append(out, b.String())
+				b.Reset()
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() > 0 {
+		out = append(out, b.String())
+	}
+	return out
+}
+
+func unquote(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, `"`, "")) }
+
+func appendNew(list []string, v string) []string {
+	for _, x := range list {
+		if x == v {
+			return list
+		}
+	}
+	return append(list, v)
+}
+
+// String writes p back as a query, operators after the text: the form the
+// search box shows after filter controls changed it.
+func (p Parsed) String() string {
+	var parts []string
+	if p.Text != "" {
+		parts = append(parts, p.Text)
+	}
+	add := func(op string, vals ...string) {
+		for _, v := range vals {
+			if strings.ContainsAny(v, " \t\"") {
+				v = `"` + strings.ReplaceAll(v, `"`, "") + `"`
+			}
+			parts = append(parts, op+":"+v)
+		}
+	}
+	add("from", p.Authors...)
+	add("in", p.Channels...)
+	add("tag", p.Tags...)
+	add("is", p.Kinds...)
+	if p.Answered != nil {
+		if *p.Answered {
+			add("is", "answered")
+		} else {
+			add("is", "unanswered")
+		}
+	}
+	add("is", p.States...)
+	if !p.After.IsZero() {
+		add("after", p.After.Format("2006-01-02"))
+	}
+	if !p.Before.IsZero() {
+		add("before", p.Before.Format("2006-01-02"))
+	}
+	return strings.Join(parts, " ")
+}
