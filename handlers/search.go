@@ -239,17 +239,13 @@ func (h *Handlers) searchTag(c *fiber.Ctx) error {
 	}
 	in := chat.TagInput{Tag: c.FormValue("tag"), Colour: c.FormValue("colour"), Thread: c.FormValue("thread") != ""}
 	n, err := h.Chat.TagAcross(ctx, v.User.ID, ids, in)
-	if err != nil {
-		if statusOf(err) >= 500 {
-			return err
-		}
-		_, msg := publicMessage(err, statusOf(err))
-		var fe *model.FieldError
-		if errors.As(err, &fe) {
-			msg = fe.Message
-		}
-		h.flash(c, "error", msg)
+	var fe *model.FieldError
+	switch {
+	case errors.As(err, &fe):
+		h.flash(c, "error", fe.Message)
 		return seeOther(c, back)
+	case err != nil:
+		return err
 	}
 	h.Chat.WaitIndexed(ctx, n.Changed, 3*time.Second)
 	h.flash(c, "success", "Tagged "+plural(len(n.Changed), "message", "messages")+" with "+n.Tag.Name+".")
