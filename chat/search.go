@@ -3,6 +3,8 @@ package chat
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"backchannel/model"
@@ -88,8 +90,10 @@ func (s *Service) Search(ctx context.Context, e search.Engine, user *model.User,
 	if len(visible) > 0 {
 		q.Scopes = append(q.Scopes, search.Scope{ChannelIDs: visible, States: []string{string(model.StateVisible)}})
 	}
-	for _, a := range req.Query.Authors {
-		q.Authors = append(q.Authors, search.FoldName(a))
+	if len(req.Query.Authors) > 0 {
+		if q.Authors, err = s.authorNames(ctx, req.Query.Authors); err != nil {
+			return nil, err
+		}
 	}
 	for _, slug := range req.Query.Channels {
 		id, ok := bySlug[slug]
@@ -109,6 +113,35 @@ func (s *Service) Search(ctx context.Context, e search.Engine, user *model.User,
 	out.Result = res
 	out.Groups, err = s.groupHits(ctx, res.Hits, out.StaffIn)
 	return out, err
+}
+
+// authorNames turns from: values into the folded full names they stand
+// for: "alice" is Alice Martin as well as anyone named just Alice, and
+// "jose nunez" is José Núñez.
+func (s *Service) authorNames(ctx context.Context, values []string) ([]string, error) {
+	names, err := store.AuthorNames(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	seen := map[string]bool{}
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	for _, v := range values {
+		want := search.FoldName(v)
+		add(want)
+		for _, n := range names {
+			full := search.FoldName(n)
+			if full == want || strings.HasPrefix(full, want+" ") || slices.Contains(strings.Fields(full), want) {
+				add(full)
+			}
+		}
+	}
+	return out, nil
 }
 
 // groupHits puts hits of one thread together, in the order the thread's

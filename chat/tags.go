@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -19,13 +21,10 @@ import (
 // tagName is what a tag may be called once normalised.
 var tagName = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}_-]*$`)
 
-// tagColour is a hex colour.
-var tagColour = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
-
 // tagPalette gives a new tag without a chosen colour one that reads well as
 // a chip background with dark text.
 func tagPalette(name string) string {
-	palette := []string{"#fde68a", "#bfdbfe", "#bbf7d0", "#fecaca", "#ddd6fe", "#fbcfe8", "#a5f3fc", "#fed7aa"}
+	palette := model.TagColours()
 	h := fnv.New32a()
 	_, _ = h.Write([]byte(name))
 	return palette[h.Sum32()%uint32(len(palette))]
@@ -35,7 +34,7 @@ func tagPalette(name string) string {
 type TagInput struct {
 	MessageIDs []int64
 	Tag        string
-	Colour     string // #rrggbb; empty: the tag's own or one from the palette
+	Colour     string // one of model.TagColours; empty: the tag's own or one from the palette
 	// Thread applies the tag to each message's whole thread: the first
 	// message and every reply.
 	Thread bool
@@ -67,8 +66,8 @@ func (s *Service) tag(ctx context.Context, actorID int64, ch *model.Channel, in 
 		return nil, model.Invalid("tag", "A tag has at most 40 characters.")
 	case !tagName.MatchString(name):
 		return nil, model.Invalid("tag", "A tag is letters, digits, - and _ (spaces become -).")
-	case in.Colour != "" && !tagColour.MatchString(in.Colour):
-		return nil, model.Invalid("colour", "A colour looks like #fde68a.")
+	case in.Colour != "" && !slices.Contains(model.TagColours(), strings.ToLower(in.Colour)):
+		return nil, model.Invalid("colour", "Pick one of the tag colours: "+strings.Join(model.TagColours(), ", ")+".")
 	case len(in.MessageIDs) == 0:
 		return nil, model.Invalid("messages", "Choose at least one message.")
 	case len(in.MessageIDs) > 500:

@@ -114,8 +114,8 @@ func (h *Handlers) searchPage(c *fiber.Ctx) error {
 	}
 	colours := map[string]string{}
 	for _, t := range tags {
-		d.Tags = append(d.Tags, views.TagChip{Name: t.Name, Colour: t.Colour})
-		colours[t.Name] = t.Colour
+		d.Tags = append(d.Tags, views.TagChip{Name: t.Name, Class: tagClass(t.Colour)})
+		colours[t.Name] = tagClass(t.Colour)
 	}
 	chans, err := h.Chat.Channels(ctx, v.User.ID)
 	if err != nil {
@@ -153,7 +153,7 @@ func (h *Handlers) searchPage(c *fiber.Ctx) error {
 				vh.Body = append(vh.Body, views.Piece{Text: s.Text, Mark: s.Mark})
 			}
 			for _, t := range hit.Tags {
-				vh.Tags = append(vh.Tags, views.TagChip{Name: t, Colour: colours[t]})
+				vh.Tags = append(vh.Tags, views.TagChip{Name: t, Class: colours[t]})
 			}
 			d.CanTag = d.CanTag || vh.Taggable
 			vg.Hits = append(vg.Hits, vh)
@@ -183,7 +183,7 @@ func facet(title, id string, counts map[string]int, f views.SearchForm, active [
 			isActive = isActive || a == v
 		}
 		out.Values = append(out.Values, views.FacetValue{Value: v, Count: n, Href: "/search?" + q.Encode(),
-			Colour: colours[v], Active: isActive})
+			Class: colours[v], Active: isActive})
 	}
 	sort.Slice(out.Values, func(i, j int) bool {
 		a, b := out.Values[i], out.Values[j]
@@ -196,6 +196,16 @@ func facet(title, id string, counts map[string]int, f views.SearchForm, active [
 		out.Values = out.Values[:15]
 	}
 	return out
+}
+
+// tagClass is the colour class of a tag colour (tag-c0 … tag-c7).
+func tagClass(colour string) string {
+	for i, c := range model.TagColours() {
+		if strings.EqualFold(c, colour) {
+			return "tag-c" + strconv.Itoa(i)
+		}
+	}
+	return "tag-c0"
 }
 
 // messageLink points into the transcript of the message's session, or the

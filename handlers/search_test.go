@@ -270,7 +270,7 @@ func TestSearchTagsAndFacets(t *testing.T) {
 		if res := hostAPI.search("tag:exam"); !sameIDs(hitIDs(res), other.ID) {
 			t.Errorf("after untag, tag:exam finds %v", hitIDs(res))
 		}
-		hostAPI.do("POST", chanPath("chem-201", "/messages/", strconv.FormatInt(other.ID, 10), "/tags"), map[string]any{"tag": "lab", "colour": "red"}).wantError(http.StatusUnprocessableEntity, "invalid", "colour")
+		hostAPI.do("POST", chanPath("chem-201", "/messages/", strconv.FormatInt(other.ID, 10), "/tags"), map[string]any{"tag": "lab", "colour": "#123456"}).wantError(http.StatusUnprocessableEntity, "invalid", "colour")
 		_ = ch
 	})
 }

@@ -164,6 +164,13 @@ type Tag struct {
 	CreatedAt time.Time `bun:"created_at,notnull" json:"created_at"`
 }
 
+// TagColours are the colours a tag may have: light enough for dark text
+// on a chip, distinct from each other. Pages refer to them by position
+// (tag-c0 … tag-c7), so none is ever written as an inline style.
+func TagColours() []string {
+	return []string{"#fde68a", "#bfdbfe", "#bbf7d0", "#fecaca", "#ddd6fe", "#fbcfe8", "#a5f3fc", "#fed7aa"}
+}
+
 // MessageTag puts a tag on a message.
 type MessageTag struct {
 	MessageID int64     `bun:"message_id,pk"`

@@ -119,3 +119,17 @@ func ThreadIDs(ctx context.Context, db bun.IDB, roots []int64) ([]int64, error) 
 	}
 	return ids, nil
 }
+
+// AuthorNames returns the display names of every user and guest, for
+// matching a from: operator to full names.
+func AuthorNames(ctx context.Context, db bun.IDB) ([]string, error) {
+	var names []string
+	if err := db.NewSelect().Model((*model.User)(nil)).Distinct().Column("display_name").Scan(ctx, &names); err != nil {
+		return nil, fmt.Errorf("store: author names: %w", err)
+	}
+	var guests []string
+	if err := db.NewSelect().Model((*model.Guest)(nil)).Distinct().Column("display_name").Scan(ctx, &guests); err != nil {
+		return nil, fmt.Errorf("store: guest names: %w", err)
+	}
+	return append(names, guests...), nil
+}

@@ -57,10 +57,11 @@ type Piece struct {
 	Mark bool
 }
 
-// TagChip is a tag as a coloured chip.
+// TagChip is a tag as a coloured chip; Class is its colour class
+// (tag-c0 … tag-c7).
 type TagChip struct {
-	Name   string
-	Colour string
+	Name  string
+	Class string
 }
 
 // SearchGroup is the hits of one thread.
@@ -79,7 +80,7 @@ type FacetValue struct {
 	Value  string
 	Count  int
 	Href   string
-	Colour string // tags only
+	Class  string // tags only: the colour class
 	Active bool
 }
 
@@ -118,13 +119,6 @@ func searchPageURL(f SearchForm, offset int) templ.SafeURL {
 
 func searchExportURL(f SearchForm, format string) templ.SafeURL {
 	return templ.SafeURL("/search/export/" + format + "?" + f.Values().Encode())
-}
-
-func tagStyle(colour string) templ.SafeCSS {
-	if colour == "" {
-		return ""
-	}
-	return templ.SafeCSS("--tag:" + colour + ";")
 }
 
 func hitID(id int64) string { return "hit-" + strconv.FormatInt(id, 10) }
