@@ -34,6 +34,12 @@ func (f SearchForm) Values() url.Values {
 	return v
 }
 
+// Filtered reports whether a filter control is set (not the box or sort).
+func (f SearchForm) Filtered() bool {
+	return f.In != "" || f.From != "" || f.Tag != "" || f.Kind != "" || f.Answered != "" || f.State != "" ||
+		f.After != "" || f.Before != ""
+}
+
 // SearchHit is one matching message.
 type SearchHit struct {
 	ID        int64
