@@ -23,6 +23,7 @@ type Config struct {
 	DatabaseURL   string        // BACKCHANNEL_DATABASE_URL
 	MeiliURL      string        // BACKCHANNEL_MEILI_URL
 	MeiliKey      string        // BACKCHANNEL_MEILI_KEY
+	MeiliIndex    string        // BACKCHANNEL_MEILI_INDEX
 	LogLevel      slog.Level    // BACKCHANNEL_LOG_LEVEL
 	AdminEmail    string        // BACKCHANNEL_ADMIN_EMAIL
 	AdminPassword string        // BACKCHANNEL_ADMIN_PASSWORD
@@ -57,6 +58,7 @@ func Vars() []Var {
 		{"BACKCHANNEL_DATABASE_URL", "sqlite://<data dir>/backchannel.db", "database: `sqlite:///path/file.db` (embedded) or `postgres://user:pass@host:5432/db?sslmode=disable`"},
 		{"BACKCHANNEL_MEILI_URL", "(empty: built-in search)", "Meilisearch URL, e.g. `http://127.0.0.1:7700`; when set, search uses Meilisearch"},
 		{"BACKCHANNEL_MEILI_KEY", "(empty)", "Meilisearch API key (master key or an admin key)"},
+		{"BACKCHANNEL_MEILI_INDEX", "`messages`", "Meilisearch index name (several sites can share one Meilisearch with different names)"},
 		{"BACKCHANNEL_LOG_LEVEL", "info", "log level: debug, info, warn or error"},
 		{"BACKCHANNEL_ADMIN_EMAIL", "(empty)", "with BACKCHANNEL_ADMIN_PASSWORD: creates this admin on first start instead of printing a setup link"},
 		{"BACKCHANNEL_ADMIN_PASSWORD", "(empty)", "password for BACKCHANNEL_ADMIN_EMAIL (at least 10 characters)"},
@@ -95,6 +97,7 @@ func Load(getenv Getenv) (Config, error) {
 		DatabaseURL:   get("BACKCHANNEL_DATABASE_URL", ""),
 		MeiliURL:      get("BACKCHANNEL_MEILI_URL", ""),
 		MeiliKey:      getenv("BACKCHANNEL_MEILI_KEY"),
+		MeiliIndex:    get("BACKCHANNEL_MEILI_INDEX", "messages"),
 		AdminEmail:    get("BACKCHANNEL_ADMIN_EMAIL", ""),
 		AdminPassword: getenv("BACKCHANNEL_ADMIN_PASSWORD"),
 		BaseURL:       strings.TrimRight(get("BACKCHANNEL_BASE_URL", ""), "/"),
@@ -151,6 +154,9 @@ func (c *Config) Validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return &Error{"BACKCHANNEL_MEILI_URL", fmt.Sprintf("%q is not an http(s) URL", c.MeiliURL)}
 		}
+	}
+	if !validIndexName(c.MeiliIndex) {
+		return &Error{"BACKCHANNEL_MEILI_INDEX", fmt.Sprintf("%q is not an index name (letters, digits, - and _, at most 400)", c.MeiliIndex)}
 	}
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		return &Error{"BACKCHANNEL_ADMIN_EMAIL", "set both BACKCHANNEL_ADMIN_EMAIL and BACKCHANNEL_ADMIN_PASSWORD, or neither"}
@@ -272,4 +278,18 @@ func parseBool(s string) (bool, error) {
 		return false, errors.New(strconv.Quote(s) + " is not true or false")
 	}
 	return b, nil
+}
+
+// validIndexName reports whether s may name a Meilisearch index: letters,
+// digits, - and _, 1 to 400 long.
+func validIndexName(s string) bool {
+	if s == "" || len(s) > 400 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }

@@ -70,10 +70,11 @@ func (ix *Indexer) Wake() {
 
 const leaseTTL = 15 * time.Second
 
-// Run drains the outbox until ctx ends.
+// Run drains the outbox until ctx ends. It prepares the engine (Setup)
+// first, retrying while the engine is down.
 func (ix *Indexer) Run(ctx context.Context) error {
 	backoff := time.Duration(0)
-	leader := false
+	leader, ready := false, false
 	renewed := time.Time{}
 	for {
 		if time.Since(renewed) > leaseTTL/3 {
@@ -96,7 +97,17 @@ func (ix *Indexer) Run(ctx context.Context) error {
 		if !leader {
 			wait = 2 * time.Second
 		} else {
-			n, err := ix.Step(ctx)
+			var n int
+			var err error
+			if !ready {
+				// Settings first (the engine may be down at start).
+				if err = ix.engine.Setup(ctx); err == nil {
+					ready = true
+				}
+			}
+			if ready {
+				n, err = ix.Step(ctx)
+			}
 			switch {
 			case ctx.Err() != nil:
 				return nil

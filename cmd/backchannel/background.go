@@ -17,11 +17,7 @@ func startBackground(ctx context.Context, c *core, engine search.Engine, log *sl
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if err := engine.Setup(ctx); err != nil && ctx.Err() == nil {
-			// The indexer retries; /readyz says the engine is down.
-			log.Warn("search engine setup failed; will retry while indexing", "engine", engine.Name(), "err", err)
-		}
-		_ = ix.Run(ctx)
+		_ = ix.Run(ctx) // sets the engine up first, retrying while it is down
 	}()
 	wg.Add(1)
 	go func() {
