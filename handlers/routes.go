@@ -169,6 +169,7 @@ func (h *Handlers) routes() []route {
 		{Method: "GET", Path: "/admin/retention", Perm: policies.SettingsManage, Handler: h.adminRetention},
 		{Method: "POST", Path: "/admin/retention/preview", Perm: policies.SettingsManage, Handler: h.adminRetentionPreview},
 		{Method: "POST", Path: "/admin/retention", Perm: policies.SettingsManage, Handler: h.adminRetentionSave},
+		{Method: "POST", Path: "/admin/retention/run", Perm: policies.SettingsManage, Handler: h.adminRetentionRun},
 		{Method: "GET", Path: "/api/v1/retention", Perm: policies.SettingsManage, Handler: h.apiRetention},
 		{Method: "PUT", Path: "/api/v1/retention", Perm: policies.SettingsManage, Handler: h.apiRetentionSave},
 		{Method: "POST", Path: "/api/v1/retention/preview", Perm: policies.SettingsManage, Handler: h.apiRetentionPreview},
