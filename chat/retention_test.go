@@ -426,28 +426,9 @@ func TestRetentionRemovesFromSearch(t *testing.T) {
 		t.Run("builtin", func(t *testing.T) { retentionSearchCase(t, db, search.NewSQL(db)) })
 		t.Run("meilisearch", func(t *testing.T) {
 			url, key := testenv.Meili(t)
-			retentionSearchCase(t, db, newMeiliEngine(t, url, key, "ret_"+testenv.RandomHex(6)))
+			retentionSearchCase(t, db, search.NewMeili(url, key, "ret_"+testenv.RandomHex(6)))
 		})
 	})
-}
-
-// newMeiliEngine builds the Meilisearch engine on its own index. The
-// constructor is gaining an index name; until it has one the case is
-// skipped (it would share the default index with other tests).
-func newMeiliEngine(t *testing.T, url, key, index string) search.Engine {
-	t.Helper()
-	switch f := any(search.NewMeili).(type) {
-	case func(string, string, string) *search.Meili:
-		return f(url, key, index)
-	case func(string, string, string) (*search.Meili, error):
-		m, err := f(url, key, index)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
-	t.Skip("search.NewMeili does not take an index name yet")
-	return nil
 }
 
 func retentionSearchCase(t *testing.T, db *bun.DB, engine search.Engine) {

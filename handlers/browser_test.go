@@ -99,8 +99,8 @@ func TestBrowserFirstRunSetupAndSignIn(t *testing.T) {
 	if got := pageText(t, ctx, `[data-testid="current-user"]`); !strings.Contains(got, name) {
 		t.Errorf("header shows %q after sign-in, want %q", got, name)
 	}
-	if nav := testenv.Eval[[]string](t, ctx, mainNavJS); !slices.Equal(nav, []string{"Channels", "Moderation", "Admin", "Account"}) {
-		t.Errorf("main navigation = %q, want [Channels Moderation Admin Account]", nav)
+	if nav := testenv.Eval[[]string](t, ctx, mainNavJS); !slices.Equal(nav, []string{"Channels", "Search", "Transcripts", "Moderation", "Admin", "Account"}) {
+		t.Errorf("main navigation = %q, want [Channels Search Transcripts Moderation Admin Account]", nav)
 	}
 	testenv.Screenshot(t, ctx, screenshotDir+"channels-empty.png")
 	testenv.NoJSErrors(t, ctx)

@@ -231,16 +231,16 @@ func TestReadiness(t *testing.T) {
 				t.Errorf("readyz builtin = %d %v", status, m)
 			}
 			meiliURL, key := testenv.Meili(t)
-			s = newServer(t, d.URL, func(o *serverOptions) { o.search = search.NewMeili(meiliURL, key) })
+			s = newServer(t, d.URL, func(o *serverOptions) { o.search = search.NewMeili(meiliURL, key, "readyz_"+testenv.RandomHex(4)) })
 			status, m = getJSON(t, s.URL+"/readyz")
 			if status != 200 || engineOf(m) != "meilisearch" {
 				t.Errorf("readyz meilisearch = %d %v", status, m)
 			}
-			s = newServer(t, d.URL, func(o *serverOptions) { o.search = search.NewMeili(meiliURL, "wrong-key") })
+			s = newServer(t, d.URL, func(o *serverOptions) { o.search = search.NewMeili(meiliURL, "wrong-key", "readyz") })
 			if status, m := getJSON(t, s.URL+"/readyz"); status != 503 || m["status"] != "not ready" {
 				t.Errorf("readyz with a rejected key = %d %v", status, m)
 			}
-			s = newServer(t, d.URL, func(o *serverOptions) { o.search = search.NewMeili("http://127.0.0.1:1", key) })
+			s = newServer(t, d.URL, func(o *serverOptions) { o.search = search.NewMeili("http://127.0.0.1:1", key, "readyz") })
 			if status, _ := getJSON(t, s.URL+"/readyz"); status != 503 {
 				t.Errorf("readyz with search down = %d", status)
 			}

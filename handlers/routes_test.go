@@ -113,8 +113,8 @@ func TestNavigationByRole(t *testing.T) {
 		p := s.browser(t)
 		p.signIn("pat@example.org")
 		r := p.get("/channels")
-		if got := strings.Join(navLabels(r), ","); got != "Channels,Account" {
-			t.Errorf("participant nav = %q, want Channels,Account", got)
+		if got := strings.Join(navLabels(r), ","); got != "Channels,Search,Transcripts,Account" {
+			t.Errorf("participant nav = %q, want Channels,Search,Transcripts,Account", got)
 		}
 		if name := strings.TrimSpace(r.Doc.Find("[data-testid=current-user]").Text()); name != "pat" {
 			t.Errorf("participant header shows %q", name)
@@ -125,8 +125,8 @@ func TestNavigationByRole(t *testing.T) {
 		a := s.browser(t)
 		a.signIn("ada@example.org")
 		r = a.get("/channels")
-		if got := strings.Join(navLabels(r), ","); got != "Channels,Moderation,Admin,Account" {
-			t.Errorf("admin nav = %q, want Channels,Moderation,Admin,Account", got)
+		if got := strings.Join(navLabels(r), ","); got != "Channels,Search,Transcripts,Moderation,Admin,Account" {
+			t.Errorf("admin nav = %q, want Channels,Search,Transcripts,Moderation,Admin,Account", got)
 		}
 		if role := r.Doc.Find("[data-testid=current-role]").Text(); role != "admin" {
 			t.Errorf("admin role badge = %q", role)

@@ -85,10 +85,8 @@ func newServer(t testing.TB, dbURL string, opts ...func(*serverOptions)) *testSe
 		BaseURL: base, BodyLimit: o.bodyLimit, CSRFKey: []byte("test-key-0123456789abcdef0123456"),
 	})
 	go func() { _ = app.Listener(ln) }()
-	// The search indexer runs beside the server, as in production.
-	if err := o.search.Setup(ctx); err != nil {
-		t.Fatal(err)
-	}
+	// The search indexer runs beside the server, as in production (it sets
+	// the engine up first).
 	ix := search.NewIndexer(o.search, chats.IndexSource(), log)
 	ix.Idle = 50 * time.Millisecond
 	ixCtx, stopIndexer := context.WithCancel(ctx)

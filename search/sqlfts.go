@@ -2,7 +2,9 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
@@ -10,6 +12,12 @@ import (
 
 // SQL is the built-in engine: full-text search inside the message database
 // (SQLite FTS5, or PostgreSQL tsvector with a GIN index).
+//
+// Every document is one search_docs row, one search_doc_tags row per tag and
+// its words: the folded words (Words) of its body, author, channel and tags,
+// joined by spaces, so that both databases see the same lower-case words
+// without diacritics. SQLite keeps them in the FTS5 table search_fts (rowid =
+// document id), PostgreSQL in search_docs.tsv (to_tsvector('simple', …)).
 type SQL struct {
 	db *bun.DB
 }
@@ -19,11 +27,13 @@ func NewSQL(db *bun.DB) *SQL { return &SQL{db: db} }
 
 // Name is "builtin-sqlite" or "builtin-postgres".
 func (s *SQL) Name() string {
-	if s.db.Dialect().Name() == dialect.PG {
+	if s.pg() {
 		return "builtin-postgres"
 	}
 	return "builtin-sqlite"
 }
+
+func (s *SQL) pg() bool { return s.db.Dialect().Name() == dialect.PG }
 
 // Ping checks the database answers.
 func (s *SQL) Ping(ctx context.Context) error {
@@ -36,11 +46,202 @@ func (s *SQL) Ping(ctx context.Context) error {
 // Close does nothing: the database belongs to the caller.
 func (s *SQL) Close() error { return nil }
 
-// TODO(issue 6): replaced by the engine's implementation.
-func (s *SQL) Setup(ctx context.Context) error               { return nil }
-func (s *SQL) Upsert(ctx context.Context, docs []Doc) error  { return nil }
-func (s *SQL) Delete(ctx context.Context, ids []int64) error { return nil }
-func (s *SQL) Reset(ctx context.Context) error               { return nil }
-func (s *SQL) Search(ctx context.Context, q Query) (*Result, error) {
-	return &Result{Engine: s.Name()}, nil
+// Setup checks that the migrations have created the index tables.
+func (s *SQL) Setup(ctx context.Context) error {
+	tables := []string{"search_docs", "search_doc_tags"}
+	if !s.pg() {
+		tables = append(tables, "search_fts")
+	}
+	for _, t := range tables {
+		if _, err := s.db.ExecContext(ctx, "SELECT 1 FROM "+t+" LIMIT 1"); err != nil {
+			return fmt.Errorf("search: builtin: table %s missing (run the migrations): %w", t, err)
+		}
+	}
+	return nil
+}
+
+// sqlUpsertBatch is how many documents one INSERT writes.
+const sqlUpsertBatch = 250
+
+// Upsert replaces the documents, in one transaction.
+func (s *SQL) Upsert(ctx context.Context, docs []Doc) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	// The last copy of a repeated id wins.
+	seen := make(map[int64]int, len(docs))
+	uniq := make([]Doc, 0, len(docs))
+	for _, d := range docs {
+		if i, ok := seen[d.ID]; ok {
+			uniq[i] = d
+			continue
+		}
+		seen[d.ID] = len(uniq)
+		uniq = append(uniq, d)
+	}
+	ids := make([]int64, len(uniq))
+	for i, d := range uniq {
+		ids[i] = d.ID
+	}
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := s.deleteIDs(ctx, tx, ids); err != nil {
+			return err
+		}
+		for start := 0; start < len(uniq); start += sqlUpsertBatch {
+			if err := s.insert(ctx, tx, uniq[start:min(start+sqlUpsertBatch, len(uniq))]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("search: builtin: upsert: %w", err)
+	}
+	return nil
+}
+
+// insert writes docs (ids not present) with multi-row inserts.
+func (s *SQL) insert(ctx context.Context, tx bun.Tx, docs []Doc) error {
+	pg := s.pg()
+	var q strings.Builder
+	args := make([]any, 0, len(docs)*16)
+	q.WriteString("INSERT INTO search_docs (id, channel_id, channel, session_id, thread_id, author_key, author, author_filter, kind, state, answered, tags, body, created_at, votes")
+	if pg {
+		q.WriteString(", tsv")
+	}
+	q.WriteString(") VALUES ")
+	var tagArgs []any
+	var fts strings.Builder
+	var ftsArgs []any
+	fts.WriteString("INSERT INTO search_fts (rowid, text) VALUES ")
+	for i, d := range docs {
+		if i > 0 {
+			q.WriteString(", ")
+			fts.WriteString(", ")
+		}
+		tags := sqlUniqueTags(d.Tags)
+		tagsJSON, err := json.Marshal(tags)
+		if err != nil {
+			return err
+		}
+		args = append(args, d.ID, d.ChannelID, d.Channel, d.SessionID, d.ThreadID, d.AuthorKey, d.Author,
+			d.AuthorFilter, d.Kind, d.State, d.Answered, string(tagsJSON), d.Body, d.CreatedAt, d.Votes)
+		text := sqlDocText(d)
+		if pg {
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, to_tsvector('simple', ?))")
+			args = append(args, text)
+		} else {
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			fts.WriteString("(?, ?)")
+			ftsArgs = append(ftsArgs, d.ID, text)
+		}
+		for _, t := range tags {
+			tagArgs = append(tagArgs, d.ID, t)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		return err
+	}
+	if !pg {
+		if _, err := tx.ExecContext(ctx, fts.String(), ftsArgs...); err != nil {
+			return err
+		}
+	}
+	if len(tagArgs) > 0 {
+		var t strings.Builder
+		t.WriteString("INSERT INTO search_doc_tags (doc_id, tag) VALUES ")
+		for i := 0; i < len(tagArgs); i += 2 {
+			if i > 0 {
+				t.WriteString(", ")
+			}
+			t.WriteString("(?, ?)")
+		}
+		if _, err := tx.ExecContext(ctx, t.String(), tagArgs...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sqlDocText is what the full-text index holds of d: the folded words of the
+// searchable fields.
+func sqlDocText(d Doc) string {
+	var words []string
+	words = append(words, Words(d.Body)...)
+	words = append(words, Words(d.Author)...)
+	words = append(words, Words(d.Channel)...)
+	for _, t := range d.Tags {
+		words = append(words, Words(t)...)
+	}
+	return strings.Join(words, " ")
+}
+
+// sqlUniqueTags drops empty and repeated tags, keeping their order.
+func sqlUniqueTags(tags []string) []string {
+	out := make([]string, 0, len(tags))
+	seen := make(map[string]bool, len(tags))
+	for _, t := range tags {
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+// Delete removes documents by id.
+func (s *SQL) Delete(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return s.deleteIDs(ctx, tx, ids)
+	})
+	if err != nil {
+		return fmt.Errorf("search: builtin: delete: %w", err)
+	}
+	return nil
+}
+
+// sqlDeleteBatch is how many ids one DELETE names.
+const sqlDeleteBatch = 1000
+
+func (s *SQL) deleteIDs(ctx context.Context, tx bun.Tx, ids []int64) error {
+	for start := 0; start < len(ids); start += sqlDeleteBatch {
+		in := bun.In(ids[start:min(start+sqlDeleteBatch, len(ids))])
+		stmts := []string{
+			"DELETE FROM search_doc_tags WHERE doc_id IN (?)",
+			"DELETE FROM search_docs WHERE id IN (?)",
+		}
+		if !s.pg() {
+			stmts = append(stmts, "DELETE FROM search_fts WHERE rowid IN (?)")
+		}
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q, in); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Reset removes every document.
+func (s *SQL) Reset(ctx context.Context) error {
+	stmts := []string{"TRUNCATE search_doc_tags, search_docs"}
+	if !s.pg() {
+		stmts = []string{"DELETE FROM search_doc_tags", "DELETE FROM search_docs", "DELETE FROM search_fts"}
+	}
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("search: builtin: reset: %w", err)
+	}
+	return nil
 }

@@ -141,7 +141,7 @@ func csrfKey(ctx context.Context, db bun.IDB) ([]byte, error) {
 // searchEngine picks Meilisearch when configured, the built-in engine otherwise.
 func searchEngine(cfg config.Config, db *bun.DB) search.Engine {
 	if cfg.MeiliURL != "" {
-		return search.NewMeili(cfg.MeiliURL, cfg.MeiliKey)
+		return search.NewMeili(cfg.MeiliURL, cfg.MeiliKey, cfg.MeiliIndex)
 	}
 	return search.NewSQL(db)
 }

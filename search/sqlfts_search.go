@@ -1,0 +1,273 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+)
+
+// Page sizes of the built-in engine.
+const (
+	sqlDefaultLimit = 20
+	sqlMaxLimit     = 1000
+)
+
+// sqlDocColumns are the search_docs columns a hit is read from.
+const sqlDocColumns = "d.id, d.channel_id, d.channel, d.session_id, d.thread_id, d.author_key, d.author, " +
+	"d.author_filter, d.kind, d.state, d.answered, d.tags, d.body, d.created_at, d.votes"
+
+type sqlDocRow struct {
+	ID           int64  `bun:"id"`
+	ChannelID    int64  `bun:"channel_id"`
+	Channel      string `bun:"channel"`
+	SessionID    int64  `bun:"session_id"`
+	ThreadID     int64  `bun:"thread_id"`
+	AuthorKey    string `bun:"author_key"`
+	Author       string `bun:"author"`
+	AuthorFilter string `bun:"author_filter"`
+	Kind         string `bun:"kind"`
+	State        string `bun:"state"`
+	Answered     bool   `bun:"answered"`
+	Tags         string `bun:"tags"`
+	Body         string `bun:"body"`
+	CreatedAt    int64  `bun:"created_at"`
+	Votes        int    `bun:"votes"`
+	// Total is COUNT(*) OVER () on PostgreSQL: every match, read with the
+	// page so that the full-text index is searched once.
+	Total int `bun:"total"`
+}
+
+func (r sqlDocRow) doc() (Doc, error) {
+	d := Doc{ID: r.ID, ChannelID: r.ChannelID, Channel: r.Channel, SessionID: r.SessionID, ThreadID: r.ThreadID,
+		AuthorKey: r.AuthorKey, Author: r.Author, AuthorFilter: r.AuthorFilter, Kind: r.Kind, State: r.State,
+		Answered: r.Answered, Body: r.Body, CreatedAt: r.CreatedAt, Votes: r.Votes, Tags: []string{}}
+	if r.Tags != "" {
+		if err := json.Unmarshal([]byte(r.Tags), &d.Tags); err != nil {
+			return d, fmt.Errorf("tags of %d: %w", r.ID, err)
+		}
+	}
+	return d, nil
+}
+
+// sqlQuery is the FROM and WHERE of a search, with their arguments.
+type sqlQuery struct {
+	from  string
+	where []string
+	args  []any
+}
+
+func (c *sqlQuery) and(cond string, args ...any) {
+	c.where = append(c.where, cond)
+	c.args = append(c.args, args...)
+}
+
+// body is "FROM … WHERE …".
+func (c *sqlQuery) body() string {
+	s := " FROM " + c.from
+	if len(c.where) > 0 {
+		s += " WHERE " + strings.Join(c.where, " AND ")
+	}
+	return s
+}
+
+// sqlFTSMatch is an FTS5 query: every word quoted (so no word is read as
+// syntax), the last one a prefix.
+func sqlFTSMatch(words []string) string {
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+	}
+	parts[len(parts)-1] += "*"
+	return strings.Join(parts, " ")
+}
+
+// sqlTSQuery is a PostgreSQL tsquery text for to_tsquery: every word a quoted
+// lexeme, all required, the last one a prefix.
+func sqlTSQuery(words []string) string {
+	parts := make([]string, len(words))
+	for i, w := range words {
+		w = strings.ReplaceAll(w, `\`, `\\`)
+		parts[i] = "'" + strings.ReplaceAll(w, "'", "''") + "'"
+	}
+	parts[len(parts)-1] += ":*"
+	return strings.Join(parts, " & ")
+}
+
+// build turns q into the FROM and WHERE shared by the hits, the total and
+// the facets.
+func (s *SQL) build(q Query, words []string) sqlQuery {
+	var c sqlQuery
+	switch {
+	case len(words) == 0:
+		c.from = "search_docs d"
+	case s.pg():
+		c.from = "search_docs d"
+		c.and("d.tsv @@ to_tsquery('simple', ?)", sqlTSQuery(words))
+	default:
+		c.from = "search_fts JOIN search_docs d ON d.id = search_fts.rowid"
+		c.and("search_fts MATCH ?", sqlFTSMatch(words))
+	}
+	var scopes []string
+	var scopeArgs []any
+	for _, sc := range q.Scopes {
+		if len(sc.ChannelIDs) == 0 {
+			continue // no channels: this scope sees nothing
+		}
+		cond := "d.channel_id IN (?)"
+		scopeArgs = append(scopeArgs, bun.In(sc.ChannelIDs))
+		if len(sc.States) > 0 {
+			cond += " AND d.state IN (?)"
+			scopeArgs = append(scopeArgs, bun.In(sc.States))
+		}
+		scopes = append(scopes, "("+cond+")")
+	}
+	if len(scopes) == 0 {
+		c.and("1 = 0")
+	} else {
+		c.and("("+strings.Join(scopes, " OR ")+")", scopeArgs...)
+	}
+	if len(q.ChannelIDs) > 0 {
+		c.and("d.channel_id IN (?)", bun.In(q.ChannelIDs))
+	}
+	if q.SessionID != 0 {
+		c.and("d.session_id = ?", q.SessionID)
+	}
+	if q.ThreadID != 0 {
+		c.and("d.thread_id = ?", q.ThreadID)
+	}
+	if len(q.Authors) > 0 {
+		c.and("d.author_filter IN (?)", bun.In(q.Authors))
+	}
+	if q.AuthorKey != "" {
+		c.and("d.author_key = ?", q.AuthorKey)
+	}
+	if len(q.Kinds) > 0 {
+		c.and("d.kind IN (?)", bun.In(q.Kinds))
+	}
+	for _, t := range sqlUniqueTags(q.Tags) {
+		c.and("EXISTS (SELECT 1 FROM search_doc_tags st WHERE st.doc_id = d.id AND st.tag = ?)", t)
+	}
+	if len(q.States) > 0 {
+		c.and("d.state IN (?)", bun.In(q.States))
+	}
+	if q.Answered != nil {
+		c.and("d.answered = ?", *q.Answered)
+	}
+	if !q.After.IsZero() {
+		c.and("d.created_at >= ?", q.After.UnixMilli())
+	}
+	if !q.Before.IsZero() {
+		c.and("d.created_at < ?", q.Before.UnixMilli())
+	}
+	return c
+}
+
+// order is the ORDER BY of q, with its arguments.
+func (s *SQL) order(q Query, words []string) (string, []any, error) {
+	const newest = "d.created_at DESC, d.id DESC"
+	switch q.Sort {
+	case SortNewest:
+		return newest, nil, nil
+	case SortOldest:
+		return "d.created_at ASC, d.id ASC", nil, nil
+	case SortVotes:
+		return "d.votes DESC, " + newest, nil, nil
+	case SortRelevance, "":
+		switch {
+		case len(words) == 0:
+			return newest, nil, nil
+		case s.pg():
+			return "ts_rank(d.tsv, to_tsquery('simple', ?)) DESC, " + newest, []any{sqlTSQuery(words)}, nil
+		default:
+			return "bm25(search_fts) ASC, " + newest, nil, nil
+		}
+	}
+	return "", nil, fmt.Errorf("search: builtin: unknown sort %q", q.Sort)
+}
+
+// Search answers q: the page of hits, the exact total and, when asked, the
+// facets over every match.
+func (s *SQL) Search(ctx context.Context, q Query) (*Result, error) {
+	words := Words(q.Text)
+	limit := q.Limit
+	if limit <= 0 {
+		limit = sqlDefaultLimit
+	}
+	limit = min(limit, sqlMaxLimit)
+	offset := max(q.Offset, 0)
+
+	res := &Result{Hits: []Hit{}, Engine: s.Name()}
+	if q.Facets {
+		res.Facets = &Facets{Tags: map[string]int{}, Channels: map[string]int{}, Authors: map[string]int{}}
+	}
+	orderBy, orderArgs, err := s.order(q, words)
+	if err != nil {
+		return nil, err
+	}
+	if len(q.Scopes) == 0 {
+		return res, nil
+	}
+	c := s.build(q, words)
+
+	var rows []sqlDocRow
+	args := append(append(append([]any{}, c.args...), orderArgs...), limit, offset)
+	// SQLite cannot use bm25() beside a window function: it counts apart.
+	cols := sqlDocColumns + ", 0 AS total"
+	if s.pg() {
+		cols = sqlDocColumns + ", COUNT(*) OVER () AS total"
+	}
+	sel := "SELECT " + cols + c.body() + " ORDER BY " + orderBy + " LIMIT ? OFFSET ?"
+	if err := s.db.NewRaw(sel, args...).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("search: builtin: search: %w", err)
+	}
+	for _, r := range rows {
+		d, err := r.doc()
+		if err != nil {
+			return nil, fmt.Errorf("search: builtin: %w", err)
+		}
+		res.Hits = append(res.Hits, Hit{Doc: d, Matches: MatchSpans(d.Body, words, true)})
+	}
+
+	switch {
+	case s.pg() && len(rows) > 0:
+		res.Total = rows[0].Total
+	case len(rows) < limit && (len(rows) > 0 || offset == 0):
+		res.Total = offset + len(rows) // the page is not full
+	default:
+		if err := s.db.NewRaw("SELECT COUNT(*)"+c.body(), c.args...).Scan(ctx, &res.Total); err != nil {
+			return nil, fmt.Errorf("search: builtin: count: %w", err)
+		}
+	}
+
+	if q.Facets && res.Total > 0 {
+		if err := s.facets(ctx, c, res.Facets); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// facets counts the tags, channels and authors of every match of c, in one
+// query that searches the full-text index once.
+func (s *SQL) facets(ctx context.Context, c sqlQuery, f *Facets) error {
+	var counts []struct {
+		Kind  string `bun:"kind"`
+		Value string `bun:"value"`
+		N     int    `bun:"n"`
+	}
+	q := "WITH m AS MATERIALIZED (SELECT d.id, d.channel, d.author" + c.body() + ")" +
+		" SELECT 'c' AS kind, m.channel AS value, COUNT(*) AS n FROM m GROUP BY m.channel" +
+		" UNION ALL SELECT 'a', m.author, COUNT(*) FROM m GROUP BY m.author" +
+		" UNION ALL SELECT 't', st.tag, COUNT(*) FROM search_doc_tags st JOIN m ON st.doc_id = m.id GROUP BY st.tag"
+	if err := s.db.NewRaw(q, c.args...).Scan(ctx, &counts); err != nil {
+		return fmt.Errorf("search: builtin: facets: %w", err)
+	}
+	into := map[string]map[string]int{"c": f.Channels, "a": f.Authors, "t": f.Tags}
+	for _, n := range counts {
+		into[n.Kind][n.Value] = n.N
+	}
+	return nil
+}
