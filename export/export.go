@@ -1,0 +1,293 @@
+// Package export writes messages as Markdown, CSV or JSON: transcripts of a
+// session and search results alike. It only formats — the caller decides
+// what goes in (which messages, whose names) and where it goes (any
+// io.Writer).
+//
+// A Document holds messages either threaded (top-level messages with their
+// Replies) or flat (each with its ParentID); every writer accepts both.
+package export
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Formats lists the export formats by file extension.
+func Formats() []string { return []string{"md", "csv", "json"} }
+
+// Document is what one export holds.
+type Document struct {
+	Title    string    `json:"title"`             // heading of the Markdown export
+	Channel  *Channel  `json:"channel,omitempty"` // nil when the messages span channels
+	Session  *Session  `json:"session,omitempty"`
+	View     string    `json:"view,omitempty"`  // "participant" or "staff"
+	Query    string    `json:"query,omitempty"` // search results: what was searched
+	Messages []Message `json:"messages"`
+}
+
+// Channel names the channel of a Document.
+type Channel struct {
+	Slug  string `json:"slug"`
+	Title string `json:"title"`
+}
+
+// Session is the session of a Document.
+type Session struct {
+	ID        int64      `json:"id"`
+	Title     string     `json:"title"`
+	StartedAt time.Time  `json:"started_at"`
+	EndedAt   *time.Time `json:"ended_at"`
+}
+
+// Message is one exported message. Author is the name to show (already
+// "Anonymous" where the reader may not know who wrote it).
+type Message struct {
+	ID        int64     `json:"id"`
+	ParentID  int64     `json:"parent_id,omitempty"` // 0: starts a thread
+	Channel   string    `json:"channel"`
+	SessionID int64     `json:"session_id,omitempty"`
+	Author    string    `json:"author"`
+	Kind      string    `json:"kind"`  // comment or question
+	State     string    `json:"state"` // visible, held, hidden, …
+	Body      string    `json:"body"`
+	Removed   bool      `json:"removed,omitempty"` // retention removed the body
+	CreatedAt time.Time `json:"created_at"`
+	Votes     int       `json:"votes"`
+	Reactions int       `json:"reactions"`
+	Answered  bool      `json:"answered"`
+	Pinned    bool      `json:"pinned"`
+	Tags      []string  `json:"tags"`
+	Replies   []Message `json:"replies,omitempty"`
+}
+
+// RemovedBody is shown in place of a body that retention removed.
+const RemovedBody = "(removed by retention)"
+
+// Flatten lists the messages of a Document in reading order: each message
+// followed by its replies.
+func (d Document) Flatten() []Message {
+	var out []Message
+	var walk func(ms []Message)
+	walk = func(ms []Message) {
+		for _, m := range ms {
+			r := m.Replies
+			m.Replies = nil
+			out = append(out, m)
+			walk(r)
+		}
+	}
+	walk(d.Messages)
+	return out
+}
+
+// WriteJSON writes the Document as one indented JSON object: title,
+// channel, session, view, query and messages (replies nested under their
+// thread's first message, each with its parent_id).
+func WriteJSON(w io.Writer, d Document) error {
+	if d.Messages == nil {
+		d.Messages = []Message{}
+	}
+	fill(d.Messages)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(d); err != nil {
+		return fmt.Errorf("export: json: %w", err)
+	}
+	return nil
+}
+
+// fill gives nil tag lists an empty list, so JSON shows [] not null.
+func fill(ms []Message) {
+	for i := range ms {
+		if ms[i].Tags == nil {
+			ms[i].Tags = []string{}
+		}
+		fill(ms[i].Replies)
+	}
+}
+
+// CSVHeader is the header row of WriteCSV.
+func CSVHeader() []string {
+	return []string{"id", "parent_id", "channel", "session_id", "created_at", "author", "kind", "state", "body",
+		"votes", "reactions", "answered", "pinned", "tags"}
+}
+
+// WriteCSV writes a header row and one row per message (replies right after
+// their thread's first message). Times are RFC 3339 in UTC, tags are
+// separated by "; ". Every text cell is passed through CSVSafe.
+func WriteCSV(w io.Writer, d Document) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader()); err != nil {
+		return fmt.Errorf("export: csv: %w", err)
+	}
+	for _, m := range d.Flatten() {
+		parent, session := "", ""
+		if m.ParentID != 0 {
+			parent = strconv.FormatInt(m.ParentID, 10)
+		}
+		if m.SessionID != 0 {
+			session = strconv.FormatInt(m.SessionID, 10)
+		}
+		body := m.Body
+		if m.Removed {
+			body = RemovedBody
+		}
+		row := []string{strconv.FormatInt(m.ID, 10), parent, CSVSafe(m.Channel), session,
+			m.CreatedAt.UTC().Format(time.RFC3339), CSVSafe(m.Author), CSVSafe(m.Kind), CSVSafe(m.State), CSVSafe(body),
+			strconv.Itoa(m.Votes), strconv.Itoa(m.Reactions), strconv.FormatBool(m.Answered), strconv.FormatBool(m.Pinned),
+			CSVSafe(strings.Join(m.Tags, "; "))}
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("export: csv: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("export: csv: %w", err)
+	}
+	return nil
+}
+
+// CSVSafe keeps spreadsheet programs from reading a cell as a formula: a
+// cell starting with =, +, -, @, a tab or a carriage return gets a leading
+// apostrophe (OWASP's advice for CSV injection).
+func CSVSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// WriteMarkdown writes a readable transcript: the title, the channel and
+// session with their times, then one list item per message,
+//
+//   - **Author** (10:02): body — ✅ answered · 📌 pinned · 3 votes · tags: exam
+//
+// with replies indented under their thread's first message. Times are UTC.
+// Staff views mark each message that is not visible with its state, e.g.
+// "[hidden]" before the body.
+func WriteMarkdown(w io.Writer, d Document) error {
+	var b strings.Builder
+	title := d.Title
+	if title == "" {
+		title = "Transcript"
+	}
+	b.WriteString("# " + oneLine(title) + "\n\n")
+	if d.Channel != nil {
+		b.WriteString("- Channel: " + oneLine(d.Channel.Title) + " (" + d.Channel.Slug + ")\n")
+	}
+	if d.Session != nil {
+		b.WriteString("- Session: " + oneLine(d.Session.Title) + "\n")
+		b.WriteString("- Started: " + d.Session.StartedAt.UTC().Format("2006-01-02 15:04 UTC") + "\n")
+		if d.Session.EndedAt != nil {
+			b.WriteString("- Ended: " + d.Session.EndedAt.UTC().Format("2006-01-02 15:04 UTC") + "\n")
+		} else {
+			b.WriteString("- Ended: still live\n")
+		}
+	}
+	if d.Query != "" {
+		b.WriteString("- Search: " + oneLine(d.Query) + "\n")
+	}
+	if d.View != "" {
+		b.WriteString("- Version: " + d.View + "\n")
+	}
+	b.WriteString("- Messages: " + strconv.Itoa(len(d.Flatten())) + "\n\n")
+	if len(d.Messages) == 0 {
+		b.WriteString("_No messages._\n")
+	}
+	// Flat documents (search results) still indent a reply whose thread
+	// start is in the document.
+	threaded := nested(d.Messages)
+	present := map[int64]bool{}
+	for _, m := range d.Messages {
+		present[m.ID] = true
+	}
+	var write func(ms []Message, depth int)
+	write = func(ms []Message, depth int) {
+		for _, m := range ms {
+			indent := strings.Repeat("  ", depth)
+			if !threaded && m.ParentID != 0 && present[m.ParentID] {
+				indent = "  "
+			}
+			b.WriteString(indent + MarkdownLine(m) + "\n")
+			write(m.Replies, depth+1)
+		}
+	}
+	write(d.Messages, 0)
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("export: markdown: %w", err)
+	}
+	return nil
+}
+
+// nested reports whether any message carries its replies.
+func nested(ms []Message) bool {
+	for _, m := range ms {
+		if len(m.Replies) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// MarkdownLine is the list item of one message, without indentation and
+// without a trailing newline. Line breaks in the body become " / ", so the
+// item stays one line.
+func MarkdownLine(m Message) string {
+	var b strings.Builder
+	b.WriteString("- **" + escapeMD(oneLine(m.Author)) + "** (" + m.CreatedAt.UTC().Format("15:04") + "): ")
+	if m.State != "" && m.State != "visible" {
+		b.WriteString("[" + m.State + "] ")
+	}
+	if m.Kind == "question" && m.ParentID == 0 {
+		b.WriteString("❓ ")
+	}
+	if m.Removed {
+		b.WriteString("_" + RemovedBody + "_")
+	} else {
+		b.WriteString(oneLine(m.Body))
+	}
+	var notes []string
+	if m.Answered {
+		notes = append(notes, "✅ answered")
+	}
+	if m.Pinned {
+		notes = append(notes, "📌 pinned")
+	}
+	if m.Votes > 0 {
+		notes = append(notes, plural(m.Votes, "vote", "votes"))
+	}
+	if m.Reactions > 0 {
+		notes = append(notes, plural(m.Reactions, "reaction", "reactions"))
+	}
+	if len(m.Tags) > 0 {
+		notes = append(notes, "tags: "+strings.Join(m.Tags, ", "))
+	}
+	if len(notes) > 0 {
+		b.WriteString(" — " + strings.Join(notes, " · "))
+	}
+	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// oneLine folds line breaks into " / " so a body stays on its list item.
+func oneLine(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), " / ")
+}
+
+// escapeMD keeps an author's name from starting or ending the bold markup.
+func escapeMD(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`)
+	return r.Replace(s)
+}
