@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -286,5 +288,68 @@ func TestSearchAPIErrors(t *testing.T) {
 			t.Errorf("problems = %q, want two", r.Problems)
 		}
 		(&apiClient{t: t, s: s}).do("GET", "/api/v1/search?q=x", nil).want(http.StatusUnauthorized)
+	})
+}
+
+// TestSearchExport: the current result downloads as CSV, JSON and Markdown,
+// with the searcher's visibility, and parses back.
+func TestSearchExport(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		premod := model.PremodAll
+		s.newChannel(t, "bio-110", chat.ChannelInput{})
+		s.newChannel(t, "bio-lab", chat.ChannelInput{PremodMode: &premod})
+		alice := s.apiUser(t, "alice@example.org", model.RoleParticipant)
+		alice.accept("bio-110")
+		alice.accept("bio-lab")
+		a := alice.post("bio-110", map[string]any{"body": "=cmd|' /C calc'!A0 ribosome question", "kind": "question"})
+		b := alice.post("bio-110", map[string]any{"body": "Ribosome structure, slide 4"})
+		alice.post("bio-lab", map[string]any{"body": "Ribosome held for review"})
+		s.waitIndexed(t)
+
+		br := s.browser(t)
+		br.signIn("alice@example.org")
+		r := br.get("/search/export/csv?q=ribosome&sort=oldest")
+		if r.Status != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") ||
+			!strings.Contains(r.Header.Get("Content-Disposition"), "search-results.csv") {
+			t.Fatalf("csv export = %d %q %q", r.Status, r.Header.Get("Content-Type"), r.Header.Get("Content-Disposition"))
+		}
+		rows, err := csv.NewReader(strings.NewReader(r.Body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 3 {
+			t.Fatalf("csv has %d rows, want a header and 2 (the held one is not hers to see): %q", len(rows), rows)
+		}
+		col := map[string]int{}
+		for i, h := range rows[0] {
+			col[h] = i
+		}
+		if rows[1][col["id"]] != strconv.FormatInt(a.ID, 10) || rows[2][col["id"]] != strconv.FormatInt(b.ID, 10) {
+			t.Errorf("csv ids = %s, %s; want %d, %d", rows[1][col["id"]], rows[2][col["id"]], a.ID, b.ID)
+		}
+		if body := rows[1][col["body"]]; !strings.HasPrefix(body, "'=") {
+			t.Errorf("formula not neutralised: %q", body)
+		}
+		r = br.get("/search/export/json?q=ribosome&sort=oldest")
+		var doc struct {
+			Query    string `json:"query"`
+			Messages []struct {
+				ID   int64  `json:"id"`
+				Body string `json:"body"`
+			} `json:"messages"`
+		}
+		if err := json.Unmarshal([]byte(r.Body), &doc); err != nil {
+			t.Fatalf("json export: %v: %s", err, r.Body)
+		}
+		if len(doc.Messages) != 2 || doc.Messages[1].Body != "Ribosome structure, slide 4" || !strings.Contains(doc.Query, "ribosome") {
+			t.Errorf("json export = %+v", doc)
+		}
+		r = br.get("/search/export/md?q=ribosome")
+		if !strings.Contains(r.Body, "Ribosome structure, slide 4") || strings.Contains(r.Body, "held for review") {
+			t.Errorf("markdown export:\n%s", r.Body)
+		}
+		if r := br.get("/search/export/pdf?q=ribosome"); r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("pdf export = %d, want 422", r.Status)
+		}
 	})
 }
