@@ -60,8 +60,19 @@ func (x indexSource) DocsAfter(ctx context.Context, after int64, limit int) ([]s
 
 func (x indexSource) Count(ctx context.Context) (int, error) { return store.CountMessages(ctx, x.s.db) }
 
+// indexerLease is the lease the indexers and a rebuild share.
+const indexerLease = "search-indexer"
+
 func (x indexSource) TakeLease(ctx context.Context, holder string, ttl time.Duration) (bool, error) {
-	return store.TakeLease(ctx, x.s.db, "search-indexer", holder, ttl)
+	return store.TakeLease(ctx, x.s.db, indexerLease, holder, ttl)
+}
+
+func (x indexSource) SeizeLease(ctx context.Context, holder string, ttl time.Duration) (bool, error) {
+	return store.SeizeLease(ctx, x.s.db, indexerLease, holder, ttl)
+}
+
+func (x indexSource) ReleaseLease(ctx context.Context, holder string) error {
+	return store.ReleaseLease(ctx, x.s.db, indexerLease, holder)
 }
 
 // docOf is a message's search document; a message whose body retention

@@ -33,6 +33,11 @@ type Source interface {
 	// instance drains the outbox at a time, so writes reach the engine in
 	// order.
 	TakeLease(ctx context.Context, holder string, ttl time.Duration) (bool, error)
+	// SeizeLease takes the lease from whoever has it (a rebuild pauses the
+	// indexers) and reports whether another holder had it unexpired.
+	SeizeLease(ctx context.Context, holder string, ttl time.Duration) (bool, error)
+	// ReleaseLease gives the lease up when holder has it.
+	ReleaseLease(ctx context.Context, holder string) error
 }
 
 // Indexer drains the outbox into the engine. An entry is removed only after
@@ -193,7 +198,37 @@ func (ix *Indexer) Drain(ctx context.Context) error {
 
 // Rebuild empties the index and writes every message again, calling
 // progress after each batch with the documents written and the total.
+//
+// Servers may run meanwhile: Rebuild holds the indexer lease, so their
+// indexers pause (after finishing a batch in flight) and changes made during
+// the rebuild wait in the outbox; once the lease is released an indexer
+// writes them over whatever the rebuild read earlier.
 func Rebuild(ctx context.Context, e Engine, src Source, batch int, progress func(done, total int)) error {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	holder := "rebuild-" + hex.EncodeToString(b)
+	held, err := src.SeizeLease(ctx, holder, leaseTTL)
+	if err != nil {
+		return fmt.Errorf("search: rebuild: %w", err)
+	}
+	defer func() { _ = src.ReleaseLease(context.WithoutCancel(ctx), holder) }()
+	if held {
+		// An indexer notices within leaseTTL/3 and finishes its batch.
+		if err := sleepCtx(ctx, leaseTTL/3+2*time.Second); err != nil {
+			return err
+		}
+	}
+	renewCtx, stopRenew := context.WithCancel(ctx)
+	defer stopRenew()
+	go func() {
+		for sleepCtx(renewCtx, leaseTTL/3) == nil {
+			_, _ = src.SeizeLease(renewCtx, holder, leaseTTL)
+		}
+	}()
+	return rebuild(ctx, e, src, batch, progress)
+}
+
+func rebuild(ctx context.Context, e Engine, src Source, batch int, progress func(done, total int)) error {
 	if err := e.Setup(ctx); err != nil {
 		return err
 	}
@@ -224,5 +259,17 @@ func Rebuild(ctx context.Context, e Engine, src Source, batch int, progress func
 		if progress != nil {
 			progress(done, total)
 		}
+	}
+}
+
+// sleepCtx waits d or until ctx ends, whichever is first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }

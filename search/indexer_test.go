@@ -231,3 +231,57 @@ func TestRebuild(t *testing.T) {
 		}
 	})
 }
+
+// TestRebuildPausesIndexer: a rebuild run beside a server takes the lease
+// from its indexer; changes made during the rebuild wait in the outbox and
+// are indexed once the rebuild ends.
+func TestRebuildPausesIndexer(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		src, e, ch := ixSetup(t, db)
+		for i := 0; i < 30; i++ {
+			ixPost(t, db, ch, "ribosome protein")
+		}
+		ix := search.NewIndexer(e, src, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		ix.Idle = 20 * time.Millisecond
+		done := make(chan struct{})
+		go func() { defer close(done); _ = ix.Run(ctx) }()
+		defer func() { cancel(); <-done }()
+		ixEventually(t, 10*time.Second, func() bool { return ixOutbox(t, db) == 0 })
+
+		var late *model.Message
+		pendingAtEnd := -1
+		err := search.Rebuild(ctx, e, src, 10, func(done, total int) {
+			if late == nil {
+				late = ixPost(t, db, ch, "ribosome assembly")
+				time.Sleep(300 * time.Millisecond) // ten indexer turns
+			}
+			if done == total {
+				pendingAtEnd = ixOutbox(t, db)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pendingAtEnd != 1 {
+			t.Errorf("the outbox held %d entries when the rebuild ended, want the 1 change made during it", pendingAtEnd)
+		}
+		ixEventually(t, 20*time.Second, func() bool { return len(ixFind(t, e, ch, "assembly")) == 1 })
+		if got := ixFind(t, e, ch, "ribosome"); len(got) != 31 {
+			t.Errorf("found %d after the rebuild and the indexer, want 31", len(got))
+		}
+	})
+}
+
+// ixEventually waits until cond holds, failing the test after limit.
+func ixEventually(t *testing.T, limit time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("still not so after %s", limit)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

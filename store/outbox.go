@@ -160,6 +160,29 @@ func TakeLease(ctx context.Context, db bun.IDB, name, holder string, ttl time.Du
 	return n > 0, nil
 }
 
+// SeizeLease gives the named lease to holder whoever has it, and reports
+// whether another holder had it unexpired (and so may still be at work).
+func SeizeLease(ctx context.Context, db *bun.DB, name, holder string, ttl time.Duration) (bool, error) {
+	held := false
+	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		t := now()
+		n, err := tx.NewSelect().Model((*lease)(nil)).Where("name = ?", name).
+			Where("holder <> ?", holder).Where("expires_at >= ?", t).Count(ctx)
+		if err != nil {
+			return err
+		}
+		held = n > 0
+		l := &lease{Name: name, Holder: holder, ExpiresAt: t.Add(ttl)}
+		_, err = tx.NewInsert().Model(l).On("CONFLICT (name) DO UPDATE").
+			Set("holder = EXCLUDED.holder").Set("expires_at = EXCLUDED.expires_at").Exec(ctx)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: seize lease %s: %w", name, err)
+	}
+	return held, nil
+}
+
 // ReleaseLease gives the named lease up when holder has it.
 func ReleaseLease(ctx context.Context, db bun.IDB, name, holder string) error {
 	if _, err := db.NewDelete().Model((*lease)(nil)).Where("name = ?", name).Where("holder = ?", holder).Exec(ctx); err != nil {
