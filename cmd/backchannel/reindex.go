@@ -30,16 +30,11 @@ func reindexCmd(ctx context.Context, args []string, getenv func(string) string, 
 		return usageErr(fmt.Errorf("reindex: --batch must be between 1 and 10000"))
 	}
 	log := newLogger(stderr, cfg.LogLevel)
-	c, err := openCore(ctx, cfg, log)
+	c, engine, closeAll, err := openSearch(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	engine := searchEngine(cfg, c.db)
-	defer engine.Close()
-	if err := engine.Ping(ctx); err != nil {
-		return err
-	}
+	defer closeAll()
 	fmt.Fprintf(stdout, "Rebuilding the %s index…\n", engine.Name())
 	start := time.Now()
 	bar := progressBar{w: stdout, start: start}

@@ -145,3 +145,22 @@ func searchEngine(cfg config.Config, db *bun.DB) search.Engine {
 	}
 	return search.NewSQL(db)
 }
+
+// openSearch opens the database and the configured search engine and checks
+// that the engine answers; close releases both.
+func openSearch(ctx context.Context, cfg config.Config, log *slog.Logger) (c *core, engine search.Engine, close func(), err error) {
+	c, err = openCore(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	engine = searchEngine(cfg, c.db)
+	close = func() {
+		_ = engine.Close()
+		_ = c.Close()
+	}
+	if err := engine.Ping(ctx); err != nil {
+		close()
+		return nil, nil, nil, err
+	}
+	return c, engine, close, nil
+}
