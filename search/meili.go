@@ -40,7 +40,12 @@ type Meili struct {
 // NewMeili returns an engine keeping its documents in the index named index
 // of the Meilisearch server at url.
 func NewMeili(url, key, index string) *Meili {
-	hc := &http.Client{Timeout: 10 * time.Second}
+	// Uncompressed answers: Meilisearch writes a gzipped answer in pieces,
+	// and on a kept-alive connection each search then waits out a delayed
+	// ACK, 40 ms on Linux against 5 ms of work at a million documents.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DisableCompression = true
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: tr}
 	return &Meili{
 		client: meilisearch.New(url, meilisearch.WithAPIKey(key), meilisearch.WithCustomClient(hc)),
 		index:  index,
