@@ -3,6 +3,8 @@ package chat
 import (
 	"context"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"backchannel/model"
@@ -180,22 +182,37 @@ func (s *Service) Analytics(ctx context.Context, ch *model.Channel, sessionID in
 	if err != nil {
 		return nil, err
 	}
+	authors := make(map[string]int64, len(ms))
+	for _, m := range ms {
+		if m.AuthorUserID != nil {
+			authors[strconv.FormatInt(m.ID, 10)] = *m.AuthorUserID
+		}
+	}
 	for _, e := range es {
-		if isModeration(e.Action) {
+		if isModeration(e, authors) {
 			a.Actions++
 		}
 	}
 	return a, nil
 }
 
-// isModeration reports whether an audit action is moderation (on a
-// message, a person, or by a filter) rather than housekeeping.
-func isModeration(action string) bool {
-	switch action {
-	case "session.start", "session.end", "channel.create", "channel.update", "message.tag", "message.untag":
+// isModeration reports whether an audit entry is a moderation action that
+// stands: a moderator's action on a message or a person, or a filter's on a
+// message. Housekeeping, authors deleting their own messages, undone actions
+// and the undos do not count. authors maps message ids to their authors.
+func isModeration(e model.AuditEntry, authors map[string]int64) bool {
+	if e.UndoneAt != nil || strings.HasSuffix(e.Action, ".undo") {
 		return false
 	}
-	return true
+	switch e.Action {
+	case "message.approve", "message.deny", "message.hide", "message.unhide",
+		"user.warn", "user.mute", "user.ban", "user.shadow_mute", "sanction.revoke":
+		return true
+	case "message.delete":
+		author, ok := authors[e.TargetID]
+		return !ok || e.ActorID == nil || *e.ActorID != author
+	}
+	return strings.HasPrefix(e.Action, "filter.")
 }
 
 // authorKey is the actor key of a message's author.

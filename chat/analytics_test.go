@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"backchannel/chat"
+	"backchannel/model"
 	"backchannel/testenv"
 )
 
@@ -14,25 +15,40 @@ func TestAnalytics(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{})
 		cs := newClassSession(e)
+		// What is not moderation: an action taken back within the undo
+		// window (and its undo), an author deleting their own message.
+		mod := e.viewer(cs.ch, e.user("Max", model.RoleModerator))
+		done, err := e.svc.Moderate(e.ctx, cs.ch, mod, cs.ids["c1"], chat.ActHide, chat.ModInput{Guideline: "G3"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.Undo(e.ctx, cs.ch, mod, done.AuditID); err != nil {
+			t.Fatal(err)
+		}
+		gus := e.ready(cs.ch, e.user("Gus", model.RoleParticipant))
+		own := e.post(cs.ch, gus, chat.PostInput{Body: "typo, posting again"})
+		if _, err := e.svc.Delete(e.ctx, cs.ch, gus, own.ID); err != nil {
+			t.Fatal(err)
+		}
 		a, err := e.svc.Analytics(e.ctx, cs.ch, cs.sess.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Alice, Bob, Carol, Dan and Eve posted; Frank only accepted the
-		// guidelines; the host and the moderator did neither.
+		// Alice, Bob, Carol, Dan, Eve and Gus posted; Frank only accepted
+		// the guidelines; the host and the moderators did neither.
 		counts := []struct {
 			name      string
 			got, want int
 		}{
-			{"messages", a.Messages, len(cs.everyone)},
+			{"messages", a.Messages, len(cs.everyone) + 1},
 			{"replies", a.Replies, 2},
 			{"questions", a.Questions, 2},
 			{"answered", a.Answered, 1},
-			{"posters", a.Posters, 5},
-			{"participants", a.Participants, 6},
-			// hide, delete, deny, shadow-mute, answer, pin (tagging and
-			// settings are not moderation).
-			{"actions", a.Actions, 6},
+			{"posters", a.Posters, 6},
+			{"participants", a.Participants, 7},
+			// hide, delete, deny, shadow-mute (answering, pinning, tagging
+			// and settings are not moderation).
+			{"actions", a.Actions, 4},
 		}
 		for _, c := range counts {
 			if c.got != c.want {

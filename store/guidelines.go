@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -135,11 +136,25 @@ type GuidelineCount struct {
 // GuidelineActionCounts counts audit entries by the rule id they cite
 // (channelID 0 counts every channel), most cited first.
 func GuidelineActionCounts(ctx context.Context, db bun.IDB, channelID int64) ([]GuidelineCount, error) {
+	return GuidelineActionCountsBetween(ctx, db, channelID, time.Time{}, time.Time{})
+}
+
+// GuidelineActionCountsBetween is GuidelineActionCounts for the audit
+// entries made in [from, to] (a zero time leaves that end open). Actions
+// undone, and the undos themselves, do not count.
+func GuidelineActionCountsBetween(ctx context.Context, db bun.IDB, channelID int64, from, to time.Time) ([]GuidelineCount, error) {
 	var out []GuidelineCount
 	q := db.NewSelect().Model((*model.AuditEntry)(nil)).ColumnExpr("guideline, COUNT(*) AS n").
-		Where("guideline <> ''").GroupExpr("guideline").OrderExpr("n DESC, guideline ASC")
+		Where("guideline <> ''").Where("undone_at IS NULL").Where("action NOT LIKE ?", "%.undo").
+		GroupExpr("guideline").OrderExpr("n DESC, guideline ASC")
 	if channelID != 0 {
 		q = q.Where("channel_id = ?", channelID)
+	}
+	if !from.IsZero() {
+		q = q.Where("created_at >= ?", from.UTC())
+	}
+	if !to.IsZero() {
+		q = q.Where("created_at <= ?", to.UTC())
 	}
 	if err := q.Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("store: guideline counts: %w", err)

@@ -123,20 +123,6 @@ func AuditBetween(ctx context.Context, db bun.IDB, channelID int64, from, to tim
 	return es, nil
 }
 
-// GuidelineActionCountsBetween is GuidelineActionCounts for the audit
-// entries of one channel written in [from, to]: a session's window.
-func GuidelineActionCountsBetween(ctx context.Context, db bun.IDB, channelID int64, from, to time.Time) ([]GuidelineCount, error) {
-	var out []GuidelineCount
-	err := db.NewSelect().Model((*model.AuditEntry)(nil)).ColumnExpr("guideline, COUNT(*) AS n").
-		Where("guideline <> ''").Where("channel_id = ?", channelID).
-		Where("created_at >= ?", from.UTC()).Where("created_at <= ?", to.UTC()).
-		GroupExpr("guideline").OrderExpr("n DESC, guideline ASC").Scan(ctx, &out)
-	if err != nil {
-		return nil, fmt.Errorf("store: guideline counts between: %w", err)
-	}
-	return out, nil
-}
-
 // ActiveActors returns the actor keys (u:<id>, g:<id>) that did something
 // in a channel in [from, to]: reacted to or voted for one of its messages,
 // or accepted its guidelines. Posters are read from the messages.
