@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -221,6 +222,16 @@ func TestAPIRetention(t *testing.T) {
 			admin.do("PUT", "/api/v1/retention", tc.body).wantError(tc.status, tc.code, tc.field)
 			if got := retentionState(t, s); got != before {
 				t.Fatalf("PUT %v changed the policy: %s", tc.body, got)
+			}
+		}
+		for body, want := range map[string]string{
+			`{"site_days": 1.5}`:      `Field "site_days" must be a whole number, not 1.5.`,
+			`{"site_days": "thirty"}`: `Field "site_days" must be a whole number, not a string.`,
+		} {
+			var e apiErr
+			admin.do("PUT", "/api/v1/retention", json.RawMessage(body)).into(&e)
+			if e.Error.Message != want {
+				t.Errorf("PUT %s says %q, want %q", body, e.Error.Message, want)
 			}
 		}
 		admin.do("POST", "/api/v1/retention/preview", map[string]any{"site_days": -1}).wantError(422, "invalid", "site_days")

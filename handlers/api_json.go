@@ -172,7 +172,11 @@ func jsonProblem(err error) string {
 	case errors.As(err, &syntax):
 		return fmt.Sprintf("The body is not valid JSON (at byte %d).", syntax.Offset)
 	case errors.As(err, &typ) && typ.Field != "":
-		return fmt.Sprintf("Field %q must be a %s, not a %s.", typ.Field, jsonType(typ.Type.Kind().String()), typ.Value)
+		got := "a " + typ.Value
+		if n, ok := strings.CutPrefix(typ.Value, "number "); ok {
+			got = n // "number 1.5" for a whole number, or one too large
+		}
+		return fmt.Sprintf("Field %q must be a %s, not %s.", typ.Field, jsonType(typ.Type.Kind().String()), got)
 	case errors.As(err, &typ):
 		return fmt.Sprintf("The body must be a JSON object, not a %s.", typ.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -186,7 +190,9 @@ func jsonProblem(err error) string {
 
 func jsonType(kind string) string {
 	switch {
-	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"), strings.HasPrefix(kind, "float"):
+	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"):
+		return "whole number"
+	case strings.HasPrefix(kind, "float"):
 		return "number"
 	case kind == "bool":
 		return "boolean (true or false)"
