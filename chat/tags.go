@@ -200,21 +200,27 @@ func (s *Service) TagAcross(ctx context.Context, actorID int64, ids []int64, in 
 }
 
 // WaitIndexed waits (at most max) until the search index has caught up with
-// changes to the messages, so a page shown next reflects them. It gives up
-// quietly: the changes are saved and will be indexed.
-func (s *Service) WaitIndexed(ctx context.Context, ids []int64, max time.Duration) {
+// the given messages, so that a page shown next reflects the change, and
+// reports whether it has.
+func (s *Service) WaitIndexed(ctx context.Context, ids []int64, max time.Duration) bool {
 	if len(ids) == 0 {
-		return
+		return true
 	}
 	deadline := time.Now().Add(max)
-	for time.Now().Before(deadline) {
+	for {
 		pending, err := store.OutboxHas(ctx, s.db, ids)
-		if err != nil || !pending {
-			return
+		if err != nil {
+			return false
+		}
+		if !pending {
+			return true
+		}
+		if !time.Now().Before(deadline) {
+			return false
 		}
 		select {
 		case <-ctx.Done():
-			return
+			return false
 		case <-time.After(25 * time.Millisecond):
 		}
 	}

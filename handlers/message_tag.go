@@ -64,11 +64,11 @@ func (h *Handlers) messageTagForm(c *fiber.Ctx, on bool) error {
 	case err != nil:
 		return err
 	}
-	h.Chat.WaitIndexed(c.UserContext(), res.Changed, 3*time.Second)
+	indexed := h.Chat.WaitIndexed(c.UserContext(), res.Changed, 3*time.Second)
 	if on {
-		h.flash(c, "success", "Tagged "+plural(len(res.Changed), "message", "messages")+" with "+res.Tag.Name+".")
+		h.flash(c, "success", "Tagged "+plural(len(res.Changed), "message", "messages")+" with "+res.Tag.Name+"."+notYetIndexed(indexed))
 	} else {
-		h.flash(c, "success", "Removed "+res.Tag.Name+" from "+plural(len(res.Changed), "message", "messages")+".")
+		h.flash(c, "success", "Removed "+res.Tag.Name+" from "+plural(len(res.Changed), "message", "messages")+"."+notYetIndexed(indexed))
 	}
 	return seeOther(c, back)
 }

@@ -257,9 +257,18 @@ func (h *Handlers) searchTag(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	h.Chat.WaitIndexed(ctx, n.Changed, 3*time.Second)
-	h.flash(c, "success", "Tagged "+plural(len(n.Changed), "message", "messages")+" with "+n.Tag.Name+".")
+	indexed := h.Chat.WaitIndexed(ctx, n.Changed, 3*time.Second)
+	h.flash(c, "success", "Tagged "+plural(len(n.Changed), "message", "messages")+" with "+n.Tag.Name+"."+notYetIndexed(indexed))
 	return seeOther(c, back)
+}
+
+// notYetIndexed is the note a flash gets when the search index had not
+// caught up with a change by the time the page was shown.
+func notYetIndexed(indexed bool) string {
+	if indexed {
+		return ""
+	}
+	return " Search results and counts will show it within a few seconds."
 }
 
 func plural(n int, one, many string) string {
