@@ -52,8 +52,9 @@ type Message struct {
 	Channel   string    `json:"channel"`
 	SessionID int64     `json:"session_id,omitempty"`
 	Author    string    `json:"author"`
-	Kind      string    `json:"kind"`  // comment or question
-	State     string    `json:"state"` // visible, held, hidden, …
+	Anonymous bool      `json:"anonymous,omitempty"` // posted anonymously (staff see the real name in Author)
+	Kind      string    `json:"kind"`                // comment or question
+	State     string    `json:"state"`               // visible, held, hidden, …
 	Body      string    `json:"body"`
 	Removed   bool      `json:"removed,omitempty"` // retention removed the body
 	CreatedAt time.Time `json:"created_at"`
@@ -114,7 +115,7 @@ func fill(ms []Message) {
 // CSVHeader is the header row of WriteCSV.
 func CSVHeader() []string {
 	return []string{"id", "parent_id", "channel", "session_id", "created_at", "author", "kind", "state", "body",
-		"votes", "reactions", "answered", "pinned", "tags"}
+		"votes", "reactions", "answered", "pinned", "tags", "anonymous"}
 }
 
 // WriteCSV writes a header row and one row per message (replies right after
@@ -140,7 +141,7 @@ func WriteCSV(w io.Writer, d Document) error {
 		row := []string{strconv.FormatInt(m.ID, 10), parent, CSVSafe(m.Channel), session,
 			m.CreatedAt.UTC().Format(time.RFC3339), CSVSafe(m.Author), CSVSafe(m.Kind), CSVSafe(m.State), CSVSafe(body),
 			strconv.Itoa(m.Votes), strconv.Itoa(m.Reactions), strconv.FormatBool(m.Answered), strconv.FormatBool(m.Pinned),
-			CSVSafe(strings.Join(m.Tags, "; "))}
+			CSVSafe(strings.Join(m.Tags, "; ")), strconv.FormatBool(m.Anonymous)}
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("export: csv: %w", err)
 		}
@@ -239,7 +240,11 @@ func nested(ms []Message) bool {
 // item stays one line.
 func MarkdownLine(m Message) string {
 	var b strings.Builder
-	b.WriteString("- **" + escapeMD(oneLine(m.Author)) + "** (" + m.CreatedAt.UTC().Format("15:04") + "): ")
+	b.WriteString("- **" + escapeMD(oneLine(m.Author)) + "**")
+	if m.Anonymous && m.Author != "Anonymous" {
+		b.WriteString(" (posted anonymously)")
+	}
+	b.WriteString(" (" + m.CreatedAt.UTC().Format("15:04") + "): ")
 	if m.State != "" && m.State != "visible" {
 		b.WriteString("[" + m.State + "] ")
 	}

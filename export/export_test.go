@@ -26,7 +26,7 @@ func sample() export.Document {
 				Body: "Why does entropy\nincrease?", CreatedAt: at(2), Votes: 3, Reactions: 1, Answered: true, Pinned: true,
 				Tags: []string{"exam", "follow-up"},
 				Replies: []export.Message{
-					{ID: 2, ParentID: 1, Channel: "physics-101", SessionID: 3, Author: "Sam", Kind: "comment", State: "visible",
+					{ID: 2, ParentID: 1, Channel: "physics-101", SessionID: 3, Author: "Sam", Anonymous: true, Kind: "comment", State: "visible",
 						Body: "Microstates.", CreatedAt: at(3)},
 				}},
 			{ID: 3, Channel: "physics-101", SessionID: 3, Author: "=HYPERLINK(\"x\")", Kind: "comment", State: "hidden",
@@ -83,6 +83,8 @@ func TestExportCSV(t *testing.T) {
 		{1, "answered", "true"},
 		{1, "votes", "3"},
 		{2, "author", "Sam"},
+		{2, "anonymous", "true"},
+		{1, "anonymous", "false"},
 		{3, "author", `'=HYPERLINK("x")`}, // formula injection defused
 		{3, "body", "'=1+2"},
 		{3, "state", "hidden"},
@@ -149,7 +151,7 @@ func TestExportMarkdown(t *testing.T) {
 		"- Started: 2026-03-02 10:00 UTC",
 		"- Ended: 2026-03-02 11:00 UTC",
 		`- **Alice \*Martin\*** (10:02): ❓ Why does entropy / increase? — ✅ answered · 📌 pinned · 3 votes · 1 reaction · tags: exam, follow-up`,
-		"  - **Sam** (10:03): Microstates.",
+		"  - **Sam** (posted anonymously) (10:03): Microstates.",
 		`- **=HYPERLINK("x")** (10:05): [hidden] =1+2`,
 		"- **Anonymous** (10:07): _(removed by retention)_",
 	}
@@ -175,7 +177,7 @@ func TestExportMarkdownFlat(t *testing.T) {
 	if err := export.WriteMarkdown(&buf, d); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), "\n  - **Sam** (10:03): Microstates.\n") {
+	if !strings.Contains(buf.String(), "\n  - **Sam** (posted anonymously) (10:03): Microstates.\n") {
 		t.Errorf("reply not indented:\n%s", buf.String())
 	}
 }

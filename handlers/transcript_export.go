@@ -92,7 +92,7 @@ func transcriptDocument(tr *chat.Transcript) export.Document {
 
 func exportMessage(slug string, e chat.TranscriptEntry) export.Message {
 	m := e.Message
-	out := export.Message{ID: m.ID, Channel: slug, Author: e.Author, Kind: string(m.Kind), State: string(m.State),
+	out := export.Message{ID: m.ID, Channel: slug, Author: e.Author, Anonymous: m.Anonymous, Kind: string(m.Kind), State: string(m.State),
 		Body: m.Body, Removed: e.Removed, CreatedAt: m.CreatedAt, Votes: m.VoteCount, Answered: m.Answered, Pinned: m.Pinned}
 	if m.ParentID != nil {
 		out.ParentID = *m.ParentID

@@ -293,8 +293,8 @@ func TestTranscriptExports(t *testing.T) {
 						t.Errorf("json: hidden message state %q", byID[f.ids["hid"]].State)
 					}
 				}
-				if q2.Author != wantQ2 {
-					t.Errorf("json: q2 author %q, want %q", q2.Author, wantQ2)
+				if q2.Author != wantQ2 || !q2.Anonymous || q1.Anonymous {
+					t.Errorf("json: q2 author %q anonymous %v (q1 %v), want %q and only q2 anonymous", q2.Author, q2.Anonymous, q1.Anonymous, wantQ2)
 				}
 
 				// CSV: a header, one row per message, formulas defused.
@@ -335,7 +335,11 @@ func TestTranscriptExports(t *testing.T) {
 				}
 				for i, l := range items {
 					m := byID[want[i]]
-					prefix := "- **" + m.Author + "** (" + m.CreatedAt.UTC().Format("15:04") + "): "
+					who := "**" + m.Author + "**"
+					if m.Anonymous && tc.view == "staff" {
+						who += " (posted anonymously)"
+					}
+					prefix := "- " + who + " (" + m.CreatedAt.UTC().Format("15:04") + "): "
 					if m.ParentID != 0 {
 						prefix = "  " + prefix
 					}
