@@ -204,15 +204,24 @@ func isModeration(e model.AuditEntry, authors map[string]int64) bool {
 	if e.UndoneAt != nil || strings.HasSuffix(e.Action, ".undo") {
 		return false
 	}
-	switch e.Action {
-	case "message.approve", "message.deny", "message.hide", "message.unhide",
-		"user.warn", "user.mute", "user.ban", "user.shadow_mute", "sanction.revoke":
-		return true
-	case "message.delete":
-		author, ok := authors[e.TargetID]
-		return !ok || e.ActorID == nil || *e.ActorID != author
+	if act, ok := strings.CutPrefix(e.Action, "message."); ok {
+		switch ModAction(act) {
+		case ActApprove, ActDeny, ActHide, ActUnhide:
+			return true
+		case ActDelete:
+			author, ok := authors[e.TargetID]
+			return !ok || e.ActorID == nil || *e.ActorID != author
+		}
+		return false
 	}
-	return strings.HasPrefix(e.Action, "filter.")
+	if kind, ok := strings.CutPrefix(e.Action, "user."); ok {
+		switch model.SanctionKind(kind) {
+		case model.SanctionWarn, model.SanctionMute, model.SanctionBan, model.SanctionShadowMute:
+			return true
+		}
+		return false
+	}
+	return e.Action == "sanction.revoke" || strings.HasPrefix(e.Action, "filter.")
 }
 
 // authorKey is the actor key of a message's author.

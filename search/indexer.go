@@ -59,9 +59,7 @@ type Indexer struct {
 
 // NewIndexer returns an indexer writing src's changes to e.
 func NewIndexer(e Engine, src Source, log *slog.Logger) *Indexer {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return &Indexer{engine: e, src: src, log: log, holder: hex.EncodeToString(b),
+	return &Indexer{engine: e, src: src, log: log, holder: newHolder(""),
 		Batch: 500, Idle: 200 * time.Millisecond, MaxBackoff: 30 * time.Second, wake: make(chan struct{}, 1)}
 }
 
@@ -204,9 +202,7 @@ func (ix *Indexer) Drain(ctx context.Context) error {
 // the rebuild wait in the outbox; once the lease is released an indexer
 // writes them over whatever the rebuild read earlier.
 func Rebuild(ctx context.Context, e Engine, src Source, batch int, progress func(done, total int)) error {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	holder := "rebuild-" + hex.EncodeToString(b)
+	holder := newHolder("rebuild-")
 	held, err := src.SeizeLease(ctx, holder, leaseTTL)
 	if err != nil {
 		return fmt.Errorf("search: rebuild: %w", err)
@@ -222,7 +218,7 @@ func Rebuild(ctx context.Context, e Engine, src Source, batch int, progress func
 	defer stopRenew()
 	go func() {
 		for sleepCtx(renewCtx, leaseTTL/3) == nil {
-			_, _ = src.SeizeLease(renewCtx, holder, leaseTTL)
+			_, _ = src.TakeLease(renewCtx, holder, leaseTTL)
 		}
 	}()
 	return rebuild(ctx, e, src, batch, progress)
@@ -260,6 +256,13 @@ func rebuild(ctx context.Context, e Engine, src Source, batch int, progress func
 			progress(done, total)
 		}
 	}
+}
+
+// newHolder is a lease holder name: prefix and random hex.
+func newHolder(prefix string) string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return prefix + hex.EncodeToString(b)
 }
 
 // sleepCtx waits d or until ctx ends, whichever is first.
