@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -185,20 +184,15 @@ func (s *Service) CreateUser(ctx context.Context, actorID int64, in Input, role 
 	if err != nil {
 		return nil, err
 	}
-	s.audit(ctx, actorID, "user.create", "user", u.ID, "", store.JSON(map[string]any{"email": u.Email, "role": role}), "")
+	s.audit(ctx, store.AuditRecord{ActorID: actorID, Action: "user.create", TargetType: "user", TargetID: u.ID, After: store.JSON(map[string]any{"email": u.Email, "role": role})})
 	return u, nil
 }
 
 // audit writes an audit entry and logs (but does not return) a failure: the
 // action it records has already happened.
-func (s *Service) audit(ctx context.Context, actorID int64, action, targetType string, targetID int64, before, after, ip string) {
-	e := &model.AuditEntry{Action: action, TargetType: targetType, TargetID: strconv.FormatInt(targetID, 10),
-		Before: before, After: after, IP: ip}
-	if actorID != 0 {
-		e.ActorID = &actorID
-	}
-	if err := store.Audit(ctx, s.db, e); err != nil {
-		s.log.ErrorContext(ctx, "audit write failed", "action", action, "err", err)
+func (s *Service) audit(ctx context.Context, r store.AuditRecord) {
+	if _, err := store.Audit(ctx, s.db, r); err != nil {
+		s.log.ErrorContext(ctx, "accounts: audit", "action", r.Action, "err", err)
 	}
 }
 

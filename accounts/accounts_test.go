@@ -102,32 +102,32 @@ func TestSessionTimeouts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		token, sess, err := s.StartSession(ctx, u.ID, "10.0.0.1", "test")
+		token, sess, err := s.StartSignIn(ctx, u.ID, "10.0.0.1", "test")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(token) != 22 { // 128 bits, base64url
 			t.Errorf("session token %q is not 128 bits", token)
 		}
-		if _, got, err := s.SessionUser(ctx, token); err != nil || got.ID != u.ID {
+		if _, got, err := s.SignInUser(ctx, token); err != nil || got.ID != u.ID {
 			t.Fatalf("fresh session: %v", err)
 		}
 		// Idle past the timeout: the session ends.
-		if err := store.TouchSession(ctx, db, sess.ID, time.Now().Add(-2*time.Hour)); err != nil {
+		if err := store.TouchSignIn(ctx, db, sess.ID, time.Now().Add(-2*time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.SessionUser(ctx, token); !errors.Is(err, model.ErrUnauthorized) {
+		if _, _, err := s.SignInUser(ctx, token); !errors.Is(err, model.ErrUnauthorized) {
 			t.Errorf("idle session: err = %v", err)
 		}
 		// Past the absolute lifetime, however active: ends as well.
-		token, sess, _ = s.StartSession(ctx, u.ID, "10.0.0.1", "test")
-		if _, err := db.NewUpdate().Model((*model.Session)(nil)).Set("expires_at = ?", time.Now().UTC().Add(-time.Second)).Where("id = ?", sess.ID).Exec(ctx); err != nil {
+		token, sess, _ = s.StartSignIn(ctx, u.ID, "10.0.0.1", "test")
+		if _, err := db.NewUpdate().Model((*model.SignIn)(nil)).ModelTableExpr("sessions").Set("expires_at = ?", time.Now().UTC().Add(-time.Second)).Where("id = ?", sess.ID).Exec(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.SessionUser(ctx, token); !errors.Is(err, model.ErrUnauthorized) {
+		if _, _, err := s.SignInUser(ctx, token); !errors.Is(err, model.ErrUnauthorized) {
 			t.Errorf("expired session: err = %v", err)
 		}
-		if _, _, err := s.SessionUser(ctx, "made-up"); !errors.Is(err, model.ErrUnauthorized) {
+		if _, _, err := s.SignInUser(ctx, "made-up"); !errors.Is(err, model.ErrUnauthorized) {
 			t.Errorf("unknown session: err = %v", err)
 		}
 	})

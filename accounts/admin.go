@@ -87,7 +87,7 @@ func (s *Service) SetSiteRole(ctx context.Context, actorID, userID int64, role m
 	if err != nil {
 		return err
 	}
-	s.audit(ctx, actorID, "role.set", "user", userID, store.JSON(before), store.JSON(after), "")
+	s.audit(ctx, store.AuditRecord{ActorID: actorID, Action: "role.set", TargetType: "user", TargetID: userID, Before: store.JSON(before), After: store.JSON(after)})
 	return nil
 }
 
@@ -115,7 +115,7 @@ func (s *Service) SetDisabled(ctx context.Context, actorID, userID int64, disabl
 		return err
 	}
 	if disabled {
-		if err := store.DeleteUserSessions(ctx, s.db, userID, 0); err != nil {
+		if err := store.DeleteUserSignIns(ctx, s.db, userID, 0); err != nil {
 			return err
 		}
 	}
@@ -123,7 +123,7 @@ func (s *Service) SetDisabled(ctx context.Context, actorID, userID int64, disabl
 	if disabled {
 		action = "user.disable"
 	}
-	s.audit(ctx, actorID, action, "user", userID, "", "", "")
+	s.audit(ctx, store.AuditRecord{ActorID: actorID, Action: action, TargetType: "user", TargetID: userID})
 	return nil
 }
 

@@ -3,9 +3,7 @@ package accounts
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
-	"time"
 
 	"backchannel/model"
 	"backchannel/policies"
@@ -55,17 +53,12 @@ func (s *Service) roleDomain(ctx context.Context, role model.Role, channel strin
 }
 
 func (s *Service) auditRole(ctx context.Context, actorID int64, action string, userID int64, role model.Role, domain string, ch *model.Channel) {
-	e := &model.AuditEntry{Action: action, TargetType: "user", TargetID: strconv.FormatInt(userID, 10),
-		After: store.JSON(map[string]string{"role": string(role), "domain": domain})}
-	if actorID != 0 {
-		e.ActorID = &actorID
-	}
+	r := store.AuditRecord{ActorID: actorID, Action: action, TargetType: "user", TargetID: userID,
+		After: map[string]string{"role": string(role), "domain": domain}}
 	if ch != nil {
-		e.ChannelID = &ch.ID
+		r.ChannelID = ch.ID
 	}
-	if err := store.Audit(ctx, s.db, e); err != nil {
-		s.log.ErrorContext(ctx, "audit write failed", "action", action, "err", err)
-	}
+	s.audit(ctx, r)
 }
 
 // GrantRole gives a user role in a channel (slug) or site-wide ("" or "*").
@@ -169,76 +162,28 @@ func (s *Service) ForcePasswordReset(ctx context.Context, actorID, userID int64)
 	if _, err := store.UserByID(ctx, s.db, userID); err != nil {
 		return err
 	}
-	if _, err := s.db.NewUpdate().Model((*model.User)(nil)).Set("must_reset_password = ?", true).
-		Set("updated_at = ?", time.Now().UTC()).Where("id = ?", userID).Exec(ctx); err != nil {
-		return fmt.Errorf("accounts: force password reset: %w", err)
-	}
-	if err := store.DeleteUserSessions(ctx, s.db, userID, 0); err != nil {
+	if err := store.RequirePasswordReset(ctx, s.db, userID); err != nil {
 		return err
 	}
-	s.audit(ctx, actorID, "user.force_password_reset", "user", userID, "", "", "")
+	if err := store.DeleteUserSignIns(ctx, s.db, userID, 0); err != nil {
+		return err
+	}
+	s.audit(ctx, store.AuditRecord{ActorID: actorID, Action: "user.force_password_reset", TargetType: "user", TargetID: userID})
 	return nil
 }
 
 // UserChannels returns the channels a user is a member of.
 func (s *Service) UserChannels(ctx context.Context, userID int64) ([]model.Channel, error) {
-	var cs []model.Channel
-	err := s.db.NewSelect().Model(&cs).
-		Where("id IN (SELECT channel_id FROM memberships WHERE user_id = ?)", userID).
-		Order("slug").Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("accounts: user channels: %w", err)
-	}
-	return cs, nil
+	return store.MemberChannels(ctx, s.db, userID)
 }
 
-// AuditQuery narrows ListAudit.
-type AuditQuery struct {
-	ActorID    int64
-	ActorEmail string
-	Action     string
-	ChannelID  int64
-	TargetType string
-	TargetID   string
-	From, To   time.Time // To is exclusive; zero: open
-	Limit      int
-	Offset     int
-}
+// AuditQuery narrows Audit (see store.AuditFilter).
+type AuditQuery = store.AuditFilter
 
-// ListAudit returns audit entries newest first and how many match in all.
-func (s *Service) ListAudit(ctx context.Context, f AuditQuery) ([]model.AuditEntry, int, error) {
-	if f.Limit <= 0 || f.Limit > 10000 {
+// Audit returns audit entries newest first and how many match in all.
+func (s *Service) Audit(ctx context.Context, f AuditQuery) ([]model.AuditEntry, int, error) {
+	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	var es []model.AuditEntry
-	q := s.db.NewSelect().Model(&es)
-	if f.ActorID != 0 {
-		q = q.Where("actor_id = ?", f.ActorID)
-	}
-	if e := store.NormalizeEmail(f.ActorEmail); e != "" {
-		q = q.Where("actor_id IN (SELECT id FROM users WHERE email = ?)", e)
-	}
-	if f.Action != "" {
-		q = q.Where("action = ?", f.Action)
-	}
-	if f.ChannelID != 0 {
-		q = q.Where("channel_id = ?", f.ChannelID)
-	}
-	if f.TargetType != "" {
-		q = q.Where("target_type = ?", f.TargetType)
-	}
-	if f.TargetID != "" {
-		q = q.Where("target_id = ?", f.TargetID)
-	}
-	if !f.From.IsZero() {
-		q = q.Where("created_at >= ?", f.From.UTC())
-	}
-	if !f.To.IsZero() {
-		q = q.Where("created_at < ?", f.To.UTC())
-	}
-	n, err := q.Order("id DESC").Limit(f.Limit).Offset(f.Offset).ScanAndCount(ctx)
-	if err != nil {
-		return nil, 0, fmt.Errorf("accounts: list audit: %w", err)
-	}
-	return es, n, nil
+	return store.AuditPage(ctx, s.db, f)
 }

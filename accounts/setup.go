@@ -60,7 +60,7 @@ func (s *Service) CompleteSetup(ctx context.Context, token string, in Input) (*m
 	if err := store.DeleteSetting(ctx, s.db, settingSetupToken); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, u.ID, "setup.complete", "user", u.ID, "", store.JSON(map[string]any{"email": u.Email, "role": model.RoleAdmin}), "")
+	s.audit(ctx, store.AuditRecord{ActorID: u.ID, Action: "setup.complete", TargetType: "user", TargetID: u.ID, After: store.JSON(map[string]any{"email": u.Email, "role": model.RoleAdmin})})
 	return u, nil
 }
 
@@ -78,7 +78,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool
 		if err := s.roles.Grant(ctx, u.ID, model.RoleAdmin, model.SiteWide); err != nil {
 			return false, err
 		}
-		s.audit(ctx, 0, "role.grant", "user", u.ID, "", store.JSON(map[string]any{"role": model.RoleAdmin, "domain": model.SiteWide}), "")
+		s.audit(ctx, store.AuditRecord{Action: "role.grant", TargetType: "user", TargetID: u.ID, After: store.JSON(map[string]any{"role": model.RoleAdmin, "domain": model.SiteWide})})
 	case isNotFound(err):
 		if _, err := s.CreateUser(ctx, 0, Input{Email: email, Password: password}, model.RoleAdmin); err != nil {
 			return false, err

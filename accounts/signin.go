@@ -81,16 +81,16 @@ func (s *Service) checkLimit(ctx context.Context, column, value string, max int,
 		RetryAfter: int(math.Max(1, math.Ceil(wait.Seconds())))}
 }
 
-// StartSession creates a server-side session for a signed-in user and returns
+// StartSignIn creates a server-side session for a signed-in user and returns
 // its secret token (128 bits of randomness) for the cookie.
-func (s *Service) StartSession(ctx context.Context, userID int64, ip, userAgent string) (string, *model.Session, error) {
+func (s *Service) StartSignIn(ctx context.Context, userID int64, ip, userAgent string) (string, *model.SignIn, error) {
 	token := NewToken("", 16)
 	if len(userAgent) > 512 {
 		userAgent = userAgent[:512]
 	}
-	sess := &model.Session{TokenHash: HashToken(token), UserID: userID, IP: ip, UserAgent: userAgent,
+	sess := &model.SignIn{TokenHash: HashToken(token), UserID: userID, IP: ip, UserAgent: userAgent,
 		ExpiresAt: s.now().UTC().Add(s.opts.SessionMax)}
-	if err := store.CreateSession(ctx, s.db, sess); err != nil {
+	if err := store.CreateSignIn(ctx, s.db, sess); err != nil {
 		return "", nil, err
 	}
 	return token, sess, nil
@@ -99,15 +99,15 @@ func (s *Service) StartSession(ctx context.Context, userID int64, ip, userAgent 
 // touchEvery limits how often a session's last-seen time is written.
 const touchEvery = time.Minute
 
-// SessionUser returns the live session of token and its user. An expired,
+// SignInUser returns the live session of token and its user. An expired,
 // idle or unknown session, or a disabled user, is model.ErrUnauthorized (and
 // the session is ended).
-func (s *Service) SessionUser(ctx context.Context, token string) (*model.Session, *model.User, error) {
+func (s *Service) SignInUser(ctx context.Context, token string) (*model.SignIn, *model.User, error) {
 	if token == "" {
 		return nil, nil, model.ErrUnauthorized
 	}
 	hash := HashToken(token)
-	sess, u, err := store.SessionByTokenHash(ctx, s.db, hash)
+	sess, u, err := store.SignInByTokenHash(ctx, s.db, hash)
 	if err != nil {
 		if isNotFound(err) {
 			return nil, nil, model.ErrUnauthorized
@@ -116,25 +116,25 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*model.Session
 	}
 	t := s.now().UTC()
 	if t.After(sess.ExpiresAt) || t.Sub(sess.LastSeenAt) > s.opts.SessionIdle || u.Disabled() {
-		if err := store.DeleteSession(ctx, s.db, hash); err != nil {
+		if err := store.DeleteSignIn(ctx, s.db, hash); err != nil {
 			return nil, nil, err
 		}
 		return nil, nil, model.ErrUnauthorized
 	}
 	if t.Sub(sess.LastSeenAt) > touchEvery {
-		if err := store.TouchSession(ctx, s.db, sess.ID, t); err != nil {
+		if err := store.TouchSignIn(ctx, s.db, sess.ID, t); err != nil {
 			s.log.WarnContext(ctx, "touch session", "err", err)
 		}
 	}
 	return sess, u, nil
 }
 
-// EndSession signs a session out.
-func (s *Service) EndSession(ctx context.Context, token string) error {
+// EndSignIn signs a session out.
+func (s *Service) EndSignIn(ctx context.Context, token string) error {
 	if token == "" {
 		return nil
 	}
-	return store.DeleteSession(ctx, s.db, HashToken(token))
+	return store.DeleteSignIn(ctx, s.db, HashToken(token))
 }
 
 // ChangePassword checks the current password, stores the new one and ends
@@ -164,16 +164,16 @@ func (s *Service) ChangePassword(ctx context.Context, userID, keepSessionID int6
 	if err := store.SetPassword(ctx, s.db, userID, hash); err != nil {
 		return err
 	}
-	if err := store.DeleteUserSessions(ctx, s.db, userID, keepSessionID); err != nil {
+	if err := store.DeleteUserSignIns(ctx, s.db, userID, keepSessionID); err != nil {
 		return err
 	}
-	s.audit(ctx, userID, "user.password_change", "user", userID, "", "", "")
+	s.audit(ctx, store.AuditRecord{ActorID: userID, Action: "user.password_change", TargetType: "user", TargetID: userID})
 	return nil
 }
 
 // Cleanup removes expired sessions and old sign-in attempts.
 func (s *Service) Cleanup(ctx context.Context) error {
-	if _, err := store.DeleteExpiredSessions(ctx, s.db, s.opts.SessionIdle); err != nil {
+	if _, err := store.DeleteExpiredSignIns(ctx, s.db, s.opts.SessionIdle); err != nil {
 		return err
 	}
 	return store.DeleteOldLoginAttempts(ctx, s.db, 24*time.Hour)

@@ -31,7 +31,7 @@ func (s *Service) SetSignupMode(ctx context.Context, actorID int64, mode model.S
 	if err := store.SetSetting(ctx, s.db, settingSignupMode, string(mode)); err != nil {
 		return err
 	}
-	s.audit(ctx, actorID, "settings.signup_mode", "setting", 0, string(before), string(mode), "")
+	s.audit(ctx, store.AuditRecord{ActorID: actorID, Action: "settings.signup_mode", TargetType: "setting", TargetID: 0, Before: string(before), After: string(mode)})
 	return nil
 }
 
@@ -91,7 +91,7 @@ func (s *Service) Register(ctx context.Context, in Input, invite string) (*model
 			s.log.ErrorContext(ctx, "record invitation user", "err", err)
 		}
 	}
-	s.audit(ctx, u.ID, "user.signup", "user", u.ID, "", store.JSON(map[string]any{"email": u.Email, "role": role}), "")
+	s.audit(ctx, store.AuditRecord{ActorID: u.ID, Action: "user.signup", TargetType: "user", TargetID: u.ID, After: store.JSON(map[string]any{"email": u.Email, "role": role})})
 	return u, nil
 }
 
@@ -113,7 +113,7 @@ func (s *Service) Invite(ctx context.Context, actorID int64, email string, role 
 	if err := store.CreateInvitation(ctx, s.db, inv); err != nil {
 		return "", nil, err
 	}
-	s.audit(ctx, actorID, "invitation.create", "invitation", inv.ID, "", store.JSON(map[string]any{"email": email, "role": role}), "")
+	s.audit(ctx, store.AuditRecord{ActorID: actorID, Action: "invitation.create", TargetType: "invitation", TargetID: inv.ID, After: store.JSON(map[string]any{"email": email, "role": role})})
 	return token, inv, nil
 }
 

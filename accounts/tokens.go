@@ -31,7 +31,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string)
 	if err := store.CreateAPIToken(ctx, s.db, t); err != nil {
 		return "", nil, err
 	}
-	s.audit(ctx, userID, "token.create", "api_token", t.ID, "", store.JSON(map[string]any{"name": name}), "")
+	s.audit(ctx, store.AuditRecord{ActorID: userID, Action: "token.create", TargetType: "api_token", TargetID: t.ID, After: store.JSON(map[string]any{"name": name})})
 	return secret, t, nil
 }
 
@@ -69,6 +69,6 @@ func (s *Service) RevokeAPIToken(ctx context.Context, userID, tokenID int64) err
 	if err := store.RevokeAPIToken(ctx, s.db, userID, tokenID); err != nil {
 		return err
 	}
-	s.audit(ctx, userID, "token.revoke", "api_token", tokenID, "", "", "")
+	s.audit(ctx, store.AuditRecord{ActorID: userID, Action: "token.revoke", TargetType: "api_token", TargetID: tokenID})
 	return nil
 }

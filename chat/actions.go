@@ -13,8 +13,8 @@ import (
 	"backchannel/store"
 )
 
-// message loads a message of ch that v may see.
-func (s *Service) message(ctx context.Context, ch *model.Channel, v Viewer, id int64) (*model.Message, error) {
+// Message loads a message of ch that v may see.
+func (s *Service) Message(ctx context.Context, ch *model.Channel, v Viewer, id int64) (*model.Message, error) {
 	m, err := store.MessageByID(ctx, s.db, id)
 	if err != nil {
 		return nil, err
@@ -39,13 +39,13 @@ func (s *Service) update(ctx context.Context, m *model.Message) error {
 	if err != nil {
 		return err
 	}
-	s.publish(ctx, m.ChannelID, seq)
+	s.Publish(ctx, m.ChannelID, seq)
 	return nil
 }
 
 // Edit changes the body of the author's own message within the edit window.
 func (s *Service) Edit(ctx context.Context, ch *model.Channel, v Viewer, id int64, body string) (*model.Message, error) {
-	m, err := s.message(ctx, ch, v, id)
+	m, err := s.Message(ctx, ch, v, id)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (s *Service) Edit(ctx context.Context, ch *model.Channel, v Viewer, id int6
 // Delete removes a message: its author, or staff, may. The row and its body
 // stay for staff and the audit trail; participants see that it was removed.
 func (s *Service) Delete(ctx context.Context, ch *model.Channel, v Viewer, id int64) (*model.Message, error) {
-	m, err := s.message(ctx, ch, v, id)
+	m, err := s.Message(ctx, ch, v, id)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +88,7 @@ func (s *Service) Delete(ctx context.Context, ch *model.Channel, v Viewer, id in
 		return nil, err
 	}
 	if !m.AuthoredBy(v.Actor) || v.Actor.UserID != 0 {
-		s.audit(ctx, v.Actor.UserID, "message.delete", "message", m.ID, &ch.ID, string(before), string(m.State))
+		s.audit(ctx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "message.delete", TargetType: "message", TargetID: m.ID, ChannelID: ch.ID, Before: string(before), After: string(m.State)})
 	}
 	return m, nil
 }
@@ -102,7 +102,7 @@ func (s *Service) React(ctx context.Context, ch *model.Channel, v Viewer, id int
 	if !slices.Contains(model.Reactions(), emoji) {
 		return false, model.Invalid("emoji", "Pick a reaction from the palette.")
 	}
-	m, err := s.message(ctx, ch, v, id)
+	m, err := s.Message(ctx, ch, v, id)
 	if err != nil {
 		return false, err
 	}
@@ -122,7 +122,7 @@ func (s *Service) React(ctx context.Context, ch *model.Channel, v Viewer, id int
 	if err != nil {
 		return false, err
 	}
-	s.publish(ctx, ch.ID, seq)
+	s.Publish(ctx, ch.ID, seq)
 	return on, nil
 }
 
@@ -132,7 +132,7 @@ func (s *Service) Vote(ctx context.Context, ch *model.Channel, v Viewer, id int6
 	if v.Actor.IsZero() {
 		return 0, model.ErrUnauthorized
 	}
-	m, err := s.message(ctx, ch, v, id)
+	m, err := s.Message(ctx, ch, v, id)
 	if err != nil {
 		return 0, err
 	}
@@ -155,7 +155,7 @@ func (s *Service) Vote(ctx context.Context, ch *model.Channel, v Viewer, id int6
 	if err != nil {
 		return 0, err
 	}
-	s.publish(ctx, ch.ID, seq)
+	s.Publish(ctx, ch.ID, seq)
 	return n, nil
 }
 

@@ -37,23 +37,23 @@ func TestHumanDuration(t *testing.T) {
 func TestEdit(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{RateCount: 100, EditWindow: 2 * time.Minute})
-		host := e.user("Hana", model.RoleHost)
-		alice := e.user("Alice", model.RoleParticipant)
-		bob := e.user("Bob", model.RoleParticipant)
-		mod := e.user("Mo", model.RoleModerator)
-		ch := e.channel(host, "pub", chat.ChannelInput{MaxLength: ptr(20)})
-		other := e.channel(host, "other", chat.ChannelInput{})
-		va, vb := e.ready(ch, alice), e.ready(ch, bob)
-		vm := e.viewer(ch, mod)
-		vg, _ := e.guest(ch, "Gus")
-		sub := e.hub.Subscribe(ch.ID)
+		host := e.User("Hana", model.RoleHost)
+		alice := e.User("Alice", model.RoleParticipant)
+		bob := e.User("Bob", model.RoleParticipant)
+		mod := e.User("Mo", model.RoleModerator)
+		ch := e.Channel(host, "pub", chat.ChannelInput{MaxLength: ptr(20)})
+		other := e.Channel(host, "other", chat.ChannelInput{})
+		va, vb := e.Ready(ch, alice), e.Ready(ch, bob)
+		vm := e.Viewer(ch, mod)
+		vg, _ := e.Guest(ch, "Gus")
+		sub := e.Hub.Subscribe(ch.ID)
 		defer sub.Close()
 
-		m := e.post(ch, va, chat.PostInput{Body: "frist"})
-		gm := e.post(ch, vg, chat.PostInput{Body: "guest post"})
-		om := e.post(other, e.ready(other, alice), chat.PostInput{Body: "elsewhere"})
+		m := e.Post(ch, va, chat.PostInput{Body: "frist"})
+		gm := e.Post(ch, vg, chat.PostInput{Body: "guest post"})
+		om := e.Post(other, e.Ready(other, alice), chat.PostInput{Body: "elsewhere"})
 		<-sub.C()
-		at := func(d time.Duration) { e.clock.set(m.CreatedAt.Add(d)) }
+		at := func(d time.Duration) { e.Clock.Set(m.CreatedAt.Add(d)) }
 		at(time.Minute)
 
 		tests := []struct {
@@ -74,46 +74,46 @@ func TestEdit(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				seq := e.reload(ch).LastSeq
-				got, err := e.svc.Edit(e.ctx, ch, tt.v, tt.id, tt.body)
+				seq := e.Reload(ch).LastSeq
+				got, err := e.Chat.Edit(e.Ctx, ch, tt.v, tt.id, tt.body)
 				tt.want.check(t, err)
 				if tt.want.problem != "" && !errors.Is(err, model.ErrForbidden) {
 					t.Errorf("refusal %v is not ErrForbidden", err)
 				}
-				if got != nil || e.reload(ch).LastSeq != seq || e.message(m.ID).Body != "frist" {
+				if got != nil || e.Reload(ch).LastSeq != seq || e.Message(m.ID).Body != "frist" {
 					t.Error("refused edit changed something")
 				}
 				wantNoWake(t, sub)
 			})
 		}
 
-		got, err := e.svc.Edit(e.ctx, ch, va, m.ID, " first\r\nreally ")
+		got, err := e.Chat.Edit(e.Ctx, ch, va, m.ID, " first\r\nreally ")
 		if err != nil {
 			t.Fatal(err)
 		}
-		stored := e.message(m.ID)
+		stored := e.Message(m.ID)
 		if got.Body != "first\nreally" || stored.Body != got.Body || stored.EditedAt == nil || got.EditedAt == nil {
 			t.Errorf("edited %+v, stored %+v", got, stored)
 		}
-		seq := e.reload(ch).LastSeq
-		es, _ := store.EventsAfter(e.ctx, db, ch.ID, seq-1, 0)
+		seq := e.Reload(ch).LastSeq
+		es, _ := store.EventsAfter(e.Ctx, db, ch.ID, seq-1, 0)
 		if len(es) != 1 || es[0].Kind != model.EventMessageUpdated || *es[0].MessageID != m.ID {
 			t.Errorf("edit events %+v", es)
 		}
 		wantWake(t, sub, seq)
 		// The same text again changes nothing.
-		if _, err := e.svc.Edit(e.ctx, ch, va, m.ID, "first\nreally"); err != nil || e.reload(ch).LastSeq != seq {
-			t.Errorf("unchanged edit: %v, last seq %d -> %d", err, seq, e.reload(ch).LastSeq)
+		if _, err := e.Chat.Edit(e.Ctx, ch, va, m.ID, "first\nreally"); err != nil || e.Reload(ch).LastSeq != seq {
+			t.Errorf("unchanged edit: %v, last seq %d -> %d", err, seq, e.Reload(ch).LastSeq)
 		}
 		wantNoWake(t, sub)
 		// Guests edit their own posts.
-		if got, err := e.svc.Edit(e.ctx, ch, vg, gm.ID, "guest post!"); err != nil || got.Body != "guest post!" {
+		if got, err := e.Chat.Edit(e.Ctx, ch, vg, gm.ID, "guest post!"); err != nil || got.Body != "guest post!" {
 			t.Errorf("guest edit: %+v, %v", got, err)
 		}
 		<-sub.C()
 
 		canEdit := func(v chat.Viewer) bool {
-			f, err := e.svc.Feed(e.ctx, ch, v, "")
+			f, err := e.Chat.Feed(e.Ctx, ch, v, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -130,11 +130,11 @@ func TestEdit(t *testing.T) {
 		if !canEdit(va) || canEdit(vb) {
 			t.Error("CanEdit at the end of the window: want true for the author only")
 		}
-		if _, err := e.svc.Edit(e.ctx, ch, va, m.ID, "first, at the limit"); err != nil {
+		if _, err := e.Chat.Edit(e.Ctx, ch, va, m.ID, "first, at the limit"); err != nil {
 			t.Errorf("edit at the end of the window: %v", err)
 		}
 		at(2*time.Minute + time.Microsecond)
-		_, err = e.svc.Edit(e.ctx, ch, va, m.ID, "too late")
+		_, err = e.Chat.Edit(e.Ctx, ch, va, m.ID, "too late")
 		wantProblem(t, err, "edit_window_closed", model.ErrForbidden)
 		if err != nil && !strings.Contains(err.Error(), "2 minutes") {
 			t.Errorf("message %q does not give the configured window", err)
@@ -142,16 +142,16 @@ func TestEdit(t *testing.T) {
 		if canEdit(va) {
 			t.Error("CanEdit after the window")
 		}
-		if e.message(m.ID).Body != "first, at the limit" {
+		if e.Message(m.ID).Body != "first, at the limit" {
 			t.Error("late edit stored")
 		}
 
 		// A removed message cannot be edited.
-		e.clock.set(time.Time{})
-		if _, err := e.svc.Delete(e.ctx, ch, vg, gm.ID); err != nil {
+		e.Clock.Set(time.Time{})
+		if _, err := e.Chat.Delete(e.Ctx, ch, vg, gm.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Edit(e.ctx, ch, vg, gm.ID, "back"); !errors.Is(err, model.ErrNotFound) {
+		if _, err := e.Chat.Edit(e.Ctx, ch, vg, gm.ID, "back"); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("edit of a removed message: %v", err)
 		}
 	})
@@ -160,35 +160,35 @@ func TestEdit(t *testing.T) {
 func TestDelete(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{RateCount: 100})
-		host := e.user("Hana", model.RoleHost)
-		alice := e.user("Alice", model.RoleParticipant)
-		bob := e.user("Bob", model.RoleParticipant)
-		mod := e.user("Mo", model.RoleModerator)
-		ch := e.channel(host, "pub", chat.ChannelInput{})
-		va, vb := e.ready(ch, alice), e.ready(ch, bob)
-		vm := e.viewer(ch, mod)
-		sub := e.hub.Subscribe(ch.ID)
+		host := e.User("Hana", model.RoleHost)
+		alice := e.User("Alice", model.RoleParticipant)
+		bob := e.User("Bob", model.RoleParticipant)
+		mod := e.User("Mo", model.RoleModerator)
+		ch := e.Channel(host, "pub", chat.ChannelInput{})
+		va, vb := e.Ready(ch, alice), e.Ready(ch, bob)
+		vm := e.Viewer(ch, mod)
+		sub := e.Hub.Subscribe(ch.ID)
 		defer sub.Close()
 
-		own := e.post(ch, va, chat.PostInput{Body: "oops, my phone number", Kind: model.KindQuestion})
-		theirs := e.post(ch, va, chat.PostInput{Body: "something rude"})
-		kept := e.post(ch, vb, chat.PostInput{Body: "fine"})
-		if _, err := e.svc.React(e.ctx, ch, vb, own.ID, "👍"); err != nil {
+		own := e.Post(ch, va, chat.PostInput{Body: "oops, my phone number", Kind: model.KindQuestion})
+		theirs := e.Post(ch, va, chat.PostInput{Body: "something rude"})
+		kept := e.Post(ch, vb, chat.PostInput{Body: "fine"})
+		if _, err := e.Chat.React(e.Ctx, ch, vb, own.ID, "👍"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Vote(e.ctx, ch, vb, own.ID, true); err != nil {
+		if _, err := e.Chat.Vote(e.Ctx, ch, vb, own.ID, true); err != nil {
 			t.Fatal(err)
 		}
-		reply := e.post(ch, vb, chat.PostInput{Body: "a reply", ParentID: own.ID})
+		reply := e.Post(ch, vb, chat.PostInput{Body: "a reply", ParentID: own.ID})
 		<-sub.C()
 
-		seq := e.reload(ch).LastSeq
-		_, err := e.svc.Delete(e.ctx, ch, vb, theirs.ID)
+		seq := e.Reload(ch).LastSeq
+		_, err := e.Chat.Delete(e.Ctx, ch, vb, theirs.ID)
 		wantProblem(t, err, "not_author", model.ErrForbidden)
-		if _, err := e.svc.Delete(e.ctx, ch, chat.Viewer{}, theirs.ID); err == nil {
+		if _, err := e.Chat.Delete(e.Ctx, ch, chat.Viewer{}, theirs.ID); err == nil {
 			t.Error("visitor deleted a message")
 		}
-		if e.reload(ch).LastSeq != seq || e.message(theirs.ID).State != model.StateVisible {
+		if e.Reload(ch).LastSeq != seq || e.Message(theirs.ID).State != model.StateVisible {
 			t.Error("refused delete changed something")
 		}
 		wantNoWake(t, sub)
@@ -199,46 +199,46 @@ func TestDelete(t *testing.T) {
 			m  *model.Message
 			by int64
 		}{{va, own, alice.ID}, {vm, theirs, mod.ID}} {
-			got, err := e.svc.Delete(e.ctx, ch, d.v, d.m.ID)
+			got, err := e.Chat.Delete(e.Ctx, ch, d.v, d.m.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			stored := e.message(d.m.ID)
+			stored := e.Message(d.m.ID)
 			if got.State != model.StateDeleted || stored.State != model.StateDeleted || stored.DeletedAt == nil || stored.Body != d.m.Body {
 				t.Errorf("deleted %+v, stored %+v: want state deleted with the body kept", got, stored)
 			}
 			seq++
-			es, _ := store.EventsAfter(e.ctx, db, ch.ID, seq-1, 0)
+			es, _ := store.EventsAfter(e.Ctx, db, ch.ID, seq-1, 0)
 			if len(es) != 1 || es[0].Kind != model.EventMessageUpdated || *es[0].MessageID != d.m.ID {
 				t.Errorf("delete events %+v", es)
 			}
 			wantWake(t, sub, seq)
-			audit, err := store.ListAudit(e.ctx, db, store.AuditFilter{Action: "message.delete", ActorID: d.by})
+			audit, err := store.ListAudit(e.Ctx, db, store.AuditFilter{Action: "message.delete", ActorID: d.by})
 			if err != nil || len(audit) != 1 || audit[0].Before != "visible" || audit[0].After != "deleted" {
 				t.Errorf("audit of delete by %d: %+v, %v", d.by, audit, err)
 			}
 		}
 		// Deleting again changes nothing; the author no longer sees it.
-		if got, err := e.svc.Delete(e.ctx, ch, vm, own.ID); err != nil || got.State != model.StateDeleted || e.reload(ch).LastSeq != seq {
+		if got, err := e.Chat.Delete(e.Ctx, ch, vm, own.ID); err != nil || got.State != model.StateDeleted || e.Reload(ch).LastSeq != seq {
 			t.Errorf("second delete by staff: %+v, %v", got, err)
 		}
-		if _, err := e.svc.Delete(e.ctx, ch, va, own.ID); !errors.Is(err, model.ErrNotFound) {
+		if _, err := e.Chat.Delete(e.Ctx, ch, va, own.ID); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("second delete by the author: %v", err)
 		}
 		wantNoWake(t, sub)
 
 		// Reactions, votes and replies on a removed message are refused.
-		if _, err := e.svc.React(e.ctx, ch, vb, own.ID, "👍"); !errors.Is(err, model.ErrNotFound) {
+		if _, err := e.Chat.React(e.Ctx, ch, vb, own.ID, "👍"); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("participant reacts to a removed message: %v", err)
 		}
-		_, err = e.svc.React(e.ctx, ch, vm, own.ID, "👍")
+		_, err = e.Chat.React(e.Ctx, ch, vm, own.ID, "👍")
 		wantProblem(t, err, "message_removed", model.ErrConflict)
-		if _, err := e.svc.Vote(e.ctx, ch, vb, own.ID, false); !errors.Is(err, model.ErrNotFound) {
+		if _, err := e.Chat.Vote(e.Ctx, ch, vb, own.ID, false); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("participant votes on a removed message: %v", err)
 		}
-		_, err = e.svc.Vote(e.ctx, ch, vm, own.ID, true)
+		_, err = e.Chat.Vote(e.Ctx, ch, vm, own.ID, true)
 		wantProblem(t, err, "message_removed", model.ErrConflict)
-		_, err = e.svc.Post(e.ctx, ch, vb, chat.PostInput{Body: "reply", ParentID: own.ID})
+		_, err = e.Chat.Post(e.Ctx, ch, vb, chat.PostInput{Body: "reply", ParentID: own.ID})
 		wantField(t, err, "parent_id")
 
 		// Participants see tombstones, staff see the body.
@@ -259,7 +259,7 @@ func TestDelete(t *testing.T) {
 			{"staff", vm, seen{own.Body, model.StateDeleted, 1, false}},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
-				feed, err := e.svc.Feed(e.ctx, ch, tt.v, "")
+				feed, err := e.Chat.Feed(e.Ctx, ch, tt.v, "")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -288,7 +288,7 @@ func TestDelete(t *testing.T) {
 					t.Errorf("%d threads, want 3", len(feed.Items))
 				}
 
-				changes, err := e.svc.Changes(e.ctx, ch, tt.v, 0, 0)
+				changes, err := e.Chat.Changes(e.Ctx, ch, tt.v, 0, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -301,7 +301,7 @@ func TestDelete(t *testing.T) {
 						check("changes", *c.Item, tt.own)
 					}
 				}
-				items, err := e.svc.Messages(e.ctx, ch, tt.v, 0, 0)
+				items, err := e.Chat.Messages(e.Ctx, ch, tt.v, 0, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -321,30 +321,30 @@ func TestDelete(t *testing.T) {
 func TestReact(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{RateCount: 100})
-		host := e.user("Hana", model.RoleHost)
-		alice := e.user("Alice", model.RoleParticipant)
-		bob := e.user("Bob", model.RoleParticipant)
-		ch := e.channel(host, "pub", chat.ChannelInput{})
-		other := e.channel(host, "other", chat.ChannelInput{})
-		va, vb := e.ready(ch, alice), e.ready(ch, bob)
-		vg, _ := e.guest(ch, "Gus")
-		m := e.post(ch, va, chat.PostInput{Body: "react to me"})
-		om := e.post(other, e.ready(other, alice), chat.PostInput{Body: "elsewhere"})
-		sub := e.hub.Subscribe(ch.ID)
+		host := e.User("Hana", model.RoleHost)
+		alice := e.User("Alice", model.RoleParticipant)
+		bob := e.User("Bob", model.RoleParticipant)
+		ch := e.Channel(host, "pub", chat.ChannelInput{})
+		other := e.Channel(host, "other", chat.ChannelInput{})
+		va, vb := e.Ready(ch, alice), e.Ready(ch, bob)
+		vg, _ := e.Guest(ch, "Gus")
+		m := e.Post(ch, va, chat.PostInput{Body: "react to me"})
+		om := e.Post(other, e.Ready(other, alice), chat.PostInput{Body: "elsewhere"})
+		sub := e.Hub.Subscribe(ch.ID)
 		defer sub.Close()
 
 		for _, emoji := range []string{"🍕", "", "👍🏽", "❤", "👍👍", ":+1:"} {
-			seq := e.reload(ch).LastSeq
-			_, err := e.svc.React(e.ctx, ch, va, m.ID, emoji)
+			seq := e.Reload(ch).LastSeq
+			_, err := e.Chat.React(e.Ctx, ch, va, m.ID, emoji)
 			wantField(t, err, "emoji")
-			if e.reload(ch).LastSeq != seq {
+			if e.Reload(ch).LastSeq != seq {
 				t.Errorf("refused reaction %q wrote an event", emoji)
 			}
 		}
-		if _, err := e.svc.React(e.ctx, ch, chat.Viewer{}, m.ID, "👍"); !errors.Is(err, model.ErrUnauthorized) {
+		if _, err := e.Chat.React(e.Ctx, ch, chat.Viewer{}, m.ID, "👍"); !errors.Is(err, model.ErrUnauthorized) {
 			t.Errorf("visitor reacts: %v", err)
 		}
-		if _, err := e.svc.React(e.ctx, ch, va, om.ID, "👍"); !errors.Is(err, model.ErrNotFound) {
+		if _, err := e.Chat.React(e.Ctx, ch, va, om.ID, "👍"); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("reaction to another channel's message: %v", err)
 		}
 		wantNoWake(t, sub)
@@ -358,19 +358,19 @@ func TestReact(t *testing.T) {
 			{vb, "🎉", true}, {va, "❤️", true}, {vg, "👍", true}, {vb, "🎉", false},
 		}
 		for i, st := range steps {
-			on, err := e.svc.React(e.ctx, ch, st.v, m.ID, st.emoji)
+			on, err := e.Chat.React(e.Ctx, ch, st.v, m.ID, st.emoji)
 			if err != nil || on != st.on {
 				t.Errorf("step %d: %s by %s = %v, %v; want %v", i, st.emoji, st.v.Actor.Name, on, err, st.on)
 			}
-			wantWake(t, sub, e.reload(ch).LastSeq)
+			wantWake(t, sub, e.Reload(ch).LastSeq)
 		}
 		// Every palette emoji is accepted.
-		vc := e.ready(ch, e.user("Carol", model.RoleParticipant))
+		vc := e.Ready(ch, e.User("Carol", model.RoleParticipant))
 		for _, emoji := range model.Reactions() {
-			if on, err := e.svc.React(e.ctx, ch, vc, m.ID, emoji); err != nil || !on {
+			if on, err := e.Chat.React(e.Ctx, ch, vc, m.ID, emoji); err != nil || !on {
 				t.Errorf("palette emoji %q: %v, %v", emoji, on, err)
 			}
-			if on, err := e.svc.React(e.ctx, ch, vc, m.ID, emoji); err != nil || on {
+			if on, err := e.Chat.React(e.Ctx, ch, vc, m.ID, emoji); err != nil || on {
 				t.Errorf("palette emoji %q off: %v, %v", emoji, on, err)
 			}
 		}
@@ -379,7 +379,7 @@ func TestReact(t *testing.T) {
 			return store.ReactionSummary{Emoji: emoji, Count: n, Mine: mine}
 		}
 		reactions := func(v chat.Viewer) []store.ReactionSummary {
-			f, err := e.svc.Feed(e.ctx, ch, v, "")
+			f, err := e.Chat.Feed(e.Ctx, ch, v, "")
 			if err != nil || len(f.Items) != 1 {
 				t.Fatalf("feed: %+v, %v", f, err)
 			}
@@ -406,30 +406,30 @@ func TestReact(t *testing.T) {
 func TestVote(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{RateCount: 100})
-		host := e.user("Hana", model.RoleHost)
-		alice := e.user("Alice", model.RoleParticipant)
-		bob := e.user("Bob", model.RoleParticipant)
-		ch := e.channel(host, "pub", chat.ChannelInput{})
-		va, vb := e.ready(ch, alice), e.ready(ch, bob)
-		vg, _ := e.guest(ch, "Gus")
-		q := e.post(ch, va, chat.PostInput{Body: "Why?", Kind: model.KindQuestion})
-		c := e.post(ch, va, chat.PostInput{Body: "A comment"})
-		r := e.post(ch, vb, chat.PostInput{Body: "Because", ParentID: q.ID})
-		sub := e.hub.Subscribe(ch.ID)
+		host := e.User("Hana", model.RoleHost)
+		alice := e.User("Alice", model.RoleParticipant)
+		bob := e.User("Bob", model.RoleParticipant)
+		ch := e.Channel(host, "pub", chat.ChannelInput{})
+		va, vb := e.Ready(ch, alice), e.Ready(ch, bob)
+		vg, _ := e.Guest(ch, "Gus")
+		q := e.Post(ch, va, chat.PostInput{Body: "Why?", Kind: model.KindQuestion})
+		c := e.Post(ch, va, chat.PostInput{Body: "A comment"})
+		r := e.Post(ch, vb, chat.PostInput{Body: "Because", ParentID: q.ID})
+		sub := e.Hub.Subscribe(ch.ID)
 		defer sub.Close()
 
 		for name, id := range map[string]int64{"comment": c.ID, "reply": r.ID} {
-			_, err := e.svc.Vote(e.ctx, ch, vb, id, true)
+			_, err := e.Chat.Vote(e.Ctx, ch, vb, id, true)
 			if wantProblem(t, err, "not_a_question", model.ErrConflict); err == nil {
 				t.Errorf("vote on a %s accepted", name)
 			}
-			_, err = e.svc.ToggleVote(e.ctx, ch, vb, id)
+			_, err = e.Chat.ToggleVote(e.Ctx, ch, vb, id)
 			wantProblem(t, err, "not_a_question", model.ErrConflict)
 		}
-		if _, err := e.svc.Vote(e.ctx, ch, chat.Viewer{}, q.ID, true); !errors.Is(err, model.ErrUnauthorized) {
+		if _, err := e.Chat.Vote(e.Ctx, ch, chat.Viewer{}, q.ID, true); !errors.Is(err, model.ErrUnauthorized) {
 			t.Errorf("visitor votes: %v", err)
 		}
-		if _, err := e.svc.ToggleVote(e.ctx, ch, chat.Viewer{}, q.ID); !errors.Is(err, model.ErrUnauthorized) {
+		if _, err := e.Chat.ToggleVote(e.Ctx, ch, chat.Viewer{}, q.ID); !errors.Is(err, model.ErrUnauthorized) {
 			t.Errorf("visitor toggles a vote: %v", err)
 		}
 		wantNoWake(t, sub)
@@ -456,20 +456,20 @@ func TestVote(t *testing.T) {
 			var n int
 			var err error
 			if st.toggle {
-				n, err = e.svc.ToggleVote(e.ctx, ch, st.v, q.ID)
+				n, err = e.Chat.ToggleVote(e.Ctx, ch, st.v, q.ID)
 			} else {
-				n, err = e.svc.Vote(e.ctx, ch, st.v, q.ID, st.up)
+				n, err = e.Chat.Vote(e.Ctx, ch, st.v, q.ID, st.up)
 			}
 			if err != nil || n != st.want {
 				t.Errorf("%s: %d, %v; want %d", st.name, n, err, st.want)
 			}
-			if got := e.message(q.ID).VoteCount; got != st.want {
+			if got := e.Message(q.ID).VoteCount; got != st.want {
 				t.Errorf("%s: stored count %d, want %d", st.name, got, st.want)
 			}
-			wantWake(t, sub, e.reload(ch).LastSeq)
+			wantWake(t, sub, e.Reload(ch).LastSeq)
 		}
 		voted := func(v chat.Viewer) (bool, int) {
-			f, err := e.svc.Feed(e.ctx, ch, v, "")
+			f, err := e.Chat.Feed(e.Ctx, ch, v, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -496,12 +496,12 @@ func TestVote(t *testing.T) {
 func TestConcurrentVotes(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{})
-		host := e.user("Hana", model.RoleHost)
-		ch := e.channel(host, "busy", chat.ChannelInput{})
-		q := e.post(ch, e.ready(ch, host), chat.PostInput{Body: "Which topic next?", Kind: model.KindQuestion})
+		host := e.User("Hana", model.RoleHost)
+		ch := e.Channel(host, "busy", chat.ChannelInput{})
+		q := e.Post(ch, e.Ready(ch, host), chat.PostInput{Body: "Which topic next?", Kind: model.KindQuestion})
 		vs := make([]chat.Viewer, 12)
 		for i := range vs {
-			vs[i], _ = e.guest(ch, fmt.Sprintf("Guest %d", i))
+			vs[i], _ = e.Guest(ch, fmt.Sprintf("Guest %d", i))
 		}
 		// Everyone votes at once, twice (the second is a no-op); then half
 		// take it back at once.
@@ -509,7 +509,7 @@ func TestConcurrentVotes(t *testing.T) {
 			var wg sync.WaitGroup
 			for _, v := range vs {
 				wg.Go(func() {
-					if _, err := e.svc.Vote(e.ctx, ch, v, q.ID, up); err != nil {
+					if _, err := e.Chat.Vote(e.Ctx, ch, v, q.ID, up); err != nil {
 						t.Error(err)
 					}
 				})
@@ -517,11 +517,11 @@ func TestConcurrentVotes(t *testing.T) {
 			wg.Wait()
 		}
 		all(append(vs, vs...), true)
-		if n := e.message(q.ID).VoteCount; n != len(vs) {
+		if n := e.Message(q.ID).VoteCount; n != len(vs) {
 			t.Errorf("vote count %d after %d concurrent voters, want %d", n, len(vs), len(vs))
 		}
 		all(vs[:6], false)
-		if n := e.message(q.ID).VoteCount; n != len(vs)-6 {
+		if n := e.Message(q.ID).VoteCount; n != len(vs)-6 {
 			t.Errorf("vote count %d after 6 took their vote back, want %d", n, len(vs)-6)
 		}
 	})

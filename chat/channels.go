@@ -160,7 +160,7 @@ func (s *Service) CreateChannel(ctx context.Context, actorID int64, in ChannelIn
 	if err := store.AddMember(ctx, s.db, c.ID, actorID); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, actorID, "channel.create", "channel", c.ID, &c.ID, "", store.JSON(c))
+	s.audit(ctx, store.AuditRecord{ActorID: actorID, Action: "channel.create", TargetType: "channel", TargetID: c.ID, ChannelID: c.ID, After: store.JSON(c)})
 	return c, nil
 }
 
@@ -189,14 +189,24 @@ func (s *Service) UpdateChannel(ctx context.Context, actorID int64, slug string,
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, c.ID, seq)
-	s.audit(ctx, actorID, "channel.update", "channel", c.ID, &c.ID, before, store.JSON(c))
+	s.Publish(ctx, c.ID, seq)
+	s.audit(ctx, store.AuditRecord{ActorID: actorID, Action: "channel.update", TargetType: "channel", TargetID: c.ID, ChannelID: c.ID, Before: before, After: store.JSON(c)})
 	return store.ChannelByID(ctx, s.db, c.ID)
 }
 
 // Channel loads a channel by slug.
 func (s *Service) Channel(ctx context.Context, slug string) (*model.Channel, error) {
 	return store.ChannelBySlug(ctx, s.db, slug)
+}
+
+// ChannelByID loads a channel by id.
+func (s *Service) ChannelByID(ctx context.Context, id int64) (*model.Channel, error) {
+	return store.ChannelByID(ctx, s.db, id)
+}
+
+// AllChannels lists every channel by title, for admins.
+func (s *Service) AllChannels(ctx context.Context) ([]model.Channel, error) {
+	return store.ListChannels(ctx, s.db)
 }
 
 // ChannelSummary is a channel in a list, with whether a session is live.
@@ -246,7 +256,7 @@ func (s *Service) listable(ctx context.Context, c *model.Channel, userID int64) 
 // banned from the channel (or site-wide) may not.
 func (s *Service) CanView(ctx context.Context, ch *model.Channel, v Viewer) (bool, error) {
 	if !v.Staff && !v.Host && !v.Actor.IsZero() {
-		st, err := s.standing(ctx, ch, v)
+		st, err := s.sanctions(ctx, ch, v)
 		if err != nil || st.banned {
 			return false, err
 		}
@@ -263,7 +273,22 @@ func (s *Service) CanView(ctx context.Context, ch *model.Channel, v Viewer) (boo
 	case ch.Visibility == model.VisibilityPublic:
 		return true, nil
 	}
-	return store.IsMember(ctx, s.db, ch.ID, v.Actor.UserID)
+	return s.member(ctx, ch, v)
+}
+
+// member reports whether v's account is a member of ch (once per viewer).
+func (s *Service) member(ctx context.Context, ch *model.Channel, v Viewer) (bool, error) {
+	if v.known != nil && v.known.member != nil {
+		return *v.known.member, nil
+	}
+	ok, err := store.IsMember(ctx, s.db, ch.ID, v.Actor.UserID)
+	if err != nil {
+		return false, err
+	}
+	if v.known != nil {
+		v.known.member = &ok
+	}
+	return ok, nil
 }
 
 // Join makes a signed-in user a member of ch, checking the join code where
@@ -282,7 +307,14 @@ func (s *Service) Join(ctx context.Context, ch *model.Channel, v Viewer, code st
 			}
 		}
 	}
-	return store.AddMember(ctx, s.db, ch.ID, v.Actor.UserID)
+	if err := store.AddMember(ctx, s.db, ch.ID, v.Actor.UserID); err != nil {
+		return err
+	}
+	if v.known != nil {
+		yes := true
+		v.known.member = &yes
+	}
+	return nil
 }
 
 // JoinAsGuest lets someone without an account into ch under a display name

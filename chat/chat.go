@@ -1,9 +1,14 @@
-// Package chat holds the use cases of a live channel: channels and their
-// sessions, joining (as a member or a guest), guidelines, posting, replies,
+// Package chat holds the use cases of a live channel: channels, their
+// members and their class sessions (one class meeting or talk each), joining
+// (as a member or a guest), guidelines and their acceptance, posting (with
+// slow mode, rate limits, pre-moderation and the word filters), replies,
 // reactions, votes, edits and deletions, and reading a channel as a given
-// viewer. Every change is one transaction that writes the rows and a numbered
-// channel event; after commit the event's number is published on the live bus
-// so every stream (on every instance) reads it from the database.
+// viewer, whose standing (sanctions, guideline accepted, membership) is read
+// once per request. Every change is one transaction that writes the rows and
+// a numbered channel event; after commit the event's number is published on
+// the live bus so every stream (on every instance) reads it from the
+// database. What moderators do lives in package moderation; transcripts,
+// tags and search in package transcripts.
 package chat
 
 import (
@@ -37,6 +42,8 @@ type Options struct {
 	RateWindow time.Duration
 	// EditWindow is how long authors may edit their messages.
 	EditWindow time.Duration
+	// Now is the clock (time.Now when nil); tests set it to land on limits.
+	Now func() time.Time
 }
 
 // DefaultOptions are used for zero fields of Options.
@@ -55,8 +62,8 @@ type Service struct {
 	filter Filter
 }
 
-// New returns a Service.
-func New(db *bun.DB, bus Bus, authz Authorizer, opts Options, log *slog.Logger) *Service {
+// New returns a Service. Every post goes through filter (nil: none).
+func New(db *bun.DB, bus Bus, authz Authorizer, filter Filter, opts Options, log *slog.Logger) *Service {
 	d := DefaultOptions()
 	if opts.RateCount == 0 {
 		opts.RateCount = d.RateCount
@@ -67,12 +74,15 @@ func New(db *bun.DB, bus Bus, authz Authorizer, opts Options, log *slog.Logger) 
 	if opts.EditWindow == 0 {
 		opts.EditWindow = d.EditWindow
 	}
-	return &Service{db: db, bus: bus, authz: authz, opts: opts, log: log, now: time.Now}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Service{db: db, bus: bus, authz: authz, filter: filter, opts: opts, log: log, now: opts.Now}
 }
 
-// publish wakes the channel's streams; the event is committed already, so a
+// Publish wakes the channel's streams; the event is committed already, so a
 // failure only delays delivery until the next event or reconnect.
-func (s *Service) publish(ctx context.Context, channelID, seq int64) {
+func (s *Service) Publish(ctx context.Context, channelID, seq int64) {
 	// Detached from the request: a client hanging up must not stop the
 	// wake-up of everyone else.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -80,38 +90,4 @@ func (s *Service) publish(ctx context.Context, channelID, seq int64) {
 	if err := s.bus.Publish(ctx, channelID, seq); err != nil {
 		s.log.WarnContext(ctx, "chat: publish", "channel", channelID, "seq", seq, "err", err)
 	}
-}
-
-// Viewer is who looks at or acts in a channel, with what they may do there.
-type Viewer struct {
-	Actor  model.Actor // zero for a visitor who has not joined
-	Staff  bool        // moderates here: sees anonymous authors and every state
-	Host   bool        // manages the channel and its sessions
-	Poster bool        // may post (participant or guest, per policy)
-}
-
-// ViewerFor works out what user (or guest) may do in ch. Either may be nil.
-func (s *Service) ViewerFor(ctx context.Context, ch *model.Channel, user *model.User, guest *model.Guest) (Viewer, error) {
-	var v Viewer
-	switch {
-	case user != nil:
-		v.Actor = model.Actor{UserID: user.ID, Name: user.DisplayName}
-		var err error
-		if v.Staff, err = s.authz.Can(ctx, user.ID, ch.Slug, policies.MessageModerate); err != nil {
-			return v, err
-		}
-		if v.Host, err = s.authz.Can(ctx, user.ID, ch.Slug, policies.ChannelManage); err != nil {
-			return v, err
-		}
-		if v.Poster, err = s.authz.Can(ctx, user.ID, ch.Slug, policies.MessagePost); err != nil {
-			return v, err
-		}
-	case guest != nil && guest.ChannelID == ch.ID && ch.AllowGuests:
-		v.Actor = model.Actor{GuestID: guest.ID, Name: guest.DisplayName}
-		var err error
-		if v.Poster, err = s.authz.CanGuest(ctx, ch.Slug, policies.MessagePost); err != nil {
-			return v, err
-		}
-	}
-	return v, nil
 }

@@ -20,8 +20,8 @@ func TestCreateChannel(t *testing.T) {
 		e := newEnv(t, db, chat.Options{})
 		// Participants as creators: a site-wide host manages every channel
 		// anyway, so only they show the grant in the new channel.
-		host := e.user("Hana", model.RoleParticipant)
-		other := e.user("Olaf", model.RoleParticipant)
+		host := e.User("Hana", model.RoleParticipant)
+		other := e.User("Olaf", model.RoleParticipant)
 
 		tests := []struct {
 			name     string
@@ -53,7 +53,7 @@ func TestCreateChannel(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				ch, err := e.svc.CreateChannel(e.ctx, host.ID, chat.ChannelInput{Slug: ptr(tt.slug), Title: ptr(tt.title)})
+				ch, err := e.Chat.CreateChannel(e.Ctx, host.ID, chat.ChannelInput{Slug: ptr(tt.slug), Title: ptr(tt.title)})
 				tt.want.check(t, err)
 				if err != nil {
 					return
@@ -65,7 +65,7 @@ func TestCreateChannel(t *testing.T) {
 		}
 
 		// Defaults, creator as host and member, audit.
-		ch, err := e.svc.Channel(e.ctx, "physics-101")
+		ch, err := e.Chat.Channel(e.Ctx, "physics-101")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,31 +80,31 @@ func TestCreateChannel(t *testing.T) {
 		if ch.Title != "Physics" || ch.CreatedBy == nil || *ch.CreatedBy != host.ID || ch.LastSeq != 0 {
 			t.Errorf("channel %+v", ch)
 		}
-		v := e.viewer(ch, host)
+		v := e.Viewer(ch, host)
 		if !v.Host || !v.Poster || v.Staff || v.Actor.UserID != host.ID || v.Actor.Name != "Hana" {
 			t.Errorf("creator's viewer %+v, want host and poster, not staff", v)
 		}
-		if ok, err := store.IsMember(e.ctx, db, ch.ID, host.ID); err != nil || !ok {
+		if ok, err := store.IsMember(e.Ctx, db, ch.ID, host.ID); err != nil || !ok {
 			t.Errorf("creator is member = %v, %v", ok, err)
 		}
 		// Hosting one channel is not hosting the others.
-		if v := e.viewer(ch, other); v.Host || v.Staff || !v.Poster {
+		if v := e.Viewer(ch, other); v.Host || v.Staff || !v.Poster {
 			t.Errorf("other host's viewer in a channel they did not create %+v", v)
 		}
-		if ok, _ := store.IsMember(e.ctx, db, ch.ID, other.ID); ok {
+		if ok, _ := store.IsMember(e.Ctx, db, ch.ID, other.ID); ok {
 			t.Error("other host became a member")
 		}
-		theirs, err := e.svc.CreateChannel(e.ctx, other.ID, chat.ChannelInput{Slug: ptr("olafs"), Title: ptr("Olaf's")})
+		theirs, err := e.Chat.CreateChannel(e.Ctx, other.ID, chat.ChannelInput{Slug: ptr("olafs"), Title: ptr("Olaf's")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v := e.viewer(theirs, other); !v.Host {
+		if v := e.Viewer(theirs, other); !v.Host {
 			t.Errorf("creator's viewer %+v, want host", v)
 		}
-		if v := e.viewer(theirs, host); v.Host {
+		if v := e.Viewer(theirs, host); v.Host {
 			t.Errorf("host of another channel is host here: %+v", v)
 		}
-		es, err := store.ListAudit(e.ctx, db, store.AuditFilter{Action: "channel.create"})
+		es, err := store.ListAudit(e.Ctx, db, store.AuditFilter{Action: "channel.create"})
 		if err != nil || len(es) != 6 {
 			t.Errorf("channel.create audit entries = %d, %v; want 6", len(es), err)
 		}
@@ -114,9 +114,9 @@ func TestCreateChannel(t *testing.T) {
 func TestUpdateChannel(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{})
-		host := e.user("Hana", model.RoleHost)
-		ch := e.channel(host, "physics-101", chat.ChannelInput{})
-		sub := e.hub.Subscribe(ch.ID)
+		host := e.User("Hana", model.RoleHost)
+		ch := e.Channel(host, "physics-101", chat.ChannelInput{})
+		sub := e.Hub.Subscribe(ch.ID)
 		defer sub.Close()
 
 		tests := []struct {
@@ -180,10 +180,10 @@ func TestUpdateChannel(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				before := e.reload(ch)
-				c, err := e.svc.UpdateChannel(e.ctx, host.ID, ch.Slug, tt.in)
+				before := e.Reload(ch)
+				c, err := e.Chat.UpdateChannel(e.Ctx, host.ID, ch.Slug, tt.in)
 				tt.want.check(t, err)
-				after := e.reload(ch)
+				after := e.Reload(ch)
 				if err != nil {
 					if after.LastSeq != before.LastSeq || after.ChannelSettings != before.ChannelSettings || after.Title != before.Title {
 						t.Errorf("refused update changed the channel: %+v -> %+v", before, after)
@@ -194,7 +194,7 @@ func TestUpdateChannel(t *testing.T) {
 				if after.LastSeq != before.LastSeq+1 || c.LastSeq != after.LastSeq {
 					t.Errorf("last seq %d -> %d (returned %d), want one more", before.LastSeq, after.LastSeq, c.LastSeq)
 				}
-				es, err := store.EventsAfter(e.ctx, db, ch.ID, before.LastSeq, 0)
+				es, err := store.EventsAfter(e.Ctx, db, ch.ID, before.LastSeq, 0)
 				if err != nil || len(es) != 1 || es[0].Kind != model.EventChannelUpdated || es[0].MessageID != nil || es[0].Seq != after.LastSeq {
 					t.Errorf("events after update %+v, %v; want one channel.updated", es, err)
 				}
@@ -207,7 +207,7 @@ func TestUpdateChannel(t *testing.T) {
 				}
 			})
 		}
-		if _, err := e.svc.UpdateChannel(e.ctx, host.ID, "nope", chat.ChannelInput{}); !errors.Is(err, model.ErrNotFound) {
+		if _, err := e.Chat.UpdateChannel(e.Ctx, host.ID, "nope", chat.ChannelInput{}); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("update of a missing channel: %v", err)
 		}
 	})
@@ -216,14 +216,14 @@ func TestUpdateChannel(t *testing.T) {
 func TestVisibilityAndJoin(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{})
-		host := e.user("Hana", model.RoleHost)
-		alice := e.user("Alice", model.RoleParticipant)
-		mod := e.user("Mo", model.RoleModerator)
-		pub := e.channel(host, "pub", chat.ChannelInput{})
-		members := e.channel(host, "members", chat.ChannelInput{Visibility: ptr(model.VisibilityMembers)})
-		coded := e.channel(host, "coded", chat.ChannelInput{Visibility: ptr(model.VisibilityJoinCode), JoinCode: ptr("ABC123")})
+		host := e.User("Hana", model.RoleHost)
+		alice := e.User("Alice", model.RoleParticipant)
+		mod := e.User("Mo", model.RoleModerator)
+		pub := e.Channel(host, "pub", chat.ChannelInput{})
+		members := e.Channel(host, "members", chat.ChannelInput{Visibility: ptr(model.VisibilityMembers)})
+		coded := e.Channel(host, "coded", chat.ChannelInput{Visibility: ptr(model.VisibilityJoinCode), JoinCode: ptr("ABC123")})
 
-		if v := e.viewer(pub, mod); !v.Staff || v.Host || !v.Poster {
+		if v := e.Viewer(pub, mod); !v.Staff || v.Host || !v.Poster {
 			t.Errorf("moderator's viewer %+v", v)
 		}
 		views := []struct {
@@ -231,16 +231,16 @@ func TestVisibilityAndJoin(t *testing.T) {
 			v    chat.Viewer
 			want bool
 		}{
-			{pub, e.viewer(pub, alice), true},
-			{members, e.viewer(members, alice), false},
-			{coded, e.viewer(coded, alice), false},
+			{pub, e.Viewer(pub, alice), true},
+			{members, e.Viewer(members, alice), false},
+			{coded, e.Viewer(coded, alice), false},
 			{pub, chat.Viewer{}, false},
-			{members, e.viewer(members, mod), true},
-			{coded, e.viewer(coded, mod), true},
-			{members, e.viewer(members, host), true},
+			{members, e.Viewer(members, mod), true},
+			{coded, e.Viewer(coded, mod), true},
+			{members, e.Viewer(members, host), true},
 		}
 		for i, tt := range views {
-			if ok, err := e.svc.CanView(e.ctx, tt.ch, tt.v); err != nil || ok != tt.want {
+			if ok, err := e.Chat.CanView(e.Ctx, tt.ch, tt.v); err != nil || ok != tt.want {
 				t.Errorf("%d: CanView(%s, %s) = %v, %v; want %v", i, tt.ch.Slug, tt.v.Actor.Name, ok, err, tt.want)
 			}
 		}
@@ -254,30 +254,30 @@ func TestVisibilityAndJoin(t *testing.T) {
 			view bool
 		}{
 			{"visitor", pub, chat.Viewer{}, "", want{is: model.ErrUnauthorized}, false},
-			{"members only", members, e.viewer(members, alice), "", want{problem: "members_only"}, false},
-			{"members only, staff", members, e.viewer(members, mod), "", want{}, true},
-			{"no code", coded, e.viewer(coded, alice), "", want{field: "code"}, false},
-			{"wrong code", coded, e.viewer(coded, alice), "ABC124", want{field: "code"}, false},
-			{"code in other case and spaces", coded, e.viewer(coded, alice), "  abc123 ", want{}, true},
-			{"again", coded, e.viewer(coded, alice), "ABC123", want{}, true},
-			{"public", pub, e.viewer(pub, alice), "", want{}, true},
+			{"members only", members, e.Viewer(members, alice), "", want{problem: "members_only"}, false},
+			{"members only, staff", members, e.Viewer(members, mod), "", want{}, true},
+			{"no code", coded, e.Viewer(coded, alice), "", want{field: "code"}, false},
+			{"wrong code", coded, e.Viewer(coded, alice), "ABC124", want{field: "code"}, false},
+			{"code in other case and spaces", coded, e.Viewer(coded, alice), "  abc123 ", want{}, true},
+			{"again", coded, e.Viewer(coded, alice), "ABC123", want{}, true},
+			{"public", pub, e.Viewer(pub, alice), "", want{}, true},
 		}
 		for _, tt := range joins {
 			t.Run("join "+tt.name, func(t *testing.T) {
-				err := e.svc.Join(e.ctx, tt.ch, tt.v, tt.code)
+				err := e.Chat.Join(e.Ctx, tt.ch, tt.v, tt.code)
 				tt.want.check(t, err)
-				if ok, err := e.svc.CanView(e.ctx, tt.ch, tt.v); err != nil || ok != tt.view {
+				if ok, err := e.Chat.CanView(e.Ctx, tt.ch, tt.v); err != nil || ok != tt.view {
 					t.Errorf("CanView after join = %v, %v; want %v", ok, err, tt.view)
 				}
 			})
 		}
-		if err := e.svc.Join(e.ctx, members, e.viewer(members, alice), ""); !errors.Is(err, model.ErrForbidden) {
+		if err := e.Chat.Join(e.Ctx, members, e.Viewer(members, alice), ""); !errors.Is(err, model.ErrForbidden) {
 			t.Errorf("members-only join: %v, want ErrForbidden", err)
 		}
 
 		// Channels lists public ones, joined ones, and all for staff.
 		list := func(u *model.User) string {
-			cs, err := e.svc.Channels(e.ctx, u.ID)
+			cs, err := e.Chat.Channels(e.Ctx, u.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -287,7 +287,7 @@ func TestVisibilityAndJoin(t *testing.T) {
 			}
 			return strings.Join(s, ",")
 		}
-		bob := e.user("Bob", model.RoleParticipant)
+		bob := e.User("Bob", model.RoleParticipant)
 		for _, tt := range []struct {
 			u    *model.User
 			want string
@@ -302,11 +302,11 @@ func TestVisibilityAndJoin(t *testing.T) {
 func TestGuests(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{})
-		host := e.user("Hana", model.RoleHost)
-		pub := e.channel(host, "pub", chat.ChannelInput{})
-		members := e.channel(host, "members", chat.ChannelInput{Visibility: ptr(model.VisibilityMembers)})
-		closed := e.channel(host, "closed", chat.ChannelInput{AllowGuests: ptr(false)})
-		coded := e.channel(host, "coded", chat.ChannelInput{Visibility: ptr(model.VisibilityJoinCode), JoinCode: ptr("ABC123")})
+		host := e.User("Hana", model.RoleHost)
+		pub := e.Channel(host, "pub", chat.ChannelInput{})
+		members := e.Channel(host, "members", chat.ChannelInput{Visibility: ptr(model.VisibilityMembers)})
+		closed := e.Channel(host, "closed", chat.ChannelInput{AllowGuests: ptr(false)})
+		coded := e.Channel(host, "coded", chat.ChannelInput{Visibility: ptr(model.VisibilityJoinCode), JoinCode: ptr("ABC123")})
 
 		tests := []struct {
 			name     string
@@ -331,7 +331,7 @@ func TestGuests(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				token, g, err := e.svc.JoinAsGuest(e.ctx, tt.ch, tt.guest, tt.code)
+				token, g, err := e.Chat.JoinAsGuest(e.Ctx, tt.ch, tt.guest, tt.code)
 				tt.want.check(t, err)
 				if tt.want.problem != "" && !errors.Is(err, model.ErrForbidden) {
 					t.Errorf("refusal %v is not ErrForbidden", err)
@@ -342,21 +342,21 @@ func TestGuests(t *testing.T) {
 				if token == "" || g.ID == 0 || g.DisplayName != tt.wantName || g.ChannelID != tt.ch.ID || g.TokenHash == token {
 					t.Errorf("token %q guest %+v", token, g)
 				}
-				got, err := e.svc.GuestByToken(e.ctx, tt.ch, token)
+				got, err := e.Chat.GuestByToken(e.Ctx, tt.ch, token)
 				if err != nil || got.ID != g.ID || got.DisplayName != tt.wantName {
 					t.Errorf("GuestByToken = %+v, %v", got, err)
 				}
-				v, err := e.svc.ViewerFor(e.ctx, tt.ch, nil, g)
+				v, err := e.Chat.ViewerFor(e.Ctx, tt.ch, nil, g)
 				if err != nil || v.Actor.GuestID != g.ID || v.Actor.UserID != 0 || !v.Poster || v.Staff || v.Host {
 					t.Errorf("guest viewer %+v, %v", v, err)
 				}
-				if ok, err := e.svc.CanView(e.ctx, tt.ch, v); err != nil || !ok {
+				if ok, err := e.Chat.CanView(e.Ctx, tt.ch, v); err != nil || !ok {
 					t.Errorf("guest CanView = %v, %v", ok, err)
 				}
 			})
 		}
 
-		token, g, err := e.svc.JoinAsGuest(e.ctx, pub, "Grace", "")
+		token, g, err := e.Chat.JoinAsGuest(e.Ctx, pub, "Grace", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -365,31 +365,31 @@ func TestGuests(t *testing.T) {
 			if name == "other channel's" {
 				ch = coded
 			}
-			if _, err := e.svc.GuestByToken(e.ctx, ch, tok); !errors.Is(err, model.ErrNotFound) {
+			if _, err := e.Chat.GuestByToken(e.Ctx, ch, tok); !errors.Is(err, model.ErrNotFound) {
 				t.Errorf("GuestByToken with %s token: %v, want ErrNotFound", name, err)
 			}
 		}
 		// A guest of one channel is nobody in another.
-		if v, err := e.svc.ViewerFor(e.ctx, coded, nil, g); err != nil || !v.Actor.IsZero() || v.Poster {
+		if v, err := e.Chat.ViewerFor(e.Ctx, coded, nil, g); err != nil || !v.Actor.IsZero() || v.Poster {
 			t.Errorf("guest of pub in coded: %+v, %v", v, err)
 		}
 		// Guests switched off or the channel made members-only: the guest
 		// is nobody there any more.
-		v, _ := e.svc.ViewerFor(e.ctx, pub, nil, g)
-		ch, err := e.svc.UpdateChannel(e.ctx, host.ID, "pub", chat.ChannelInput{Visibility: ptr(model.VisibilityMembers)})
+		v, _ := e.Chat.ViewerFor(e.Ctx, pub, nil, g)
+		ch, err := e.Chat.UpdateChannel(e.Ctx, host.ID, "pub", chat.ChannelInput{Visibility: ptr(model.VisibilityMembers)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok, err := e.svc.CanView(e.ctx, ch, v); err != nil || ok {
+		if ok, err := e.Chat.CanView(e.Ctx, ch, v); err != nil || ok {
 			t.Errorf("guest CanView in a channel made members-only = %v, %v; want false", ok, err)
 		}
-		if ch, err = e.svc.UpdateChannel(e.ctx, host.ID, "pub", chat.ChannelInput{Visibility: ptr(model.VisibilityPublic), AllowGuests: ptr(false)}); err != nil {
+		if ch, err = e.Chat.UpdateChannel(e.Ctx, host.ID, "pub", chat.ChannelInput{Visibility: ptr(model.VisibilityPublic), AllowGuests: ptr(false)}); err != nil {
 			t.Fatal(err)
 		}
-		if v, err := e.svc.ViewerFor(e.ctx, ch, nil, g); err != nil || !v.Actor.IsZero() || v.Poster {
+		if v, err := e.Chat.ViewerFor(e.Ctx, ch, nil, g); err != nil || !v.Actor.IsZero() || v.Poster {
 			t.Errorf("guest viewer with guests off: %+v, %v", v, err)
 		}
-		if ok, err := e.svc.CanView(e.ctx, ch, v); err != nil || ok {
+		if ok, err := e.Chat.CanView(e.Ctx, ch, v); err != nil || ok {
 			t.Errorf("guest CanView with guests off = %v, %v; want false", ok, err)
 		}
 	})
@@ -398,71 +398,71 @@ func TestGuests(t *testing.T) {
 func TestGuidelines(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{})
-		host := e.user("Hana", model.RoleHost)
-		alice := e.user("Alice", model.RoleParticipant)
-		ch := e.channel(host, "pub", chat.ChannelInput{})
-		v := e.viewer(ch, alice)
-		_, g := e.guest(ch, "Gus")
-		gv, _ := e.svc.ViewerFor(e.ctx, ch, nil, g)
+		host := e.User("Hana", model.RoleHost)
+		alice := e.User("Alice", model.RoleParticipant)
+		ch := e.Channel(host, "pub", chat.ChannelInput{})
+		v := e.Viewer(ch, alice)
+		_, g := e.Guest(ch, "Gus")
+		gv, _ := e.Chat.ViewerFor(e.Ctx, ch, nil, g)
 
-		site, ok, err := e.svc.Guideline(e.ctx, ch, v)
+		site, ok, err := e.Chat.Guideline(e.Ctx, ch, v)
 		if err != nil || ok || site.Scope != "site" || site.Title != chat.DefaultGuideline().Title {
 			t.Fatalf("guideline = %+v, %v, %v", site, ok, err)
 		}
-		_, err = e.svc.Post(e.ctx, ch, v, chat.PostInput{Body: "hello"})
+		_, err = e.Chat.Post(e.Ctx, ch, v, chat.PostInput{Body: "hello"})
 		wantProblem(t, err, "guidelines_not_accepted", model.ErrForbidden)
 		if err != nil && !strings.Contains(err.Error(), "community guidelines") {
 			t.Errorf("message %q does not name the guidelines", err)
 		}
-		if n := e.count(ch); n != 0 || e.reload(ch).LastSeq != 0 {
-			t.Fatalf("refused post stored %d messages, last seq %d", n, e.reload(ch).LastSeq)
+		if n := e.count(ch); n != 0 || e.Reload(ch).LastSeq != 0 {
+			t.Fatalf("refused post stored %d messages, last seq %d", n, e.Reload(ch).LastSeq)
 		}
-		if err := e.svc.AcceptGuideline(e.ctx, ch, chat.Viewer{}, site.ID); !errors.Is(err, model.ErrUnauthorized) {
+		if err := e.Chat.AcceptGuideline(e.Ctx, ch, chat.Viewer{}, site.ID); !errors.Is(err, model.ErrUnauthorized) {
 			t.Errorf("visitor accepts: %v", err)
 		}
-		if err := e.svc.AcceptGuideline(e.ctx, ch, v, site.ID); err != nil {
+		if err := e.Chat.AcceptGuideline(e.Ctx, ch, v, site.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.svc.AcceptGuideline(e.ctx, ch, v, site.ID); err != nil {
+		if err := e.Chat.AcceptGuideline(e.Ctx, ch, v, site.ID); err != nil {
 			t.Fatalf("accepting twice: %v", err)
 		}
-		if _, ok, _ := e.svc.Guideline(e.ctx, ch, v); !ok {
+		if _, ok, _ := e.Chat.Guideline(e.Ctx, ch, v); !ok {
 			t.Error("accepted guideline not reported as accepted")
 		}
-		e.post(ch, v, chat.PostInput{Body: "hello"})
-		e.post(ch, gv, chat.PostInput{Body: "hi from a guest"})
+		e.Post(ch, v, chat.PostInput{Body: "hello"})
+		e.Post(ch, gv, chat.PostInput{Body: "hi from a guest"})
 
 		// Acceptance is per channel.
-		other := e.channel(host, "other", chat.ChannelInput{})
-		_, err = e.svc.Post(e.ctx, other, e.viewer(other, alice), chat.PostInput{Body: "hello"})
+		other := e.Channel(host, "other", chat.ChannelInput{})
+		_, err = e.Chat.Post(e.Ctx, other, e.Viewer(other, alice), chat.PostInput{Body: "hello"})
 		wantProblem(t, err, "guidelines_not_accepted", model.ErrForbidden)
 
 		// The channel gets its own guideline: everyone accepts again, and
 		// accepting the version read before is refused.
 		own := &model.Guideline{Scope: "channel:" + strconv.FormatInt(ch.ID, 10), Version: 1, Title: "Lab rules", Body: "Be safe.", CreatedAt: time.Now()}
-		if _, err := db.NewInsert().Model(own).Exec(e.ctx); err != nil {
+		if _, err := db.NewInsert().Model(own).Exec(e.Ctx); err != nil {
 			t.Fatal(err)
 		}
-		cur, ok, err := e.svc.Guideline(e.ctx, ch, v)
+		cur, ok, err := e.Chat.Guideline(e.Ctx, ch, v)
 		if err != nil || ok || cur.Title != "Lab rules" {
 			t.Fatalf("guideline after change = %+v, %v, %v", cur, ok, err)
 		}
 		for _, viewer := range []chat.Viewer{v, gv} {
-			_, err = e.svc.Post(e.ctx, ch, viewer, chat.PostInput{Body: "again"})
+			_, err = e.Chat.Post(e.Ctx, ch, viewer, chat.PostInput{Body: "again"})
 			wantProblem(t, err, "guidelines_not_accepted", model.ErrForbidden)
 			if err != nil && !strings.Contains(err.Error(), "lab rules") {
 				t.Errorf("message %q does not name the new guidelines", err)
 			}
-			wantProblem(t, e.svc.AcceptGuideline(e.ctx, ch, viewer, site.ID), "guidelines_changed", model.ErrConflict)
+			wantProblem(t, e.Chat.AcceptGuideline(e.Ctx, ch, viewer, site.ID), "guidelines_changed", model.ErrConflict)
 		}
 		if n := e.count(ch); n != 2 {
 			t.Errorf("%d messages, want 2", n)
 		}
-		if err := e.svc.AcceptGuideline(e.ctx, ch, v, cur.ID); err != nil {
+		if err := e.Chat.AcceptGuideline(e.Ctx, ch, v, cur.ID); err != nil {
 			t.Fatal(err)
 		}
-		e.post(ch, v, chat.PostInput{Body: "again"})
-		_, err = e.svc.Post(e.ctx, ch, gv, chat.PostInput{Body: "again"})
+		e.Post(ch, v, chat.PostInput{Body: "again"})
+		_, err = e.Chat.Post(e.Ctx, ch, gv, chat.PostInput{Body: "again"})
 		wantProblem(t, err, "guidelines_not_accepted", model.ErrForbidden)
 	})
 }

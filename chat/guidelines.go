@@ -26,16 +26,25 @@ func (s *Service) EnsureDefaults(ctx context.Context) error {
 }
 
 // Guideline returns the guideline in force in ch and whether v accepted it.
+// Both are read once per viewer.
 func (s *Service) Guideline(ctx context.Context, ch *model.Channel, v Viewer) (*model.Guideline, bool, error) {
+	if v.known != nil && v.known.guideline != nil {
+		return v.known.guideline, v.known.accepted, nil
+	}
 	g, err := store.CurrentGuideline(ctx, s.db, ch.ID)
 	if err != nil {
 		return nil, false, err
 	}
-	if v.Actor.IsZero() {
-		return g, false, nil
+	ok := false
+	if !v.Actor.IsZero() {
+		if ok, err = store.HasAccepted(ctx, s.db, ch.ID, v.Actor.Key(), g.ID); err != nil {
+			return nil, false, err
+		}
 	}
-	ok, err := store.HasAccepted(ctx, s.db, ch.ID, v.Actor.Key(), g.ID)
-	return g, ok, err
+	if v.known != nil {
+		v.known.guideline, v.known.accepted = g, ok
+	}
+	return g, ok, nil
 }
 
 // AcceptGuideline records that v accepted the guideline version id (the one
@@ -51,7 +60,13 @@ func (s *Service) AcceptGuideline(ctx context.Context, ch *model.Channel, v View
 	if id != 0 && id != g.ID {
 		return model.Refuse(model.ErrConflict, "guidelines_changed", "The guidelines changed while you were reading. Please read the new version.")
 	}
-	return store.AcceptGuideline(ctx, s.db, ch.ID, v.Actor.Key(), g.ID)
+	if err := store.AcceptGuideline(ctx, s.db, ch.ID, v.Actor.Key(), g.ID); err != nil {
+		return err
+	}
+	if v.known != nil {
+		v.known.guideline, v.known.accepted = g, true
+	}
+	return nil
 }
 
 // Rule is one numbered rule of a guideline, with its stable id ("G3").
@@ -178,8 +193,7 @@ func (s *Service) saveGuideline(ctx context.Context, actorID int64, scope string
 		}
 		return nil, err
 	}
-	s.audit(ctx, actorID, "guideline.update", "guideline", g.ID, channelID, "",
-		fmt.Sprintf("%s v%d material=%t", scope, g.Version, g.Material))
+	s.audit(ctx, store.AuditRecord{ActorID: actorID, Action: "guideline.update", TargetType: "guideline", TargetID: g.ID, ChannelID: deref(channelID), After: fmt.Sprintf("%s v%d material=%t", scope, g.Version, g.Material)})
 	return g, nil
 }
 

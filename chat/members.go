@@ -26,7 +26,7 @@ func (s *Service) AddMember(ctx context.Context, actorID int64, ch *model.Channe
 	if err := store.AddMember(ctx, s.db, ch.ID, u.ID); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, actorID, "channel.member_add", "user", u.ID, &ch.ID, "", u.Email)
+	s.audit(ctx, store.AuditRecord{ActorID: actorID, Action: "channel.member_add", TargetType: "user", TargetID: u.ID, ChannelID: ch.ID, After: u.Email})
 	return u, nil
 }
 
@@ -35,6 +35,6 @@ func (s *Service) RemoveMember(ctx context.Context, actorID int64, ch *model.Cha
 	if err := store.RemoveMember(ctx, s.db, ch.ID, userID); err != nil {
 		return err
 	}
-	s.audit(ctx, actorID, "channel.member_remove", "user", userID, &ch.ID, "", "")
+	s.audit(ctx, store.AuditRecord{ActorID: actorID, Action: "channel.member_remove", TargetType: "user", TargetID: userID, ChannelID: ch.ID})
 	return nil
 }

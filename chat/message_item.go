@@ -20,7 +20,7 @@ func (s *Service) MessageItem(ctx context.Context, ch *model.Channel, v Viewer, 
 	if m.ChannelID != ch.ID || (!visibleTo(m, v) && m.State != model.StateDeleted) {
 		return nil, model.ErrNotFound
 	}
-	items, err := s.decorate(ctx, v, []model.Message{*m})
+	items, err := s.Items(ctx, v, []model.Message{*m})
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func (s *Service) SetReaction(ctx context.Context, ch *model.Channel, v Viewer, 
 	if !slices.Contains(model.Reactions(), emoji) {
 		return model.Invalid("emoji", "Pick a reaction from the palette.")
 	}
-	m, err := s.message(ctx, ch, v, id)
+	m, err := s.Message(ctx, ch, v, id)
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (s *Service) SetReaction(ctx context.Context, ch *model.Channel, v Viewer, 
 		return err
 	}
 	if seq != 0 {
-		s.publish(ctx, ch.ID, seq)
+		s.Publish(ctx, ch.ID, seq)
 	}
 	return nil
 }

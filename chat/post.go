@@ -42,7 +42,7 @@ func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in Post
 		}
 		return nil, model.Refuse(model.ErrForbidden, "not_a_member", "Join this channel before posting.")
 	}
-	standing, err := s.standing(ctx, ch, v)
+	standing, err := s.sanctions(ctx, ch, v)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in Post
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, ch.ID, m.Seq)
+	s.Publish(ctx, ch.ID, m.Seq)
 	if parent != nil {
 		// The parent's reply count changed: tell streams showing it.
 		s.touch(ctx, ch.ID, parent.ID)
@@ -193,7 +193,7 @@ func (s *Service) touch(ctx context.Context, channelID, messageID int64) {
 		s.log.ErrorContext(ctx, "chat: record update event", "message", messageID, "err", err)
 		return
 	}
-	s.publish(ctx, channelID, seq)
+	s.Publish(ctx, channelID, seq)
 }
 
 // visibleTo reports whether v may see m at all.

@@ -19,12 +19,12 @@ import (
 func TestPostSeq(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{RateCount: 100})
-		host := e.user("Hana", model.RoleHost)
-		alice := e.user("Alice", model.RoleParticipant)
-		a := e.channel(host, "alpha", chat.ChannelInput{})
-		b := e.channel(host, "beta", chat.ChannelInput{})
-		va, vb := e.ready(a, alice), e.ready(b, alice)
-		subA, subB := e.hub.Subscribe(a.ID), e.hub.Subscribe(b.ID)
+		host := e.User("Hana", model.RoleHost)
+		alice := e.User("Alice", model.RoleParticipant)
+		a := e.Channel(host, "alpha", chat.ChannelInput{})
+		b := e.Channel(host, "beta", chat.ChannelInput{})
+		va, vb := e.Ready(a, alice), e.Ready(b, alice)
+		subA, subB := e.Hub.Subscribe(a.ID), e.Hub.Subscribe(b.ID)
 		defer subA.Close()
 		defer subB.Close()
 
@@ -34,7 +34,7 @@ func TestPostSeq(t *testing.T) {
 			seq int64
 		}{{a, va, 1}, {a, va, 2}, {b, vb, 1}, {a, va, 3}, {b, vb, 2}, {b, vb, 3}, {a, va, 4}}
 		for i, st := range steps {
-			m := e.post(st.ch, st.v, chat.PostInput{Body: fmt.Sprintf("message %d", i)})
+			m := e.Post(st.ch, st.v, chat.PostInput{Body: fmt.Sprintf("message %d", i)})
 			if m.Seq != st.seq || m.ID == 0 || m.ChannelID != st.ch.ID {
 				t.Errorf("step %d: seq %d id %d channel %d, want seq %d in %s", i, m.Seq, m.ID, m.ChannelID, st.seq, st.ch.Slug)
 			}
@@ -50,17 +50,17 @@ func TestPostSeq(t *testing.T) {
 			wantNoWake(t, quiet)
 		}
 		for _, ch := range []*model.Channel{a, b} {
-			es := e.events(ch)
+			es := e.Events(ch)
 			for i, ev := range es {
 				if ev.Seq != int64(i+1) || ev.Kind != model.EventMessageCreated || ev.MessageID == nil {
 					t.Errorf("%s event %d: %+v", ch.Slug, i, ev)
 					continue
 				}
-				if m := e.message(*ev.MessageID); m.Seq != ev.Seq || m.ChannelID != ch.ID {
+				if m := e.Message(*ev.MessageID); m.Seq != ev.Seq || m.ChannelID != ch.ID {
 					t.Errorf("%s event %d names message %+v", ch.Slug, i, m)
 				}
 			}
-			if c := e.reload(ch); c.LastSeq != int64(len(es)) {
+			if c := e.Reload(ch); c.LastSeq != int64(len(es)) {
 				t.Errorf("%s last seq %d, %d events", ch.Slug, c.LastSeq, len(es))
 			}
 		}
@@ -70,52 +70,52 @@ func TestPostSeq(t *testing.T) {
 func TestPostReplies(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{RateCount: 100})
-		host := e.user("Hana", model.RoleHost)
-		alice := e.user("Alice", model.RoleParticipant)
-		bob := e.user("Bob", model.RoleParticipant)
-		ch := e.channel(host, "pub", chat.ChannelInput{PostingMode: ptr(model.PostingQuestions)})
-		other := e.channel(host, "other", chat.ChannelInput{})
-		va, vb := e.ready(ch, alice), e.ready(ch, bob)
-		sub := e.hub.Subscribe(ch.ID)
+		host := e.User("Hana", model.RoleHost)
+		alice := e.User("Alice", model.RoleParticipant)
+		bob := e.User("Bob", model.RoleParticipant)
+		ch := e.Channel(host, "pub", chat.ChannelInput{PostingMode: ptr(model.PostingQuestions)})
+		other := e.Channel(host, "other", chat.ChannelInput{})
+		va, vb := e.Ready(ch, alice), e.Ready(ch, bob)
+		sub := e.Hub.Subscribe(ch.ID)
 		defer sub.Close()
 
-		q := e.post(ch, va, chat.PostInput{Body: "Why is the sky blue?", Kind: model.KindQuestion})
+		q := e.Post(ch, va, chat.PostInput{Body: "Why is the sky blue?", Kind: model.KindQuestion})
 		wantWake(t, sub, q.Seq)
-		r1 := e.post(ch, vb, chat.PostInput{Body: "Rayleigh scattering", ParentID: q.ID, Kind: model.KindQuestion})
+		r1 := e.Post(ch, vb, chat.PostInput{Body: "Rayleigh scattering", ParentID: q.ID, Kind: model.KindQuestion})
 		if r1.ParentID == nil || *r1.ParentID != q.ID || r1.Kind != model.KindComment {
 			t.Errorf("reply %+v: want parent %d, kind comment (questions-only mode allows replies)", r1, q.ID)
 		}
 		// The parent's update event follows the reply's creation event.
 		wantWake(t, sub, r1.Seq+1)
-		es, _ := store.EventsAfter(e.ctx, db, ch.ID, r1.Seq, 0)
+		es, _ := store.EventsAfter(e.Ctx, db, ch.ID, r1.Seq, 0)
 		if len(es) != 1 || es[0].Kind != model.EventMessageUpdated || es[0].MessageID == nil || *es[0].MessageID != q.ID {
 			t.Errorf("events after reply %+v, want message.updated of the parent", es)
 		}
-		r2 := e.post(ch, va, chat.PostInput{Body: "Thanks!", ParentID: r1.ID})
+		r2 := e.Post(ch, va, chat.PostInput{Body: "Thanks!", ParentID: r1.ID})
 		if r2.ParentID == nil || *r2.ParentID != q.ID {
 			t.Errorf("reply to a reply has parent %v, want the top message %d", r2.ParentID, q.ID)
 		}
 		wantWake(t, sub, r2.Seq+1)
-		if got := e.message(q.ID); got.ReplyCount != 2 {
+		if got := e.Message(q.ID); got.ReplyCount != 2 {
 			t.Errorf("parent reply count %d, want 2", got.ReplyCount)
 		}
-		if got := e.message(r1.ID); got.ReplyCount != 0 {
+		if got := e.Message(r1.ID); got.ReplyCount != 0 {
 			t.Errorf("middle reply's reply count %d, want 0", got.ReplyCount)
 		}
 
-		before := e.reload(ch).LastSeq
-		om := e.post(other, e.ready(other, alice), chat.PostInput{Body: "elsewhere"})
+		before := e.Reload(ch).LastSeq
+		om := e.Post(other, e.Ready(other, alice), chat.PostInput{Body: "elsewhere"})
 		for name, id := range map[string]int64{"other channel": om.ID, "missing": 1 << 40} {
-			_, err := e.svc.Post(e.ctx, ch, va, chat.PostInput{Body: "reply", ParentID: id})
+			_, err := e.Chat.Post(e.Ctx, ch, va, chat.PostInput{Body: "reply", ParentID: id})
 			if wantField(t, err, "parent_id"); err == nil {
 				t.Errorf("reply to %s message accepted", name)
 			}
 		}
-		if e.reload(ch).LastSeq != before {
+		if e.Reload(ch).LastSeq != before {
 			t.Error("refused replies wrote events")
 		}
 
-		feed, err := e.svc.Feed(e.ctx, ch, vb, "")
+		feed, err := e.Chat.Feed(e.Ctx, ch, vb, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,9 +132,9 @@ func TestPostReplies(t *testing.T) {
 func TestPostRules(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{RateCount: 1000})
-		host := e.user("Hana", model.RoleHost)
-		alice := e.user("Alice", model.RoleParticipant)
-		mod := e.user("Mo", model.RoleModerator)
+		host := e.User("Hana", model.RoleHost)
+		alice := e.User("Alice", model.RoleParticipant)
+		mod := e.User("Mo", model.RoleModerator)
 		emoji := func(n int) string { return strings.Repeat("😀", n) }
 
 		type who int
@@ -229,40 +229,40 @@ func TestPostRules(t *testing.T) {
 		}
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				ch := e.channel(host, fmt.Sprintf("rules-%d", i), tt.settings)
+				ch := e.Channel(host, fmt.Sprintf("rules-%d", i), tt.settings)
 				in := tt.in
 				if tt.parent {
-					hv := e.ready(ch, host)
-					in.ParentID = e.post(ch, hv, chat.PostInput{Body: "Question?", Kind: model.KindQuestion}).ID
+					hv := e.Ready(ch, host)
+					in.ParentID = e.Post(ch, hv, chat.PostInput{Body: "Question?", Kind: model.KindQuestion}).ID
 				}
 				var v chat.Viewer
 				switch tt.who {
 				case participant:
 					if tt.noJoin {
-						v = e.viewer(ch, alice)
-						e.accept(ch, v)
+						v = e.Viewer(ch, alice)
+						e.Accept(ch, v)
 					} else {
-						v = e.ready(ch, alice)
+						v = e.Ready(ch, alice)
 					}
 				case guest:
-					v, _ = e.guest(ch, "Gus")
+					v, _ = e.Guest(ch, "Gus")
 				case hostV:
-					v = e.ready(ch, host)
+					v = e.Ready(ch, host)
 				case staff:
-					v = e.viewer(ch, mod)
-					e.accept(ch, v)
+					v = e.Viewer(ch, mod)
+					e.Accept(ch, v)
 				case visitor:
 				case nonPoster:
-					v = e.ready(ch, alice)
+					v = e.Ready(ch, alice)
 					v.Poster = false
 				}
-				before := e.reload(ch)
-				m, err := e.svc.Post(e.ctx, ch, v, in)
+				before := e.Reload(ch)
+				m, err := e.Chat.Post(e.Ctx, ch, v, in)
 				tt.want.check(t, err)
 				if tt.want.is != nil && tt.want.problem != "" && !errors.Is(err, tt.want.is) {
 					t.Errorf("err %v is not %v", err, tt.want.is)
 				}
-				after := e.reload(ch)
+				after := e.Reload(ch)
 				if err != nil {
 					if m != nil || after.LastSeq != before.LastSeq || e.count(ch) != e.countBefore(before) {
 						t.Errorf("refused post stored something: last seq %d -> %d", before.LastSeq, after.LastSeq)
@@ -272,7 +272,7 @@ func TestPostRules(t *testing.T) {
 				if m.Seq != before.LastSeq+1 || after.LastSeq < m.Seq {
 					t.Errorf("seq %d, last seq %d -> %d", m.Seq, before.LastSeq, after.LastSeq)
 				}
-				if stored := e.message(m.ID); stored.Body != m.Body || stored.Kind != m.Kind || stored.Seq != m.Seq {
+				if stored := e.Message(m.ID); stored.Body != m.Body || stored.Kind != m.Kind || stored.Seq != m.Seq {
 					t.Errorf("stored %+v, returned %+v", stored, m)
 				}
 				if tt.check != nil {
@@ -286,10 +286,10 @@ func TestPostRules(t *testing.T) {
 // countBefore is the number of messages a channel held at ch's snapshot:
 // every message took one event, so count messages with seq <= last seq.
 func (e *env) countBefore(ch *model.Channel) int {
-	e.t.Helper()
-	n, err := e.db.NewSelect().Model((*model.Message)(nil)).Where("channel_id = ?", ch.ID).Where("seq <= ?", ch.LastSeq).Count(e.ctx)
+	e.T.Helper()
+	n, err := e.DB.NewSelect().Model((*model.Message)(nil)).Where("channel_id = ?", ch.ID).Where("seq <= ?", ch.LastSeq).Count(e.Ctx)
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return n
 }
@@ -297,40 +297,40 @@ func (e *env) countBefore(ch *model.Channel) int {
 func TestPostSession(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{RateCount: 100})
-		host := e.user("Hana", model.RoleHost)
-		alice := e.user("Alice", model.RoleParticipant)
-		ch := e.channel(host, "pub", chat.ChannelInput{})
-		other := e.channel(host, "other", chat.ChannelInput{})
-		v, vo := e.ready(ch, alice), e.ready(other, alice)
+		host := e.User("Hana", model.RoleHost)
+		alice := e.User("Alice", model.RoleParticipant)
+		ch := e.Channel(host, "pub", chat.ChannelInput{})
+		other := e.Channel(host, "other", chat.ChannelInput{})
+		v, vo := e.Ready(ch, alice), e.Ready(other, alice)
 
-		if m := e.post(ch, v, chat.PostInput{Body: "before"}); m.SessionID != nil {
+		if m := e.Post(ch, v, chat.PostInput{Body: "before"}); m.SessionID != nil {
 			t.Errorf("session %v without a live session", *m.SessionID)
 		}
-		sess, err := e.svc.StartSession(e.ctx, host.ID, ch, "Week 1")
+		sess, err := e.Chat.StartSession(e.Ctx, host.ID, ch, "Week 1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := e.post(ch, v, chat.PostInput{Body: "during"})
+		m := e.Post(ch, v, chat.PostInput{Body: "during"})
 		if m.SessionID == nil || *m.SessionID != sess.ID {
 			t.Errorf("session %v, want %d", m.SessionID, sess.ID)
 		}
-		if got := e.message(m.ID); got.SessionID == nil || *got.SessionID != sess.ID {
+		if got := e.Message(m.ID); got.SessionID == nil || *got.SessionID != sess.ID {
 			t.Errorf("stored session %v", got.SessionID)
 		}
-		if m := e.post(other, vo, chat.PostInput{Body: "elsewhere"}); m.SessionID != nil {
+		if m := e.Post(other, vo, chat.PostInput{Body: "elsewhere"}); m.SessionID != nil {
 			t.Errorf("another channel's post took session %d", *m.SessionID)
 		}
-		next, err := e.svc.StartSession(e.ctx, host.ID, ch, "Week 2")
+		next, err := e.Chat.StartSession(e.Ctx, host.ID, ch, "Week 2")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m := e.post(ch, v, chat.PostInput{Body: "next"}); m.SessionID == nil || *m.SessionID != next.ID {
+		if m := e.Post(ch, v, chat.PostInput{Body: "next"}); m.SessionID == nil || *m.SessionID != next.ID {
 			t.Errorf("session %v, want the new session %d", m.SessionID, next.ID)
 		}
-		if _, err := e.svc.EndSession(e.ctx, host.ID, ch); err != nil {
+		if _, err := e.Chat.EndSession(e.Ctx, host.ID, ch); err != nil {
 			t.Fatal(err)
 		}
-		if m := e.post(ch, v, chat.PostInput{Body: "after"}); m.SessionID != nil {
+		if m := e.Post(ch, v, chat.PostInput{Body: "after"}); m.SessionID != nil {
 			t.Errorf("session %v after the session ended", *m.SessionID)
 		}
 	})
@@ -339,16 +339,16 @@ func TestPostSession(t *testing.T) {
 func TestSlowMode(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{RateCount: 100})
-		host := e.user("Hana", model.RoleHost)
-		alice := e.user("Alice", model.RoleParticipant)
-		bob := e.user("Bob", model.RoleParticipant)
-		mod := e.user("Mo", model.RoleModerator)
-		ch := e.channel(host, "slow", chat.ChannelInput{SlowModeSeconds: ptr(30)})
-		other := e.channel(host, "fast", chat.ChannelInput{})
-		va, vb, vh, vo := e.ready(ch, alice), e.ready(ch, bob), e.ready(ch, host), e.ready(other, alice)
-		vm := e.viewer(ch, mod)
-		e.accept(ch, vm)
-		vg, _ := e.guest(ch, "Gus")
+		host := e.User("Hana", model.RoleHost)
+		alice := e.User("Alice", model.RoleParticipant)
+		bob := e.User("Bob", model.RoleParticipant)
+		mod := e.User("Mo", model.RoleModerator)
+		ch := e.Channel(host, "slow", chat.ChannelInput{SlowModeSeconds: ptr(30)})
+		other := e.Channel(host, "fast", chat.ChannelInput{})
+		va, vb, vh, vo := e.Ready(ch, alice), e.Ready(ch, bob), e.Ready(ch, host), e.Ready(other, alice)
+		vm := e.Viewer(ch, mod)
+		e.Accept(ch, vm)
+		vg, _ := e.Guest(ch, "Gus")
 
 		rate := func(err error, retry int) {
 			t.Helper()
@@ -362,59 +362,59 @@ func TestSlowMode(t *testing.T) {
 			}
 		}
 
-		one := e.post(ch, va, chat.PostInput{Body: "one"})
-		at := func(d time.Duration) { e.clock.set(one.CreatedAt.Add(d)) }
+		one := e.Post(ch, va, chat.PostInput{Body: "one"})
+		at := func(d time.Duration) { e.Clock.Set(one.CreatedAt.Add(d)) }
 		at(0)
-		seq := e.reload(ch).LastSeq
-		_, err := e.svc.Post(e.ctx, ch, va, chat.PostInput{Body: "two"})
+		seq := e.Reload(ch).LastSeq
+		_, err := e.Chat.Post(e.Ctx, ch, va, chat.PostInput{Body: "two"})
 		rate(err, 30)
-		if e.reload(ch).LastSeq != seq {
+		if e.Reload(ch).LastSeq != seq {
 			t.Error("slowed post stored")
 		}
 		// Alice's post does not hold back others; staff and hosts are exempt
 		// from slow mode; slow mode is per channel.
-		bobs := e.post(ch, vb, chat.PostInput{Body: "bob"})
-		e.post(ch, vg, chat.PostInput{Body: "guest"})
+		bobs := e.Post(ch, vb, chat.PostInput{Body: "bob"})
+		e.Post(ch, vg, chat.PostInput{Body: "guest"})
 		for i := range 3 {
-			e.post(ch, vm, chat.PostInput{Body: fmt.Sprintf("mod %d", i)})
-			e.post(ch, vh, chat.PostInput{Body: fmt.Sprintf("host %d", i)})
-			e.post(other, vo, chat.PostInput{Body: fmt.Sprintf("elsewhere %d", i)})
+			e.Post(ch, vm, chat.PostInput{Body: fmt.Sprintf("mod %d", i)})
+			e.Post(ch, vh, chat.PostInput{Body: fmt.Sprintf("host %d", i)})
+			e.Post(other, vo, chat.PostInput{Body: fmt.Sprintf("elsewhere %d", i)})
 		}
-		e.clock.set(bobs.CreatedAt.Add(12 * time.Second))
-		_, err = e.svc.Post(e.ctx, ch, vb, chat.PostInput{Body: "bob again"})
+		e.Clock.Set(bobs.CreatedAt.Add(12 * time.Second))
+		_, err = e.Chat.Post(e.Ctx, ch, vb, chat.PostInput{Body: "bob again"})
 		rate(err, 18)
 
 		at(20 * time.Second)
-		_, err = e.svc.Post(e.ctx, ch, va, chat.PostInput{Body: "two"})
+		_, err = e.Chat.Post(e.Ctx, ch, va, chat.PostInput{Body: "two"})
 		rate(err, 10)
 		at(29*time.Second + 500*time.Millisecond)
-		_, err = e.svc.Post(e.ctx, ch, va, chat.PostInput{Body: "two"})
+		_, err = e.Chat.Post(e.Ctx, ch, va, chat.PostInput{Body: "two"})
 		rate(err, 1) // half a second left: rounded up
 		at(30 * time.Second)
-		two := e.post(ch, va, chat.PostInput{Body: "two"})
-		e.clock.set(two.CreatedAt)
-		_, err = e.svc.Post(e.ctx, ch, va, chat.PostInput{Body: "three"})
+		two := e.Post(ch, va, chat.PostInput{Body: "two"})
+		e.Clock.Set(two.CreatedAt)
+		_, err = e.Chat.Post(e.Ctx, ch, va, chat.PostInput{Body: "three"})
 		rate(err, 30)
 
 		// Slow mode off: Alice may post again at once.
-		if _, err := e.svc.UpdateChannel(e.ctx, host.ID, ch.Slug, chat.ChannelInput{SlowModeSeconds: ptr(0)}); err != nil {
+		if _, err := e.Chat.UpdateChannel(e.Ctx, host.ID, ch.Slug, chat.ChannelInput{SlowModeSeconds: ptr(0)}); err != nil {
 			t.Fatal(err)
 		}
-		e.post(e.reload(ch), va, chat.PostInput{Body: "three"})
+		e.Post(e.Reload(ch), va, chat.PostInput{Body: "three"})
 	})
 }
 
 func TestRateLimit(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{RateCount: 3, RateWindow: time.Minute})
-		host := e.user("Hana", model.RoleHost)
-		alice := e.user("Alice", model.RoleParticipant)
-		mod := e.user("Mo", model.RoleModerator)
-		ch := e.channel(host, "pub", chat.ChannelInput{})
-		other := e.channel(host, "other", chat.ChannelInput{})
-		va, vo, vh := e.ready(ch, alice), e.ready(other, alice), e.ready(ch, host)
-		vm := e.viewer(ch, mod)
-		e.accept(ch, vm)
+		host := e.User("Hana", model.RoleHost)
+		alice := e.User("Alice", model.RoleParticipant)
+		mod := e.User("Mo", model.RoleModerator)
+		ch := e.Channel(host, "pub", chat.ChannelInput{})
+		other := e.Channel(host, "other", chat.ChannelInput{})
+		va, vo, vh := e.Ready(ch, alice), e.Ready(other, alice), e.Ready(ch, host)
+		vm := e.Viewer(ch, mod)
+		e.Accept(ch, vm)
 
 		rate := func(err error, retry int) {
 			t.Helper()
@@ -426,11 +426,11 @@ func TestRateLimit(t *testing.T) {
 				t.Errorf("retry after %d, message %q; want %d", rl.RetryAfter, rl.Message, retry)
 			}
 		}
-		first := e.post(ch, va, chat.PostInput{Body: "msg 0"})
-		e.post(ch, va, chat.PostInput{Body: "msg 1"})
-		e.post(ch, va, chat.PostInput{Body: "msg 2"})
-		e.clock.set(first.CreatedAt.Add(30 * time.Second))
-		_, err := e.svc.Post(e.ctx, ch, va, chat.PostInput{Body: "too fast"})
+		first := e.Post(ch, va, chat.PostInput{Body: "msg 0"})
+		e.Post(ch, va, chat.PostInput{Body: "msg 1"})
+		e.Post(ch, va, chat.PostInput{Body: "msg 2"})
+		e.Clock.Set(first.CreatedAt.Add(30 * time.Second))
+		_, err := e.Chat.Post(e.Ctx, ch, va, chat.PostInput{Body: "too fast"})
 		rate(err, 30) // the first leaves the window 60 s after it was posted
 		if n := e.count(ch); n != 3 {
 			t.Errorf("%d messages, want 3", n)
@@ -438,16 +438,16 @@ func TestRateLimit(t *testing.T) {
 		// Per channel; staff and hosts are exempt.
 		for i := range 5 {
 			if i < 3 {
-				e.post(other, vo, chat.PostInput{Body: fmt.Sprintf("other %d", i)})
+				e.Post(other, vo, chat.PostInput{Body: fmt.Sprintf("other %d", i)})
 			}
-			e.post(ch, vm, chat.PostInput{Body: fmt.Sprintf("mod %d", i)})
-			e.post(ch, vh, chat.PostInput{Body: fmt.Sprintf("host %d", i)})
+			e.Post(ch, vm, chat.PostInput{Body: fmt.Sprintf("mod %d", i)})
+			e.Post(ch, vh, chat.PostInput{Body: fmt.Sprintf("host %d", i)})
 		}
-		e.clock.set(first.CreatedAt.Add(time.Minute))
-		e.post(ch, va, chat.PostInput{Body: "now"})
+		e.Clock.Set(first.CreatedAt.Add(time.Minute))
+		e.Post(ch, va, chat.PostInput{Body: "now"})
 		// Three in the window again (msg 1, msg 2 and now): wait until msg 1
 		// leaves it, less than a second later, rounded up.
-		_, err = e.svc.Post(e.ctx, ch, va, chat.PostInput{Body: "too fast"})
+		_, err = e.Chat.Post(e.Ctx, ch, va, chat.PostInput{Body: "too fast"})
 		rate(err, 1)
 	})
 }
@@ -455,17 +455,17 @@ func TestRateLimit(t *testing.T) {
 func TestConcurrentPosts(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{RateCount: 1000})
-		host := e.user("Hana", model.RoleHost)
-		ch, err := e.svc.CreateChannel(e.ctx, host.ID, chat.ChannelInput{Slug: ptr("busy"), Title: ptr("Busy")})
+		host := e.User("Hana", model.RoleHost)
+		ch, err := e.Chat.CreateChannel(e.Ctx, host.ID, chat.ChannelInput{Slug: ptr("busy"), Title: ptr("Busy")})
 		if err != nil {
 			t.Fatal(err)
 		}
 		const writers, each = 4, 25
 		viewers := make([]chat.Viewer, writers)
 		for i := range viewers {
-			viewers[i] = e.ready(ch, e.user(fmt.Sprintf("W%d", i), model.RoleParticipant))
+			viewers[i] = e.Ready(ch, e.User(fmt.Sprintf("W%d", i), model.RoleParticipant))
 		}
-		sub := e.hub.Subscribe(ch.ID)
+		sub := e.Hub.Subscribe(ch.ID)
 		defer sub.Close()
 
 		var wg sync.WaitGroup
@@ -473,7 +473,7 @@ func TestConcurrentPosts(t *testing.T) {
 		for w := range writers {
 			wg.Go(func() {
 				for i := range each {
-					if _, err := e.svc.Post(e.ctx, ch, viewers[w], chat.PostInput{Body: fmt.Sprintf("w%d-%d", w, i)}); err != nil {
+					if _, err := e.Chat.Post(e.Ctx, ch, viewers[w], chat.PostInput{Body: fmt.Sprintf("w%d-%d", w, i)}); err != nil {
 						errs <- err
 					}
 				}
@@ -484,7 +484,7 @@ func TestConcurrentPosts(t *testing.T) {
 		for err := range errs {
 			t.Errorf("post: %v", err)
 		}
-		ms, err := store.ListMessages(e.ctx, db, store.MessageFilter{ChannelID: ch.ID})
+		ms, err := store.ListMessages(e.Ctx, db, store.MessageFilter{ChannelID: ch.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -501,9 +501,9 @@ func TestConcurrentPosts(t *testing.T) {
 		if len(bodies) != writers*each {
 			t.Errorf("%d distinct bodies", len(bodies))
 		}
-		es := e.events(ch)
-		if len(es) != writers*each || e.reload(ch).LastSeq != writers*each {
-			t.Errorf("%d events, last seq %d", len(es), e.reload(ch).LastSeq)
+		es := e.Events(ch)
+		if len(es) != writers*each || e.Reload(ch).LastSeq != writers*each {
+			t.Errorf("%d events, last seq %d", len(es), e.Reload(ch).LastSeq)
 		}
 		for i, ev := range es {
 			if ev.Seq != int64(i+1) || ev.Kind != model.EventMessageCreated || ev.MessageID == nil || *ev.MessageID != ms[i].ID {

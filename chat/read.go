@@ -64,7 +64,7 @@ func (s *Service) Feed(ctx context.Context, ch *model.Channel, v Viewer, sort st
 		replies = upTo(replies, fresh.LastSeq)
 	}
 	all := append(append([]model.Message{}, top...), replies...)
-	items, err := s.decorate(ctx, v, all)
+	items, err := s.Items(ctx, v, all)
 	if err != nil {
 		return nil, err
 	}
@@ -90,8 +90,8 @@ func (s *Service) limitStates(f *store.MessageFilter, v Viewer) {
 	f.VisibleOr = &a
 }
 
-// decorate turns messages into items for v, in the same order.
-func (s *Service) decorate(ctx context.Context, v Viewer, ms []model.Message) ([]Item, error) {
+// Items turns messages into items for v, in the same order.
+func (s *Service) Items(ctx context.Context, v Viewer, ms []model.Message) ([]Item, error) {
 	ids := make([]int64, 0, len(ms))
 	for _, m := range ms {
 		ids = append(ids, m.ID)
@@ -164,7 +164,7 @@ func (s *Service) Changes(ctx context.Context, ch *model.Channel, v Viewer, afte
 			shown = append(shown, m)
 		}
 	}
-	items, err := s.decorate(ctx, v, shown)
+	items, err := s.Items(ctx, v, shown)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +195,7 @@ func (s *Service) Messages(ctx context.Context, ch *model.Channel, v Viewer, aft
 	if err != nil {
 		return nil, err
 	}
-	return s.decorate(ctx, v, ms)
+	return s.Items(ctx, v, ms)
 }
 
 // upTo keeps the messages created at or before seq.

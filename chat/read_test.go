@@ -16,18 +16,18 @@ import (
 func TestAnonymousAuthor(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{RateCount: 100})
-		host := e.user("Hana", model.RoleHost)
-		alice := e.user("Alice", model.RoleParticipant)
-		bob := e.user("Bob", model.RoleParticipant)
-		mod := e.user("Mo", model.RoleModerator)
-		ch := e.channel(host, "pub", chat.ChannelInput{})
-		va, vb := e.ready(ch, alice), e.ready(ch, bob)
-		vm := e.viewer(ch, mod)
-		vg, _ := e.guest(ch, "Gus")
+		host := e.User("Hana", model.RoleHost)
+		alice := e.User("Alice", model.RoleParticipant)
+		bob := e.User("Bob", model.RoleParticipant)
+		mod := e.User("Mo", model.RoleModerator)
+		ch := e.Channel(host, "pub", chat.ChannelInput{})
+		va, vb := e.Ready(ch, alice), e.Ready(ch, bob)
+		vm := e.Viewer(ch, mod)
+		vg, _ := e.Guest(ch, "Gus")
 
-		anon := e.post(ch, va, chat.PostInput{Body: "secret question", Kind: model.KindQuestion, Anonymous: true})
-		named := e.post(ch, va, chat.PostInput{Body: "named"})
-		ganon := e.post(ch, vg, chat.PostInput{Body: "guest secret", Anonymous: true})
+		anon := e.Post(ch, va, chat.PostInput{Body: "secret question", Kind: model.KindQuestion, Anonymous: true})
+		named := e.Post(ch, va, chat.PostInput{Body: "named"})
+		ganon := e.Post(ch, vg, chat.PostInput{Body: "guest secret", Anonymous: true})
 
 		type names struct{ anon, named, ganon string }
 		tests := []struct {
@@ -65,17 +65,17 @@ func TestAnonymousAuthor(t *testing.T) {
 						t.Errorf("%s: authors %+v mine %+v; want %+v, %+v", where, got, mine, tt.want, tt.mine)
 					}
 				}
-				feed, err := e.svc.Feed(e.ctx, ch, tt.v, "")
+				feed, err := e.Chat.Feed(e.Ctx, ch, tt.v, "")
 				if err != nil {
 					t.Fatal(err)
 				}
 				check("feed", feed.Items)
-				items, err := e.svc.Messages(e.ctx, ch, tt.v, 0, 0)
+				items, err := e.Chat.Messages(e.Ctx, ch, tt.v, 0, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
 				check("messages", items)
-				changes, err := e.svc.Changes(e.ctx, ch, tt.v, 0, 0)
+				changes, err := e.Chat.Changes(e.Ctx, ch, tt.v, 0, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -94,33 +94,33 @@ func TestAnonymousAuthor(t *testing.T) {
 func TestFeedOrder(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{RateCount: 100})
-		host := e.user("Hana", model.RoleHost)
-		alice := e.user("Alice", model.RoleParticipant)
-		bob := e.user("Bob", model.RoleParticipant)
-		ch := e.channel(host, "pub", chat.ChannelInput{})
-		va, vb, vh := e.ready(ch, alice), e.ready(ch, bob), e.ready(ch, host)
+		host := e.User("Hana", model.RoleHost)
+		alice := e.User("Alice", model.RoleParticipant)
+		bob := e.User("Bob", model.RoleParticipant)
+		ch := e.Channel(host, "pub", chat.ChannelInput{})
+		va, vb, vh := e.Ready(ch, alice), e.Ready(ch, bob), e.Ready(ch, host)
 
-		q1 := e.post(ch, va, chat.PostInput{Body: "q1", Kind: model.KindQuestion})
-		q2 := e.post(ch, va, chat.PostInput{Body: "q2", Kind: model.KindQuestion})
-		c := e.post(ch, vb, chat.PostInput{Body: "c"})
-		q3 := e.post(ch, vb, chat.PostInput{Body: "q3", Kind: model.KindQuestion})
-		q4 := e.post(ch, vb, chat.PostInput{Body: "q4", Kind: model.KindQuestion})
-		e.post(ch, va, chat.PostInput{Body: "reply", ParentID: q1.ID})
+		q1 := e.Post(ch, va, chat.PostInput{Body: "q1", Kind: model.KindQuestion})
+		q2 := e.Post(ch, va, chat.PostInput{Body: "q2", Kind: model.KindQuestion})
+		c := e.Post(ch, vb, chat.PostInput{Body: "c"})
+		q3 := e.Post(ch, vb, chat.PostInput{Body: "q3", Kind: model.KindQuestion})
+		q4 := e.Post(ch, vb, chat.PostInput{Body: "q4", Kind: model.KindQuestion})
+		e.Post(ch, va, chat.PostInput{Body: "reply", ParentID: q1.ID})
 		for _, v := range []chat.Viewer{va, vb, vh} {
-			if _, err := e.svc.Vote(e.ctx, ch, v, q3.ID, true); err != nil {
+			if _, err := e.Chat.Vote(e.Ctx, ch, v, q3.ID, true); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for _, v := range []chat.Viewer{va, vb} {
-			if _, err := e.svc.Vote(e.ctx, ch, v, q2.ID, true); err != nil {
+			if _, err := e.Chat.Vote(e.Ctx, ch, v, q2.ID, true); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if _, err := e.svc.Vote(e.ctx, ch, vh, q4.ID, true); err != nil {
+		if _, err := e.Chat.Vote(e.Ctx, ch, vh, q4.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		order := func(sort string) []string {
-			f, err := e.svc.Feed(e.ctx, ch, vb, sort)
+			f, err := e.Chat.Feed(e.Ctx, ch, vb, sort)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -147,19 +147,19 @@ func TestFeedOrder(t *testing.T) {
 		}
 
 		// The page shows the newest 200 threads, oldest first.
-		vm := e.viewer(ch, e.user("Mo", model.RoleModerator))
-		e.accept(ch, vm)
+		vm := e.Viewer(ch, e.User("Mo", model.RoleModerator))
+		e.Accept(ch, vm)
 		for i := range 200 {
-			e.post(ch, vm, chat.PostInput{Body: fmt.Sprintf("n%03d", i)})
+			e.Post(ch, vm, chat.PostInput{Body: fmt.Sprintf("n%03d", i)})
 		}
-		f, err := e.svc.Feed(e.ctx, ch, vb, "")
+		f, err := e.Chat.Feed(e.Ctx, ch, vb, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(f.Items) != 200 || f.Items[0].Message.Body != "n000" || f.Items[199].Message.Body != "n199" {
 			t.Errorf("%d threads, from %q to %q; want the newest 200, n000 to n199", len(f.Items), f.Items[0].Message.Body, f.Items[len(f.Items)-1].Message.Body)
 		}
-		if last := e.reload(ch).LastSeq; f.LastSeq != last {
+		if last := e.Reload(ch).LastSeq; f.LastSeq != last {
 			t.Errorf("feed last seq %d, channel %d", f.LastSeq, last)
 		}
 	})
@@ -168,31 +168,31 @@ func TestFeedOrder(t *testing.T) {
 func TestChanges(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{RateCount: 100})
-		host := e.user("Hana", model.RoleHost)
-		alice := e.user("Alice", model.RoleParticipant)
-		bob := e.user("Bob", model.RoleParticipant)
-		mod := e.user("Mo", model.RoleModerator)
-		ch := e.channel(host, "pub", chat.ChannelInput{})
-		va, vb := e.ready(ch, alice), e.ready(ch, bob)
-		vm := e.viewer(ch, mod)
-		start := e.reload(ch).LastSeq
+		host := e.User("Hana", model.RoleHost)
+		alice := e.User("Alice", model.RoleParticipant)
+		bob := e.User("Bob", model.RoleParticipant)
+		mod := e.User("Mo", model.RoleModerator)
+		ch := e.Channel(host, "pub", chat.ChannelInput{})
+		va, vb := e.Ready(ch, alice), e.Ready(ch, bob)
+		vm := e.Viewer(ch, mod)
+		start := e.Reload(ch).LastSeq
 
-		m1 := e.post(ch, va, chat.PostInput{Body: "one"})
-		m2 := e.post(ch, vb, chat.PostInput{Body: "two"})
-		if _, err := e.svc.Edit(e.ctx, ch, va, m1.ID, "one, edited"); err != nil {
+		m1 := e.Post(ch, va, chat.PostInput{Body: "one"})
+		m2 := e.Post(ch, vb, chat.PostInput{Body: "two"})
+		if _, err := e.Chat.Edit(e.Ctx, ch, va, m1.ID, "one, edited"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.React(e.ctx, ch, va, m2.ID, "🎉"); err != nil {
+		if _, err := e.Chat.React(e.Ctx, ch, va, m2.ID, "🎉"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.UpdateChannel(e.ctx, host.ID, ch.Slug, chat.ChannelInput{Title: ptr("Renamed")}); err != nil {
+		if _, err := e.Chat.UpdateChannel(e.Ctx, host.ID, ch.Slug, chat.ChannelInput{Title: ptr("Renamed")}); err != nil {
 			t.Fatal(err)
 		}
 		// A moderator hides Bob's message (as moderation will: row and event
 		// in one transaction).
-		m3 := e.post(ch, vb, chat.PostInput{Body: "three"})
-		err := db.RunInTx(e.ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			m := e.message(m3.ID)
+		m3 := e.Post(ch, vb, chat.PostInput{Body: "three"})
+		err := db.RunInTx(e.Ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			m := e.Message(m3.ID)
 			m.State = model.StateHidden
 			if err := store.UpdateMessage(ctx, tx, m); err != nil {
 				return err
@@ -245,7 +245,7 @@ func TestChanges(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				cs, err := e.svc.Changes(e.ctx, ch, tt.v, tt.after, tt.limit)
+				cs, err := e.Chat.Changes(e.Ctx, ch, tt.v, tt.after, tt.limit)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -281,11 +281,11 @@ func TestChanges(t *testing.T) {
 func TestMessagesPaging(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		e := newEnv(t, db, chat.Options{RateCount: 100})
-		host := e.user("Hana", model.RoleHost)
-		alice := e.user("Alice", model.RoleParticipant)
-		bob := e.user("Bob", model.RoleParticipant)
-		ch := e.channel(host, "pub", chat.ChannelInput{})
-		va, vb := e.ready(ch, alice), e.ready(ch, bob)
+		host := e.User("Hana", model.RoleHost)
+		alice := e.User("Alice", model.RoleParticipant)
+		bob := e.User("Bob", model.RoleParticipant)
+		ch := e.Channel(host, "pub", chat.ChannelInput{})
+		va, vb := e.Ready(ch, alice), e.Ready(ch, bob)
 
 		var want []string
 		var first *model.Message
@@ -294,19 +294,19 @@ func TestMessagesPaging(t *testing.T) {
 			if i%2 == 1 {
 				v = vb
 			}
-			m := e.post(ch, v, chat.PostInput{Body: fmt.Sprintf("m%d", i)})
+			m := e.Post(ch, v, chat.PostInput{Body: fmt.Sprintf("m%d", i)})
 			want = append(want, m.Body)
 			if first == nil {
 				first = m
 			}
 			if i%3 == 0 { // events between messages: seqs of messages have gaps
-				if _, err := e.svc.React(e.ctx, ch, vb, m.ID, "👍"); err != nil {
+				if _, err := e.Chat.React(e.Ctx, ch, vb, m.ID, "👍"); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
 		page := func(v chat.Viewer, after int64, limit int) []chat.Item {
-			items, err := e.svc.Messages(e.ctx, ch, v, after, limit)
+			items, err := e.Chat.Messages(e.Ctx, ch, v, after, limit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -341,7 +341,7 @@ func TestMessagesPaging(t *testing.T) {
 			t.Errorf("limit 500: %d messages", len(items))
 		}
 		// Replies are messages too; Mine is per viewer.
-		r := e.post(ch, vb, chat.PostInput{Body: "reply", ParentID: first.ID})
+		r := e.Post(ch, vb, chat.PostInput{Body: "reply", ParentID: first.ID})
 		items := page(vb, after, 10)
 		if len(items) != 1 || items[0].Message.ID != r.ID || !items[0].Mine {
 			t.Errorf("after %d as the author: %+v", after, items)

@@ -2,7 +2,6 @@ package chat
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -10,67 +9,18 @@ import (
 
 	"backchannel/model"
 	"backchannel/store"
+	"backchannel/wordfilter"
 )
 
 // Filter checks a message against the filter rules in force in a channel.
 type Filter interface {
-	Check(ctx context.Context, ch *model.Channel, body string, recent []string) (Verdict, error)
-}
-
-// Verdict is what the filters decided about a message.
-type Verdict struct {
-	Action    string   // allow, block, hold, mask or flag
-	RuleIDs   []int64  // the rules that matched
-	Masked    string   // the body with masked words replaced (action mask)
-	Reasons   []string // for people: what matched
-	Guideline string   // the guideline the strongest rule enforces
-}
-
-// SetFilter sets the filters posts go through (none: every post is allowed).
-func (s *Service) SetFilter(f Filter) { s.filter = f }
-
-// standingOf is what moderators have decided about a person in a channel.
-type standingOf struct {
-	banned   bool
-	muted    string // why they cannot post now ("" when they can)
-	shadowed bool
-}
-
-// standing reads the sanctions in force on v in ch. Staff and hosts have none.
-func (s *Service) standing(ctx context.Context, ch *model.Channel, v Viewer) (standingOf, error) {
-	var st standingOf
-	if v.Staff || v.Host || v.Actor.IsZero() {
-		return st, nil
-	}
-	ss, err := store.ActiveSanctions(ctx, s.db, v.Actor.Key(), ch.ID, s.now())
-	if err != nil {
-		return st, err
-	}
-	for _, sn := range ss {
-		switch sn.Kind {
-		case model.SanctionBan:
-			st.banned = true
-		case model.SanctionShadowMute:
-			st.shadowed = true
-		case model.SanctionMute:
-			switch {
-			case sn.ExpiresAt != nil:
-				st.muted = fmt.Sprintf("A moderator muted you until %s UTC.", sn.ExpiresAt.UTC().Format("15:04"))
-			default:
-				st.muted = "A moderator muted you for the rest of this session."
-			}
-			if sn.Reason != "" {
-				st.muted += " Reason: " + sn.Reason
-			}
-		}
-	}
-	return st, nil
+	Check(ctx context.Context, ch *model.Channel, body string, recent []string) (wordfilter.Verdict, error)
 }
 
 // screen applies pre-moderation, shadow-mutes and the filters to a new
 // message: it may change its state, body and flags, or refuse it.
-func (s *Service) screen(ctx context.Context, ch *model.Channel, v Viewer, m *model.Message, st standingOf) (Verdict, error) {
-	verdict := Verdict{Action: "allow"}
+func (s *Service) screen(ctx context.Context, ch *model.Channel, v Viewer, m *model.Message, st sanctionsOf) (wordfilter.Verdict, error) {
+	var verdict wordfilter.Verdict
 	if v.Staff || v.Host {
 		return verdict, nil
 	}
@@ -92,30 +42,30 @@ func (s *Service) screen(ctx context.Context, ch *model.Channel, v Viewer, m *mo
 			return verdict, err
 		}
 	}
+	reasons := verdict.ReasonsStrongestFirst()
 	switch verdict.Action {
-	case "block":
-		s.auditFilter(ctx, ch, v, nil, verdict, m.Body)
+	case wordfilter.Block:
+		s.auditBlocked(ctx, ch, v, verdict, m.Body)
 		msg := "Your message was not posted: it goes against this channel's guidelines."
-		if len(verdict.Reasons) > 0 {
-			msg = "Your message was not posted: " + verdict.Reasons[0] + "."
+		if len(reasons) > 0 {
+			msg = "Your message was not posted: " + reasons[0] + "."
 		}
 		return verdict, model.Refuse(model.ErrInvalid, "blocked_by_filter", msg)
-	case "hold":
+	case wordfilter.Hold:
 		m.State = model.StateHeld
-		m.ModReason = strings.Join(verdict.Reasons, "; ")
-	case "mask":
-	case "flag":
+		m.ModReason = strings.Join(reasons, "; ")
+	case wordfilter.Flag:
 		m.Flagged = true
-		m.ModReason = strings.Join(verdict.Reasons, "; ")
+		m.ModReason = strings.Join(reasons, "; ")
 	}
-	if verdict.Masked != "" && verdict.Action != "block" {
+	if verdict.Masked != "" && verdict.Masked != m.Body {
 		// Masked words stay masked even when another rule holds the message,
 		// so approving it never publishes them.
 		m.Body = verdict.Masked
 	}
-	if len(verdict.RuleIDs) > 0 {
-		ids := make([]string, 0, len(verdict.RuleIDs))
-		for _, id := range verdict.RuleIDs {
+	if ruleIDs := verdict.RuleIDs(); len(ruleIDs) > 0 {
+		ids := make([]string, 0, len(ruleIDs))
+		for _, id := range ruleIDs {
 			ids = append(ids, strconv.FormatInt(id, 10))
 		}
 		m.RuleIDs = strings.Join(ids, ",")
@@ -141,22 +91,19 @@ func (s *Service) screen(ctx context.Context, ch *model.Channel, v Viewer, m *mo
 }
 
 // auditVerdict records an automatic filter action on a stored message.
-func (s *Service) auditVerdict(ctx context.Context, tx bun.IDB, ch *model.Channel, m *model.Message, v Verdict) error {
-	if v.Action == "allow" || v.Action == "" {
+func (s *Service) auditVerdict(ctx context.Context, tx bun.IDB, ch *model.Channel, m *model.Message, v wordfilter.Verdict) error {
+	if v.Action == wordfilter.Allow {
 		return nil
 	}
-	_, err := s.auditTx(ctx, tx, 0, "filter."+v.Action, "message", m.ID, &ch.ID, nil,
-		map[string]any{"rules": v.RuleIDs, "reasons": v.Reasons, "state": m.State}, ModInput{Guideline: v.Guideline})
+	_, err := store.Audit(ctx, tx, store.AuditRecord{Action: "filter." + v.Action.String(), TargetType: "message",
+		TargetID: m.ID, ChannelID: ch.ID, Guideline: v.Guideline(),
+		After: map[string]any{"rules": v.RuleIDs(), "reasons": v.ReasonsStrongestFirst(), "state": m.State}})
 	return err
 }
 
-// auditFilter records a blocked message (which is not stored).
-func (s *Service) auditFilter(ctx context.Context, ch *model.Channel, v Viewer, m *model.Message, verdict Verdict, body string) {
-	_, err := s.auditTx(ctx, s.db, 0, "filter."+verdict.Action, "actor", 0, &ch.ID, nil,
-		map[string]any{"actor": v.Actor.Key(), "rules": verdict.RuleIDs, "reasons": verdict.Reasons, "body": body},
-		ModInput{Guideline: verdict.Guideline})
-	if err != nil {
-		s.log.ErrorContext(ctx, "chat: audit filter", "err", err)
-	}
-	_ = m
+// auditBlocked records a blocked message (which is not stored).
+func (s *Service) auditBlocked(ctx context.Context, ch *model.Channel, v Viewer, verdict wordfilter.Verdict, body string) {
+	s.audit(ctx, store.AuditRecord{Action: "filter." + verdict.Action.String(), TargetType: "actor", TargetID: 0,
+		ChannelID: ch.ID, Guideline: verdict.Guideline(),
+		After: map[string]any{"actor": v.Actor.Key(), "rules": verdict.RuleIDs(), "reasons": verdict.ReasonsStrongestFirst(), "body": body}})
 }

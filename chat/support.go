@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"strconv"
 
 	"backchannel/model"
 	"backchannel/store"
@@ -25,15 +24,18 @@ func hashSecret(s string) string {
 }
 
 // audit writes an audit entry, logging a failure: the action is done.
-func (s *Service) audit(ctx context.Context, actorID int64, action, targetType string, targetID int64, channelID *int64, before, after string) {
-	e := &model.AuditEntry{Action: action, TargetType: targetType, TargetID: strconv.FormatInt(targetID, 10),
-		ChannelID: channelID, Before: before, After: after}
-	if actorID != 0 {
-		e.ActorID = &actorID
+func (s *Service) audit(ctx context.Context, r store.AuditRecord) {
+	if _, err := store.Audit(ctx, s.db, r); err != nil {
+		s.log.ErrorContext(ctx, "chat: audit", "action", r.Action, "err", err)
 	}
-	if err := store.Audit(ctx, s.db, e); err != nil {
-		s.log.ErrorContext(ctx, "chat: audit", "action", action, "err", err)
+}
+
+// deref is the id id points to, 0 when nil.
+func deref(id *int64) int64 {
+	if id == nil {
+		return 0
 	}
+	return *id
 }
 
 func isConflict(err error) bool { return errors.Is(err, model.ErrConflict) }

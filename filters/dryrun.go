@@ -10,10 +10,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/uptrace/bun"
-
 	"backchannel/model"
-	"backchannel/moderation"
+	"backchannel/store"
+	"backchannel/wordfilter"
 )
 
 // Dry runs: a rule set tried on past messages, storing nothing.
@@ -49,7 +48,7 @@ type DryRunHit struct {
 	Message model.Message
 	Channel string // the channel's slug
 	Action  string // the strongest action of its matches
-	Matches []moderation.Match
+	Matches []wordfilter.Match
 }
 
 // DryRunResult is what a dry run found.
@@ -75,9 +74,9 @@ func (s *Set) DryRun(ctx context.Context, in DryRunInput) (*DryRunResult, error)
 	if n < 0 || n > MaxDryRunSessions {
 		return nil, model.Invalid("sessions", fmt.Sprintf("Try the rules on 1 to %d sessions.", MaxDryRunSessions))
 	}
-	var rules []moderation.Rule
+	var rules []wordfilter.Rule
 	if len(bytes.TrimSpace(in.CSV)) > 0 {
-		parsed, err := moderation.ParseCSV(bytes.NewReader(in.CSV))
+		parsed, err := wordfilter.ParseCSV(bytes.NewReader(in.CSV))
 		if err != nil {
 			return nil, model.Invalid("rules_csv", importProblem(err))
 		}
@@ -116,7 +115,7 @@ func (s *Set) DryRun(ctx context.Context, in DryRunInput) (*DryRunResult, error)
 			}
 			r, err := toRule(&stored[i])
 			if err == nil {
-				err = moderation.ValidateRule(r)
+				err = wordfilter.ValidateRule(r)
 			}
 			if err != nil {
 				continue // left out, as Reload does
@@ -134,18 +133,18 @@ func (s *Set) DryRun(ctx context.Context, in DryRunInput) (*DryRunResult, error)
 		res.Rules = append(res.Rules, DryRunRule{ID: rules[i].ID, Pattern: rules[i].Pattern, Kind: rules[i].Kind.String(),
 			Action: rules[i].Action.String(), Guideline: rules[i].GuidelineID})
 	}
-	m, err := moderation.Compile(rules)
+	m, err := wordfilter.Compile(rules)
 	if err != nil {
 		return nil, fmt.Errorf("filters: dry run: compile: %w", err)
 	}
 
-	var sessions []model.ChannelSession
-	q := s.db.NewSelect().Model(&sessions).Order("started_at DESC", "id DESC").Limit(n)
+	var channelID int64
 	if ch := channelOf(in.Scope); ch != nil {
-		q = q.Where("channel_id = ?", *ch)
+		channelID = *ch
 	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("filters: dry run: sessions: %w", err)
+	sessions, err := store.RecentSessions(ctx, s.db, channelID, n)
+	if err != nil {
+		return nil, fmt.Errorf("filters: dry run: %w", err)
 	}
 	res.Sessions = len(sessions)
 	if len(sessions) == 0 || len(rules) == 0 {
@@ -155,27 +154,21 @@ func (s *Set) DryRun(ctx context.Context, in DryRunInput) (*DryRunResult, error)
 	for _, cs := range sessions {
 		ids = append(ids, cs.ID)
 	}
-	var msgs []model.Message
-	err = s.db.NewSelect().Model(&msgs).Where("session_id IN (?)", bun.In(ids)).
-		Where("state <> ?", model.StateDeleted).Order("channel_id ASC", "seq ASC").Limit(maxDryRunMessages).Scan(ctx)
+	msgs, err := store.SessionsMessages(ctx, s.db, ids, maxDryRunMessages)
 	if err != nil {
-		return nil, fmt.Errorf("filters: dry run: messages: %w", err)
+		return nil, fmt.Errorf("filters: dry run: %w", err)
 	}
 	res.Checked = len(msgs)
-	slugs := map[int64]string{}
-	var chans []model.Channel
-	if err := s.db.NewSelect().Model(&chans).Column("id", "slug").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("filters: dry run: channels: %w", err)
-	}
-	for _, c := range chans {
-		slugs[c.ID] = c.Slug
+	slugs, err := store.ChannelSlugs(ctx, s.db)
+	if err != nil {
+		return nil, fmt.Errorf("filters: dry run: %w", err)
 	}
 	for _, msg := range msgs {
-		v := m.Check(msg.Body, moderation.Settings{}, nil)
-		var matches []moderation.Match
+		v := m.Check(msg.Body, wordfilter.Settings{}, nil)
+		var matches []wordfilter.Match
 		var seen []int64
 		for _, mt := range v.Rules {
-			if mt.Kind == moderation.KindBuiltin {
+			if mt.Kind == wordfilter.KindBuiltin {
 				continue
 			}
 			matches = append(matches, mt)
@@ -204,7 +197,7 @@ type Segment struct {
 // keeping about around bytes of context on each side of each marked stretch
 // and "…" where text is left out. Spans out of range are ignored;
 // overlapping ones are merged. Cuts fall on rune boundaries.
-func Highlight(body string, matches []moderation.Match, around int) []Segment {
+func Highlight(body string, matches []wordfilter.Match, around int) []Segment {
 	type span struct{ start, end int }
 	var spans []span
 	for _, m := range matches {

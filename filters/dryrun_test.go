@@ -9,13 +9,13 @@ import (
 
 	"backchannel/filters"
 	"backchannel/model"
-	"backchannel/moderation"
 	"backchannel/store"
 	"backchannel/testenv"
+	"backchannel/wordfilter"
 )
 
 func TestHighlight(t *testing.T) {
-	m := func(start, end int) moderation.Match { return moderation.Match{Start: start, End: end} }
+	m := func(start, end int) wordfilter.Match { return wordfilter.Match{Start: start, End: end} }
 	show := func(segs []filters.Segment) string {
 		var b strings.Builder
 		for _, s := range segs {
@@ -30,18 +30,18 @@ func TestHighlight(t *testing.T) {
 	long := strings.Repeat("x", 30)
 	for _, c := range []struct {
 		body    string
-		matches []moderation.Match
+		matches []wordfilter.Match
 		around  int
 		want    string
 	}{
 		{"no match", nil, 10, "no match"},
-		{"a bad word", []moderation.Match{m(2, 5)}, 10, "a [bad] word"},
-		{"bad bad", []moderation.Match{m(4, 7), m(0, 3)}, 10, "[bad] [bad]"},
-		{"overlap", []moderation.Match{m(0, 4), m(2, 7)}, 10, "[overlap]"},
-		{"out of range", []moderation.Match{m(5, 99)}, 10, "out of range"},
-		{long + "bad" + long, []moderation.Match{m(30, 33)}, 5, "…xxxxx[bad]xxxxx…"},
-		{"bad" + long + "bad", []moderation.Match{m(0, 3), m(33, 36)}, 5, "[bad]xxxxx … xxxxx[bad]"},
-		{"ééééééé bad", []moderation.Match{m(15, 18)}, 3, "…é [bad]"},
+		{"a bad word", []wordfilter.Match{m(2, 5)}, 10, "a [bad] word"},
+		{"bad bad", []wordfilter.Match{m(4, 7), m(0, 3)}, 10, "[bad] [bad]"},
+		{"overlap", []wordfilter.Match{m(0, 4), m(2, 7)}, 10, "[overlap]"},
+		{"out of range", []wordfilter.Match{m(5, 99)}, 10, "out of range"},
+		{long + "bad" + long, []wordfilter.Match{m(30, 33)}, 5, "…xxxxx[bad]xxxxx…"},
+		{"bad" + long + "bad", []wordfilter.Match{m(0, 3), m(33, 36)}, 5, "[bad]xxxxx … xxxxx[bad]"},
+		{"ééééééé bad", []wordfilter.Match{m(15, 18)}, 3, "…é [bad]"},
 	} {
 		if got := show(filters.Highlight(c.body, c.matches, c.around)); got != c.want {
 			t.Errorf("Highlight(%q) = %q, want %q", c.body, got, c.want)

@@ -1,12 +1,13 @@
 // Package filters keeps the word and link filters of the site and of each
 // channel: the rules stored in the filter_rules table, compiled with package
-// moderation, applied to new messages through chat.Filter, and changed (with
-// an audit entry) through Create, Update, Delete and Import.
+// wordfilter, applied to new messages (chat takes a Set as its Filter and
+// gets wordfilter's Verdict back), changed (with an audit entry) through
+// Create, Update, Delete and Import, and tried on past sessions (DryRun).
 //
 // Scopes are "site" (rules that apply in every channel) and "channel:<id>"
 // (rules of one channel, applied besides the site's). Every enabled rule of
-// every scope is compiled into one moderation.Matcher; Check selects the
-// site's rules and the channel's own with moderation.Settings.Scope, so the
+// every scope is compiled into one wordfilter.Matcher; Check selects the
+// site's rules and the channel's own with wordfilter.Settings.Scope, so the
 // site's rules are compiled once, not once per channel. The channel's
 // settings switch the built-in checks (caps, repeats, mention and link
 // floods, the list of allowed domains).
@@ -24,7 +25,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,10 +32,9 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"backchannel/chat"
 	"backchannel/model"
-	"backchannel/moderation"
 	"backchannel/store"
+	"backchannel/wordfilter"
 )
 
 // VersionSetting is the settings key whose value changes with every change
@@ -47,10 +46,10 @@ const VersionSetting = "filter_version"
 const RefreshInterval = 500 * time.Millisecond
 
 // Site is the scope of the rules that apply in every channel.
-const Site = moderation.ScopeSite
+const Site = wordfilter.ScopeSite
 
 // ChannelScope is the scope of channel id's own rules.
-func ChannelScope(id int64) string { return moderation.ChannelScope(id) }
+func ChannelScope(id int64) string { return wordfilter.ChannelScope(id) }
 
 // Option changes how New builds a Set.
 type Option func(*Set)
@@ -77,12 +76,10 @@ type Set struct {
 // compiled is one version of the rules, compiled.
 type compiled struct {
 	version string
-	matcher *moderation.Matcher
+	matcher *wordfilter.Matcher
 	rules   int // enabled rules in the matcher
 	skipped int // stored rules that did not compile (left out, logged)
 }
-
-var _ chat.Filter = (*Set)(nil)
 
 // New loads and compiles the stored rules.
 func New(ctx context.Context, db *bun.DB, log *slog.Logger, opts ...Option) (*Set, error) {
@@ -114,7 +111,7 @@ func (s *Set) Reload(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("filters: reload: %w", err)
 	}
-	rules := make([]moderation.Rule, 0, len(stored))
+	rules := make([]wordfilter.Rule, 0, len(stored))
 	skipped := 0
 	for i := range stored {
 		if !stored[i].Enabled {
@@ -122,7 +119,7 @@ func (s *Set) Reload(ctx context.Context) error {
 		}
 		r, err := toRule(&stored[i])
 		if err == nil {
-			err = moderation.ValidateRule(r)
+			err = wordfilter.ValidateRule(r)
 		}
 		if err != nil {
 			// Rules are checked when they are stored; one that no longer
@@ -134,7 +131,7 @@ func (s *Set) Reload(ctx context.Context) error {
 		}
 		rules = append(rules, r)
 	}
-	m, err := moderation.Compile(rules)
+	m, err := wordfilter.Compile(rules)
 	if err != nil {
 		return fmt.Errorf("filters: compile: %w", err)
 	}
@@ -167,24 +164,23 @@ func (s *Set) refresh(ctx context.Context) error {
 // Check filters a new message of ch (chat.Filter). recent are the author's
 // latest messages in ch, newest first, for the repeat check. When several
 // rules match the strongest action wins: block, hold, mask, flag.
-func (s *Set) Check(ctx context.Context, ch *model.Channel, body string, recent []string) (chat.Verdict, error) {
+func (s *Set) Check(ctx context.Context, ch *model.Channel, body string, recent []string) (wordfilter.Verdict, error) {
 	if err := s.refresh(ctx); err != nil {
 		// The rules compiled last still apply; the next check asks again.
 		s.log.WarnContext(ctx, "filters: rules may be stale", "err", err)
 	}
 	c := s.cur.Load()
-	v := c.matcher.Check(body, settingsOf(ch), recent)
-	return verdictOf(v, body), nil
+	return c.matcher.Check(body, settingsOf(ch), recent), nil
 }
 
 // settingsOf is what ch's settings switch on.
-func settingsOf(ch *model.Channel) moderation.Settings {
-	st := moderation.Settings{
+func settingsOf(ch *model.Channel) wordfilter.Settings {
+	st := wordfilter.Settings{
 		Scope:    ChannelScope(ch.ID),
-		Caps:     moderation.Caps{Enabled: ch.FilterCaps},
-		Repeats:  moderation.Repeats{Enabled: ch.FilterRepeats},
-		Mentions: moderation.Flood{Enabled: ch.FilterMentions},
-		Links:    moderation.Flood{Enabled: ch.FilterLinks},
+		Caps:     wordfilter.Caps{Enabled: ch.FilterCaps},
+		Repeats:  wordfilter.Repeats{Enabled: ch.FilterRepeats},
+		Mentions: wordfilter.Flood{Enabled: ch.FilterMentions},
+		Links:    wordfilter.Flood{Enabled: ch.FilterLinks},
 	}
 	for _, d := range strings.FieldsFunc(ch.AllowedDomains, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' }) {
 		st.AllowedDomains = append(st.AllowedDomains, d)
@@ -192,78 +188,18 @@ func settingsOf(ch *model.Channel) moderation.Settings {
 	return st
 }
 
-// verdictOf turns the engine's verdict into chat's.
-func verdictOf(v moderation.Verdict, body string) chat.Verdict {
-	out := chat.Verdict{Action: v.Action.String()}
-	guideline := ""
-	for _, m := range v.Rules {
-		if m.RuleID != 0 && !slices.Contains(out.RuleIDs, m.RuleID) {
-			out.RuleIDs = append(out.RuleIDs, m.RuleID)
-		}
-		if guideline == "" && m.Action == v.Action && m.GuidelineID != "" {
-			guideline = m.GuidelineID
-		}
-	}
-	out.Guideline = guideline
-	if v.Masked != "" && v.Masked != body {
-		out.Masked = v.Masked
-	}
-	out.Reasons = strongestFirst(v)
-	return out
-}
-
-// strongestFirst orders the verdict's reasons by the action of what they
-// explain, strongest first (chat tells the author the first one). The
-// engine gives one reason per matched rule, in order of first match, then
-// one per built-in match; when the counts do not tally the order is kept.
-func strongestFirst(v moderation.Verdict) []string {
-	type reason struct {
-		text   string
-		action moderation.Action
-	}
-	var actions []moderation.Action
-	seen := map[int64]bool{}
-	for _, m := range v.Rules {
-		if m.Kind == moderation.KindBuiltin {
-			continue
-		}
-		if !seen[m.RuleID] {
-			seen[m.RuleID] = true
-			actions = append(actions, m.Action)
-		}
-	}
-	for _, m := range v.Rules {
-		if m.Kind == moderation.KindBuiltin {
-			actions = append(actions, m.Action)
-		}
-	}
-	if len(actions) != len(v.Reasons) {
-		return slices.Clone(v.Reasons)
-	}
-	rs := make([]reason, len(v.Reasons))
-	for i := range rs {
-		rs[i] = reason{v.Reasons[i], actions[i]}
-	}
-	slices.SortStableFunc(rs, func(a, b reason) int { return int(b.action) - int(a.action) })
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = r.text
-	}
-	return out
-}
-
 // toRule reads a stored rule.
-func toRule(fr *model.FilterRule) (moderation.Rule, error) {
-	r := moderation.Rule{ID: fr.ID, Scope: fr.Scope, Pattern: fr.Pattern, Enabled: fr.Enabled,
+func toRule(fr *model.FilterRule) (wordfilter.Rule, error) {
+	r := wordfilter.Rule{ID: fr.ID, Scope: fr.Scope, Pattern: fr.Pattern, Enabled: fr.Enabled,
 		GuidelineID: fr.Guideline, CreatedAt: fr.CreatedAt, Allow: splitAllow(fr.Allow)}
 	if fr.CreatedBy != nil {
 		r.CreatedBy = *fr.CreatedBy
 	}
 	var err error
-	if r.Kind, err = moderation.ParseKind(fr.Kind); err != nil {
+	if r.Kind, err = wordfilter.ParseKind(fr.Kind); err != nil {
 		return r, err
 	}
-	if r.Action, err = moderation.ParseAction(fr.Action); err != nil {
+	if r.Action, err = wordfilter.ParseAction(fr.Action); err != nil {
 		return r, err
 	}
 	return r, nil

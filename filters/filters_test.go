@@ -14,6 +14,7 @@ import (
 	"backchannel/model"
 	"backchannel/store"
 	"backchannel/testenv"
+	"backchannel/wordfilter"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -245,20 +246,20 @@ func TestCheck(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v.Action != "hold" || v.Guideline != "G2" || len(v.RuleIDs) != 3 || v.Masked != "meh, ****, a spoiler" {
+		if v.Action != wordfilter.Hold || v.Guideline() != "G2" || len(v.RuleIDs()) != 3 || v.Masked != "meh, ****, a spoiler" {
 			t.Errorf("verdict %+v", v)
 		}
-		if len(v.Reasons) != 3 || !strings.Contains(v.Reasons[0], "spoiler") {
-			t.Errorf("reasons %q: want the strongest first", v.Reasons)
+		if rs := v.ReasonsStrongestFirst(); len(rs) != 3 || !strings.Contains(rs[0], "spoiler") {
+			t.Errorf("reasons %q: want the strongest first", rs)
 		}
 		// Channel rules stay in their channel.
-		if v, _ := fs.Check(ctx, &other, "a spoiler", nil); v.Action != "allow" || len(v.RuleIDs) != 0 {
+		if v, _ := fs.Check(ctx, &other, "a spoiler", nil); v.Action != wordfilter.Allow || len(v.RuleIDs()) != 0 {
 			t.Errorf("other channel: %+v", v)
 		}
-		if v, _ := fs.Check(ctx, &other, "meh", nil); v.Action != "flag" || v.RuleIDs[0] != flag.ID || v.Masked != "" {
+		if v, _ := fs.Check(ctx, &other, "meh", nil); v.Action != wordfilter.Flag || v.RuleIDs()[0] != flag.ID || v.Masked != "meh" {
 			t.Errorf("flag: %+v", v)
 		}
-		if v, _ := fs.Check(ctx, &other, "darn", nil); v.Action != "mask" || v.RuleIDs[0] != mask.ID || v.Guideline != "G4" {
+		if v, _ := fs.Check(ctx, &other, "darn", nil); v.Action != wordfilter.Mask || v.RuleIDs()[0] != mask.ID || v.Guideline() != "G4" {
 			t.Errorf("mask: %+v", v)
 		}
 		_ = hold
@@ -267,7 +268,7 @@ func TestCheck(t *testing.T) {
 			t.Fatal(err)
 		}
 		ch.FilterRepeats = true
-		if v, _ := fs.Check(ctx, ch, "a spoiler", []string{"something else", "A spoiler!"}); v.Action != "flag" || len(v.RuleIDs) != 0 {
+		if v, _ := fs.Check(ctx, ch, "a spoiler", []string{"something else", "A spoiler!"}); v.Action != wordfilter.Flag || len(v.RuleIDs()) != 0 {
 			t.Errorf("repeat with the rule disabled: %+v", v)
 		}
 		if s := fs.Stats(); s.Rules != 2 || s.Skipped != 0 {

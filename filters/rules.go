@@ -15,8 +15,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"backchannel/model"
-	"backchannel/moderation"
 	"backchannel/store"
+	"backchannel/wordfilter"
 )
 
 // Limits on rules.
@@ -80,7 +80,7 @@ func (s *Set) Create(ctx context.Context, actorID int64, scope string, in Input)
 	r := &model.FilterRule{Scope: scope, Pattern: in.Pattern, Kind: in.Kind, Action: in.Action,
 		Allow: strings.Join(in.Allow, "|"), Enabled: in.Enabled == nil || *in.Enabled, Guideline: in.Guideline}
 	if r.Kind == "" {
-		r.Kind = moderation.KindWord.String()
+		r.Kind = wordfilter.KindWord.String()
 	}
 	if err := checkAllow(in.Allow); err != nil {
 		return nil, err
@@ -182,16 +182,16 @@ func (s *Set) Import(ctx context.Context, actorID int64, scope string, src []byt
 	if err := checkScope(scope); err != nil {
 		return nil, err
 	}
-	var rules []moderation.Rule
+	var rules []wordfilter.Rule
 	var err error
 	if wordAction != "" {
-		a, perr := moderation.ParseAction(wordAction)
-		if perr != nil || a == moderation.Allow {
+		a, perr := wordfilter.ParseAction(wordAction)
+		if perr != nil || a == wordfilter.Allow {
 			return nil, model.Invalid("action", "A word list's action is block, hold, mask or flag.")
 		}
-		rules, err = moderation.ParseWordList(bytes.NewReader(src), a)
+		rules, err = wordfilter.ParseWordList(bytes.NewReader(src), a)
 	} else {
-		rules, err = moderation.ParseCSV(bytes.NewReader(src))
+		rules, err = wordfilter.ParseCSV(bytes.NewReader(src))
 	}
 	if err != nil {
 		return nil, model.Invalid("csv", importProblem(err))
@@ -267,7 +267,7 @@ func (s *Set) Export(ctx context.Context, scope string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rules := make([]moderation.Rule, 0, len(stored))
+	rules := make([]wordfilter.Rule, 0, len(stored))
 	for i := range stored {
 		r, err := toRule(&stored[i])
 		if err != nil {
@@ -276,7 +276,7 @@ func (s *Set) Export(ctx context.Context, scope string, w io.Writer) error {
 		}
 		rules = append(rules, r)
 	}
-	if err := moderation.WriteCSV(w, rules); err != nil {
+	if err := wordfilter.WriteCSV(w, rules); err != nil {
 		return fmt.Errorf("filters: export: %w", err)
 	}
 	return nil
@@ -333,12 +333,12 @@ func check(r *model.FilterRule) error {
 	case strings.ContainsAny(r.Pattern, "\r\n\x00"):
 		return model.Invalid("pattern", "A pattern is one line.")
 	}
-	kind, err := moderation.ParseKind(r.Kind)
+	kind, err := wordfilter.ParseKind(r.Kind)
 	if err != nil {
 		return model.Invalid("kind", "A rule's kind is word, phrase, wildcard, regex or domain.")
 	}
-	action, err := moderation.ParseAction(r.Action)
-	if err != nil || action == moderation.Allow {
+	action, err := wordfilter.ParseAction(r.Action)
+	if err != nil || action == wordfilter.Allow {
 		return model.Invalid("action", "A rule's action is block, hold, mask or flag.")
 	}
 	r.Kind, r.Action = kind.String(), action.String()
@@ -352,11 +352,11 @@ func check(r *model.FilterRule) error {
 	mr.Enabled = true
 	allow := mr.Allow
 	mr.Allow = nil
-	if err := moderation.ValidateRule(mr); err != nil {
+	if err := wordfilter.ValidateRule(mr); err != nil {
 		return model.Invalid("pattern", describe(err, mr))
 	}
 	mr.Allow = allow
-	if err := moderation.ValidateRule(mr); err != nil {
+	if err := wordfilter.ValidateRule(mr); err != nil {
 		return model.Invalid("allow", describe(err, mr))
 	}
 	return nil
@@ -382,7 +382,7 @@ func checkAllow(allow []string) error {
 }
 
 // describe explains why the engine refused rule r, in a sentence.
-func describe(err error, r moderation.Rule) string {
+func describe(err error, r wordfilter.Rule) string {
 	var se *syntax.Error
 	if errors.As(err, &se) {
 		expr := se.Expr
@@ -391,8 +391,8 @@ func describe(err error, r moderation.Rule) string {
 		}
 		return fmt.Sprintf("The pattern is not a valid regular expression: %s in `%s`.", se.Code, expr)
 	}
-	msg := strings.TrimPrefix(err.Error(), fmt.Sprintf("moderation: rule %d (%s %q): ", r.ID, r.Kind, r.Pattern))
-	msg = strings.TrimPrefix(msg, "moderation: ")
+	msg := strings.TrimPrefix(err.Error(), fmt.Sprintf("wordfilter: rule %d (%s %q): ", r.ID, r.Kind, r.Pattern))
+	msg = strings.TrimPrefix(msg, "wordfilter: ")
 	if rest, ok := strings.CutPrefix(msg, "allow "); ok {
 		msg = "exception " + rest
 	}
@@ -401,7 +401,7 @@ func describe(err error, r moderation.Rule) string {
 
 // importProblem explains why an import file was refused, naming the line.
 func importProblem(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "moderation: ")
+	msg := strings.TrimPrefix(err.Error(), "wordfilter: ")
 	msg = strings.TrimPrefix(msg, "rules ")
 	msg = strings.Replace(msg, "invalid regex: error parsing regexp: ", "not a valid regular expression: ", 1)
 	msg = strings.Replace(msg, "`(?i)", "`", 1)
@@ -446,18 +446,11 @@ func channelOf(scope string) *int64 {
 
 // audit records a change of the rules.
 func audit(ctx context.Context, db bun.IDB, actorID int64, action, targetType, targetID, scope string, before, after any) error {
-	e := &model.AuditEntry{Action: action, TargetType: targetType, TargetID: targetID, ChannelID: channelOf(scope),
-		Before: jsonOf(before), After: jsonOf(after)}
-	if actorID != 0 {
-		e.ActorID = &actorID
+	r := store.AuditRecord{ActorID: actorID, Action: action, TargetType: targetType, TargetID: targetID,
+		Before: before, After: after}
+	if id := channelOf(scope); id != nil {
+		r.ChannelID = *id
 	}
-	return store.Audit(ctx, db, e)
-}
-
-// jsonOf is store.JSON that writes a nil pointer as nothing.
-func jsonOf(v any) string {
-	if r, ok := v.(*model.FilterRule); ok && r == nil {
-		return ""
-	}
-	return store.JSON(v)
+	_, err := store.Audit(ctx, db, r)
+	return err
 }

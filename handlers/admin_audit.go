@@ -11,7 +11,6 @@ import (
 
 	"backchannel/accounts"
 	"backchannel/model"
-	"backchannel/store"
 	"backchannel/views"
 )
 
@@ -37,7 +36,7 @@ func (h *Handlers) auditFilter(c *fiber.Ctx) (views.AuditFilterForm, accounts.Au
 		}
 	}
 	if f.Channel != "" {
-		ch, err := store.ChannelBySlug(c.UserContext(), h.DB, f.Channel)
+		ch, err := h.Chat.Channel(c.UserContext(), f.Channel)
 		if err != nil {
 			if isNotFoundErr(err) {
 				return f, q, qs.Encode(), model.Invalid("channel", "No such channel.")
@@ -70,48 +69,6 @@ func (h *Handlers) auditFilter(c *fiber.Ctx) (views.AuditFilterForm, accounts.Au
 	return f, q, qs.Encode(), nil
 }
 
-// auditNames resolves actor and channel names for display.
-type auditNames struct {
-	h        *Handlers
-	c        *fiber.Ctx
-	users    map[int64]string
-	channels map[int64]string
-}
-
-func (n *auditNames) actor(id *int64) string {
-	if id == nil {
-		return "system"
-	}
-	if s, ok := n.users[*id]; ok {
-		return s
-	}
-	s := "#" + strconv.FormatInt(*id, 10)
-	if u, err := n.h.Accounts.User(n.c.UserContext(), *id); err == nil {
-		s = u.Email
-	}
-	n.users[*id] = s
-	return s
-}
-
-func (n *auditNames) channel(id *int64) string {
-	if id == nil {
-		return ""
-	}
-	if s, ok := n.channels[*id]; ok {
-		return s
-	}
-	s := "#" + strconv.FormatInt(*id, 10)
-	if ch, err := store.ChannelByID(n.c.UserContext(), n.h.DB, *id); err == nil {
-		s = ch.Slug
-	}
-	n.channels[*id] = s
-	return s
-}
-
-func (h *Handlers) auditNamer(c *fiber.Ctx) *auditNames {
-	return &auditNames{h: h, c: c, users: map[int64]string{}, channels: map[int64]string{}}
-}
-
 // adminAudit is the audit log viewer: filters and pages.
 func (h *Handlers) adminAudit(c *fiber.Ctx) error {
 	form, q, qs, ferr := h.auditFilter(c)
@@ -126,7 +83,7 @@ func (h *Handlers) adminAudit(c *fiber.Ctx) error {
 		_, d.Error = publicMessage(ferr, status)
 	} else {
 		q.Limit, q.Offset = auditPerPage, d.Offset
-		es, total, err := h.Accounts.ListAudit(c.UserContext(), q)
+		es, total, err := h.Accounts.Audit(c.UserContext(), q)
 		if err != nil {
 			return err
 		}
@@ -155,7 +112,7 @@ func (h *Handlers) adminAuditCSV(c *fiber.Ctx) error {
 	const batch = 1000
 	for off := 0; ; off += batch {
 		q.Limit, q.Offset = batch, off
-		es, _, err := h.Accounts.ListAudit(c.UserContext(), q)
+		es, _, err := h.Accounts.Audit(c.UserContext(), q)
 		if err != nil {
 			return err
 		}

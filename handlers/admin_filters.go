@@ -11,7 +11,6 @@ import (
 
 	"backchannel/filters"
 	"backchannel/model"
-	"backchannel/store"
 	"backchannel/views"
 )
 
@@ -29,7 +28,7 @@ func (h *Handlers) adminFilterScope(c *fiber.Ctx) (scope, slug, label string, er
 	if slug == "" {
 		return filters.Site, "", "site", nil
 	}
-	ch, err := store.ChannelBySlug(c.UserContext(), h.DB, slug)
+	ch, err := h.Chat.Channel(c.UserContext(), slug)
 	if err != nil {
 		return "", "", "", err
 	}
@@ -67,7 +66,7 @@ func (h *Handlers) renderAdminFilters(c *fiber.Ctx, status int, f, imp, dry view
 	if err != nil {
 		return err
 	}
-	chans, err := store.ListChannels(ctx, h.DB)
+	chans, err := h.Chat.AllChannels(ctx)
 	if err != nil {
 		return err
 	}

@@ -8,9 +8,8 @@ import (
 
 	"backchannel/filters"
 	"backchannel/model"
-	"backchannel/moderation"
-	"backchannel/store"
 	"backchannel/views"
+	"backchannel/wordfilter"
 )
 
 // dryRunContext is how many bytes of text a dry run shows around a match.
@@ -66,7 +65,7 @@ func toViewDryRun(res *filters.DryRunResult, fromCSV bool) views.DryRun {
 }
 
 // matchPatterns lists the patterns that matched, once each.
-func matchPatterns(ms []moderation.Match) []string {
+func matchPatterns(ms []wordfilter.Match) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, m := range ms {
@@ -109,11 +108,11 @@ func (h *Handlers) apiFilterDryRun(c *fiber.Ctx) error {
 		if err != nil {
 			return model.Invalid("scope", "A scope is site, channel:<id> or a channel's slug.")
 		}
-		if _, err := store.ChannelByID(c.UserContext(), h.DB, id); err != nil {
+		if _, err := h.Chat.ChannelByID(c.UserContext(), id); err != nil {
 			return err
 		}
 	default:
-		ch, err := store.ChannelBySlug(c.UserContext(), h.DB, scope)
+		ch, err := h.Chat.Channel(c.UserContext(), scope)
 		if err != nil {
 			return err
 		}

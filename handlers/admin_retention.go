@@ -7,8 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"backchannel/chat"
 	"backchannel/model"
+	"backchannel/retention"
 	"backchannel/views"
 )
 
@@ -17,7 +17,7 @@ import (
 
 // adminRetention shows the retention in force.
 func (h *Handlers) adminRetention(c *fiber.Ctx) error {
-	pol, err := h.Chat.Retention(c.UserContext())
+	pol, err := h.Retention.Policy(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -34,14 +34,14 @@ func (h *Handlers) adminRetention(c *fiber.Ctx) error {
 // Nothing is changed.
 func (h *Handlers) adminRetentionPreview(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	pol, err := h.Chat.Retention(ctx)
+	pol, err := h.Retention.Policy(ctx)
 	if err != nil {
 		return err
 	}
 	d, in := retentionForm(c, pol)
-	var prev *chat.RetentionPreview
+	var prev *retention.Preview
 	if !retentionFormFailed(d) {
-		if prev, err = h.Chat.PreviewRetention(ctx, in); err != nil {
+		if prev, err = h.Retention.Preview(ctx, in); err != nil {
 			if err := retentionFormError(&d, err); err != nil {
 				return err
 			}
@@ -65,13 +65,13 @@ func (h *Handlers) adminRetentionPreview(c *fiber.Ctx) error {
 // nothing and shows the form again with the errors.
 func (h *Handlers) adminRetentionSave(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	pol, err := h.Chat.Retention(ctx)
+	pol, err := h.Retention.Policy(ctx)
 	if err != nil {
 		return err
 	}
 	d, in := retentionForm(c, pol)
 	if !retentionFormFailed(d) {
-		if _, err := h.Chat.SaveRetention(ctx, viewerOf(c).User.ID, in); err != nil {
+		if _, err := h.Retention.Save(ctx, viewerOf(c).User.ID, in); err != nil {
 			if err := retentionFormError(&d, err); err != nil {
 				return err
 			}
@@ -85,8 +85,8 @@ func (h *Handlers) adminRetentionSave(c *fiber.Ctx) error {
 }
 
 // retentionPageOf is the page's data for pol, with the form left empty.
-func retentionPageOf(pol *chat.RetentionPolicy) views.AdminRetention {
-	d := views.AdminRetention{MaxDays: chat.MaxRetentionDays}
+func retentionPageOf(pol *retention.Policy) views.AdminRetention {
+	d := views.AdminRetention{MaxDays: retention.MaxRetentionDays}
 	for _, ch := range pol.Channels {
 		d.Channels = append(d.Channels, views.AdminRetentionChannel{Slug: ch.Slug, Title: ch.Title,
 			InForce: retentionInForce(ch, pol.SiteDays)})
@@ -106,7 +106,7 @@ func retentionMode(days *int) (mode, value string) {
 }
 
 // retentionInForce describes what applies to a channel now.
-func retentionInForce(ch chat.ChannelRetention, siteDays int) string {
+func retentionInForce(ch retention.ChannelRetention, siteDays int) string {
 	days := ch.Effective(siteDays)
 	s := "kept forever"
 	if days > 0 {
@@ -124,9 +124,9 @@ func retentionInForce(ch chat.ChannelRetention, siteDays int) string {
 // retentionForm reads the form into a change of retention. Values that are
 // not numbers are marked on the returned page data (see
 // retentionFormFailed); the range is chat's to check.
-func retentionForm(c *fiber.Ctx, pol *chat.RetentionPolicy) (views.AdminRetention, chat.RetentionInput) {
+func retentionForm(c *fiber.Ctx, pol *retention.Policy) (views.AdminRetention, retention.Input) {
 	d := retentionPageOf(pol)
-	var in chat.RetentionInput
+	var in retention.Input
 	d.SiteDays = strings.TrimSpace(c.FormValue("site_days"))
 	if n, msg := parseRetentionDays(d.SiteDays); msg != "" {
 		d.SiteError = msg
@@ -142,16 +142,16 @@ func retentionForm(c *fiber.Ctx, pol *chat.RetentionPolicy) (views.AdminRetentio
 			// Not on the form (made after the page was loaded): unchanged.
 			row.Mode, row.Days = retentionMode(ch.Days)
 		case views.RetentionFollowSite:
-			in.Channels = append(in.Channels, chat.ChannelDays{Slug: ch.Slug})
+			in.Channels = append(in.Channels, retention.ChannelDays{Slug: ch.Slug})
 		case views.RetentionForever:
-			in.Channels = append(in.Channels, chat.ChannelDays{Slug: ch.Slug, Days: new(int)})
+			in.Channels = append(in.Channels, retention.ChannelDays{Slug: ch.Slug, Days: new(int)})
 		case views.RetentionDays:
 			n, msg := parseRetentionDays(row.Days)
 			if msg != "" {
 				row.Error = msg
 				continue
 			}
-			in.Channels = append(in.Channels, chat.ChannelDays{Slug: ch.Slug, Days: &n})
+			in.Channels = append(in.Channels, retention.ChannelDays{Slug: ch.Slug, Days: &n})
 		default:
 			row.Error = "Choose follow the site, keep forever or a number of days."
 		}
@@ -199,7 +199,7 @@ func retentionFormError(d *views.AdminRetention, err error) error {
 		return nil
 	}
 	for i := range d.Channels {
-		if chat.ChannelField(d.Channels[i].Slug) == fe.Field {
+		if retention.ChannelField(d.Channels[i].Slug) == fe.Field {
 			d.Channels[i].Error = fe.Message
 			return nil
 		}
@@ -225,7 +225,7 @@ func retentionProblem(d views.AdminRetention) string {
 	return ""
 }
 
-func toViewRetentionPreview(p *chat.RetentionPreview) views.RetentionPreview {
+func toViewRetentionPreview(p *retention.Preview) views.RetentionPreview {
 	v := views.RetentionPreview{Total: p.Total}
 	for _, c := range p.Channels {
 		vc := views.RetentionPreviewChannel{Slug: c.Slug, Title: c.Title, Days: c.Days, Site: c.ChannelRetention.Days == nil, Count: c.Count}

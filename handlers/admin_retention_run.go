@@ -7,7 +7,7 @@ import (
 // adminRetentionRun is POST /admin/retention/run: apply the saved retention
 // now instead of waiting for the hourly job.
 func (h *Handlers) adminRetentionRun(c *fiber.Ctx) error {
-	run, err := h.Chat.RunRetentionOnce(c.UserContext())
+	run, err := h.Retention.RunOnce(c.UserContext())
 	if err != nil {
 		return err
 	}

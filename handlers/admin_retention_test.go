@@ -38,7 +38,7 @@ func agedMessages(t *testing.T, s *testServer, ch *model.Channel, ageDays int, b
 // retentionState is the policy in force, for "nothing changed" checks.
 func retentionState(t *testing.T, s *testServer) string {
 	t.Helper()
-	p, err := s.Chat.Retention(context.Background())
+	p, err := s.Retention.Policy(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestAdminRetentionPage(t *testing.T) {
 		}
 
 		// A run removes what the preview showed.
-		run, err := s.Chat.RunRetentionOnce(ctx)
+		run, err := s.Retention.RunOnce(ctx)
 		if err != nil || run.Total != 2 {
 			t.Fatalf("run = %+v, %v", run, err)
 		}

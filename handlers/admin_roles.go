@@ -11,7 +11,6 @@ import (
 	"backchannel/accounts"
 	"backchannel/model"
 	"backchannel/policies"
-	"backchannel/store"
 	"backchannel/views"
 )
 
@@ -21,7 +20,7 @@ func grantableRoles() []string {
 }
 
 func (h *Handlers) channelOptions(c *fiber.Ctx) ([]views.ChannelOption, []model.Channel, error) {
-	chs, err := store.ListChannels(c.UserContext(), h.DB)
+	chs, err := h.Chat.AllChannels(c.UserContext())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -2,12 +2,9 @@ package handlers
 
 import (
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"backchannel/model"
-	"backchannel/store"
 	"backchannel/views"
 )
 
@@ -36,57 +33,17 @@ func (h *Handlers) adminUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	slugs := map[int64]string{}
 	for _, ch := range chs {
 		d.Channels = append(d.Channels, views.ChannelOption{Slug: ch.Slug, Title: ch.Title})
-		slugs[ch.ID] = ch.Slug
 	}
-	slugOf := func(cid int64) string {
-		if s, ok := slugs[cid]; ok {
-			return s
-		}
-		ch, err := store.ChannelByID(ctx, h.DB, cid)
-		if err != nil {
-			return "#" + strconv.FormatInt(cid, 10)
-		}
-		slugs[cid] = ch.Slug
-		return ch.Slug
-	}
-	actor := model.Actor{UserID: id}
-	ss, err := store.ActiveSanctions(ctx, h.DB, actor.Key(), 0, time.Now())
+	rec, err := h.Moderation.RecordOf(ctx, id)
 	if err != nil {
 		return err
 	}
-	all, err := store.SanctionsOf(ctx, h.DB, actor.Key(), 200)
-	if err != nil {
-		return err
-	}
-	// ActiveSanctions with no channel lists site-wide ones only; add the
-	// channel ones that are in force.
-	now := time.Now()
-	seen := map[int64]bool{}
-	for _, s := range ss {
-		seen[s.ID] = true
-	}
-	for _, s := range all {
-		if s.ChannelID != nil && !seen[s.ID] && s.RevokedAt == nil && s.Kind != model.SanctionWarn &&
-			(s.ExpiresAt == nil || s.ExpiresAt.After(now)) {
-			in, err := store.ActiveSanctions(ctx, h.DB, actor.Key(), *s.ChannelID, now)
-			if err != nil {
-				return err
-			}
-			for _, x := range in {
-				if !seen[x.ID] {
-					seen[x.ID] = true
-					ss = append(ss, x)
-				}
-			}
-		}
-	}
-	for _, s := range ss {
+	for _, s := range rec.Sanctions {
 		it := views.AdminUserItem{When: s.CreatedAt, Kind: string(s.Kind), Text: s.Reason}
 		if s.ChannelID != nil {
-			it.Channel = slugOf(*s.ChannelID)
+			it.Channel = rec.Slug(*s.ChannelID)
 		} else {
 			it.Channel = "site-wide"
 		}
@@ -95,18 +52,10 @@ func (h *Handlers) adminUser(c *fiber.Ctx) error {
 		}
 		d.Sanctions = append(d.Sanctions, it)
 	}
-	ms, err := store.MessagesBy(ctx, h.DB, actor, 20)
-	if err != nil {
-		return err
+	for _, m := range rec.Messages {
+		d.Messages = append(d.Messages, views.AdminUserItem{When: m.CreatedAt, Channel: rec.Slug(m.ChannelID), Kind: string(m.State), Text: m.Body})
 	}
-	for _, m := range ms {
-		d.Messages = append(d.Messages, views.AdminUserItem{When: m.CreatedAt, Channel: slugOf(m.ChannelID), Kind: string(m.State), Text: m.Body})
-	}
-	ns, err := store.NotesOf(ctx, h.DB, actor.Key())
-	if err != nil {
-		return err
-	}
-	for _, n := range ns {
+	for _, n := range rec.Notes {
 		d.Notes = append(d.Notes, views.AdminUserItem{When: n.CreatedAt, Text: n.Body})
 	}
 	return render(c, fiber.StatusOK, views.AdminUserPage(h.page(c, u.DisplayName, "/admin/users"), d))

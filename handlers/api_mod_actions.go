@@ -9,6 +9,7 @@ import (
 
 	"backchannel/chat"
 	"backchannel/model"
+	"backchannel/moderation"
 )
 
 // Moderator actions through the API: on messages (approve, deny, hide,
@@ -65,8 +66,8 @@ type modBody struct {
 	Guideline string `json:"guideline"`
 }
 
-func (b modBody) input() chat.ModInput {
-	return chat.ModInput{Reason: b.Reason, Guideline: b.Guideline}
+func (b modBody) input() moderation.ModInput {
+	return moderation.ModInput{Reason: b.Reason, Guideline: b.Guideline}
 }
 
 // apiModerate applies an action to a message: 200 with the message as staff
@@ -84,7 +85,7 @@ func (h *Handlers) apiModerate(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	d, err := h.Chat.Moderate(ctx, cc.Channel, cc.Viewer, id, chat.ModAction(strings.TrimSpace(body.Action)), body.input())
+	d, err := h.Moderation.Moderate(ctx, cc.Channel, cc.Viewer, id, model.ModAction(strings.TrimSpace(body.Action)), body.input())
 	if err != nil {
 		return err
 	}
@@ -112,8 +113,8 @@ func (h *Handlers) apiSanction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.Chat.Sanction(c.UserContext(), cc.Channel, cc.Viewer, chat.SanctionInput{Subject: strings.TrimSpace(body.Subject),
-		Kind: body.Kind, Duration: chat.MutePreset(strings.TrimSpace(body.Duration)), SiteWide: body.SiteWide, ModInput: body.input()})
+	d, err := h.Moderation.Sanction(c.UserContext(), cc.Channel, cc.Viewer, moderation.SanctionInput{Subject: strings.TrimSpace(body.Subject),
+		Kind: body.Kind, Duration: moderation.MutePreset(strings.TrimSpace(body.Duration)), SiteWide: body.SiteWide, ModInput: body.input()})
 	if err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func (h *Handlers) apiSanctionRevoke(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.Chat.RevokeSanction(c.UserContext(), cc.Channel, cc.Viewer, id, body.input())
+	d, err := h.Moderation.RevokeSanction(c.UserContext(), cc.Channel, cc.Viewer, id, body.input())
 	if err != nil {
 		return err
 	}
@@ -154,7 +155,7 @@ func (h *Handlers) apiPurge(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, n, err := h.Chat.Purge(c.UserContext(), cc.Channel, cc.Viewer, strings.TrimSpace(body.Subject), body.input())
+	d, n, err := h.Moderation.Purge(c.UserContext(), cc.Channel, cc.Viewer, strings.TrimSpace(body.Subject), body.input())
 	if err != nil {
 		return err
 	}
@@ -176,7 +177,7 @@ func (h *Handlers) apiUndo(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Chat.Undo(c.UserContext(), cc.Channel, cc.Viewer, body.AuditID); err != nil {
+	if err := h.Moderation.Undo(c.UserContext(), cc.Channel, cc.Viewer, body.AuditID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -202,7 +203,7 @@ func (h *Handlers) apiReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.Chat.Report(c.UserContext(), cc.Channel, cc.Viewer, id, body.Reason)
+	r, err := h.Moderation.Report(c.UserContext(), cc.Channel, cc.Viewer, id, body.Reason)
 	if err != nil {
 		return err
 	}

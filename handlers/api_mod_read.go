@@ -1,18 +1,16 @@
 package handlers
 
 import (
-	"context"
 	"encoding/json"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"backchannel/accounts"
 	"backchannel/chat"
 	"backchannel/model"
 	"backchannel/policies"
-	"backchannel/store"
 )
 
 // What moderators read through the API: a channel's queue, a person's card
@@ -35,7 +33,7 @@ func (h *Handlers) apiQueue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q, err := h.Chat.Queue(c.UserContext(), cc.Channel, cc.Viewer, queueIncoming)
+	q, err := h.Moderation.Queue(c.UserContext(), cc.Channel, cc.Viewer, queueIncoming)
 	if err != nil {
 		return err
 	}
@@ -95,12 +93,12 @@ func (h *Handlers) apiPerson(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	p, err := h.Chat.PersonCard(ctx, cc.Channel, cc.Viewer, c.Params("subject"))
+	p, err := h.Moderation.PersonCard(ctx, cc.Channel, cc.Viewer, c.Params("subject"))
 	if err != nil {
 		return err
 	}
 	uid := viewerOf(c).User.ID
-	mine, err := h.Chat.ModChannels(ctx, uid)
+	mine, err := h.Moderation.ModChannels(ctx, uid)
 	if err != nil {
 		return err
 	}
@@ -147,7 +145,7 @@ func (h *Handlers) apiNote(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := h.Chat.AddNote(c.UserContext(), cc.Viewer, c.Params("subject"), body.Body)
+	n, err := h.Moderation.AddNote(c.UserContext(), cc.Viewer, c.Params("subject"), body.Body)
 	if err != nil {
 		return err
 	}
@@ -223,8 +221,8 @@ func (h *Handlers) apiChannelAudit(c *fiber.Ctx) error {
 }
 
 // auditFilter reads the audit log's query parameters.
-func auditFilter(c *fiber.Ctx) (store.AuditFilter, error) {
-	var f store.AuditFilter
+func auditFilter(c *fiber.Ctx) (accounts.AuditQuery, error) {
+	var f accounts.AuditQuery
 	actor, err := queryInt(c, "actor", 0)
 	if err != nil {
 		return f, err
@@ -251,11 +249,11 @@ func auditFilter(c *fiber.Ctx) (store.AuditFilter, error) {
 
 // sendAudit writes a page of entries, newest first; has_more says whether
 // the next ?offset= holds more.
-func (h *Handlers) sendAudit(c *fiber.Ctx, f store.AuditFilter) error {
+func (h *Handlers) sendAudit(c *fiber.Ctx, f accounts.AuditQuery) error {
 	ctx := c.UserContext()
 	limit := f.Limit
 	f.Limit++
-	es, err := store.ListAudit(ctx, h.DB, f)
+	es, _, err := h.Accounts.Audit(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -263,62 +261,20 @@ func (h *Handlers) sendAudit(c *fiber.Ctx, f store.AuditFilter) error {
 	if more {
 		es = es[:limit]
 	}
-	names := newNameCache(h, ctx, viewerOf(c).User.ID)
+	names := h.auditNamer(c)
 	out := make([]apiAuditEntry, 0, len(es))
 	for _, e := range es {
 		a := apiAuditEntry{ID: e.ID, CreatedAt: e.CreatedAt, ActorID: e.ActorID, Action: e.Action, TargetType: e.TargetType,
 			TargetID: e.TargetID, Before: auditValue(e.Before), After: auditValue(e.After), Reason: e.Reason,
 			Guideline: e.Guideline, UndoneAt: e.UndoneAt}
-		if e.ActorID != nil {
-			a.Actor = names.user(*e.ActorID)
+		if u := names.user(e.ActorID); u != nil {
+			a.Actor = u.DisplayName
 		}
 		if e.ChannelID != nil {
-			slug := names.channel(*e.ChannelID)
+			slug := names.channel(e.ChannelID)
 			a.Channel = &slug
 		}
 		out = append(out, a)
 	}
 	return c.JSON(fiber.Map{"entries": out, "has_more": more})
-}
-
-// nameCache looks up the names an audit page shows, once each.
-type nameCache struct {
-	h        *Handlers
-	ctx      context.Context
-	viewerID int64
-	users    map[int64]string
-	channels map[int64]string
-}
-
-func newNameCache(h *Handlers, ctx context.Context, viewerID int64) *nameCache {
-	return &nameCache{h: h, ctx: ctx, viewerID: viewerID, users: map[int64]string{}}
-}
-
-func (n *nameCache) user(id int64) string {
-	if name, ok := n.users[id]; ok {
-		return name
-	}
-	name := ""
-	if u, err := n.h.Accounts.User(n.ctx, id); err == nil {
-		name = u.DisplayName
-	}
-	n.users[id] = name
-	return name
-}
-
-func (n *nameCache) channel(id int64) string {
-	if n.channels == nil {
-		n.channels = map[int64]string{}
-		// Staff of a channel, and admins, see the channels they read the
-		// log of in this list.
-		if cs, err := n.h.Chat.Channels(n.ctx, n.viewerID); err == nil {
-			for _, c := range cs {
-				n.channels[c.Channel.ID] = c.Channel.Slug
-			}
-		}
-	}
-	if slug, ok := n.channels[id]; ok {
-		return slug
-	}
-	return strconv.FormatInt(id, 10)
 }

@@ -1,11 +1,10 @@
 package handlers
 
 import (
+	"backchannel/retention"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-
-	"backchannel/chat"
 )
 
 // apiRetention is the retention policy as the API shows and takes it.
@@ -29,15 +28,15 @@ type apiRetentionInput struct {
 	Channels []apiChannelRetention `json:"channels"`
 }
 
-func (in apiRetentionInput) toChat() chat.RetentionInput {
-	out := chat.RetentionInput{SiteDays: in.SiteDays}
+func (in apiRetentionInput) toChat() retention.Input {
+	out := retention.Input{SiteDays: in.SiteDays}
 	for _, c := range in.Channels {
-		out.Channels = append(out.Channels, chat.ChannelDays{Slug: c.Slug, Days: c.Days})
+		out.Channels = append(out.Channels, retention.ChannelDays{Slug: c.Slug, Days: c.Days})
 	}
 	return out
 }
 
-func toAPIRetention(p *chat.RetentionPolicy) apiRetention {
+func toAPIRetention(p *retention.Policy) apiRetention {
 	out := apiRetention{SiteDays: p.SiteDays, Channels: make([]apiChannelRetention, 0, len(p.Channels))}
 	for _, c := range p.Channels {
 		out.Channels = append(out.Channels, apiChannelRetention{Slug: c.Slug, Days: c.Days})
@@ -47,7 +46,7 @@ func toAPIRetention(p *chat.RetentionPolicy) apiRetention {
 
 // apiRetention answers GET /api/v1/retention.
 func (h *Handlers) apiRetention(c *fiber.Ctx) error {
-	p, err := h.Chat.Retention(c.UserContext())
+	p, err := h.Retention.Policy(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -61,7 +60,7 @@ func (h *Handlers) apiRetentionSave(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in, false); err != nil {
 		return err
 	}
-	p, err := h.Chat.SaveRetention(c.UserContext(), viewerOf(c).User.ID, in.toChat())
+	p, err := h.Retention.Save(c.UserContext(), viewerOf(c).User.ID, in.toChat())
 	if err != nil {
 		return err
 	}
@@ -96,7 +95,7 @@ func (h *Handlers) apiRetentionPreview(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in, true); err != nil {
 		return err
 	}
-	p, err := h.Chat.PreviewRetention(c.UserContext(), in.toChat())
+	p, err := h.Retention.Preview(c.UserContext(), in.toChat())
 	if err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ func (h *Handlers) apiSearch(c *fiber.Ctx) error {
 	default:
 		return badRequest("sort is relevance, newest, oldest or votes.")
 	}
-	res, err := h.Chat.Search(c.UserContext(), h.Search, v.User, searchRequest(f, offset, limit))
+	res, err := h.Transcripts.Search(c.UserContext(), h.Search, v.User, searchRequest(f, offset, limit))
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func highlightHTML(body string, spans []search.Span) string {
 
 // apiTags lists every tag.
 func (h *Handlers) apiTags(c *fiber.Ctx) error {
-	ts, err := h.Chat.Tags(c.UserContext())
+	ts, err := h.Transcripts.Tags(c.UserContext())
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ func (h *Handlers) apiSessions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ss, err := h.Chat.Sessions(c.UserContext(), ch)
+	ss, err := h.Transcripts.Sessions(c.UserContext(), ch)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (h *Handlers) apiAnalytics(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.Chat.Analytics(c.UserContext(), ch, id)
+	a, err := h.Transcripts.Analytics(c.UserContext(), ch, id)
 	if err != nil {
 		return err
 	}

@@ -180,7 +180,7 @@ func TestSignInOutAndSessionRotation(t *testing.T) {
 		if second == "" || second == first {
 			t.Fatal("session token not rotated at sign-in")
 		}
-		if _, _, err := s.Accounts.SessionUser(context.Background(), first); err == nil {
+		if _, _, err := s.Accounts.SignInUser(context.Background(), first); err == nil {
 			t.Error("the previous session still works after a new sign-in")
 		}
 		// Open redirects are refused.
@@ -195,7 +195,7 @@ func TestSignInOutAndSessionRotation(t *testing.T) {
 		if r := b.post("/logout", nil); r.Status != http.StatusSeeOther {
 			t.Fatalf("logout = %d", r.Status)
 		}
-		if _, _, err := s.Accounts.SessionUser(context.Background(), second); err == nil {
+		if _, _, err := s.Accounts.SignInUser(context.Background(), second); err == nil {
 			t.Error("session still valid after sign-out")
 		}
 		if r := b.get("/account"); r.Status != http.StatusSeeOther {

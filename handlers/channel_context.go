@@ -47,7 +47,7 @@ func (h *Handlers) channelContext(c *fiber.Ctx) (*channelCtx, error) {
 	if err != nil {
 		return nil, err
 	}
-	cc := &channelCtx{Channel: ch, Viewer: cv}
+	cc := &channelCtx{Channel: ch, Viewer: cv.ForRequest()}
 	c.Locals(channelKey{}, cc)
 	return cc, nil
 }

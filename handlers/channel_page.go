@@ -43,7 +43,7 @@ func (h *Handlers) channelPage(c *fiber.Ctx) error {
 		CanPost: v.Poster, Locked: ch.PostingMode == model.PostingLocked && !v.Staff && !v.Host,
 		NeedsGuidelines: v.Poster && !accepted, Guideline: guidelineView(g),
 		ViewerName: v.Actor.Name, IsGuest: v.Actor.GuestID != 0}
-	warnings, err := h.Chat.Warnings(ctx, ch, v)
+	warnings, err := h.Moderation.Warnings(ctx, ch, v)
 	if err != nil {
 		return err
 	}

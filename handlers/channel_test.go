@@ -12,6 +12,7 @@ import (
 
 	"backchannel/chat"
 	"backchannel/model"
+	"backchannel/moderation"
 )
 
 // newChannel creates a channel hosted by a new host, with settings applied.
@@ -368,9 +369,9 @@ func TestWarningShownToThePerson(t *testing.T) {
 		if n := b.get("/c/warned").Doc.Find("[data-testid=warning]").Length(); n != 0 {
 			t.Fatalf("%d warnings before any", n)
 		}
-		in := chat.SanctionInput{Subject: model.Actor{UserID: pat.ID}.Key(), Kind: model.SanctionWarn}
+		in := moderation.SanctionInput{Subject: model.Actor{UserID: pat.ID}.Key(), Kind: model.SanctionWarn}
 		in.Reason, in.Guideline = "please stay on topic", "G2"
-		if _, err := s.Chat.Sanction(ctx, ch, mv, in); err != nil {
+		if _, err := s.Moderation.Sanction(ctx, ch, mv, in); err != nil {
 			t.Fatal(err)
 		}
 		got := b.get("/c/warned").Doc.Find("[data-testid=warning]").Text()

@@ -2,8 +2,9 @@ package handlers
 
 import (
 	"errors"
-	"github.com/gofiber/fiber/v2"
 	"strconv"
+
+	"github.com/gofiber/fiber/v2"
 
 	"backchannel/chat"
 	"backchannel/model"

@@ -1,8 +1,9 @@
 package handlers
 
 import (
-	"github.com/gofiber/fiber/v2"
 	"strconv"
+
+	"github.com/gofiber/fiber/v2"
 
 	"backchannel/chat"
 	"backchannel/views"

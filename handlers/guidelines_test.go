@@ -179,7 +179,7 @@ func TestGuidelinesChannelOverridePermissionsAndCounts(t *testing.T) {
 
 		// Moderator actions counted per rule id.
 		for _, g := range []string{"G1", "G1", "G3", ""} {
-			if err := store.Audit(ctx, s.DB, &model.AuditEntry{Action: "message.hide", TargetType: "message", TargetID: "1", ChannelID: &ch.ID, Guideline: g}); err != nil {
+			if _, err := store.Audit(ctx, s.DB, store.AuditRecord{Action: "message.hide", TargetType: "message", TargetID: 1, ChannelID: ch.ID, Guideline: g}); err != nil {
 				t.Fatal(err)
 			}
 		}

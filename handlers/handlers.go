@@ -14,15 +14,17 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
-	"github.com/uptrace/bun"
 
 	"backchannel/accounts"
 	"backchannel/chat"
 	"backchannel/filters"
 	"backchannel/live"
+	"backchannel/moderation"
 	"backchannel/policies"
+	"backchannel/retention"
 	"backchannel/search"
 	"backchannel/static"
+	"backchannel/transcripts"
 )
 
 // Authorizer answers whether a user holds a permission in a domain.
@@ -31,16 +33,21 @@ type Authorizer interface {
 	CanGuest(ctx context.Context, domain string, p policies.Permission) (bool, error)
 }
 
-// Readiness reports pending migrations, for /readyz.
+// Readiness reports on the database for /readyz: whether it answers, its
+// dialect and the migrations not yet applied.
 type Readiness interface {
+	Ping(ctx context.Context) error
+	Dialect() string
 	Pending(ctx context.Context) (int, error)
 }
 
 // Deps is everything the HTTP layer needs, built by cmd/backchannel.
 type Deps struct {
-	DB            *bun.DB
 	Accounts      *accounts.Service
 	Chat          *chat.Service
+	Moderation    *moderation.Service
+	Transcripts   *transcripts.Service
+	Retention     *retention.Service
 	Filters       *filters.Set // word and link filters (rule CRUD, import, export)
 	Hub           *live.Hub
 	Authz         Authorizer

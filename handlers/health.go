@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-
-	"backchannel/store"
 )
 
 // healthz answers while the process is up.
@@ -21,11 +19,11 @@ func (h *Handlers) readyz(c *fiber.Ctx) error {
 	defer cancel()
 	ready := true
 	checks := fiber.Map{}
-	if err := store.Ping(ctx, h.DB); err != nil {
+	if err := h.Migrations.Ping(ctx); err != nil {
 		ready = false
 		checks["database"] = fiber.Map{"status": "down", "error": err.Error()}
 	} else {
-		checks["database"] = fiber.Map{"status": "ok", "dialect": h.DB.Dialect().Name().String()}
+		checks["database"] = fiber.Map{"status": "ok", "dialect": h.Migrations.Dialect()}
 		if n, err := h.Migrations.Pending(ctx); err != nil || n > 0 {
 			ready = false
 			msg := "migrations pending: run backchannel migrate up"

@@ -19,10 +19,10 @@ const (
 
 // viewer is who is making the request.
 type viewer struct {
-	User     *model.User    // nil when nobody is signed in
-	Session  *model.Session // nil for API tokens and anonymous requests
-	Role     model.Role     // strongest site-wide role
-	ViaToken bool           // authenticated by a personal access token
+	User     *model.User   // nil when nobody is signed in
+	Session  *model.SignIn // nil for API tokens and anonymous requests
+	Role     model.Role    // strongest site-wide role
+	ViaToken bool          // authenticated by a personal access token
 }
 
 type viewerKey struct{}
@@ -50,7 +50,7 @@ func (h *Handlers) identify(c *fiber.Ctx) error {
 		}
 		v.User, v.ViaToken = u, true
 	} else if token := c.Cookies(sessionCookie); token != "" {
-		sess, u, err := h.Accounts.SessionUser(ctx, token)
+		sess, u, err := h.Accounts.SignInUser(ctx, token)
 		switch {
 		case errors.Is(err, model.ErrUnauthorized):
 			h.clearCookie(c, sessionCookie)

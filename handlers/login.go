@@ -48,11 +48,11 @@ func (h *Handlers) loginSubmit(c *fiber.Ctx) error {
 func (h *Handlers) startSession(c *fiber.Ctx, userID int64) error {
 	ctx := c.UserContext()
 	if old := c.Cookies(sessionCookie); old != "" {
-		if err := h.Accounts.EndSession(ctx, old); err != nil {
+		if err := h.Accounts.EndSignIn(ctx, old); err != nil {
 			return err
 		}
 	}
-	token, sess, err := h.Accounts.StartSession(ctx, userID, c.IP(), c.Get(fiber.HeaderUserAgent))
+	token, sess, err := h.Accounts.StartSignIn(ctx, userID, c.IP(), c.Get(fiber.HeaderUserAgent))
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (h *Handlers) startSession(c *fiber.Ctx, userID int64) error {
 
 // logout ends the session.
 func (h *Handlers) logout(c *fiber.Ctx) error {
-	if err := h.Accounts.EndSession(c.UserContext(), c.Cookies(sessionCookie)); err != nil {
+	if err := h.Accounts.EndSignIn(c.UserContext(), c.Cookies(sessionCookie)); err != nil {
 		return err
 	}
 	h.clearCookie(c, sessionCookie)

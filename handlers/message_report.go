@@ -22,7 +22,7 @@ func (h *Handlers) messageReport(c *fiber.Ctx) error {
 		return err
 	}
 	reason := c.FormValue("reason")
-	_, err = h.Chat.Report(ctx, cc.Channel, cc.Viewer, id, reason)
+	_, err = h.Moderation.Report(ctx, cc.Channel, cc.Viewer, id, reason)
 	status, msg := fiber.StatusOK, ""
 	if err != nil {
 		status = statusOf(err)

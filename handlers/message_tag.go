@@ -7,13 +7,13 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"backchannel/chat"
 	"backchannel/model"
+	"backchannel/transcripts"
 )
 
 // tagInputFromForm reads a tag form: tag, colour, thread.
-func tagInputFromForm(c *fiber.Ctx, id int64) chat.TagInput {
-	return chat.TagInput{MessageIDs: []int64{id}, Tag: c.FormValue("tag"), Colour: c.FormValue("colour"),
+func tagInputFromForm(c *fiber.Ctx, id int64) transcripts.TagInput {
+	return transcripts.TagInput{MessageIDs: []int64{id}, Tag: c.FormValue("tag"), Colour: c.FormValue("colour"),
 		Thread: c.FormValue("thread") != ""}
 }
 
@@ -50,11 +50,11 @@ func (h *Handlers) messageTagForm(c *fiber.Ctx, on bool) error {
 		in.Tag = c.Params("tag")
 	}
 	back := tagBack(c, cc.Channel.Slug)
-	var res *chat.TagResult
+	var res *transcripts.TagResult
 	if on {
-		res, err = h.Chat.Tag(c.UserContext(), viewerOf(c).User.ID, cc.Channel, in)
+		res, err = h.Transcripts.Tag(c.UserContext(), viewerOf(c).User.ID, cc.Channel, in)
 	} else {
-		res, err = h.Chat.Untag(c.UserContext(), viewerOf(c).User.ID, cc.Channel, in)
+		res, err = h.Transcripts.Untag(c.UserContext(), viewerOf(c).User.ID, cc.Channel, in)
 	}
 	var fe *model.FieldError
 	switch {
@@ -64,7 +64,7 @@ func (h *Handlers) messageTagForm(c *fiber.Ctx, on bool) error {
 	case err != nil:
 		return err
 	}
-	indexed := h.Chat.WaitIndexed(c.UserContext(), res.Changed, 3*time.Second)
+	indexed := h.Transcripts.WaitIndexed(c.UserContext(), res.Changed, 3*time.Second)
 	if on {
 		h.flash(c, "success", "Tagged "+plural(len(res.Changed), "message", "messages")+" with "+res.Tag.Name+"."+notYetIndexed(indexed))
 	} else {
@@ -94,8 +94,8 @@ func (h *Handlers) apiMessageTag(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body, false); err != nil {
 		return err
 	}
-	res, err := h.Chat.Tag(c.UserContext(), viewerOf(c).User.ID, cc.Channel,
-		chat.TagInput{MessageIDs: []int64{id}, Tag: body.Tag, Colour: body.Colour, Thread: body.Thread})
+	res, err := h.Transcripts.Tag(c.UserContext(), viewerOf(c).User.ID, cc.Channel,
+		transcripts.TagInput{MessageIDs: []int64{id}, Tag: body.Tag, Colour: body.Colour, Thread: body.Thread})
 	if err != nil {
 		return err
 	}
@@ -113,8 +113,8 @@ func (h *Handlers) apiMessageUntag(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.Chat.Untag(c.UserContext(), viewerOf(c).User.ID, cc.Channel,
-		chat.TagInput{MessageIDs: []int64{id}, Tag: c.Params("tag"), Thread: c.QueryBool("thread", false)})
+	res, err := h.Transcripts.Untag(c.UserContext(), viewerOf(c).User.ID, cc.Channel,
+		transcripts.TagInput{MessageIDs: []int64{id}, Tag: c.Params("tag"), Thread: c.QueryBool("thread", false)})
 	if err != nil {
 		return err
 	}

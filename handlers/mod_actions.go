@@ -7,25 +7,25 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"backchannel/chat"
 	"backchannel/model"
+	"backchannel/moderation"
 	"backchannel/views"
 )
 
 // wallActions are the actions on a message the wall offers, with what the
 // moderator is told once done.
 var wallActions = map[string]string{ //nolint:gochecknoglobals // constant table
-	string(chat.ActApprove):     "Approved",
-	string(chat.ActDeny):        "Denied",
-	string(chat.ActHide):        "Hidden",
-	string(chat.ActUnhide):      "Shown again",
-	string(chat.ActDelete):      "Deleted",
-	string(chat.ActPin):         "Pinned",
-	string(chat.ActUnpin):       "Unpinned",
-	string(chat.ActHighlight):   "Highlighted",
-	string(chat.ActUnhighlight): "Highlight removed",
-	string(chat.ActAnswer):      "Marked answered",
-	string(chat.ActUnanswer):    "Marked not answered",
+	string(model.ActApprove):     "Approved",
+	string(model.ActDeny):        "Denied",
+	string(model.ActHide):        "Hidden",
+	string(model.ActUnhide):      "Shown again",
+	string(model.ActDelete):      "Deleted",
+	string(model.ActPin):         "Pinned",
+	string(model.ActUnpin):       "Unpinned",
+	string(model.ActHighlight):   "Highlighted",
+	string(model.ActUnhighlight): "Highlight removed",
+	string(model.ActAnswer):      "Marked answered",
+	string(model.ActUnanswer):    "Marked not answered",
 }
 
 // modMessageAction applies a moderator action to a message: with htmx the
@@ -48,8 +48,8 @@ func (h *Handlers) modMessageAction(c *fiber.Ctx) error {
 		return model.ErrNotFound
 	}
 	list := wallList(c.FormValue("list"))
-	done, err := h.Chat.Moderate(ctx, cc.Channel, cc.Viewer, id, chat.ModAction(c.Params("action")),
-		chat.ModInput{Reason: c.FormValue("reason"), Guideline: c.FormValue("guideline")})
+	done, err := h.Moderation.Moderate(ctx, cc.Channel, cc.Viewer, id, model.ModAction(c.Params("action")),
+		moderation.ModInput{Reason: c.FormValue("reason"), Guideline: c.FormValue("guideline")})
 	if err != nil {
 		return h.modFailed(c, err, "/mod")
 	}
@@ -77,7 +77,7 @@ func (h *Handlers) modUndo(c *fiber.Ctx) error {
 		return model.ErrNotFound
 	}
 	back := backTo(c)
-	if err := h.Chat.Undo(ctx, cc.Channel, cc.Viewer, auditID); err != nil {
+	if err := h.Moderation.Undo(ctx, cc.Channel, cc.Viewer, auditID); err != nil {
 		return h.modFailed(c, err, back)
 	}
 	if !isHTMX(c) {

@@ -11,6 +11,7 @@ import (
 	"backchannel/accounts"
 	"backchannel/chat"
 	"backchannel/model"
+	"backchannel/moderation"
 	"backchannel/testenv"
 )
 
@@ -67,7 +68,7 @@ func TestBrowserModWallApproveLive(t *testing.T) {
 	}
 	miaP := viewer(physics, mia)
 	approve := func(ch *model.Channel, v chat.Viewer, id int64) {
-		if _, err := s.Chat.Moderate(ctx, ch, v, id, chat.ActApprove, chat.ModInput{}); err != nil {
+		if _, err := s.Moderation.Moderate(ctx, ch, v, id, model.ActApprove, moderation.ModInput{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -79,7 +80,7 @@ func TestBrowserModWallApproveLive(t *testing.T) {
 	approve(physics, miaP, post(physics, ben, "Is the lab on Thursday still in room B12?", model.KindQuestion))
 	sale := post(physics, chloe, "Selling last year's graded lab reports, DM me for prices", model.KindComment)
 	approve(physics, miaP, sale)
-	if _, err := s.Chat.Report(ctx, physics, ben, sale, "Selling coursework"); err != nil {
+	if _, err := s.Moderation.Report(ctx, physics, ben, sale, "Selling coursework"); err != nil {
 		t.Fatal(err)
 	}
 	post(physics, ana, "Could you go over the second worked example again?", model.KindQuestion)
@@ -88,7 +89,7 @@ func TestBrowserModWallApproveLive(t *testing.T) {
 	post(history, eve, "The map of 1914 alliances on slide 12 really helped.", model.KindComment)
 	post(history, dan, "WHY IS THE READING LIST SO LONG THIS WEEK", model.KindComment)
 	post(history, eve, "Will the essay question be about the interwar period?", model.KindQuestion)
-	if _, err := s.Chat.StaffPost(ctx, physics, viewer(physics, omar), "I'll watch History; can you take the held queue here?"); err != nil {
+	if _, err := s.Moderation.StaffPost(ctx, physics, viewer(physics, omar), "I'll watch History; can you take the held queue here?"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -201,7 +202,7 @@ func TestBrowserModWallApproveLive(t *testing.T) {
 	testenv.WaitUntil(t, mod, "the note", `document.querySelector('[data-testid="notes"]')?.textContent.includes('Second time')`)
 
 	// A staff chat message arrives on the wall live.
-	if _, err := s.Chat.StaffPost(ctx, physics, viewer(physics, omar), "Thanks! The lab-report seller is reported, over to you."); err != nil {
+	if _, err := s.Moderation.StaffPost(ctx, physics, viewer(physics, omar), "Thanks! The lab-report seller is reported, over to you."); err != nil {
 		t.Fatal(err)
 	}
 	testenv.WaitUntil(t, mod, "the staff chat message", fmt.Sprintf(`document.querySelector('#staff-%d')?.textContent.includes('over to you')`, physics.ID))

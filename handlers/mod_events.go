@@ -15,6 +15,7 @@ import (
 	"backchannel/chat"
 	"backchannel/live"
 	"backchannel/model"
+	"backchannel/moderation"
 	"backchannel/views"
 )
 
@@ -44,7 +45,7 @@ func (h *Handlers) modEvents(c *fiber.Ctx) error {
 		return err
 	}
 	user := viewerOf(c).User
-	chans, err := h.Chat.ModChannels(ctx, user.ID)
+	chans, err := h.Moderation.ModChannels(ctx, user.ID)
 	if err != nil {
 		return err
 	}
@@ -99,7 +100,7 @@ func (h *Handlers) modEvents(c *fiber.Ctx) error {
 			}
 			wg.Wait()
 		}()
-		ws := &wallStream{svc: svc, csrf: csrf, feeds: feeds}
+		ws := &wallStream{svc: svc, mod: h.Moderation, csrf: csrf, feeds: feeds}
 		flush := func(i int) bool {
 			if err := ws.flush(ctx, w, i); err != nil {
 				log.Warn("wall stream", "channel", feeds[i].ch.ID, "err", err)
@@ -140,6 +141,7 @@ func (h *Handlers) modEvents(c *fiber.Ctx) error {
 // wallStream renders the wall's events for one connection.
 type wallStream struct {
 	svc   *chat.Service
+	mod   *moderation.Service
 	csrf  string
 	feeds []*wallFeed
 }
@@ -166,16 +168,16 @@ func (ws *wallStream) flush(ctx context.Context, w *bufio.Writer, i int) error {
 		}
 		// Once per batch: the queue (for reports and counts) and the staff
 		// chat, when the batch needs them.
-		var q *chat.Queue
+		var q *moderation.Queue
 		var staff []model.StaffMessage
 		for _, ch := range changes {
 			switch {
 			case ch.Event.Kind == model.EventStaffMessage && staff == nil:
-				if staff, err = ws.svc.StaffChat(ctx, &f.ch, f.viewer, wallStaffLines); err != nil {
+				if staff, err = ws.mod.StaffChat(ctx, &f.ch, f.viewer, wallStaffLines); err != nil {
 					return err
 				}
 			case ch.Item != nil && q == nil:
-				if q, err = ws.svc.Queue(ctx, &f.ch, f.viewer, wallIncoming); err != nil {
+				if q, err = ws.mod.Queue(ctx, &f.ch, f.viewer, wallIncoming); err != nil {
 					return err
 				}
 			}
@@ -248,7 +250,7 @@ func (ws *wallStream) encode(ctx context.Context, buf *bytes.Buffer, f *wallFeed
 		if err != nil {
 			return err
 		}
-		q, err := ws.svc.Queue(ctx, fresh, f.viewer, 1)
+		q, err := ws.mod.Queue(ctx, fresh, f.viewer, 1)
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"backchannel/chat"
 	"backchannel/model"
+	"backchannel/moderation"
 	"backchannel/policies"
 	"backchannel/views"
 )
@@ -50,11 +51,11 @@ func (h *Handlers) renderPerson(c *fiber.Ctx, status int, card views.PersonCard)
 // from the channels this moderator moderates only.
 func (h *Handlers) personCard(ctx context.Context, cc *channelCtx, subject string) (views.PersonCard, error) {
 	ch, v := cc.Channel, cc.Viewer
-	p, err := h.Chat.PersonCard(ctx, ch, v, subject)
+	p, err := h.Moderation.PersonCard(ctx, ch, v, subject)
 	if err != nil {
 		return views.PersonCard{}, err
 	}
-	mods, err := h.Chat.ModChannels(ctx, v.Actor.UserID)
+	mods, err := h.Moderation.ModChannels(ctx, v.Actor.UserID)
 	if err != nil {
 		return views.PersonCard{}, err
 	}
@@ -102,40 +103,40 @@ func sanctionLine(s model.Sanction) views.SanctionLine {
 // sanctionInput reads what to do from a sanction form: the pressed
 // button's do=<kind>[:<duration>|:site] (warn, mute:10m, ban, ban:site,
 // shadow_mute), or the fields kind, duration and site_wide.
-func sanctionInput(c *fiber.Ctx, subject string) chat.SanctionInput {
-	in := chat.SanctionInput{Subject: subject,
-		ModInput: chat.ModInput{Reason: c.FormValue("reason"), Guideline: c.FormValue("guideline")}}
+func sanctionInput(c *fiber.Ctx, subject string) moderation.SanctionInput {
+	in := moderation.SanctionInput{Subject: subject,
+		ModInput: moderation.ModInput{Reason: c.FormValue("reason"), Guideline: c.FormValue("guideline")}}
 	if do := c.FormValue("do"); do != "" {
 		kind, arg, _ := strings.Cut(do, ":")
 		in.Kind = model.SanctionKind(kind)
 		if arg == "site" {
 			in.SiteWide = true
 		} else {
-			in.Duration = chat.MutePreset(arg)
+			in.Duration = moderation.MutePreset(arg)
 		}
 		return in
 	}
 	in.Kind = model.SanctionKind(c.FormValue("kind"))
-	in.Duration = chat.MutePreset(c.FormValue("duration"))
+	in.Duration = moderation.MutePreset(c.FormValue("duration"))
 	sw := c.FormValue("site_wide")
 	in.SiteWide = sw == "1" || sw == "true" || sw == "on"
 	return in
 }
 
 // sanctionDone says what a sanction did, for the moderator.
-func sanctionDone(in chat.SanctionInput, name string) string {
+func sanctionDone(in moderation.SanctionInput, name string) string {
 	switch in.Kind {
 	case model.SanctionWarn:
 		return "Warned " + name
 	case model.SanctionMute:
 		switch in.Duration {
-		case chat.Mute1m:
+		case moderation.Mute1m:
 			return "Muted " + name + " for 1 minute"
-		case chat.Mute10m:
+		case moderation.Mute10m:
 			return "Muted " + name + " for 10 minutes"
-		case chat.Mute1h:
+		case moderation.Mute1h:
 			return "Muted " + name + " for 1 hour"
-		case chat.Mute24h:
+		case moderation.Mute24h:
 			return "Muted " + name + " for 24 hours"
 		}
 		return "Muted " + name + " for the rest of the session"
@@ -158,7 +159,7 @@ func (h *Handlers) modSanction(c *fiber.Ctx) error {
 	}
 	subject := subjectParam(c)
 	in := sanctionInput(c, subject)
-	done, err := h.Chat.Sanction(c.UserContext(), cc.Channel, cc.Viewer, in)
+	done, err := h.Moderation.Sanction(c.UserContext(), cc.Channel, cc.Viewer, in)
 	return h.personResult(c, cc, subject, done, err, func(name string) string { return sanctionDone(in, name) })
 }
 
@@ -169,8 +170,8 @@ func (h *Handlers) modPurge(c *fiber.Ctx) error {
 		return err
 	}
 	subject := subjectParam(c)
-	done, n, err := h.Chat.Purge(c.UserContext(), cc.Channel, cc.Viewer, subject,
-		chat.ModInput{Reason: c.FormValue("reason"), Guideline: c.FormValue("guideline")})
+	done, n, err := h.Moderation.Purge(c.UserContext(), cc.Channel, cc.Viewer, subject,
+		moderation.ModInput{Reason: c.FormValue("reason"), Guideline: c.FormValue("guideline")})
 	return h.personResult(c, cc, subject, done, err, func(name string) string {
 		if n == 1 {
 			return "Hid 1 message by " + name
@@ -182,7 +183,7 @@ func (h *Handlers) modPurge(c *fiber.Ctx) error {
 // personResult answers an action on a person: the card as it is now, with
 // what was done and an Undo button (and the audit id in HX-Trigger for the
 // wall's "u" key); without JavaScript a redirect to the card page.
-func (h *Handlers) personResult(c *fiber.Ctx, cc *channelCtx, subject string, done *chat.Done, actErr error, label func(name string) string) error {
+func (h *Handlers) personResult(c *fiber.Ctx, cc *channelCtx, subject string, done *moderation.Done, actErr error, label func(name string) string) error {
 	ctx := c.UserContext()
 	page := views.PersonURL(cc.Channel.Slug, subject)
 	if actErr != nil {
@@ -227,7 +228,7 @@ func (h *Handlers) modNote(c *fiber.Ctx) error {
 	}
 	subject := subjectParam(c)
 	body := c.FormValue("body")
-	_, err = h.Chat.AddNote(ctx, cc.Viewer, subject, body)
+	_, err = h.Moderation.AddNote(ctx, cc.Viewer, subject, body)
 	if err == nil && !isHTMX(c) {
 		h.flash(c, "success", "Note saved.")
 		return c.Redirect(views.PersonURL(cc.Channel.Slug, subject), fiber.StatusSeeOther)

@@ -16,7 +16,7 @@ func (h *Handlers) modStaffChat(c *fiber.Ctx) error {
 	}
 	ch := cc.Channel
 	body := c.FormValue("body")
-	_, err = h.Chat.StaffPost(c.UserContext(), ch, cc.Viewer, body)
+	_, err = h.Moderation.StaffPost(c.UserContext(), ch, cc.Viewer, body)
 	back := "/mod#" + views.StaffListID(ch.ID)
 	f := views.StaffForm{ChannelID: ch.ID, Slug: ch.Slug, Title: ch.Title}
 	status := fiber.StatusOK

@@ -9,6 +9,7 @@ import (
 
 	"backchannel/chat"
 	"backchannel/model"
+	"backchannel/moderation"
 	"backchannel/views"
 )
 
@@ -29,7 +30,7 @@ func notModerator() error {
 func (h *Handlers) modWall(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	user := viewerOf(c).User
-	chans, err := h.Chat.ModChannels(ctx, user.ID)
+	chans, err := h.Moderation.ModChannels(ctx, user.ID)
 	if err != nil {
 		return err
 	}
@@ -48,11 +49,11 @@ func (h *Handlers) modWall(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		q, err := h.Chat.Queue(ctx, &ch, v, wallIncoming)
+		q, err := h.Moderation.Queue(ctx, &ch, v, wallIncoming)
 		if err != nil {
 			return err
 		}
-		staff, err := h.Chat.StaffChat(ctx, &ch, v, wallStaffLines)
+		staff, err := h.Moderation.StaffChat(ctx, &ch, v, wallStaffLines)
 		if err != nil {
 			return err
 		}
@@ -73,7 +74,7 @@ func undoParam(c *fiber.Ctx) *views.WallUndo {
 	return &views.WallUndo{Slug: slug, AuditID: n, Label: "Done. You can take it back for 10 seconds."}
 }
 
-func wallChannelView(ch *model.Channel, live bool, q *chat.Queue, staff []model.StaffMessage) views.WallChannel {
+func wallChannelView(ch *model.Channel, live bool, q *moderation.Queue, staff []model.StaffMessage) views.WallChannel {
 	wc := views.WallChannel{ID: ch.ID, Slug: ch.Slug, Title: ch.Title, Live: live, Premod: string(ch.PremodMode),
 		Counts: wallCounts(ch.ID, q)}
 	for _, it := range q.Held {
@@ -94,7 +95,7 @@ func wallChannelView(ch *model.Channel, live bool, q *chat.Queue, staff []model.
 	return wc
 }
 
-func wallCounts(channelID int64, q *chat.Queue) views.WallCounts {
+func wallCounts(channelID int64, q *moderation.Queue) views.WallCounts {
 	return views.WallCounts{ChannelID: channelID, Held: len(q.Held), Reports: len(q.Reports), Flagged: len(q.Flagged)}
 }
 
@@ -103,7 +104,7 @@ func wallCounts(channelID int64, q *chat.Queue) views.WallCounts {
 func wallItem(list string, ch *model.Channel, it chat.Item, reports []model.Report) views.WallItem {
 	m := it.Message
 	w := views.WallItem{List: list, ID: m.ID, ChannelID: ch.ID, Slug: ch.Slug, Author: it.Author,
-		Subject: chat.AuthorKey(&m), Anonymous: m.Anonymous, Question: m.Kind == model.KindQuestion,
+		Subject: m.AuthorKey(), Anonymous: m.Anonymous, Question: m.Kind == model.KindQuestion,
 		Reply: m.ParentID != nil, RawBody: m.Body, State: string(m.State), Flagged: m.Flagged, Pinned: m.Pinned,
 		Highlighted: m.Highlighted, Answered: m.Answered, Reason: m.ModReason, CreatedAt: m.CreatedAt}
 	if m.Body != "" {
@@ -113,6 +114,9 @@ func wallItem(list string, ch *model.Channel, it chat.Item, reports []model.Repo
 		w.Reports = append(w.Reports, views.WallReport{Reason: r.Reason, CreatedAt: r.CreatedAt})
 	}
 	w.Resolved = !belongsTo(list, &m, len(reports) > 0)
+	for _, a := range moderation.WallActions(&m) {
+		w.Actions = append(w.Actions, string(a))
+	}
 	return w
 }
 
@@ -141,7 +145,7 @@ func (h *Handlers) wallRow(ctx context.Context, cc *channelCtx, list string, id 
 	}
 	var reports []model.Report
 	if list == views.ListReports {
-		q, err := h.Chat.Queue(ctx, cc.Channel, cc.Viewer, 1)
+		q, err := h.Moderation.Queue(ctx, cc.Channel, cc.Viewer, 1)
 		if err != nil {
 			return views.WallItem{}, err
 		}

@@ -10,9 +10,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"backchannel/chat"
 	"backchannel/model"
 	"backchannel/search"
+	"backchannel/transcripts"
 	"backchannel/views"
 )
 
@@ -27,8 +27,8 @@ func searchForm(c *fiber.Ctx) views.SearchForm {
 
 // searchRequest turns the form into a search: the box's operators and the
 // controls together.
-func searchRequest(f views.SearchForm, offset, limit int) chat.SearchRequest {
-	loc := chat.SearchLocation()
+func searchRequest(f views.SearchForm, offset, limit int) transcripts.SearchRequest {
+	loc := transcripts.SearchLocation()
 	p := search.Parse(f.Q, loc)
 	extra := search.Parse(strings.Join(nonEmpty(
 		op("in", f.In), op("from", f.From), op("tag", f.Tag), op("is", f.Kind), op("is", f.Answered),
@@ -57,7 +57,7 @@ func searchRequest(f views.SearchForm, offset, limit int) chat.SearchRequest {
 	if strings.TrimSpace(p.Text) == "" && sortBy == search.SortRelevance {
 		sortBy = search.SortNewest
 	}
-	return chat.SearchRequest{Query: p, Sort: sortBy, Limit: limit, Offset: offset, Facets: true}
+	return transcripts.SearchRequest{Query: p, Sort: sortBy, Limit: limit, Offset: offset, Facets: true}
 }
 
 // op writes an operator with a value, quoted when it has spaces.
@@ -108,7 +108,7 @@ func (h *Handlers) searchPage(c *fiber.Ctx) error {
 	v := viewerOf(c)
 	f := searchForm(c)
 	d := views.SearchPageData{Form: f, Offset: offsetOf(c), Limit: searchPerPage}
-	tags, err := h.Chat.Tags(ctx)
+	tags, err := h.Transcripts.Tags(ctx)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (h *Handlers) searchPage(c *fiber.Ctx) error {
 		d.Channels = append(d.Channels, ch.Slug)
 	}
 	req := searchRequest(f, d.Offset, d.Limit)
-	res, err := h.Chat.Search(ctx, h.Search, v.User, req)
+	res, err := h.Transcripts.Search(ctx, h.Search, v.User, req)
 	if err != nil {
 		h.Log.Error("search", "err", err)
 		d.Error = "Search is not available right now; try again in a moment."
@@ -247,8 +247,8 @@ func (h *Handlers) searchTag(c *fiber.Ctx) error {
 		h.flash(c, "error", "Select at least one message to tag.")
 		return seeOther(c, back)
 	}
-	in := chat.TagInput{Tag: c.FormValue("tag"), Colour: c.FormValue("colour"), Thread: c.FormValue("thread") != ""}
-	n, err := h.Chat.TagAcross(ctx, v.User.ID, ids, in)
+	in := transcripts.TagInput{Tag: c.FormValue("tag"), Colour: c.FormValue("colour"), Thread: c.FormValue("thread") != ""}
+	n, err := h.Transcripts.TagAcross(ctx, v.User.ID, ids, in)
 	var fe *model.FieldError
 	switch {
 	case errors.As(err, &fe):
@@ -257,7 +257,7 @@ func (h *Handlers) searchTag(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	indexed := h.Chat.WaitIndexed(ctx, n.Changed, 3*time.Second)
+	indexed := h.Transcripts.WaitIndexed(ctx, n.Changed, 3*time.Second)
 	h.flash(c, "success", "Tagged "+plural(len(n.Changed), "message", "messages")+" with "+n.Tag.Name+"."+notYetIndexed(indexed))
 	return seeOther(c, back)
 }

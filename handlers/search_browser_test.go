@@ -10,6 +10,7 @@ import (
 	"backchannel/chat"
 	"backchannel/model"
 	"backchannel/testenv"
+	"backchannel/transcripts"
 )
 
 // A host searches with an operator, tags a result from the results list and
@@ -54,7 +55,7 @@ func TestBrowserSearchTagFacet(t *testing.T) {
 	post("alice@example.org", "Alice Martin", "Is the heat death of the universe a real prediction?", model.KindQuestion, 0)
 	post("jose@example.org", "José Núñez", "The Carnot engine example on slide 12 helped a lot.", model.KindComment, 0)
 	post("sam@example.org", "Sam Okafor", "Could you post the entropy problem set before Friday?", model.KindQuestion, 0)
-	if _, err := s.Chat.Tag(ctx, host.ID, ch, chat.TagInput{MessageIDs: []int64{q1.ID}, Tag: "follow-up", Thread: true}); err != nil {
+	if _, err := s.Transcripts.Tag(ctx, host.ID, ch, transcripts.TagInput{MessageIDs: []int64{q1.ID}, Tag: "follow-up", Thread: true}); err != nil {
 		t.Fatal(err)
 	}
 	s.waitIndexed(t)

@@ -30,7 +30,7 @@ func (h *Handlers) searchExport(c *fiber.Ctx) error {
 	for offset := 0; offset < searchExportMax; offset += page {
 		req := searchRequest(f, offset, page)
 		req.Facets = false
-		res, err := h.Chat.Search(c.UserContext(), h.Search, v.User, req)
+		res, err := h.Transcripts.Search(c.UserContext(), h.Search, v.User, req)
 		if err != nil {
 			return err
 		}

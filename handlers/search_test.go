@@ -254,7 +254,7 @@ func TestSearchTagsAndFacets(t *testing.T) {
 		if page := hb.get("/search"); !strings.Contains(page.Doc.Find("[role=alert]").Text(), "letters, digits") {
 			t.Errorf("bad tag message missing: %q", page.Doc.Find("#flash").Text())
 		}
-		if ts, _ := s.Chat.Tags(ctx); len(ts) != 0 {
+		if ts, _ := s.Transcripts.Tags(ctx); len(ts) != 0 {
 			t.Errorf("a rejected tag was stored: %v", ts)
 		}
 

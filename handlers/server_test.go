@@ -14,31 +14,19 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/uptrace/bun"
 
 	"backchannel/accounts"
-	"backchannel/chat"
-	"backchannel/filters"
-	"backchannel/handlers"
-	"backchannel/live"
+	"backchannel/app"
 	"backchannel/model"
-	"backchannel/policies"
 	"backchannel/search"
-	"backchannel/store"
 	"backchannel/testenv"
 )
 
 // testServer is the whole HTTP stack on a free 127.0.0.1 port, over a real
 // database.
 type testServer struct {
-	URL      string
-	DB       *bun.DB
-	Accounts *accounts.Service
-	Authz    *policies.Authorizer
-	Chat     *chat.Service
-	Filters  *filters.Set
-	Hub      *live.Hub
-	Search   search.Engine
+	*app.App
+	URL string
 }
 
 type serverOptions struct {
@@ -56,49 +44,36 @@ func newServer(t testing.TB, dbURL string, opts ...func(*serverOptions)) *testSe
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	authz, err := policies.New(ctx, db, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	acc := accounts.New(db, authz, accounts.Options{}, log)
-	hub := live.NewHub(log)
-	chats := chat.New(db, live.NewLocalBus(hub), authz, chat.Options{}, log)
-	if err := chats.EnsureDefaults(ctx); err != nil {
-		t.Fatal(err)
-	}
-	fs, err := filters.New(ctx, db, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chats.SetFilter(fs)
 	o := serverOptions{search: search.NewSQL(db), bodyLimit: 1 << 20}
 	for _, f := range opts {
 		f(&o)
+	}
+	a, err := app.New(ctx, db, app.Options{Search: o.search, SingleInstance: true}, log)
+	if err != nil {
+		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	app := handlers.New(handlers.Deps{
-		DB: db, Accounts: acc, Chat: chats, Filters: fs, Hub: hub, Authz: authz, Search: o.search, Migrations: store.NewMigrator(db), Log: log,
-		BaseURL: base, BodyLimit: o.bodyLimit, CSRFKey: []byte("test-key-0123456789abcdef0123456"),
-	})
-	go func() { _ = app.Listener(ln) }()
+	web, err := a.HTTP(ctx, app.HTTPOptions{BaseURL: base, BodyLimit: o.bodyLimit, CSRFKey: []byte("test-key-0123456789abcdef0123456")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = web.Listener(ln) }()
 	// The search indexer runs beside the server, as in production (it sets
 	// the engine up first).
-	ix := search.NewIndexer(o.search, chats.IndexSource(), log)
-	ix.Idle = 50 * time.Millisecond
-	ixCtx, stopIndexer := context.WithCancel(ctx)
-	ixDone := make(chan struct{})
-	go func() { defer close(ixDone); _ = ix.Run(ixCtx) }()
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	background := a.Start(bgCtx, app.Background{IndexerIdle: 50 * time.Millisecond})
 	t.Cleanup(func() {
-		stopIndexer()
-		<-ixDone
-		hub.Close()
-		_ = app.ShutdownWithTimeout(5 * time.Second)
+		stopBackground()
+		background.Wait()
+		a.Hub.Close()
+		_ = a.Bus.Close()
+		_ = web.ShutdownWithTimeout(5 * time.Second)
 	})
-	return &testServer{URL: base, DB: db, Accounts: acc, Authz: authz, Chat: chats, Filters: fs, Hub: hub, Search: o.search}
+	return &testServer{App: a, URL: base}
 }
 
 type testWriter struct{ t testing.TB }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"backchannel/chat"
+	"backchannel/transcripts"
 	"backchannel/views"
 )
 
@@ -21,7 +21,7 @@ func (h *Handlers) transcriptAnalytics(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.Chat.Analytics(c.UserContext(), ch, id)
+	a, err := h.Transcripts.Analytics(c.UserContext(), ch, id)
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func orRemoved(body string) string {
 }
 
 // analyticsChart is the messages-over-time chart with its text summary.
-func analyticsChart(a *chat.Analytics) views.Chart {
+func analyticsChart(a *transcripts.Analytics) views.Chart {
 	c := views.Chart{Title: "Messages over time", Unit: "message", Units: "messages", Size: a.BucketSize}
 	busiest := -1
 	for i, b := range a.Buckets {

@@ -6,9 +6,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"backchannel/chat"
 	"backchannel/export"
 	"backchannel/model"
+	"backchannel/transcripts"
 )
 
 // transcriptExport downloads a session's transcript as Markdown, CSV or
@@ -35,7 +35,7 @@ func (h *Handlers) sendTranscript(c *fiber.Ctx, ch *model.Channel, staff bool, f
 	if err != nil {
 		return err
 	}
-	tr, err := h.Chat.Transcript(c.UserContext(), ch, id, view)
+	tr, err := h.Transcripts.Transcript(c.UserContext(), ch, id, view)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func sendExport(c *fiber.Ctx, format, filename string, doc export.Document) erro
 
 // transcriptDocument turns a transcript into an export document: what the
 // transcript's version shows, names as it shows them.
-func transcriptDocument(tr *chat.Transcript) export.Document {
+func transcriptDocument(tr *transcripts.Transcript) export.Document {
 	s := tr.Session
 	doc := export.Document{Title: tr.Channel.Title + " — " + s.Title,
 		Channel: &export.Channel{Slug: tr.Channel.Slug, Title: tr.Channel.Title},
@@ -90,7 +90,7 @@ func transcriptDocument(tr *chat.Transcript) export.Document {
 	return doc
 }
 
-func exportMessage(slug string, e chat.TranscriptEntry) export.Message {
+func exportMessage(slug string, e transcripts.TranscriptEntry) export.Message {
 	m := e.Message
 	out := export.Message{ID: m.ID, Channel: slug, Author: e.Author, Anonymous: m.Anonymous, Kind: string(m.Kind), State: string(m.State),
 		Body: m.Body, Removed: e.Removed, CreatedAt: m.CreatedAt, Votes: m.VoteCount, Answered: m.Answered, Pinned: m.Pinned}

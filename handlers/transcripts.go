@@ -5,9 +5,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"backchannel/chat"
 	"backchannel/model"
 	"backchannel/policies"
+	"backchannel/transcripts"
 	"backchannel/views"
 )
 
@@ -30,7 +30,7 @@ func (h *Handlers) transcripts(c *fiber.Ctx) error {
 		if !ok {
 			continue
 		}
-		ss, err := h.Chat.Sessions(ctx, ch)
+		ss, err := h.Transcripts.Sessions(ctx, ch)
 		if err != nil {
 			return err
 		}
@@ -94,16 +94,16 @@ func transcriptSession(c *fiber.Ctx) (int64, error) {
 
 // transcriptView reads ?view=: staff by default for staff, participant for
 // everyone else; the staff version for anyone else is model.ErrForbidden.
-func transcriptView(c *fiber.Ctx, staff bool) (chat.TranscriptView, error) {
-	def := chat.ViewParticipant
+func transcriptView(c *fiber.Ctx, staff bool) (transcripts.TranscriptView, error) {
+	def := transcripts.ViewParticipant
 	if staff {
-		def = chat.ViewStaff
+		def = transcripts.ViewStaff
 	}
-	v, err := chat.ParseTranscriptView(c.Query("view"), def)
+	v, err := transcripts.ParseTranscriptView(c.Query("view"), def)
 	if err != nil {
 		return "", err
 	}
-	if v == chat.ViewStaff && !staff {
+	if v == transcripts.ViewStaff && !staff {
 		return "", model.Refuse(model.ErrForbidden, "not_staff", "Only the channel's hosts and moderators can read the staff version.")
 	}
 	return v, nil
@@ -115,7 +115,7 @@ func (h *Handlers) transcriptSessions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ss, err := h.Chat.Sessions(c.UserContext(), ch)
+	ss, err := h.Transcripts.Sessions(c.UserContext(), ch)
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (h *Handlers) transcriptSessions(c *fiber.Ctx) error {
 
 // sessionRow is a session for a list: staff count every message, others
 // the visible ones.
-func sessionRow(s chat.SessionSummary, staff bool) views.SessionRow {
+func sessionRow(s transcripts.SessionSummary, staff bool) views.SessionRow {
 	n := s.Visible
 	if staff {
 		n = s.Messages
@@ -150,7 +150,7 @@ func (h *Handlers) transcript(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tr, err := h.Chat.Transcript(c.UserContext(), ch, id, view)
+	tr, err := h.Transcripts.Transcript(c.UserContext(), ch, id, view)
 	if err != nil {
 		return err
 	}
@@ -170,14 +170,14 @@ func (h *Handlers) transcript(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, views.TranscriptPageView(h.page(c, tr.Session.Title+" · "+ch.Title, "/transcripts"), d))
 }
 
-func transcriptMessage(e chat.TranscriptEntry, view chat.TranscriptView, names *auditNames) views.TranscriptMessage {
+func transcriptMessage(e transcripts.TranscriptEntry, view transcripts.TranscriptView, names *auditNames) views.TranscriptMessage {
 	m := e.Message
 	out := views.TranscriptMessage{ID: m.ID, Author: e.Author, Question: m.Kind == model.KindQuestion && m.ParentID == nil,
 		Body: m.Body, Removed: e.Removed, When: m.CreatedAt, Votes: m.VoteCount, Answered: m.Answered, Pinned: m.Pinned}
 	if m.ParentID != nil {
 		out.ParentID = *m.ParentID
 	}
-	if view == chat.ViewStaff {
+	if view == transcripts.ViewStaff {
 		out.State, out.Anonymous = string(m.State), m.Anonymous
 	}
 	for _, r := range e.Reactions {

@@ -18,6 +18,8 @@ import (
 	"backchannel/chat"
 	"backchannel/export"
 	"backchannel/model"
+	"backchannel/moderation"
+	"backchannel/transcripts"
 )
 
 // classFixture is a small known session of physics-101: a question with a
@@ -69,9 +71,9 @@ func (s *testServer) classSession(t *testing.T) *classFixture {
 		f.ids[name] = m.ID
 		return m.ID
 	}
-	moderate := func(name string, act chat.ModAction, rule string) {
+	moderate := func(name string, act model.ModAction, rule string) {
 		t.Helper()
-		if _, err := s.Chat.Moderate(ctx, f.ch, staff, f.ids[name], act, chat.ModInput{Guideline: rule, Reason: "test"}); err != nil {
+		if _, err := s.Moderation.Moderate(ctx, f.ch, staff, f.ids[name], act, moderation.ModInput{Guideline: rule, Reason: "test"}); err != nil {
 			t.Fatalf("%s %s: %v", act, name, err)
 		}
 	}
@@ -80,9 +82,9 @@ func (s *testServer) classSession(t *testing.T) *classFixture {
 	post("q2", carol, chat.PostInput{Body: "Is the exam open book?", Kind: model.KindQuestion, Anonymous: true})
 	post("c1", bob, chat.PostInput{Body: "=SUM(A1) slide 12 helped"})
 	post("hid", eve, chat.PostInput{Body: "Buy cheap essays"})
-	moderate("hid", chat.ActHide, "G2")
+	moderate("hid", model.ActHide, "G2")
 	post("del", alice, chat.PostInput{Body: "Oops, wrong channel"})
-	moderate("del", chat.ActDelete, "G2")
+	moderate("del", model.ActDelete, "G2")
 	all, off := model.PremodAll, model.PremodOff
 	if f.ch, err = s.Chat.UpdateChannel(ctx, f.host.ID, f.ch.Slug, chat.ChannelInput{PremodMode: &all}); err != nil {
 		t.Fatal(err)
@@ -91,8 +93,8 @@ func (s *testServer) classSession(t *testing.T) *classFixture {
 	if f.ch, err = s.Chat.UpdateChannel(ctx, f.host.ID, f.ch.Slug, chat.ChannelInput{PremodMode: &off}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Chat.Sanction(ctx, f.ch, staff, chat.SanctionInput{Subject: eve.Actor.Key(), Kind: model.SanctionShadowMute,
-		ModInput: chat.ModInput{Guideline: "G1"}}); err != nil {
+	if _, err := s.Moderation.Sanction(ctx, f.ch, staff, moderation.SanctionInput{Subject: eve.Actor.Key(), Kind: model.SanctionShadowMute,
+		ModInput: moderation.ModInput{Guideline: "G1"}}); err != nil {
 		t.Fatal(err)
 	}
 	post("shadow", eve, chat.PostInput{Body: "Nobody hears me"})
@@ -102,9 +104,9 @@ func (s *testServer) classSession(t *testing.T) *classFixture {
 	if _, err := s.Chat.React(ctx, f.ch, alice, f.ids["c1"], "👍"); err != nil {
 		t.Fatal(err)
 	}
-	moderate("q1", chat.ActAnswer, "")
-	moderate("c1", chat.ActPin, "")
-	if _, err := s.Chat.Tag(ctx, f.host.ID, f.ch, chat.TagInput{MessageIDs: []int64{q1}, Tag: "exam", Thread: true}); err != nil {
+	moderate("q1", model.ActAnswer, "")
+	moderate("c1", model.ActPin, "")
+	if _, err := s.Transcripts.Tag(ctx, f.host.ID, f.ch, transcripts.TagInput{MessageIDs: []int64{q1}, Tag: "exam", Thread: true}); err != nil {
 		t.Fatal(err)
 	}
 	f.visible = []string{"q1", "r1", "q2", "c1"}
@@ -438,7 +440,7 @@ func TestTranscriptAnalytics(t *testing.T) {
 			t.Fatal(err)
 		}
 		bars := svgBars(t, svg)
-		a, err := s.Chat.Analytics(context.Background(), f.ch, f.sess.ID)
+		a, err := s.Transcripts.Analytics(context.Background(), f.ch, f.sess.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

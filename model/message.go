@@ -178,3 +178,15 @@ type MessageTag struct {
 	TaggedBy  *int64    `bun:"tagged_by"`
 	CreatedAt time.Time `bun:"created_at,notnull"`
 }
+
+// AuthorKey is the actor key of the message's author ("u:<id>" or
+// "g:<id>"; "" when neither is known).
+func (m *Message) AuthorKey() string {
+	if m.AuthorUserID != nil {
+		return Actor{UserID: *m.AuthorUserID}.Key()
+	}
+	if m.AuthorGuestID != nil {
+		return Actor{GuestID: *m.AuthorGuestID}.Key()
+	}
+	return ""
+}

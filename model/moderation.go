@@ -81,3 +81,21 @@ const (
 	EventStaffMessage EventKind = "staff.message" // staff side chat; staff streams only
 	EventReport       EventKind = "report"        // a new report; staff streams only
 )
+
+// ModAction is a moderator's action on a message.
+type ModAction string
+
+// Actions on messages, in the order the triage wall offers them.
+const (
+	ActApprove     ModAction = "approve"
+	ActDeny        ModAction = "deny"
+	ActHide        ModAction = "hide"
+	ActUnhide      ModAction = "unhide"
+	ActDelete      ModAction = "delete"
+	ActPin         ModAction = "pin"
+	ActUnpin       ModAction = "unpin"
+	ActAnswer      ModAction = "answer"
+	ActUnanswer    ModAction = "unanswer"
+	ActHighlight   ModAction = "highlight"
+	ActUnhighlight ModAction = "unhighlight"
+)

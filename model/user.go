@@ -17,8 +17,10 @@ type User struct {
 // Disabled reports whether the account may no longer sign in.
 func (u *User) Disabled() bool { return u.DisabledAt != nil }
 
-// Session is a server-side sign-in. Only the SHA-256 of its token is stored.
-type Session struct {
+// SignIn is a server-side sign-in session of an account (stored in table
+// "sessions"; not to be confused with a ChannelSession, a class meeting).
+// Only the SHA-256 of its token is stored.
+type SignIn struct {
 	ID         int64     `bun:"id,pk,autoincrement"`
 	TokenHash  string    `bun:"token_hash,notnull"`
 	UserID     int64     `bun:"user_id,notnull"`

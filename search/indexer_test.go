@@ -11,13 +11,11 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"backchannel/chat"
-	"backchannel/live"
 	"backchannel/model"
-	"backchannel/policies"
 	"backchannel/search"
 	"backchannel/store"
 	"backchannel/testenv"
+	"backchannel/transcripts"
 )
 
 // ixSetup is a fresh database with one channel, its message source and the
@@ -25,12 +23,6 @@ import (
 func ixSetup(t *testing.T, db *bun.DB) (search.Source, search.Engine, *model.Channel) {
 	t.Helper()
 	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	authz, err := policies.New(ctx, db, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := chat.New(db, live.NewLocalBus(live.NewHub(log)), authz, chat.Options{}, log)
 	ch := &model.Channel{Slug: "ix-test", Title: "Indexer", ChannelSettings: model.ChannelSettings{
 		Visibility: model.VisibilityPublic, PostingMode: model.PostingOpen, PremodMode: model.PremodOff, MaxLength: 500}}
 	if err := store.CreateChannel(ctx, db, ch); err != nil {
@@ -40,7 +32,7 @@ func ixSetup(t *testing.T, db *bun.DB) (search.Source, search.Engine, *model.Cha
 	if err := e.Setup(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return svc.IndexSource(), e, ch
+	return transcripts.NewIndexSource(db), e, ch
 }
 
 func ixPost(t *testing.T, db *bun.DB, ch *model.Channel, body string) *model.Message {

@@ -4,20 +4,57 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"time"
 
 	"github.com/uptrace/bun"
 
 	"backchannel/model"
 )
 
-// Audit appends an entry to the audit log. Before and after are encoded as
-// JSON when they are not strings already.
-func Audit(ctx context.Context, db bun.IDB, e *model.AuditEntry) error {
-	e.CreatedAt = now()
-	if _, err := db.NewInsert().Model(e).Returning("id").Exec(ctx); err != nil {
-		return fmt.Errorf("store: audit: %w", err)
+// AuditRecord is one entry to append to the audit log: who did what to
+// which target, where, and the state before and after.
+type AuditRecord struct {
+	ActorID    int64 // 0: the system (filters, retention)
+	Action     string
+	TargetType string
+	TargetID   any   // an int64 id or a string
+	ChannelID  int64 // 0: site-wide
+	// Before and After are kept as they are when strings and as JSON
+	// otherwise; nil (or a nil pointer) is kept as nothing.
+	Before, After any
+	Reason        string
+	Guideline     string
+	IP            string
+}
+
+// Audit appends r to the audit log and returns the entry's id. It is the
+// one writer of audit entries.
+func Audit(ctx context.Context, db bun.IDB, r AuditRecord) (int64, error) {
+	e := &model.AuditEntry{Action: r.Action, TargetType: r.TargetType, TargetID: fmt.Sprint(r.TargetID),
+		Before: auditText(r.Before), After: auditText(r.After), Reason: r.Reason, Guideline: r.Guideline, IP: r.IP,
+		CreatedAt: now()}
+	if r.ActorID != 0 {
+		e.ActorID = &r.ActorID
 	}
-	return nil
+	if r.ChannelID != 0 {
+		e.ChannelID = &r.ChannelID
+	}
+	if _, err := db.NewInsert().Model(e).Returning("id").Exec(ctx); err != nil {
+		return 0, fmt.Errorf("store: audit %s: %w", r.Action, err)
+	}
+	return e.ID, nil
+}
+
+// auditText is how a before or after value is kept.
+func auditText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	if rv := reflect.ValueOf(v); v == nil || (rv.Kind() == reflect.Pointer && rv.IsNil()) {
+		return ""
+	}
+	return JSON(v)
 }
 
 // JSON encodes v for an audit entry's before or after.
@@ -32,25 +69,46 @@ func JSON(v any) string {
 	return string(b)
 }
 
-// AuditFilter narrows ListAudit.
+// AuditFilter narrows ListAudit and AuditPage.
 type AuditFilter struct {
 	ID         int64
 	ChannelID  int64
 	ActorID    int64
+	ActorEmail string // the actor's sign-in email
 	Action     string
 	TargetType string
 	TargetID   string
-	Limit      int
+	From, To   time.Time // To is exclusive; zero: open
+	Limit      int       // 100 when 0; at most 10,000
 	Offset     int
 }
 
 // ListAudit returns audit entries newest first.
 func ListAudit(ctx context.Context, db bun.IDB, f AuditFilter) ([]model.AuditEntry, error) {
-	if f.Limit <= 0 || f.Limit > 1000 {
+	var es []model.AuditEntry
+	if err := auditQuery(db, f, &es).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("store: list audit: %w", err)
+	}
+	return es, nil
+}
+
+// AuditPage is ListAudit with the number of entries that match in all.
+func AuditPage(ctx context.Context, db bun.IDB, f AuditFilter) ([]model.AuditEntry, int, error) {
+	var es []model.AuditEntry
+	n, err := auditQuery(db, f, &es).ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: audit page: %w", err)
+	}
+	return es, n, nil
+}
+
+// auditQuery is the one query behind ListAudit and AuditPage.
+func auditQuery(db bun.IDB, f AuditFilter, es *[]model.AuditEntry) *bun.SelectQuery {
+	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	var es []model.AuditEntry
-	q := db.NewSelect().Model(&es).Order("id DESC").Limit(f.Limit).Offset(f.Offset)
+	f.Limit = min(f.Limit, 10000)
+	q := db.NewSelect().Model(es).Order("id DESC").Limit(f.Limit).Offset(f.Offset)
 	if f.ID != 0 {
 		q = q.Where("id = ?", f.ID)
 	}
@@ -59,6 +117,9 @@ func ListAudit(ctx context.Context, db bun.IDB, f AuditFilter) ([]model.AuditEnt
 	}
 	if f.ActorID != 0 {
 		q = q.Where("actor_id = ?", f.ActorID)
+	}
+	if e := NormalizeEmail(f.ActorEmail); e != "" {
+		q = q.Where("actor_id IN (SELECT id FROM users WHERE email = ?)", e)
 	}
 	if f.Action != "" {
 		q = q.Where("action = ?", f.Action)
@@ -69,10 +130,13 @@ func ListAudit(ctx context.Context, db bun.IDB, f AuditFilter) ([]model.AuditEnt
 	if f.TargetID != "" {
 		q = q.Where("target_id = ?", f.TargetID)
 	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("store: list audit: %w", err)
+	if !f.From.IsZero() {
+		q = q.Where("created_at >= ?", f.From.UTC())
 	}
-	return es, nil
+	if !f.To.IsZero() {
+		q = q.Where("created_at < ?", f.To.UTC())
+	}
+	return q
 }
 
 // MarkAuditUndone records that an audited action was taken back; a second

@@ -158,3 +158,28 @@ func RemoveMember(ctx context.Context, db bun.IDB, channelID, userID int64) erro
 	res, err := db.NewDelete().Model((*model.Membership)(nil)).Where("channel_id = ?", channelID).Where("user_id = ?", userID).Exec(ctx)
 	return affected("remove member", res, err)
 }
+
+// MemberChannels returns the channels userID is a member of, by slug.
+func MemberChannels(ctx context.Context, db bun.IDB, userID int64) ([]model.Channel, error) {
+	var cs []model.Channel
+	err := db.NewSelect().Model(&cs).
+		Where("id IN (SELECT channel_id FROM memberships WHERE user_id = ?)", userID).
+		Order("slug").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: member channels: %w", err)
+	}
+	return cs, nil
+}
+
+// ChannelSlugs maps every channel's id to its slug.
+func ChannelSlugs(ctx context.Context, db bun.IDB) (map[int64]string, error) {
+	var cs []model.Channel
+	if err := db.NewSelect().Model(&cs).Column("id", "slug").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("store: channel slugs: %w", err)
+	}
+	slugs := make(map[int64]string, len(cs))
+	for _, c := range cs {
+		slugs[c.ID] = c.Slug
+	}
+	return slugs, nil
+}

@@ -114,3 +114,9 @@ func (m *Migrator) Pending(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// Ping checks that the database answers.
+func (m *Migrator) Ping(ctx context.Context) error { return Ping(ctx, m.db) }
+
+// Dialect names the database: "sqlite" or "pg".
+func (m *Migrator) Dialect() string { return m.db.Dialect().Name().String() }

@@ -57,9 +57,9 @@ func TestRetentionStore(t *testing.T) {
 			ids = append(ids, m.ID)
 		}
 		// An audit entry that holds the body of the oldest message.
-		e := &model.AuditEntry{Action: "message.edit", TargetType: "message", TargetID: strconv.FormatInt(ids[0], 10),
-			ChannelID: &ch.ID, Before: `{"body":"message 0"}`, After: `{"body":"edited","state":"visible"}`}
-		if err := store.Audit(ctx, db, e); err != nil {
+		auditID, err := store.Audit(ctx, db, store.AuditRecord{Action: "message.edit", TargetType: "message", TargetID: ids[0],
+			ChannelID: ch.ID, Before: `{"body":"message 0"}`, After: `{"body":"edited","state":"visible"}`})
+		if err != nil {
 			t.Fatal(err)
 		}
 		days := 30
@@ -119,7 +119,7 @@ func TestRetentionStore(t *testing.T) {
 		if n, _ := store.OutboxLen(ctx, db); n != 3 {
 			t.Errorf("outbox length = %d; want 3", n)
 		}
-		es, err := store.ListAudit(ctx, db, store.AuditFilter{ID: e.ID})
+		es, err := store.ListAudit(ctx, db, store.AuditFilter{ID: auditID})
 		if err != nil || len(es) != 1 {
 			t.Fatal(err)
 		}
@@ -151,12 +151,12 @@ func TestScrubBlockedAudit(t *testing.T) {
 		}
 		var ids []int64
 		for _, body := range []string{"old blocked text", "new blocked text"} {
-			e := &model.AuditEntry{Action: "filter.block", TargetType: "actor", TargetID: "0", ChannelID: &ch.ID,
-				After: store.JSON(map[string]any{"actor": "u:1", "body": body, "rules": []int64{1}})}
-			if err := store.Audit(ctx, db, e); err != nil {
+			id, err := store.Audit(ctx, db, store.AuditRecord{Action: "filter.block", TargetType: "actor", TargetID: "0", ChannelID: ch.ID,
+				After: map[string]any{"actor": "u:1", "body": body, "rules": []int64{1}}})
+			if err != nil {
 				t.Fatal(err)
 			}
-			ids = append(ids, e.ID)
+			ids = append(ids, id)
 		}
 		// The first entry is old.
 		if _, err := db.NewUpdate().Model((*model.AuditEntry)(nil)).Set("created_at = ?", time.Now().UTC().Add(-60*24*time.Hour)).

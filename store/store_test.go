@@ -106,26 +106,26 @@ func TestSessionsExpire(t *testing.T) {
 		if err := store.CreateUser(ctx, db, u); err != nil {
 			t.Fatal(err)
 		}
-		live := &model.Session{TokenHash: "live", UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}
-		old := &model.Session{TokenHash: "old", UserID: u.ID, ExpiresAt: time.Now().Add(-time.Second)}
-		for _, s := range []*model.Session{live, old} {
-			if err := store.CreateSession(ctx, db, s); err != nil {
+		live := &model.SignIn{TokenHash: "live", UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}
+		old := &model.SignIn{TokenHash: "old", UserID: u.ID, ExpiresAt: time.Now().Add(-time.Second)}
+		for _, s := range []*model.SignIn{live, old} {
+			if err := store.CreateSignIn(ctx, db, s); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if n, err := store.DeleteExpiredSessions(ctx, db, time.Hour); err != nil || n != 1 {
+		if n, err := store.DeleteExpiredSignIns(ctx, db, time.Hour); err != nil || n != 1 {
 			t.Fatalf("expired = %d, %v; want 1", n, err)
 		}
-		if _, got, err := store.SessionByTokenHash(ctx, db, "live"); err != nil || got.ID != u.ID {
+		if _, got, err := store.SignInByTokenHash(ctx, db, "live"); err != nil || got.ID != u.ID {
 			t.Fatalf("live session: %v", err)
 		}
-		if _, _, err := store.SessionByTokenHash(ctx, db, "old"); !errors.Is(err, model.ErrNotFound) {
+		if _, _, err := store.SignInByTokenHash(ctx, db, "old"); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("old session: err = %v", err)
 		}
-		if err := store.TouchSession(ctx, db, live.ID, time.Now().Add(-2*time.Hour)); err != nil {
+		if err := store.TouchSignIn(ctx, db, live.ID, time.Now().Add(-2*time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := store.DeleteExpiredSessions(ctx, db, time.Hour); n != 1 {
+		if n, _ := store.DeleteExpiredSignIns(ctx, db, time.Hour); n != 1 {
 			t.Fatalf("idle session not removed")
 		}
 	})

@@ -133,3 +133,12 @@ func AuthorNames(ctx context.Context, db bun.IDB) ([]string, error) {
 	}
 	return append(names, guests...), nil
 }
+
+// SetTagColour changes a tag's colour.
+func SetTagColour(ctx context.Context, db bun.IDB, t *model.Tag, colour string) error {
+	t.Colour = colour
+	if _, err := db.NewUpdate().Model(t).Column("colour").WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("store: tag colour: %w", err)
+	}
+	return nil
+}

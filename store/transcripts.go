@@ -152,3 +152,29 @@ func ActiveActors(ctx context.Context, db bun.IDB, channelID int64, from, to tim
 	}
 	return append(keys, as...), nil
 }
+
+// RecentSessions returns the latest n class sessions, newest first, of one
+// channel (channelID 0: of every channel).
+func RecentSessions(ctx context.Context, db bun.IDB, channelID int64, n int) ([]model.ChannelSession, error) {
+	var ss []model.ChannelSession
+	q := db.NewSelect().Model(&ss).Order("started_at DESC", "id DESC").Limit(n)
+	if channelID != 0 {
+		q = q.Where("channel_id = ?", channelID)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("store: recent sessions: %w", err)
+	}
+	return ss, nil
+}
+
+// SessionsMessages returns the messages of the sessions ids that were not
+// deleted, by channel and seq, at most limit.
+func SessionsMessages(ctx context.Context, db bun.IDB, ids []int64, limit int) ([]model.Message, error) {
+	var ms []model.Message
+	err := db.NewSelect().Model(&ms).Where("session_id IN (?)", bun.In(ids)).
+		Where("state <> ?", model.StateDeleted).Order("channel_id ASC", "seq ASC").Limit(limit).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: sessions messages: %w", err)
+	}
+	return ms, nil
+}

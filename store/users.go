@@ -104,3 +104,10 @@ func SetDisabled(ctx context.Context, db bun.IDB, userID int64, disabled bool) e
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
+
+// RequirePasswordReset makes the user choose a new password at next sign-in.
+func RequirePasswordReset(ctx context.Context, db bun.IDB, userID int64) error {
+	res, err := db.NewUpdate().Model((*model.User)(nil)).Set("must_reset_password = ?", true).
+		Set("updated_at = ?", now()).Where("id = ?", userID).Exec(ctx)
+	return affected("require password reset", res, err)
+}

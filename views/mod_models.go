@@ -80,6 +80,9 @@ type WallItem struct {
 	// moves under the moderator's cursor.
 	Resolved bool
 	Error    string
+	// Actions are the moderator actions the wall offers for the message, in
+	// button order (the handlers take them from moderation.WallActions).
+	Actions []string
 }
 
 // WallReport is one open report of a message.
@@ -319,41 +322,27 @@ type wallAction struct {
 	Danger  bool
 }
 
-// itemActions are the actions a message's state allows, in button order.
+// wallButtons are the label, key and look of each action's button.
+var wallButtons = map[string]wallAction{
+	"approve":     {Act: "approve", Label: "Approve", Key: "a", Primary: true},
+	"deny":        {Act: "deny", Label: "Deny", Key: "d"},
+	"hide":        {Act: "hide", Label: "Hide", Key: "h", Danger: true},
+	"unhide":      {Act: "unhide", Label: "Unhide", Key: "h"},
+	"delete":      {Act: "delete", Label: "Delete", Danger: true},
+	"pin":         {Act: "pin", Label: "Pin", Key: "p"},
+	"unpin":       {Act: "unpin", Label: "Unpin", Key: "p"},
+	"answer":      {Act: "answer", Label: "Answered", Key: "x"},
+	"unanswer":    {Act: "unanswer", Label: "Not answered", Key: "x"},
+	"highlight":   {Act: "highlight", Label: "Highlight"},
+	"unhighlight": {Act: "unhighlight", Label: "Unhighlight"},
+}
+
+// itemActions are the buttons of the item's actions, in order.
 func itemActions(it WallItem) []wallAction {
-	var out []wallAction
-	switch it.State {
-	case "held":
-		out = append(out, wallAction{Act: "approve", Label: "Approve", Key: "a", Primary: true},
-			wallAction{Act: "deny", Label: "Deny", Key: "d"},
-			wallAction{Act: "hide", Label: "Hide", Key: "h", Danger: true})
-	case "denied":
-		out = append(out, wallAction{Act: "approve", Label: "Approve", Key: "a", Primary: true})
-	case "hidden":
-		out = append(out, wallAction{Act: "unhide", Label: "Unhide", Key: "h"})
-	case "visible", "shadow":
-		out = append(out, wallAction{Act: "hide", Label: "Hide", Key: "h", Danger: true})
-	}
-	if it.State == "deleted" {
-		return out
-	}
-	if it.State != "held" && it.State != "denied" {
-		if it.Pinned {
-			out = append(out, wallAction{Act: "unpin", Label: "Unpin", Key: "p"})
-		} else {
-			out = append(out, wallAction{Act: "pin", Label: "Pin", Key: "p"})
-		}
-		if it.Question && !it.Reply {
-			if it.Answered {
-				out = append(out, wallAction{Act: "unanswer", Label: "Not answered", Key: "x"})
-			} else {
-				out = append(out, wallAction{Act: "answer", Label: "Answered", Key: "x"})
-			}
-		}
-		if it.Highlighted {
-			out = append(out, wallAction{Act: "unhighlight", Label: "Unhighlight"})
-		} else {
-			out = append(out, wallAction{Act: "highlight", Label: "Highlight"})
+	out := make([]wallAction, 0, len(it.Actions))
+	for _, a := range it.Actions {
+		if b, ok := wallButtons[a]; ok {
+			out = append(out, b)
 		}
 	}
 	return out

@@ -1,5 +1,3 @@
-// Package views renders Backchannel's pages with templ. Components take view
-// models (plain structs in this package) and return HTML; they do no I/O.
 package views
 
 // Page is what every full page needs: title, who is signed in, navigation,

@@ -14,6 +14,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"backchannel/app"
 	"backchannel/chat"
 	"backchannel/config"
 	"backchannel/loadgen"
@@ -116,7 +117,7 @@ func benchSeed(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer c.Close()
-	have, err := store.CountMessages(ctx, c.db)
+	have, err := store.CountMessages(ctx, c.DB)
 	if err != nil {
 		return err
 	}
@@ -128,8 +129,8 @@ func benchSeed(ctx context.Context, args []string, getenv func(string) string, s
 		return usageErr(fmt.Errorf("bench seed: %w", err))
 	}
 	fmt.Fprintf(stdout, "Seeding %d messages in %d channels (%d sessions, %d people, seed %d) into %s…\n",
-		o.messages, len(plan.Channels), len(plan.Sessions), len(plan.Users), o.seed, c.db.Dialect().Name())
-	s := &seeder{db: c.db, plan: plan, o: o, authz: c.authz}
+		o.messages, len(plan.Channels), len(plan.Sessions), len(plan.Users), o.seed, c.DB.Dialect().Name())
+	s := &seeder{db: c.DB, plan: plan, o: o, authz: c.Authz}
 	start := time.Now()
 	if err := s.prepare(ctx); err != nil {
 		return err
@@ -141,8 +142,8 @@ func benchSeed(ctx context.Context, args []string, getenv func(string) string, s
 	d := time.Since(start)
 	fmt.Fprintf(stdout, "\nSeeded %d messages in %s (%.0f messages/s), with %d votes and %d tags.\n",
 		o.messages, d.Round(time.Millisecond), float64(o.messages)/max(d.Seconds(), 0.001), s.votes, s.tags)
-	if store.IsPostgres(c.db) {
-		if _, err := c.db.ExecContext(ctx, "ANALYZE"); err != nil {
+	if store.IsPostgres(c.DB) {
+		if _, err := c.DB.ExecContext(ctx, "ANALYZE"); err != nil {
 			return fmt.Errorf("bench seed: analyze: %w", err)
 		}
 	}
@@ -150,19 +151,18 @@ func benchSeed(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintln(stdout, "The messages are not in the search index: run `backchannel reindex` to index them (or seed with --index).")
 		return nil
 	}
-	engine := searchEngine(cfg, c.db)
-	defer engine.Close()
+	engine := c.Search
 	if err := engine.Ping(ctx); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Rebuilding the %s index…\n", engine.Name())
 	bar := progressBar{w: stdout, start: time.Now()}
-	if err := search.Rebuild(ctx, engine, c.chat.IndexSource(), o.indexBatch, bar.update); err != nil {
+	if err := search.Rebuild(ctx, engine, c.Transcripts.IndexSource(), o.indexBatch, bar.update); err != nil {
 		fmt.Fprintln(stdout)
 		return err
 	}
 	bar.finish()
-	return analyzeIndex(ctx, c.db, cfg)
+	return analyzeIndex(ctx, c.DB, cfg)
 }
 
 // analyzeIndex refreshes PostgreSQL's statistics of the built-in index
@@ -477,14 +477,14 @@ func benchSearch(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	defer closeAll()
-	chans, err := store.ListChannels(ctx, c.db)
+	chans, err := store.ListChannels(ctx, c.DB)
 	if err != nil {
 		return err
 	}
 	if len(chans) == 0 {
 		return fmt.Errorf("bench search: the database has no channels: run backchannel bench seed first")
 	}
-	messages, err := store.CountMessages(ctx, c.db)
+	messages, err := store.CountMessages(ctx, c.DB)
 	if err != nil {
 		return err
 	}
@@ -668,7 +668,7 @@ func benchLag(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	backlog, err := store.OutboxLen(ctx, c.db)
+	backlog, err := store.OutboxLen(ctx, c.DB)
 	if err != nil {
 		return err
 	}
@@ -676,7 +676,7 @@ func benchLag(ctx context.Context, args []string, getenv func(string) string, st
 	// The indexer, as serve runs it.
 	ixCtx, stopIndexer := context.WithCancel(ctx)
 	defer stopIndexer()
-	ix := search.NewIndexer(engine, c.chat.IndexSource(), log)
+	ix := search.NewIndexer(engine, c.Transcripts.IndexSource(), log)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); _ = ix.Run(ixCtx) }()
@@ -724,7 +724,7 @@ func benchLag(ctx context.Context, args []string, getenv func(string) string, st
 				b.WriteByte(' ')
 			}
 			body := b.String() + run + " " + token
-			m, err := c.chat.Post(ctx, ch, v, chat.PostInput{Body: body})
+			m, err := c.Chat.Post(ctx, ch, v, chat.PostInput{Body: body})
 			if err != nil {
 				return fmt.Errorf("bench lag: post: %w", err)
 			}
@@ -758,27 +758,27 @@ func benchLag(ctx context.Context, args []string, getenv func(string) string, st
 
 // lagChannel finds or makes the bench channel and the account that posts
 // there (its host: no rate limit, as for staff).
-func lagChannel(ctx context.Context, c *core) (*model.Channel, chat.Viewer, error) {
-	u, err := c.accounts.UserByEmail(ctx, benchLagEmail)
+func lagChannel(ctx context.Context, c *app.App) (*model.Channel, chat.Viewer, error) {
+	u, err := c.Accounts.UserByEmail(ctx, benchLagEmail)
 	if errors.Is(err, model.ErrNotFound) {
 		now := time.Now().UTC()
 		u = &model.User{Email: benchLagEmail, DisplayName: "Bench Poster", CreatedAt: now, UpdatedAt: now}
-		_, err = c.db.NewInsert().Model(u).Returning("id").Exec(ctx)
+		_, err = c.DB.NewInsert().Model(u).Returning("id").Exec(ctx)
 	}
 	if err != nil {
 		return nil, chat.Viewer{}, fmt.Errorf("bench lag: account: %w", err)
 	}
-	ch, err := c.chat.Channel(ctx, benchLagSlug)
+	ch, err := c.Chat.Channel(ctx, benchLagSlug)
 	if errors.Is(err, model.ErrNotFound) {
 		slug, title := benchLagSlug, "Bench: search lag"
-		ch, err = c.chat.CreateChannel(ctx, u.ID, chat.ChannelInput{Slug: &slug, Title: &title})
+		ch, err = c.Chat.CreateChannel(ctx, u.ID, chat.ChannelInput{Slug: &slug, Title: &title})
 	}
 	if err != nil {
 		return nil, chat.Viewer{}, fmt.Errorf("bench lag: channel: %w", err)
 	}
-	v, err := c.chat.ViewerFor(ctx, ch, u, nil)
+	v, err := c.Chat.ViewerFor(ctx, ch, u, nil)
 	if err == nil {
-		err = c.chat.AcceptGuideline(ctx, ch, v, 0)
+		err = c.Chat.AcceptGuideline(ctx, ch, v, 0)
 	}
 	if err != nil {
 		return nil, chat.Viewer{}, fmt.Errorf("bench lag: %w", err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"backchannel/accounts"
+	"backchannel/app"
 	"backchannel/chat"
 	"backchannel/config"
 	"backchannel/model"
@@ -87,7 +88,7 @@ func demoCmd(ctx context.Context, args []string, getenv config.Getenv, stdout, s
 		config: func(fs *flag.FlagSet, c *config.Config) error {
 			return o.check(fs, getenv, c)
 		},
-		prepare: func(ctx context.Context, cfg config.Config, c *core, log *slog.Logger) (func(context.Context) error, error) {
+		prepare: func(ctx context.Context, cfg config.Config, c *app.App, log *slog.Logger) (func(context.Context) error, error) {
 			return prepareDemo(ctx, o, cfg, c, log, stdout)
 		},
 	})
@@ -96,7 +97,7 @@ func demoCmd(ctx context.Context, args []string, getenv config.Getenv, stdout, s
 // prepareDemo makes the accounts, channel, session and audience, and returns
 // what runs beside the server: the audience, until ctx ends or the duration
 // is over.
-func prepareDemo(ctx context.Context, o demoOptions, cfg config.Config, c *core, log *slog.Logger, stdout io.Writer) (func(context.Context) error, error) {
+func prepareDemo(ctx context.Context, o demoOptions, cfg config.Config, c *app.App, log *slog.Logger, stdout io.Writer) (func(context.Context) error, error) {
 	password := o.adminPassword
 	if password == "" {
 		password = accounts.NewToken("", 12)
@@ -108,16 +109,16 @@ func prepareDemo(ctx context.Context, o demoOptions, cfg config.Config, c *core,
 	if err != nil {
 		return nil, fmt.Errorf("demo: host account: %w", err)
 	}
-	ch, err := ensureDemoChannel(ctx, c.chat, host.ID)
+	ch, err := ensureDemoChannel(ctx, c.Chat, host.ID)
 	if err != nil {
 		return nil, fmt.Errorf("demo: channel: %w", err)
 	}
-	fresh, err := ensureLiveSession(ctx, c.chat, host.ID, ch)
+	fresh, err := ensureLiveSession(ctx, c.Chat, host.ID, ch)
 	if err != nil {
 		return nil, fmt.Errorf("demo: session: %w", err)
 	}
 	rng := rand.New(rand.NewPCG(o.seed, o.seed^0x9e3779b97f4a7c15))
-	a, err := newAudience(ctx, c.chat, ch, rng, o.audience, log)
+	a, err := newAudience(ctx, c.Chat, ch, rng, o.audience, log)
 	if err != nil {
 		return nil, fmt.Errorf("demo: audience: %w", err)
 	}
@@ -141,24 +142,24 @@ func prepareDemo(ctx context.Context, o demoOptions, cfg config.Config, c *core,
 // ensureDemoUser creates the account email, or finds it; it makes sure the
 // account is enabled and holds role site-wide. With setPassword an existing
 // account's password becomes password (so the printed one works).
-func ensureDemoUser(ctx context.Context, c *core, email, name, password string, role model.Role, setPassword bool) (*model.User, error) {
-	u, err := c.accounts.UserByEmail(ctx, email)
+func ensureDemoUser(ctx context.Context, c *app.App, email, name, password string, role model.Role, setPassword bool) (*model.User, error) {
+	u, err := c.Accounts.UserByEmail(ctx, email)
 	if errors.Is(err, model.ErrNotFound) {
-		return c.accounts.CreateUser(ctx, 0, accounts.Input{Email: email, DisplayName: name, Password: password}, role)
+		return c.Accounts.CreateUser(ctx, 0, accounts.Input{Email: email, DisplayName: name, Password: password}, role)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if u.Disabled() {
-		if err := c.accounts.SetDisabled(ctx, 0, u.ID, false); err != nil {
+		if err := c.Accounts.SetDisabled(ctx, 0, u.ID, false); err != nil {
 			return nil, err
 		}
 	}
 	if role != model.RoleParticipant {
-		if top, err := c.accounts.TopSiteRole(ctx, u.ID); err != nil {
+		if top, err := c.Accounts.TopSiteRole(ctx, u.ID); err != nil {
 			return nil, err
 		} else if top != role {
-			if err := c.accounts.SetSiteRole(ctx, 0, u.ID, role); err != nil {
+			if err := c.Accounts.SetSiteRole(ctx, 0, u.ID, role); err != nil {
 				return nil, err
 			}
 		}
@@ -168,7 +169,7 @@ func ensureDemoUser(ctx context.Context, c *core, email, name, password string, 
 		if err != nil {
 			return nil, err
 		}
-		if err := store.SetPassword(ctx, c.db, u.ID, hash); err != nil {
+		if err := store.SetPassword(ctx, c.DB, u.ID, hash); err != nil {
 			return nil, err
 		}
 	}

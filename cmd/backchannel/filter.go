@@ -11,7 +11,7 @@ import (
 	"os"
 	"strings"
 
-	"backchannel/moderation"
+	"backchannel/wordfilter"
 )
 
 // filterCmd runs the filter engine without a database:
@@ -52,20 +52,20 @@ func filterCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if *rulesPath == "" && *wordsPath == "" {
 		return usageErr(errors.New("filter check: --rules FILE (or --words FILE) is required"))
 	}
-	var rules []moderation.Rule
+	var rules []wordfilter.Rule
 	if *rulesPath != "" {
-		rs, err := readRules(*rulesPath, moderation.ParseCSV)
+		rs, err := readRules(*rulesPath, wordfilter.ParseCSV)
 		if err != nil {
 			return usageErr(err)
 		}
 		rules = append(rules, rs...)
 	}
 	if *wordsPath != "" {
-		a, err := moderation.ParseAction(*wordAction)
-		if err != nil || a == moderation.Allow {
+		a, err := wordfilter.ParseAction(*wordAction)
+		if err != nil || a == wordfilter.Allow {
 			return usageErr(fmt.Errorf("filter check: --action %q: want block, hold, mask or flag", *wordAction))
 		}
-		rs, err := readRules(*wordsPath, func(r io.Reader) ([]moderation.Rule, error) { return moderation.ParseWordList(r, a) })
+		rs, err := readRules(*wordsPath, func(r io.Reader) ([]wordfilter.Rule, error) { return wordfilter.ParseWordList(r, a) })
 		if err != nil {
 			return usageErr(err)
 		}
@@ -74,23 +74,23 @@ func filterCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		}
 		rules = append(rules, rs...)
 	}
-	m, err := moderation.Compile(rules)
+	m, err := wordfilter.Compile(rules)
 	if err != nil {
 		return usageErr(fmt.Errorf("filter check: %w", err))
 	}
-	s := moderation.Settings{
+	s := wordfilter.Settings{
 		Scope:    *scope,
-		Caps:     moderation.Caps{Enabled: *caps},
-		Mentions: moderation.Flood{Enabled: *maxMentions > 0, Max: *maxMentions},
-		Links:    moderation.Flood{Enabled: *maxLinks > 0, Max: *maxLinks},
-		Repeats:  moderation.Repeats{Enabled: *repeats > 0, Last: *repeats},
+		Caps:     wordfilter.Caps{Enabled: *caps},
+		Mentions: wordfilter.Flood{Enabled: *maxMentions > 0, Max: *maxMentions},
+		Links:    wordfilter.Flood{Enabled: *maxLinks > 0, Max: *maxLinks},
+		Repeats:  wordfilter.Repeats{Enabled: *repeats > 0, Last: *repeats},
 	}
 	for _, d := range strings.Split(*domains, ",") {
 		if d = strings.TrimSpace(d); d != "" {
 			s.AllowedDomains = append(s.AllowedDomains, d)
 		}
 	}
-	if s.OffListAction, err = moderation.ParseAction(*offList); err != nil {
+	if s.OffListAction, err = wordfilter.ParseAction(*offList); err != nil {
 		return usageErr(fmt.Errorf("filter check: --off-list-action: %w", err))
 	}
 	return filterLines(ctx, m, s, *repeats, stdin, stdout)
@@ -98,7 +98,7 @@ func filterCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 
 // readRules opens path and parses it; errors name the file (and the
 // parser's line).
-func readRules(path string, parse func(io.Reader) ([]moderation.Rule, error)) ([]moderation.Rule, error) {
+func readRules(path string, parse func(io.Reader) ([]wordfilter.Rule, error)) ([]wordfilter.Rule, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("filter check: %w", err)
@@ -113,20 +113,20 @@ func readRules(path string, parse func(io.Reader) ([]moderation.Rule, error)) ([
 
 // verdictLine is one line of output.
 type verdictLine struct {
-	Action moderation.Action `json:"action"`
+	Action wordfilter.Action `json:"action"`
 	Rules  []ruleMatch       `json:"rules"`
 	Masked string            `json:"masked"`
 }
 
 type ruleMatch struct {
 	Pattern string            `json:"pattern"`
-	Kind    moderation.Kind   `json:"kind"`
-	Action  moderation.Action `json:"action"`
+	Kind    wordfilter.Kind   `json:"kind"`
+	Action  wordfilter.Action `json:"action"`
 	Match   string            `json:"match"`
 }
 
 // filterLines checks each line of in and writes its verdict to out.
-func filterLines(ctx context.Context, m *moderation.Matcher, s moderation.Settings, repeats int, in io.Reader, out io.Writer) error {
+func filterLines(ctx context.Context, m *wordfilter.Matcher, s wordfilter.Settings, repeats int, in io.Reader, out io.Writer) error {
 	if in == nil {
 		return nil
 	}

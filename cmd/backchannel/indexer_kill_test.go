@@ -137,30 +137,30 @@ func TestIndexerSurvivesKill(t *testing.T) {
 			defer c.Close()
 			ch := &model.Channel{Slug: "kill-test", Title: "Kill test", ChannelSettings: model.ChannelSettings{
 				Visibility: model.VisibilityPublic, PostingMode: model.PostingOpen, PremodMode: model.PremodOff, MaxLength: 500}}
-			if err := store.CreateChannel(ctx, c.db, ch); err != nil {
+			if err := store.CreateChannel(ctx, c.DB, ch); err != nil {
 				t.Fatal(err)
 			}
 
 			// 1. The engine is down: the server keeps every change waiting.
-			addMessages(t, c.db, ch.ID, 0, 200)
+			addMessages(t, c.DB, ch.ID, 0, 200)
 			down := startChild(t, with(env, "BACKCHANNEL_ADDR", freeAddr(t), "BACKCHANNEL_MEILI_URL", "http://"+freeAddr(t)))
 			time.Sleep(1500 * time.Millisecond)
-			if n := outboxLen(t, c.db); n != 200 {
+			if n := outboxLen(t, c.DB); n != 200 {
 				t.Fatalf("with the engine down the outbox holds %d entries, want 200", n)
 			}
 			down.kill()
 
 			// 2. More changes, then a server that is killed while it drains.
-			addMessages(t, c.db, ch.ID, 200, 1800)
-			total := outboxLen(t, c.db)
+			addMessages(t, c.DB, ch.ID, 200, 1800)
+			total := outboxLen(t, c.DB)
 			live := with(env, "BACKCHANNEL_MEILI_URL", meiliURL)
 			drainer := startChild(t, with(live, "BACKCHANNEL_ADDR", freeAddr(t)))
 			deadline := time.Now().Add(60 * time.Second)
 			for {
-				n := outboxLen(t, c.db)
+				n := outboxLen(t, c.DB)
 				if n < total || time.Now().After(deadline) {
 					drainer.kill()
-					t.Logf("killed the server with %d of %d outbox entries left", outboxLen(t, c.db), total)
+					t.Logf("killed the server with %d of %d outbox entries left", outboxLen(t, c.DB), total)
 					break
 				}
 				time.Sleep(2 * time.Millisecond)
@@ -169,9 +169,9 @@ func TestIndexerSurvivesKill(t *testing.T) {
 			// 3. A new server finishes the job.
 			startChild(t, with(live, "BACKCHANNEL_ADDR", freeAddr(t)))
 			deadline = time.Now().Add(90 * time.Second)
-			for outboxLen(t, c.db) > 0 {
+			for outboxLen(t, c.DB) > 0 {
 				if time.Now().After(deadline) {
-					t.Fatalf("outbox still holds %d entries", outboxLen(t, c.db))
+					t.Fatalf("outbox still holds %d entries", outboxLen(t, c.DB))
 				}
 				time.Sleep(50 * time.Millisecond)
 			}

@@ -38,7 +38,7 @@ func reindexCmd(ctx context.Context, args []string, getenv func(string) string, 
 	fmt.Fprintf(stdout, "Rebuilding the %s index…\n", engine.Name())
 	start := time.Now()
 	bar := progressBar{w: stdout, start: start}
-	if err := search.Rebuild(ctx, engine, c.chat.IndexSource(), *batch, bar.update); err != nil {
+	if err := search.Rebuild(ctx, engine, c.Transcripts.IndexSource(), *batch, bar.update); err != nil {
 		fmt.Fprintln(stdout)
 		return err
 	}

@@ -11,8 +11,8 @@ import (
 	"net"
 	"time"
 
+	"backchannel/app"
 	"backchannel/config"
-	"backchannel/handlers"
 )
 
 func randomBytes(n int) []byte {
@@ -40,7 +40,7 @@ type serveHooks struct {
 	// The function it returns (if any) runs once the server listens, with a
 	// context that ends when the server stops; when it returns, the server
 	// shuts down (and serve returns its error).
-	prepare func(ctx context.Context, cfg config.Config, c *core, log *slog.Logger) (func(ctx context.Context) error, error)
+	prepare func(ctx context.Context, cfg config.Config, c *app.App, log *slog.Logger) (func(ctx context.Context) error, error)
 }
 
 // serveWith is serve with hooks; name names the flag set.
@@ -90,18 +90,13 @@ func serveWith(ctx context.Context, name string, args []string, getenv config.Ge
 	}
 	defer c.Close()
 
-	key, err := csrfKey(ctx, c.db)
-	if err != nil {
-		return err
-	}
-	engine := searchEngine(cfg, c.db)
-	defer engine.Close()
+	engine := c.Search
 	if err := engine.Ping(ctx); err != nil {
 		log.Warn("search engine not reachable yet; /readyz reports it", "engine", engine.Name(), "err", err)
 	}
 
 	if cfg.AdminEmail != "" {
-		created, err := c.accounts.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
+		created, err := c.Accounts.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 		if err != nil {
 			return fmt.Errorf("BACKCHANNEL_ADMIN_EMAIL: %w", err)
 		}
@@ -115,32 +110,29 @@ func serveWith(ctx context.Context, name string, args []string, getenv config.Ge
 			return err
 		}
 	}
-	if token, err := c.accounts.SetupToken(ctx); err != nil {
+	if token, err := c.Accounts.SetupToken(ctx); err != nil {
 		return err
 	} else if token != "" {
 		fmt.Fprintf(stdout, "\nNo admin account yet. Open this one-time link to create it:\n\n    %s/setup?token=%s\n\n", cfg.BaseURL, token)
 	}
 
-	app := handlers.New(handlers.Deps{
-		DB: c.db, Accounts: c.accounts, Chat: c.chat, Filters: c.filters, Hub: c.hub, Authz: c.authz, Search: engine, Migrations: c.migrator, Log: log,
-		BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies, TrustProxy: cfg.TrustProxy,
-		BodyLimit: cfg.BodyLimit, CSRFKey: key,
-	})
+	web, err := c.HTTP(ctx, app.HTTPOptions{BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies,
+		TrustProxy: cfg.TrustProxy, BodyLimit: cfg.BodyLimit})
+	if err != nil {
+		return err
+	}
 
-	// runCtx ends when the server stops, whatever the reason; alongside runs
-	// under it and is waited for before the database closes.
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
-	go cleanupLoop(runCtx, c, log)
-	// The search index follows the outbox; retention removes old bodies.
-	// Both wait for runCtx to end before the database closes.
-	background := startBackground(runCtx, c, engine, log)
+	background := c.Start(runCtx, app.Background{Retention: true, Cleanup: true})
 	defer background.Wait()
 
-	errc := make(chan error, 1)
-	go func() { errc <- app.Listener(ln) }()
+	// Said before the first request can be answered, so that whoever waits
+	// for the server finds the line once it answers.
 	log.Info("backchannel listening", "url", cfg.BaseURL, "database", cfg.Redacted(), "search", engine.Name())
 	fmt.Fprintf(stdout, "Backchannel is running at %s (press Ctrl+C to stop)\n", cfg.BaseURL)
+	errc := make(chan error, 1)
+	go func() { errc <- web.Listener(ln) }()
 
 	var runc chan error // nil: never ready
 	if alongside != nil {
@@ -164,27 +156,10 @@ func serveWith(ctx context.Context, name string, args []string, getenv config.Ge
 		<-runc
 	}
 	log.Info("shutting down: closing streams, finishing in-flight requests")
-	c.hub.Close() // ends every event stream, so shutdown need not wait for them
-	if err := app.ShutdownWithTimeout(30 * time.Second); err != nil {
+	c.Hub.Close() // ends every event stream, so shutdown need not wait for them
+	if err := web.ShutdownWithTimeout(30 * time.Second); err != nil {
 		log.Error("shutdown", "err", err)
 	}
 	log.Info("stopped")
 	return runErr
-}
-
-// cleanupLoop removes expired sessions and old sign-in attempts every few
-// minutes until ctx ends.
-func cleanupLoop(ctx context.Context, c *core, log *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		if err := c.accounts.Cleanup(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("cleanup", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

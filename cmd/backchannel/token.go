@@ -34,11 +34,11 @@ func tokenCmd(ctx context.Context, args []string, getenv config.Getenv, stdout, 
 		return err
 	}
 	defer c.Close()
-	u, err := c.accounts.UserByEmail(ctx, *email)
+	u, err := c.Accounts.UserByEmail(ctx, *email)
 	if err != nil {
 		return cliError(err)
 	}
-	secret, _, err := c.accounts.CreateAPIToken(ctx, u.ID, *name)
+	secret, _, err := c.Accounts.CreateAPIToken(ctx, u.ID, *name)
 	if err != nil {
 		return cliError(err)
 	}

@@ -46,23 +46,23 @@ func userCmd(ctx context.Context, args []string, getenv config.Getenv, stdout, s
 	defer c.Close()
 	switch action {
 	case "create":
-		u, err := c.accounts.CreateUser(ctx, 0, accounts.Input{Email: *email, DisplayName: *name, Password: *password}, model.Role(*role))
+		u, err := c.Accounts.CreateUser(ctx, 0, accounts.Input{Email: *email, DisplayName: *name, Password: *password}, model.Role(*role))
 		if err != nil {
 			return cliError(err)
 		}
 		fmt.Fprintf(stdout, "created user %d <%s> with role %s\n", u.ID, u.Email, *role)
 	case "set-role", "disable", "enable":
-		u, err := c.accounts.UserByEmail(ctx, *email)
+		u, err := c.Accounts.UserByEmail(ctx, *email)
 		if err != nil {
 			return cliError(err)
 		}
 		switch action {
 		case "set-role":
-			err = c.accounts.SetSiteRole(ctx, 0, u.ID, model.Role(*role))
+			err = c.Accounts.SetSiteRole(ctx, 0, u.ID, model.Role(*role))
 		case "disable":
-			err = c.accounts.SetDisabled(ctx, 0, u.ID, true)
+			err = c.Accounts.SetDisabled(ctx, 0, u.ID, true)
 		case "enable":
-			err = c.accounts.SetDisabled(ctx, 0, u.ID, false)
+			err = c.Accounts.SetDisabled(ctx, 0, u.ID, false)
 		}
 		if err != nil {
 			return cliError(err)

@@ -2,23 +2,15 @@ package main
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
-	"github.com/uptrace/bun"
-
-	"backchannel/accounts"
-	"backchannel/chat"
+	"backchannel/app"
 	"backchannel/config"
-	"backchannel/filters"
-	"backchannel/live"
-	"backchannel/policies"
 	"backchannel/search"
-	"backchannel/store"
 )
 
 // loadConfig reads the environment, applies the flags common to every
@@ -59,108 +51,28 @@ func newLogger(w io.Writer, lvl slog.Level) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lvl}))
 }
 
-// core is what every command that touches data needs.
-type core struct {
-	db       *bun.DB
-	migrator *store.Migrator
-	authz    *policies.Authorizer
-	accounts *accounts.Service
-	chat     *chat.Service
-	filters  *filters.Set
-	hub      *live.Hub
-	bus      live.Bus
+// openCore opens the database, applies migrations and builds everything
+// (app.Open); a database that cannot be opened is a usage error naming
+// BACKCHANNEL_DATABASE_URL.
+func openCore(ctx context.Context, cfg config.Config, log *slog.Logger) (*app.App, error) {
+	a, err := app.Open(ctx, cfg, log)
+	if errors.Is(err, app.ErrDatabase) {
+		return nil, usageErr(&config.Error{Var: "BACKCHANNEL_DATABASE_URL", Msg: strings.TrimPrefix(err.Error(), app.ErrDatabase.Error()+": ")})
+	}
+	return a, err
 }
 
-// openCore opens the database, applies migrations, and builds the policy
-// engine and account service.
-func openCore(ctx context.Context, cfg config.Config, log *slog.Logger) (*core, error) {
-	db, err := store.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return nil, usageErr(&config.Error{Var: "BACKCHANNEL_DATABASE_URL", Msg: fmt.Sprintf("%s: %v", cfg.Redacted(), err)})
-	}
-	m := store.NewMigrator(db)
-	applied, err := m.Up(ctx)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	if len(applied) > 0 {
-		log.Info("applied migrations", "migrations", applied)
-	}
-	authz, err := policies.New(ctx, db, log)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	acc := accounts.New(db, authz, accounts.Options{SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax}, log)
-	hub := live.NewHub(log)
-	var bus live.Bus = live.NewLocalBus(hub)
-	if store.IsPostgres(db) {
-		// Several instances share PostgreSQL: wake each other's streams.
-		pg, err := live.NewPGBus(ctx, db, hub, log)
-		if err != nil {
-			db.Close()
-			return nil, err
-		}
-		bus = pg
-	}
-	ch := chat.New(db, bus, authz, chat.Options{}, log)
-	if err := ch.EnsureDefaults(ctx); err != nil {
-		bus.Close()
-		db.Close()
-		return nil, err
-	}
-	// Word and link filters: every post goes through them.
-	fs, err := filters.New(ctx, db, log)
-	if err != nil {
-		bus.Close()
-		db.Close()
-		return nil, err
-	}
-	ch.SetFilter(fs)
-	return &core{db: db, migrator: m, authz: authz, accounts: acc, chat: ch, filters: fs, hub: hub, bus: bus}, nil
-}
-
-// Close ends live streams, stops the bus and closes the database.
-func (c *core) Close() error {
-	c.hub.Close()
-	_ = c.bus.Close()
-	return c.db.Close()
-}
-
-// csrfKey returns the key every instance signs CSRF tokens with, creating it
-// on first start.
-func csrfKey(ctx context.Context, db bun.IDB) ([]byte, error) {
-	v, err := store.SetSettingOnce(ctx, db, "csrf_key", hex.EncodeToString(randomBytes(32)))
-	if err != nil {
-		return nil, err
-	}
-	return hex.DecodeString(v)
-}
-
-// searchEngine picks Meilisearch when configured, the built-in engine otherwise.
-func searchEngine(cfg config.Config, db *bun.DB) search.Engine {
-	if cfg.MeiliURL != "" {
-		return search.NewMeili(cfg.MeiliURL, cfg.MeiliKey, cfg.MeiliIndex)
-	}
-	return search.NewSQL(db)
-}
-
-// openSearch opens the database and the configured search engine and checks
-// that the engine answers; close releases both.
-func openSearch(ctx context.Context, cfg config.Config, log *slog.Logger) (c *core, engine search.Engine, close func(), err error) {
+// openSearch is openCore that also checks that the search engine answers;
+// close releases everything.
+func openSearch(ctx context.Context, cfg config.Config, log *slog.Logger) (c *app.App, engine search.Engine, close func(), err error) {
 	c, err = openCore(ctx, cfg, log)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	engine = searchEngine(cfg, c.db)
-	close = func() {
-		_ = engine.Close()
-		_ = c.Close()
-	}
-	if err := engine.Ping(ctx); err != nil {
+	close = func() { _ = c.Close() }
+	if err := c.Search.Ping(ctx); err != nil {
 		close()
 		return nil, nil, nil, err
 	}
-	return c, engine, close, nil
+	return c, c.Search, close, nil
 }

@@ -1,0 +1,93 @@
+package moderation
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"backchannel/model"
+	"backchannel/store"
+)
+
+// Report lets a participant report a message to the moderators.
+func (s *Service) Report(ctx context.Context, ch *model.Channel, v Viewer, id int64, reason string) (*model.Report, error) {
+	if v.Actor.IsZero() {
+		return nil, model.ErrUnauthorized
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, model.Invalid("reason", "Say briefly what is wrong with the message.")
+	}
+	if len([]rune(reason)) > 500 {
+		return nil, model.Invalid("reason", "Keep the reason to 500 characters.")
+	}
+	m, err := s.chat.Message(ctx, ch, v, id)
+	if err != nil {
+		return nil, err
+	}
+	r := &model.Report{ChannelID: ch.ID, MessageID: m.ID, Reporter: v.Actor.Key(), Reason: reason}
+	var seq int64
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := store.CreateReport(ctx, tx, r); err != nil {
+			return err
+		}
+		var err error
+		seq, err = store.AddEvent(ctx, tx, ch.ID, model.EventReport, &m.ID)
+		return err
+	})
+	if err != nil {
+		if errors.Is(err, model.ErrConflict) {
+			return nil, model.Refuse(model.ErrConflict, "already_reported", "You reported this message already. Moderators will look at it.")
+		}
+		return nil, err
+	}
+	s.publish(ctx, ch.ID, seq)
+	return r, nil
+}
+
+// AddNote stores a note about a person, shared among staff.
+func (s *Service) AddNote(ctx context.Context, v Viewer, subject, body string) (*model.ModNote, error) {
+	if !v.Staff {
+		return nil, model.ErrForbidden
+	}
+	if _, err := parseSubject(subject); err != nil {
+		return nil, err
+	}
+	body = strings.TrimSpace(body)
+	if body == "" || len([]rune(body)) > 2000 {
+		return nil, model.Invalid("body", "Write a note of up to 2000 characters.")
+	}
+	n := &model.ModNote{Subject: subject, Body: body, CreatedBy: &v.Actor.UserID}
+	if err := store.CreateNote(ctx, s.db, n); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// StaffPost adds a message to the moderators' side chat of ch.
+func (s *Service) StaffPost(ctx context.Context, ch *model.Channel, v Viewer, body string) (*model.StaffMessage, error) {
+	if !v.Staff {
+		return nil, model.ErrForbidden
+	}
+	body = strings.TrimSpace(body)
+	if body == "" || len([]rune(body)) > 2000 {
+		return nil, model.Invalid("body", "Write a message of up to 2000 characters.")
+	}
+	m := &model.StaffMessage{ChannelID: ch.ID, AuthorID: &v.Actor.UserID, AuthorName: v.Actor.Name, Body: body}
+	var seq int64
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := store.CreateStaffMessage(ctx, tx, m); err != nil {
+			return err
+		}
+		var err error
+		seq, err = store.AddEvent(ctx, tx, ch.ID, model.EventStaffMessage, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.publish(ctx, ch.ID, seq)
+	return m, nil
+}

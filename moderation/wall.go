@@ -1,0 +1,177 @@
+package moderation
+
+import (
+	"backchannel/chat"
+	"context"
+	"time"
+
+	"backchannel/model"
+	"backchannel/policies"
+	"backchannel/store"
+)
+
+// ModChannels lists the channels userID moderates (Casbin domain = channel).
+func (s *Service) ModChannels(ctx context.Context, userID int64) ([]chat.ChannelSummary, error) {
+	cs, err := store.ListChannels(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	live, err := store.LiveChannelIDs(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	var out []chat.ChannelSummary
+	for _, c := range cs {
+		ok, err := s.authz.Can(ctx, userID, c.Slug, policies.MessageModerate)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, chat.ChannelSummary{Channel: c, Live: live[c.ID]})
+		}
+	}
+	return out, nil
+}
+
+// Queue is what waits for moderators in a channel.
+type Queue struct {
+	Held     []chat.Item    // held for review, oldest first
+	Flagged  []chat.Item    // visible but flagged by a filter, oldest first
+	Reports  []ReportedItem // open reports, oldest first
+	Incoming []chat.Item    // the newest messages of every state, oldest first
+}
+
+// ReportedItem is a reported message with its open reports.
+type ReportedItem struct {
+	Item    chat.Item
+	Reports []model.Report
+}
+
+// Queue reads ch's moderation queue for staff viewer v.
+func (s *Service) Queue(ctx context.Context, ch *model.Channel, v Viewer, incoming int) (*Queue, error) {
+	if !v.Staff {
+		return nil, model.ErrForbidden
+	}
+	q := &Queue{}
+	held, err := store.ListMessages(ctx, s.db, store.MessageFilter{ChannelID: ch.ID, States: []model.MessageState{model.StateHeld}, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	if q.Held, err = s.chat.Items(ctx, v, held); err != nil {
+		return nil, err
+	}
+	recent, err := store.ListMessages(ctx, s.db, store.MessageFilter{ChannelID: ch.ID, Limit: incoming, Newest: true})
+	if err != nil {
+		return nil, err
+	}
+	if q.Incoming, err = s.chat.Items(ctx, v, recent); err != nil {
+		return nil, err
+	}
+	for _, it := range q.Incoming {
+		if it.Message.Flagged && it.Message.State == model.StateVisible {
+			q.Flagged = append(q.Flagged, it)
+		}
+	}
+	rs, err := store.OpenReports(ctx, s.db, []int64{ch.ID})
+	if err != nil {
+		return nil, err
+	}
+	byMsg := map[int64][]model.Report{}
+	var ids []int64
+	for _, r := range rs {
+		if _, ok := byMsg[r.MessageID]; !ok {
+			ids = append(ids, r.MessageID)
+		}
+		byMsg[r.MessageID] = append(byMsg[r.MessageID], r)
+	}
+	ms, err := store.MessagesByID(ctx, s.db, ids)
+	if err != nil {
+		return nil, err
+	}
+	items, err := s.chat.Items(ctx, v, ms)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		q.Reports = append(q.Reports, ReportedItem{Item: it, Reports: byMsg[it.Message.ID]})
+	}
+	return q, nil
+}
+
+// Person is what staff see when they open someone's card.
+type Person struct {
+	Subject   string // actor key
+	Name      string
+	Email     string // for accounts
+	Messages  []model.Message
+	Sanctions []model.Sanction
+	Notes     []model.ModNote
+	Active    []model.Sanction // in force in the channel
+}
+
+// PersonCard reads a person's recent messages across channels, past
+// sanctions and the notes staff keep about them.
+func (s *Service) PersonCard(ctx context.Context, ch *model.Channel, v Viewer, subject string) (*Person, error) {
+	if !v.Staff {
+		return nil, model.ErrForbidden
+	}
+	a, err := parseSubject(subject)
+	if err != nil {
+		return nil, err
+	}
+	p := &Person{Subject: subject}
+	if a.UserID != 0 {
+		u, err := store.UserByID(ctx, s.db, a.UserID)
+		if err != nil {
+			return nil, err
+		}
+		p.Name, p.Email = u.DisplayName, u.Email
+	} else {
+		g, err := store.GuestByID(ctx, s.db, a.GuestID)
+		if err != nil {
+			return nil, err
+		}
+		p.Name = g.DisplayName + " (guest)"
+	}
+	if p.Messages, err = store.MessagesBy(ctx, s.db, a, 20); err != nil {
+		return nil, err
+	}
+	if p.Sanctions, err = store.SanctionsOf(ctx, s.db, subject, 50); err != nil {
+		return nil, err
+	}
+	if p.Notes, err = store.NotesOf(ctx, s.db, subject); err != nil {
+		return nil, err
+	}
+	if p.Active, err = store.ActiveSanctions(ctx, s.db, subject, ch.ID, s.now()); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// StaffChat lists the newest messages of ch's staff side chat.
+func (s *Service) StaffChat(ctx context.Context, ch *model.Channel, v Viewer, limit int) ([]model.StaffMessage, error) {
+	if !v.Staff {
+		return nil, model.ErrForbidden
+	}
+	return store.StaffMessages(ctx, s.db, ch.ID, limit)
+}
+
+// Warnings returns the warnings moderators gave v in ch within the last day,
+// newest first, so the channel page can show them to the person.
+func (s *Service) Warnings(ctx context.Context, ch *model.Channel, v Viewer) ([]model.Sanction, error) {
+	if v.Actor.IsZero() {
+		return nil, nil
+	}
+	ss, err := store.SanctionsOf(ctx, s.db, v.Actor.Key(), 20)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Sanction
+	for _, sn := range ss {
+		if sn.Kind == model.SanctionWarn && sn.RevokedAt == nil && (sn.ChannelID == nil || *sn.ChannelID == ch.ID) &&
+			s.now().Sub(sn.CreatedAt) < 24*time.Hour {
+			out = append(out, sn)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,18 @@
+package retention_test
+
+import (
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"backchannel/app/apptest"
+	"backchannel/chat"
+)
+
+// env is the whole application on a real database (apptest), with the
+// helpers the tests of this package add.
+type env struct{ *apptest.Env }
+
+func newEnv(t *testing.T, db *bun.DB, opts chat.Options) *env { return &env{apptest.New(t, db, opts)} }
+
+func ptr[T any](v T) *T { return &v }
