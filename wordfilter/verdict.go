@@ -64,4 +64,3 @@ func (v Verdict) ReasonsStrongestFirst() []string {
 	}
 	return out
 }
-
