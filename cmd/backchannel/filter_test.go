@@ -120,8 +120,8 @@ func TestFilterCheckErrors(t *testing.T) {
 		{"no subcommand", []string{"filter"}, "filter: say check"},
 		{"no rules", []string{"filter", "check"}, "--rules FILE"},
 		{"missing file", []string{"filter", "check", "--rules", filepath.Join(t.TempDir(), "nope.csv")}, "no such file"},
-		{"bad kind", []string{"filter", "check", "--rules", badKind}, `bad.csv: moderation: rules line 4: unknown kind "wrod"`},
-		{"bad regex", []string{"filter", "check", "--rules", badRegex}, "regex.csv: moderation: rules line 2: invalid regex"},
+		{"bad kind", []string{"filter", "check", "--rules", badKind}, `bad.csv: wordfilter: rules line 4: unknown kind "wrod"`},
+		{"bad regex", []string{"filter", "check", "--rules", badRegex}, "regex.csv: wordfilter: rules line 2: invalid regex"},
 		{"bad action", []string{"filter", "check", "--rules", good, "--off-list-action", "ban"}, "off-list-action"},
 		{"bad flag", []string{"filter", "check", "--rules", good, "--nope"}, "flag provided but not defined"},
 	}
