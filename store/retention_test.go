@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 )
 
 func TestScrubBody(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, in, body, want string
 	}{
@@ -37,6 +39,7 @@ func TestScrubBody(t *testing.T) {
 }
 
 func TestRetentionStore(t *testing.T) {
+	t.Parallel()
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		ch := &model.Channel{Slug: "history", Title: "History"}
@@ -143,6 +146,7 @@ func TestRetentionStore(t *testing.T) {
 }
 
 func TestScrubBlockedAudit(t *testing.T) {
+	t.Parallel()
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		ch := &model.Channel{Slug: "blocked", Title: "Blocked"}
@@ -175,6 +179,73 @@ func TestScrubBlockedAudit(t *testing.T) {
 			old := e.ID == ids[0]
 			if strings.Contains(e.After, "blocked text") == old || !strings.Contains(e.After, `"actor":"u:1"`) {
 				t.Errorf("entry %d (old %v): after %s", e.ID, old, e.After)
+			}
+		}
+	})
+}
+
+func TestRetentionSamples(t *testing.T) {
+	t.Parallel()
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		ch, other := newChannel(t, db, "samples"), newChannel(t, db, "samples-other")
+		now := time.Now().UTC()
+		// Created out of id order: samples go by creation time.
+		var ms []*model.Message
+		for i, age := range []int{35, 50, 40, 1} {
+			m := post(t, db, &model.Message{ChannelID: ch.ID, Body: "sample " + strconv.Itoa(i)})
+			if _, err := db.NewUpdate().Model((*model.Message)(nil)).Set("created_at = ?", now.Add(-time.Duration(age)*24*time.Hour)).
+				Where("id = ?", m.ID).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			ms = append(ms, m)
+		}
+		post(t, db, &model.Message{ChannelID: other.ID, Body: "elsewhere"})
+		if _, err := store.RemoveBodies(ctx, db, map[int64]string{ms[2].ID: "sample 2"}, now); err != nil {
+			t.Fatal(err)
+		}
+		cutoff := now.Add(-30 * 24 * time.Hour)
+		for _, tc := range []struct {
+			limit int
+			want  []int64
+		}{
+			{10, []int64{ms[1].ID, ms[0].ID}}, // the removed body and the recent one are left out
+			{1, []int64{ms[1].ID}},
+		} {
+			got, err := store.RetentionSamples(ctx, db, ch.ID, cutoff, tc.limit)
+			if err != nil || !slices.Equal(ids(got), tc.want) {
+				t.Errorf("samples limit %d = %v, %v; want %v", tc.limit, ids(got), err, tc.want)
+			}
+			if len(got) > 0 && got[0].Body != "sample 1" {
+				t.Errorf("sample without its body: %+v", got[0])
+			}
+		}
+		if n, _, _, _ := store.RetentionStats(ctx, db, ch.ID, cutoff); n != 2 {
+			t.Errorf("stats count %d disagrees with the samples", n)
+		}
+	})
+}
+
+func TestSetAuditAfter(t *testing.T) {
+	t.Parallel()
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		e := &model.AuditEntry{Action: "message.purge", TargetType: "actor", TargetID: "u:1", Before: "b", After: `{"count":0}`}
+		o := &model.AuditEntry{Action: "message.purge", TargetType: "actor", TargetID: "u:2", After: `{"count":0}`}
+		for _, x := range []*model.AuditEntry{e, o} {
+			if err := store.Audit(ctx, db, x); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, n := range []int{3, 7} {
+			if err := store.SetAuditAfter(ctx, db, e.ID, store.JSON(map[string]int{"count": n})); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for id, want := range map[int64][2]string{e.ID: {"b", `{"count":7}`}, o.ID: {"", `{"count":0}`}} {
+			es, err := store.ListAudit(ctx, db, store.AuditFilter{ID: id})
+			if err != nil || len(es) != 1 || es[0].Before != want[0] || es[0].After != want[1] {
+				t.Errorf("entry %d = %+v, %v; want before %q after %q", id, es, err, want[0], want[1])
 			}
 		}
 	})

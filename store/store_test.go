@@ -14,6 +14,7 @@ import (
 )
 
 func TestMigrationsUpDownStatus(t *testing.T) {
+	t.Parallel()
 	for _, d := range testenv.Databases(t) {
 		t.Run(d.Name, func(t *testing.T) {
 			ctx := context.Background()
@@ -53,6 +54,7 @@ func TestMigrationsUpDownStatus(t *testing.T) {
 }
 
 func TestUsers(t *testing.T) {
+	t.Parallel()
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		u := &model.User{Email: "  Ada@Example.org ", DisplayName: "Ada", PasswordHash: "h"}
@@ -100,6 +102,7 @@ func TestUsers(t *testing.T) {
 }
 
 func TestSessionsExpire(t *testing.T) {
+	t.Parallel()
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		u := &model.User{Email: "s@example.org", DisplayName: "S", PasswordHash: "h"}
@@ -132,6 +135,7 @@ func TestSessionsExpire(t *testing.T) {
 }
 
 func TestSettings(t *testing.T) {
+	t.Parallel()
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		if v, err := store.Setting(ctx, db, "k", "def"); err != nil || v != "def" {
@@ -153,6 +157,7 @@ func TestSettings(t *testing.T) {
 }
 
 func TestChannelsAndSessions(t *testing.T) {
+	t.Parallel()
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		c := &model.Channel{Slug: "physics-101", Title: "Physics 101"}
