@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -66,7 +67,7 @@ func TestAuditListFiltersAndPages(t *testing.T) {
 		for _, s := range specs {
 			e := &model.AuditEntry{ActorID: s.actor, ChannelID: s.channel, Action: s.action, TargetType: s.ttype,
 				TargetID: s.tid, Before: store.JSON(map[string]string{"state": "visible"}), Reason: "r", IP: "127.0.0.1"}
-			if err := store.Audit(ctx, db, e); err != nil {
+			if err := insertAudit(ctx, db, e); err != nil {
 				t.Fatal(err)
 			}
 			if e.ID == 0 || e.CreatedAt.IsZero() {
@@ -126,7 +127,7 @@ func TestMarkAuditUndone(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		e := &model.AuditEntry{Action: "message.hide", TargetType: "message", TargetID: "1"}
-		if err := store.Audit(ctx, db, e); err != nil {
+		if err := insertAudit(ctx, db, e); err != nil {
 			t.Fatal(err)
 		}
 		if err := store.MarkAuditUndone(ctx, db, e.ID); err != nil {
@@ -146,6 +147,68 @@ func TestMarkAuditUndone(t *testing.T) {
 		}
 		if err := store.MarkAuditUndone(ctx, db, e.ID+100); !errors.Is(err, model.ErrConflict) {
 			t.Fatalf("undo of a missing entry: err = %v; want ErrConflict", err)
+		}
+	})
+}
+
+func TestAuditRecord(t *testing.T) {
+	t.Parallel()
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		ada, c := newUser(t, db, "ada"), newChannel(t, db, "record")
+		var nilRule *model.FilterRule
+		for _, tc := range []struct {
+			name  string
+			in    store.AuditRecord
+			check func(e model.AuditEntry) bool
+		}{
+			{"numbers and JSON", store.AuditRecord{ActorID: ada.ID, Action: "message.hide", TargetType: "message", TargetID: int64(42),
+				ChannelID: c.ID, Before: map[string]string{"state": "visible"}, After: "hidden", Reason: "spam", Guideline: "G2"},
+				func(e model.AuditEntry) bool {
+					return *e.ActorID == ada.ID && *e.ChannelID == c.ID && e.TargetID == "42" &&
+						e.Before == `{"state":"visible"}` && e.After == "hidden" && e.Reason == "spam" && e.Guideline == "G2"
+				}},
+			{"the system, site-wide, nil pointers", store.AuditRecord{Action: "filter_rule.delete", TargetType: "filter_rule",
+				TargetID: "7", Before: nilRule, IP: "10.0.0.1"},
+				func(e model.AuditEntry) bool {
+					return e.ActorID == nil && e.ChannelID == nil && e.TargetID == "7" && e.Before == "" && e.After == "" && e.IP == "10.0.0.1"
+				}},
+		} {
+			id, err := store.Audit(ctx, db, tc.in)
+			if err != nil || id == 0 {
+				t.Fatalf("%s: id %d, %v", tc.name, id, err)
+			}
+			es, err := store.ListAudit(ctx, db, store.AuditFilter{ID: id})
+			if err != nil || len(es) != 1 || !tc.check(es[0]) || es[0].CreatedAt.IsZero() {
+				t.Errorf("%s: stored %+v, %v", tc.name, es, err)
+			}
+		}
+	})
+}
+
+func TestAuditPage(t *testing.T) {
+	t.Parallel()
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		ada, bob := newUser(t, db, "ada"), newUser(t, db, "bob")
+		for i := 0; i < 5; i++ {
+			if _, err := store.Audit(ctx, db, store.AuditRecord{ActorID: ada.ID, Action: "message.pin", TargetType: "message", TargetID: int64(i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := store.Audit(ctx, db, store.AuditRecord{ActorID: bob.ID, Action: "message.pin", TargetType: "message", TargetID: 9}); err != nil {
+			t.Fatal(err)
+		}
+		es, n, err := store.AuditPage(ctx, db, store.AuditFilter{ActorEmail: " ADA@example.org ", Limit: 2, Offset: 1})
+		if err != nil || n != 5 || len(es) != 2 || es[0].TargetID != "3" || es[1].TargetID != "2" {
+			t.Errorf("page = %d entries %+v of %d, %v; want targets 3, 2 of 5", len(es), es, n, err)
+		}
+		future := time.Now().Add(time.Hour)
+		if _, n, err := store.AuditPage(ctx, db, store.AuditFilter{From: future}); err != nil || n != 0 {
+			t.Errorf("from the future: %d, %v", n, err)
+		}
+		if _, n, err := store.AuditPage(ctx, db, store.AuditFilter{To: future}); err != nil || n != 6 {
+			t.Errorf("to the future: %d, %v; want 6", n, err)
 		}
 	})
 }

@@ -189,3 +189,25 @@ func TestMembers(t *testing.T) {
 		}
 	})
 }
+
+func TestMemberChannelsAndSlugs(t *testing.T) {
+	t.Parallel()
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		ada := newUser(t, db, "ada")
+		b, a, c := newChannel(t, db, "beta"), newChannel(t, db, "alpha"), newChannel(t, db, "gamma")
+		for _, ch := range []*model.Channel{b, a} {
+			if err := store.AddMember(ctx, db, ch.ID, ada.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cs, err := store.MemberChannels(ctx, db, ada.ID)
+		if err != nil || len(cs) != 2 || cs[0].Slug != "alpha" || cs[1].Slug != "beta" {
+			t.Errorf("member channels = %+v, %v; want alpha, beta", cs, err)
+		}
+		slugs, err := store.ChannelSlugs(ctx, db)
+		if err != nil || len(slugs) != 3 || slugs[c.ID] != "gamma" || slugs[a.ID] != "alpha" {
+			t.Errorf("slugs = %v, %v", slugs, err)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -87,4 +88,27 @@ func ids(ms []model.Message) []int64 {
 		out[i] = m.ID
 	}
 	return out
+}
+
+// insertAudit writes e with store.Audit (the one audit writer) and fills e
+// in as stored: id and time.
+func insertAudit(ctx context.Context, db bun.IDB, e *model.AuditEntry) error {
+	r := store.AuditRecord{Action: e.Action, TargetType: e.TargetType, TargetID: e.TargetID, Before: e.Before,
+		After: e.After, Reason: e.Reason, Guideline: e.Guideline, IP: e.IP}
+	if e.ActorID != nil {
+		r.ActorID = *e.ActorID
+	}
+	if e.ChannelID != nil {
+		r.ChannelID = *e.ChannelID
+	}
+	id, err := store.Audit(ctx, db, r)
+	if err != nil {
+		return err
+	}
+	es, err := store.ListAudit(ctx, db, store.AuditFilter{ID: id})
+	if err != nil || len(es) != 1 {
+		return fmt.Errorf("audit entry %d not found: %v", id, err)
+	}
+	*e = es[0]
+	return nil
 }

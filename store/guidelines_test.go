@@ -239,7 +239,7 @@ func TestGuidelineActionCounts(t *testing.T) {
 			{b.ID, "message.hide", "9", 72 * time.Hour, false},
 		} {
 			ae := &model.AuditEntry{Action: e.action, TargetType: "message", TargetID: "1", ChannelID: &e.channel, Guideline: e.guideline}
-			if err := store.Audit(ctx, db, ae); err != nil {
+			if err := insertAudit(ctx, db, ae); err != nil {
 				t.Fatal(err)
 			}
 			if e.age > 0 {

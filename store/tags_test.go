@@ -167,3 +167,20 @@ func TestThreadIDsAndAuthorNames(t *testing.T) {
 		}
 	})
 }
+
+func TestSetTagColour(t *testing.T) {
+	t.Parallel()
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		tag, err := store.EnsureTag(ctx, db, "exam", "blue", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.SetTagColour(ctx, db, tag, "green"); err != nil || tag.Colour != "green" {
+			t.Fatalf("set colour: %v, %q", err, tag.Colour)
+		}
+		if got, _ := store.TagByName(ctx, db, "exam"); got.Colour != "green" {
+			t.Errorf("stored colour %q", got.Colour)
+		}
+	})
+}

@@ -139,7 +139,7 @@ func TestMessageAuditAndAuditBetween(t *testing.T) {
 			{c.ID, "channel.update", "channel", strconv.FormatInt(c.ID, 10), 0},
 		} {
 			e := &model.AuditEntry{ChannelID: &s.channel, Action: s.action, TargetType: s.ttype, TargetID: s.target}
-			if err := store.Audit(ctx, db, e); err != nil {
+			if err := insertAudit(ctx, db, e); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := db.NewUpdate().Model((*model.AuditEntry)(nil)).Set("created_at = ?", now.Add(-s.age)).Where("id = ?", e.ID).Exec(ctx); err != nil {
@@ -249,6 +249,45 @@ func TestActiveActors(t *testing.T) {
 		}
 		if keys, err := store.ActiveActors(ctx, db, c.ID, now.Add(time.Hour), now.Add(2*time.Hour)); err != nil || len(keys) != 0 {
 			t.Errorf("actors in a later window = %v, %v; want none", keys, err)
+		}
+	})
+}
+
+func TestRecentSessionsAndTheirMessages(t *testing.T) {
+	t.Parallel()
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		c, other := newChannel(t, db, "recent"), newChannel(t, db, "recent-other")
+		var ss []*model.ChannelSession
+		for _, s := range []*model.ChannelSession{{ChannelID: c.ID, Title: "1"}, {ChannelID: other.ID, Title: "2"}, {ChannelID: c.ID, Title: "3"}} {
+			if err := store.StartChannelSession(ctx, db, s); err != nil {
+				t.Fatal(err)
+			}
+			ss = append(ss, s)
+		}
+		titles := func(got []model.ChannelSession) []string {
+			var out []string
+			for _, s := range got {
+				out = append(out, s.Title)
+			}
+			return out
+		}
+		if got, err := store.RecentSessions(ctx, db, c.ID, 5); err != nil || !slices.Equal(titles(got), []string{"3", "1"}) {
+			t.Errorf("channel's sessions = %v, %v; want 3, 1", titles(got), err)
+		}
+		if got, err := store.RecentSessions(ctx, db, 0, 2); err != nil || !slices.Equal(titles(got), []string{"3", "2"}) {
+			t.Errorf("latest two = %v, %v; want 3, 2", titles(got), err)
+		}
+		m1 := post(t, db, &model.Message{ChannelID: c.ID, SessionID: &ss[0].ID, Body: "one"})
+		post(t, db, &model.Message{ChannelID: c.ID, SessionID: &ss[0].ID, Body: "gone", State: model.StateDeleted})
+		m3 := post(t, db, &model.Message{ChannelID: other.ID, SessionID: &ss[1].ID, Body: "two"})
+		post(t, db, &model.Message{ChannelID: c.ID, SessionID: &ss[2].ID, Body: "not asked for"})
+		got, err := store.SessionsMessages(ctx, db, []int64{ss[0].ID, ss[1].ID}, 10)
+		if err != nil || !slices.Equal(ids(got), []int64{m1.ID, m3.ID}) {
+			t.Errorf("messages = %v, %v; want %d, %d", ids(got), err, m1.ID, m3.ID)
+		}
+		if got, _ := store.SessionsMessages(ctx, db, []int64{ss[0].ID, ss[1].ID}, 1); len(got) != 1 {
+			t.Errorf("limit 1 gave %d", len(got))
 		}
 	})
 }

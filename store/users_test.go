@@ -102,3 +102,26 @@ func TestListUsersPages(t *testing.T) {
 		}
 	})
 }
+
+func TestRequirePasswordReset(t *testing.T) {
+	t.Parallel()
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		u := newUser(t, db, "ada")
+		if err := store.RequirePasswordReset(ctx, db, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := store.UserByID(ctx, db, u.ID); !got.MustResetPassword {
+			t.Error("must_reset_password not set")
+		}
+		if err := store.SetPassword(ctx, db, u.ID, "new"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := store.UserByID(ctx, db, u.ID); got.MustResetPassword {
+			t.Error("a new password did not clear the reset")
+		}
+		if err := store.RequirePasswordReset(ctx, db, u.ID+1000); !errors.Is(err, model.ErrNotFound) {
+			t.Errorf("unknown user: %v", err)
+		}
+	})
+}
