@@ -46,8 +46,8 @@ func OutboxBatch(ctx context.Context, db bun.IDB, limit int) ([]OutboxEntry, err
 	return es, nil
 }
 
-// OutboxDone removes outbox entries up to and including maxID for the given
-// entry ids.
+// OutboxDone removes the outbox entries ids (the ones an indexer has
+// written to the search engine).
 func OutboxDone(ctx context.Context, db bun.IDB, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
