@@ -113,7 +113,7 @@ func TestEdit(t *testing.T) {
 		<-sub.C()
 
 		canEdit := func(v chat.Viewer) bool {
-			f, err := e.Chat.Feed(e.Ctx, ch, v, "")
+			f, err := e.Chat.Feed(e.Ctx, e.Reload(ch), v, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -259,7 +259,7 @@ func TestDelete(t *testing.T) {
 			{"staff", vm, seen{own.Body, model.StateDeleted, 1, false}},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
-				feed, err := e.Chat.Feed(e.Ctx, ch, tt.v, "")
+				feed, err := e.Chat.Feed(e.Ctx, e.Reload(ch), tt.v, "")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -379,7 +379,7 @@ func TestReact(t *testing.T) {
 			return store.ReactionSummary{Emoji: emoji, Count: n, Mine: mine}
 		}
 		reactions := func(v chat.Viewer) []store.ReactionSummary {
-			f, err := e.Chat.Feed(e.Ctx, ch, v, "")
+			f, err := e.Chat.Feed(e.Ctx, e.Reload(ch), v, "")
 			if err != nil || len(f.Items) != 1 {
 				t.Fatalf("feed: %+v, %v", f, err)
 			}
@@ -469,7 +469,7 @@ func TestVote(t *testing.T) {
 			wantWake(t, sub, e.Reload(ch).LastSeq)
 		}
 		voted := func(v chat.Viewer) (bool, int) {
-			f, err := e.Chat.Feed(e.Ctx, ch, v, "")
+			f, err := e.Chat.Feed(e.Ctx, e.Reload(ch), v, "")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -37,7 +37,7 @@ func (s *Service) Guideline(ctx context.Context, ch *model.Channel, v Viewer) (*
 	}
 	ok := false
 	if !v.Actor.IsZero() {
-		if ok, err = store.HasAccepted(ctx, s.db, ch.ID, v.Actor.Key(), g.ID); err != nil {
+		if ok, err = store.HasAcceptedGuideline(ctx, s.db, ch.ID, v.Actor.Key(), g); err != nil {
 			return nil, false, err
 		}
 	}

@@ -115,7 +115,7 @@ func TestPostReplies(t *testing.T) {
 			t.Error("refused replies wrote events")
 		}
 
-		feed, err := e.Chat.Feed(e.Ctx, ch, vb, "")
+		feed, err := e.Chat.Feed(e.Ctx, e.Reload(ch), vb, "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,13 +29,11 @@ type Feed struct {
 const pageSize = 200
 
 // Feed reads ch as v sees it: the newest threads first loaded (shown oldest
-// first), or the top questions by votes.
+// first), or the top questions by votes. ch must have been read in this
+// request, before Feed: its LastSeq is where the page's stream starts, so
+// what comes after it reaches the page over the stream.
 func (s *Service) Feed(ctx context.Context, ch *model.Channel, v Viewer, sort string) (*Feed, error) {
-	// Read the sequence first: anything after it reaches the stream.
-	fresh, err := store.ChannelByID(ctx, s.db, ch.ID)
-	if err != nil {
-		return nil, err
-	}
+	lastSeq := ch.LastSeq
 	f := store.MessageFilter{ChannelID: ch.ID, TopLevel: true, Limit: pageSize, Newest: true}
 	if sort == "top" {
 		f.Sort = "top"
@@ -49,7 +47,7 @@ func (s *Service) Feed(ctx context.Context, ch *model.Channel, v Viewer, sort st
 	// Messages created after the sequence was read reach the client over
 	// the stream (which starts after LastSeq); showing them here as well
 	// would show them twice.
-	top = upTo(top, fresh.LastSeq)
+	top = upTo(top, lastSeq)
 	ids := make([]int64, 0, len(top))
 	for _, m := range top {
 		ids = append(ids, m.ID)
@@ -61,7 +59,7 @@ func (s *Service) Feed(ctx context.Context, ch *model.Channel, v Viewer, sort st
 		if replies, err = store.ListMessages(ctx, s.db, rf); err != nil {
 			return nil, err
 		}
-		replies = upTo(replies, fresh.LastSeq)
+		replies = upTo(replies, lastSeq)
 	}
 	all := append(append([]model.Message{}, top...), replies...)
 	items, err := s.Items(ctx, v, all)
@@ -76,7 +74,7 @@ func (s *Service) Feed(ctx context.Context, ch *model.Channel, v Viewer, sort st
 	for i := range out {
 		out[i].Replies = byParent[out[i].Message.ID]
 	}
-	return &Feed{Items: out, LastSeq: fresh.LastSeq}, nil
+	return &Feed{Items: out, LastSeq: lastSeq}, nil
 }
 
 // limitStates lets participants see visible messages, removed ones as

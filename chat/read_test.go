@@ -65,7 +65,7 @@ func TestAnonymousAuthor(t *testing.T) {
 						t.Errorf("%s: authors %+v mine %+v; want %+v, %+v", where, got, mine, tt.want, tt.mine)
 					}
 				}
-				feed, err := e.Chat.Feed(e.Ctx, ch, tt.v, "")
+				feed, err := e.Chat.Feed(e.Ctx, e.Reload(ch), tt.v, "")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -120,7 +120,7 @@ func TestFeedOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		order := func(sort string) []string {
-			f, err := e.Chat.Feed(e.Ctx, ch, vb, sort)
+			f, err := e.Chat.Feed(e.Ctx, e.Reload(ch), vb, sort)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -152,7 +152,7 @@ func TestFeedOrder(t *testing.T) {
 		for i := range 200 {
 			e.Post(ch, vm, chat.PostInput{Body: fmt.Sprintf("n%03d", i)})
 		}
-		f, err := e.Chat.Feed(e.Ctx, ch, vb, "")
+		f, err := e.Chat.Feed(e.Ctx, e.Reload(ch), vb, "")
 		if err != nil {
 			t.Fatal(err)
 		}

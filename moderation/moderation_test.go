@@ -570,7 +570,7 @@ func TestShadowMute(t *testing.T) {
 		// stream: nil where it is not shown.
 		find := func(v chat.Viewer) (feed, list, change *chat.Item) {
 			t.Helper()
-			f, err := e.Chat.Feed(e.Ctx, ch, v, "")
+			f, err := e.Chat.Feed(e.Ctx, e.Reload(ch), v, "")
 			if err != nil {
 				t.Fatal(err)
 			}

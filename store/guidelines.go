@@ -105,6 +105,11 @@ func HasAccepted(ctx context.Context, db bun.IDB, channelID int64, actor string,
 		}
 		return false, fmt.Errorf("store: has accepted: %w", err)
 	}
+	return HasAcceptedGuideline(ctx, db, channelID, actor, g)
+}
+
+// HasAcceptedGuideline is HasAccepted for a guideline already read.
+func HasAcceptedGuideline(ctx context.Context, db bun.IDB, channelID int64, actor string, g *model.Guideline) (bool, error) {
 	var accepted int
 	err := db.NewSelect().TableExpr("guideline_acceptances AS a").Join("JOIN guidelines AS g ON g.id = a.guideline_id").
 		ColumnExpr("COALESCE(MAX(g.version), 0)").
