@@ -51,25 +51,13 @@ const Site = wordfilter.ScopeSite
 // ChannelScope is the scope of channel id's own rules.
 func ChannelScope(id int64) string { return wordfilter.ChannelScope(id) }
 
-// Option changes how New builds a Set.
-type Option func(*Set)
-
-// WithClock makes the Set read the time from now (for tests).
-func WithClock(now func() time.Time) Option { return func(s *Set) { s.now = now } }
-
-// WithRefreshInterval changes how often the Set checks the stored version
-// (RefreshInterval by default).
-func WithRefreshInterval(d time.Duration) Option { return func(s *Set) { s.interval = d } }
-
 // Set is the filter rules in force, compiled. It is safe for concurrent use.
 type Set struct {
-	db       *bun.DB
-	log      *slog.Logger
-	now      func() time.Time
-	interval time.Duration
+	db  *bun.DB
+	log *slog.Logger
 
-	poll     store.VersionPoll
-	reloadMu sync.Mutex // one reload at a time
+	poll     store.VersionPoll // the stored version, asked every RefreshInterval
+	reloadMu sync.Mutex        // one reload at a time
 	cur      atomic.Pointer[compiled]
 }
 
@@ -81,14 +69,16 @@ type compiled struct {
 	skipped int // stored rules that did not compile (left out, logged)
 }
 
-// New loads and compiles the stored rules.
-func New(ctx context.Context, db *bun.DB, log *slog.Logger, opts ...Option) (*Set, error) {
+// New loads and compiles the stored rules; opts change how often the Set
+// asks whether they changed (RefreshInterval) and its clock.
+func New(ctx context.Context, db *bun.DB, log *slog.Logger, opts ...store.PollOption) (*Set, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Set{db: db, log: log, now: time.Now, interval: RefreshInterval}
+	s := &Set{db: db, log: log}
+	s.poll.Interval = RefreshInterval
 	for _, o := range opts {
-		o(s)
+		o(&s.poll)
 	}
 	if err := s.Reload(ctx); err != nil {
 		return nil, err
@@ -100,7 +90,7 @@ func New(ctx context.Context, db *bun.DB, log *slog.Logger, opts ...Option) (*Se
 func (s *Set) Reload(ctx context.Context) error {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
-	loadedAt := s.now()
+	loadedAt := s.poll.Time()
 	// Version first: a change committed after this read makes the next
 	// check reload again, never miss it.
 	v, err := store.Setting(ctx, s.db, VersionSetting, "")
@@ -146,17 +136,13 @@ func (s *Set) Reload(ctx context.Context) error {
 // refresh reloads the rules when the stored version changed, asking the
 // database at most once per interval.
 func (s *Set) refresh(ctx context.Context) error {
-	stamp, due := s.poll.Due(s.now(), s.interval)
-	if !due {
-		return nil
+	current := ""
+	if c := s.cur.Load(); c != nil {
+		current = c.version
 	}
-	v, err := store.Setting(ctx, s.db, VersionSetting, "")
-	if err != nil {
-		s.poll.Retry(stamp) // ask again next time
-		return fmt.Errorf("filters: check version: %w", err)
-	}
-	if c := s.cur.Load(); c != nil && c.version == v {
-		return nil
+	changed, err := s.poll.Changed(ctx, s.db, VersionSetting, current)
+	if err != nil || !changed {
+		return err
 	}
 	return s.Reload(ctx)
 }
@@ -218,7 +204,7 @@ func splitAllow(s string) []string {
 
 // bump stores a new version of the rules.
 func (s *Set) bump(ctx context.Context, db bun.IDB) error {
-	if err := store.BumpVersion(ctx, db, VersionSetting, s.now()); err != nil {
+	if err := store.BumpVersion(ctx, db, VersionSetting, s.poll.Time()); err != nil {
 		return fmt.Errorf("filters: %w", err)
 	}
 	return nil

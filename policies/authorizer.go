@@ -75,26 +75,14 @@ type Grant struct {
 	Domain string
 }
 
-// Option changes how New builds an Authorizer.
-type Option func(*Authorizer)
-
-// WithClock makes the Authorizer read the time from now (for tests).
-func WithClock(now func() time.Time) Option { return func(a *Authorizer) { a.now = now } }
-
-// WithRefreshInterval changes how often the Authorizer checks the stored
-// policy version (RefreshInterval by default).
-func WithRefreshInterval(d time.Duration) Option { return func(a *Authorizer) { a.interval = d } }
-
 // Authorizer answers permission questions and changes role grants. It is
 // safe for concurrent use.
 type Authorizer struct {
-	db       *bun.DB
-	log      *slog.Logger
-	now      func() time.Time
-	interval time.Duration
+	db  *bun.DB
+	log *slog.Logger
 
-	poll     store.VersionPoll
-	reloadMu sync.Mutex // one reload at a time
+	poll     store.VersionPoll // the stored version, asked every RefreshInterval
+	reloadMu sync.Mutex        // one reload at a time
 
 	mu      sync.RWMutex // guards enf and version
 	enf     *casbin.Enforcer
@@ -103,13 +91,16 @@ type Authorizer struct {
 
 // New builds an Authorizer over db, seeding the default policy when the
 // database holds no policy line yet, and loads the policy.
-func New(ctx context.Context, db *bun.DB, log *slog.Logger, opts ...Option) (*Authorizer, error) {
+// opts change how often it asks whether the policy changed (RefreshInterval)
+// and its clock.
+func New(ctx context.Context, db *bun.DB, log *slog.Logger, opts ...store.PollOption) (*Authorizer, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	a := &Authorizer{db: db, log: log, now: time.Now, interval: RefreshInterval}
+	a := &Authorizer{db: db, log: log}
+	a.poll.Interval = RefreshInterval
 	for _, o := range opts {
-		o(a)
+		o(&a.poll)
 	}
 	if err := a.seed(ctx); err != nil {
 		return nil, err
@@ -180,7 +171,7 @@ func parsePolicy(text string) ([]*casbinRule, error) {
 
 // bump stores a new policy version.
 func (a *Authorizer) bump(ctx context.Context, db bun.IDB) error {
-	if err := store.BumpVersion(ctx, db, VersionSetting, a.now()); err != nil {
+	if err := store.BumpVersion(ctx, db, VersionSetting, a.poll.Time()); err != nil {
 		return fmt.Errorf("policies: %w", err)
 	}
 	return nil
@@ -214,7 +205,7 @@ func newEnforcer(ctx context.Context, db bun.IDB) (*casbin.Enforcer, error) {
 func (a *Authorizer) reload(ctx context.Context) error {
 	a.reloadMu.Lock()
 	defer a.reloadMu.Unlock()
-	loadedAt := a.now()
+	loadedAt := a.poll.Time()
 	// Version first: a change committed after this read makes the next check
 	// reload again, never miss it.
 	v, err := store.Setting(ctx, a.db, VersionSetting, "")
@@ -239,20 +230,12 @@ func (a *Authorizer) reload(ctx context.Context) error {
 // refresh reloads the policy when the stored version changed, asking the
 // database at most once per interval.
 func (a *Authorizer) refresh(ctx context.Context) error {
-	stamp, due := a.poll.Due(a.now(), a.interval)
-	if !due {
-		return nil
-	}
-	v, err := store.Setting(ctx, a.db, VersionSetting, "")
-	if err != nil {
-		a.poll.Retry(stamp) // ask again next time
-		return fmt.Errorf("policies: check version: %w", err)
-	}
 	a.mu.RLock()
-	same := v == a.version
+	current := a.version
 	a.mu.RUnlock()
-	if same {
-		return nil
+	changed, err := a.poll.Changed(ctx, a.db, VersionSetting, current)
+	if err != nil || !changed {
+		return err
 	}
 	return a.reload(ctx)
 }

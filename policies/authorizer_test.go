@@ -244,7 +244,7 @@ func TestRefreshInterval(t *testing.T) {
 		advance := func(d time.Duration) { now.Add(int64(d)) }
 
 		a := newAuthorizer(t, db)
-		b := newAuthorizer(t, db, policies.WithClock(clock))
+		b := newAuthorizer(t, db, store.PollClock(clock))
 		can := func() bool {
 			t.Helper()
 			ok, err := b.Can(ctx, 9, "*", policies.AdminView)
@@ -294,8 +294,8 @@ func TestRefreshInterval(t *testing.T) {
 func TestConcurrent(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		a := newAuthorizer(t, db, policies.WithRefreshInterval(time.Millisecond))
-		b := newAuthorizer(t, db, policies.WithRefreshInterval(time.Millisecond))
+		a := newAuthorizer(t, db, store.PollEvery(time.Millisecond))
+		b := newAuthorizer(t, db, store.PollEvery(time.Millisecond))
 		var wg sync.WaitGroup
 		for i := range 4 {
 			wg.Go(func() {

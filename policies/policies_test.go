@@ -10,11 +10,12 @@ import (
 
 	"backchannel/model"
 	"backchannel/policies"
+	"backchannel/store"
 	"backchannel/testenv"
 )
 
 // newAuthorizer builds an Authorizer over db.
-func newAuthorizer(t *testing.T, db *bun.DB, opts ...policies.Option) *policies.Authorizer {
+func newAuthorizer(t *testing.T, db *bun.DB, opts ...store.PollOption) *policies.Authorizer {
 	t.Helper()
 	a, err := policies.New(context.Background(), db, slog.New(slog.DiscardHandler), opts...)
 	if err != nil {
