@@ -5,6 +5,7 @@
 package accounts
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -59,21 +60,11 @@ type Service struct {
 // New returns a Service. Zero fields of opts take DefaultOptions' values.
 func New(db *bun.DB, roles Roles, opts Options, log *slog.Logger) *Service {
 	d := DefaultOptions()
-	if opts.SessionIdle == 0 {
-		opts.SessionIdle = d.SessionIdle
-	}
-	if opts.SessionMax == 0 {
-		opts.SessionMax = d.SessionMax
-	}
-	if opts.LoginWindow == 0 {
-		opts.LoginWindow = d.LoginWindow
-	}
-	if opts.MaxFailsAccount == 0 {
-		opts.MaxFailsAccount = d.MaxFailsAccount
-	}
-	if opts.MaxFailsIP == 0 {
-		opts.MaxFailsIP = d.MaxFailsIP
-	}
+	opts.SessionIdle = cmp.Or(opts.SessionIdle, d.SessionIdle)
+	opts.SessionMax = cmp.Or(opts.SessionMax, d.SessionMax)
+	opts.LoginWindow = cmp.Or(opts.LoginWindow, d.LoginWindow)
+	opts.MaxFailsAccount = cmp.Or(opts.MaxFailsAccount, d.MaxFailsAccount)
+	opts.MaxFailsIP = cmp.Or(opts.MaxFailsIP, d.MaxFailsIP)
 	return &Service{db: db, roles: roles, opts: opts, log: log, now: time.Now}
 }
 

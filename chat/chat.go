@@ -12,6 +12,7 @@
 package chat
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"time"
@@ -65,15 +66,9 @@ type Service struct {
 // New returns a Service. Every post goes through filter (nil: none).
 func New(db *bun.DB, bus Bus, authz Authorizer, filter Filter, opts Options, log *slog.Logger) *Service {
 	d := DefaultOptions()
-	if opts.RateCount == 0 {
-		opts.RateCount = d.RateCount
-	}
-	if opts.RateWindow == 0 {
-		opts.RateWindow = d.RateWindow
-	}
-	if opts.EditWindow == 0 {
-		opts.EditWindow = d.EditWindow
-	}
+	opts.RateCount = cmp.Or(opts.RateCount, d.RateCount)
+	opts.RateWindow = cmp.Or(opts.RateWindow, d.RateWindow)
+	opts.EditWindow = cmp.Or(opts.EditWindow, d.EditWindow)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
