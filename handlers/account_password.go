@@ -3,20 +3,20 @@ package handlers
 import "github.com/gofiber/fiber/v2"
 
 // accountPassword changes the password and signs out every other session.
-func (h *Handlers) accountPassword(c *fiber.Ctx) error {
-	v := viewerOf(c)
-	f := formOf(c, "current_password", "new_password")
+func (h *Pages) AccountPassword(c *fiber.Ctx) error {
+	v := ViewerOf(c)
+	f := FormOf(c, "current_password", "new_password")
 	var keep int64
 	if v.Session != nil {
 		keep = v.Session.ID
 	}
 	if err := h.Accounts.ChangePassword(c.UserContext(), v.User.ID, keep, f.Value("current_password"), f.Value("new_password")); err != nil {
-		status, err := formError(&f, err)
+		status, err := FormError(&f, err)
 		if err != nil {
 			return err
 		}
 		return h.renderAccount(c, status, f, "")
 	}
-	h.flash(c, "success", "Your password is changed. Other sessions were signed out.")
-	return seeOther(c, "/account")
+	h.Flash(c, "success", "Your password is changed. Other sessions were signed out.")
+	return SeeOther(c, "/account")
 }

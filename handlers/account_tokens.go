@@ -9,24 +9,24 @@ import (
 )
 
 // accountTokenCreate makes a personal access token and shows it once.
-func (h *Handlers) accountTokenCreate(c *fiber.Ctx) error {
-	v := viewerOf(c)
+func (h *Pages) AccountTokenCreate(c *fiber.Ctx) error {
+	v := ViewerOf(c)
 	secret, _, err := h.Accounts.CreateAPIToken(c.UserContext(), v.User.ID, c.FormValue("name"))
 	if err != nil {
 		return err
 	}
-	return h.renderAccount(c, fiber.StatusCreated, formOf(c), secret)
+	return h.renderAccount(c, fiber.StatusCreated, FormOf(c), secret)
 }
 
 // accountTokenRevoke revokes one of the person's tokens.
-func (h *Handlers) accountTokenRevoke(c *fiber.Ctx) error {
+func (h *Pages) AccountTokenRevoke(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
 		return model.ErrNotFound
 	}
-	if err := h.Accounts.RevokeAPIToken(c.UserContext(), viewerOf(c).User.ID, id); err != nil {
+	if err := h.Accounts.RevokeAPIToken(c.UserContext(), ViewerOf(c).User.ID, id); err != nil {
 		return err
 	}
-	h.flash(c, "success", "The token is revoked.")
-	return seeOther(c, "/account")
+	h.Flash(c, "success", "The token is revoked.")
+	return SeeOther(c, "/account")
 }

@@ -17,7 +17,7 @@ import (
 const auditPerPage = 50
 
 // auditFilter reads the audit viewer's filters from the query string.
-func (h *Handlers) auditFilter(c *fiber.Ctx) (views.AuditFilterForm, accounts.AuditQuery, string, error) {
+func (h *Pages) auditFilter(c *fiber.Ctx) (views.AuditFilterForm, accounts.AuditQuery, string, error) {
 	f := views.AuditFilterForm{Actor: strings.TrimSpace(c.Query("actor")), Action: strings.TrimSpace(c.Query("action")),
 		Channel: strings.TrimSpace(c.Query("channel")), Target: strings.TrimSpace(c.Query("target")),
 		From: strings.TrimSpace(c.Query("from")), To: strings.TrimSpace(c.Query("to"))}
@@ -70,17 +70,17 @@ func (h *Handlers) auditFilter(c *fiber.Ctx) (views.AuditFilterForm, accounts.Au
 }
 
 // adminAudit is the audit log viewer: filters and pages.
-func (h *Handlers) adminAudit(c *fiber.Ctx) error {
+func (h *Pages) AdminAudit(c *fiber.Ctx) error {
 	form, q, qs, ferr := h.auditFilter(c)
 	offset, _ := strconv.Atoi(c.Query("offset"))
 	d := views.AdminAudit{Filter: form, Query: qs, Offset: max(offset, 0), Limit: auditPerPage}
 	status := fiber.StatusOK
 	if ferr != nil {
-		status = statusOf(ferr)
+		status = StatusOf(ferr)
 		if status >= 500 {
 			return ferr
 		}
-		_, d.Error = publicMessage(ferr, status)
+		_, d.Error = PublicMessage(ferr, status)
 	} else {
 		q.Limit, q.Offset = auditPerPage, d.Offset
 		es, total, err := h.Accounts.Audit(c.UserContext(), q)
@@ -88,17 +88,17 @@ func (h *Handlers) adminAudit(c *fiber.Ctx) error {
 			return err
 		}
 		d.Total = total
-		names := h.auditNamer(c)
+		names := h.AuditNamer(c)
 		for _, e := range es {
-			d.Rows = append(d.Rows, views.AuditRow{ID: e.ID, When: e.CreatedAt, Actor: names.actor(e.ActorID), Action: e.Action,
-				Target: e.TargetType + ":" + e.TargetID, Channel: names.channel(e.ChannelID), Before: e.Before, After: e.After, Reason: e.Reason})
+			d.Rows = append(d.Rows, views.AuditRow{ID: e.ID, When: e.CreatedAt, Actor: names.Actor(e.ActorID), Action: e.Action,
+				Target: e.TargetType + ":" + e.TargetID, Channel: names.Channel(e.ChannelID), Before: e.Before, After: e.After, Reason: e.Reason})
 		}
 	}
-	return render(c, status, views.AdminAuditPage(h.page(c, "Audit log", "/admin/users"), d))
+	return Render(c, status, views.AdminAuditPage(h.Page(c, "Audit log", "/admin/users"), d))
 }
 
 // adminAuditCSV exports the entries matching the same filters as CSV.
-func (h *Handlers) adminAuditCSV(c *fiber.Ctx) error {
+func (h *Pages) AdminAuditCSV(c *fiber.Ctx) error {
 	_, q, _, err := h.auditFilter(c)
 	if err != nil {
 		return err
@@ -108,7 +108,7 @@ func (h *Handlers) adminAuditCSV(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	w := csv.NewWriter(c.Response().BodyWriter())
 	_ = w.Write([]string{"id", "created_at", "actor_id", "actor", "action", "target_type", "target_id", "channel", "before", "after", "reason", "ip"})
-	names := h.auditNamer(c)
+	names := h.AuditNamer(c)
 	const batch = 1000
 	for off := 0; ; off += batch {
 		q.Limit, q.Offset = batch, off
@@ -121,8 +121,8 @@ func (h *Handlers) adminAuditCSV(c *fiber.Ctx) error {
 			if e.ActorID != nil {
 				actorID = strconv.FormatInt(*e.ActorID, 10)
 			}
-			_ = w.Write([]string{strconv.FormatInt(e.ID, 10), e.CreatedAt.UTC().Format(time.RFC3339), actorID, names.actor(e.ActorID),
-				e.Action, e.TargetType, e.TargetID, names.channel(e.ChannelID), csvSafe(e.Before), csvSafe(e.After), csvSafe(e.Reason), e.IP})
+			_ = w.Write([]string{strconv.FormatInt(e.ID, 10), e.CreatedAt.UTC().Format(time.RFC3339), actorID, names.Actor(e.ActorID),
+				e.Action, e.TargetType, e.TargetID, names.Channel(e.ChannelID), csvSafe(e.Before), csvSafe(e.After), csvSafe(e.Reason), e.IP})
 		}
 		if len(es) < batch {
 			break

@@ -23,7 +23,7 @@ var (
 )
 
 // adminFilterScope is the scope of ?channel= (the site's when empty).
-func (h *Handlers) adminFilterScope(c *fiber.Ctx) (scope, slug, label string, err error) {
+func (h *Pages) adminFilterScope(c *fiber.Ctx) (scope, slug, label string, err error) {
 	slug = strings.TrimSpace(c.Query("channel"))
 	if slug == "" {
 		return filters.Site, "", "site", nil
@@ -44,19 +44,19 @@ func adminFiltersURL(slug string) string {
 }
 
 func newFilterForms(c *fiber.Ctx) (views.Form, views.Form, views.Form) {
-	return formOf(c, "pattern", "kind", "action", "allow", "guideline"), formOf(c, "csv", "format", "word_action", "action"),
-		formOf(c, "rules_csv", "sessions")
+	return FormOf(c, "pattern", "kind", "action", "allow", "guideline"), FormOf(c, "csv", "format", "word_action", "action"),
+		FormOf(c, "rules_csv", "sessions")
 }
 
 // adminFilters shows the rules of a scope.
-func (h *Handlers) adminFilters(c *fiber.Ctx) error {
+func (h *Pages) AdminFilters(c *fiber.Ctx) error {
 	f, imp, dry := newFilterForms(c)
 	return h.renderAdminFilters(c, fiber.StatusOK, f, imp, dry, nil)
 }
 
 // renderAdminFilters renders the page; extra fills in results (an import, a
 // dry run).
-func (h *Handlers) renderAdminFilters(c *fiber.Ctx, status int, f, imp, dry views.Form, extra func(*views.AdminFilters)) error {
+func (h *Pages) renderAdminFilters(c *fiber.Ctx, status int, f, imp, dry views.Form, extra func(*views.AdminFilters)) error {
 	ctx := c.UserContext()
 	scope, slug, label, err := h.adminFilterScope(c)
 	if err != nil {
@@ -90,7 +90,7 @@ func (h *Handlers) renderAdminFilters(c *fiber.Ctx, status int, f, imp, dry view
 	if extra != nil {
 		extra(&d)
 	}
-	return render(c, status, views.AdminFiltersPage(h.page(c, "Filters", "/admin/users"), d, f, imp, dry))
+	return Render(c, status, views.AdminFiltersPage(h.Page(c, "Filters", "/admin/users"), d, f, imp, dry))
 }
 
 func toAdminFilterRule(r *model.FilterRule) views.AdminFilterRule {
@@ -110,28 +110,28 @@ func splitList(s string) []string {
 }
 
 // adminFilterCreate adds a rule to the scope.
-func (h *Handlers) adminFilterCreate(c *fiber.Ctx) error {
+func (h *Pages) AdminFilterCreate(c *fiber.Ctx) error {
 	scope, slug, _, err := h.adminFilterScope(c)
 	if err != nil {
 		return err
 	}
 	f, imp, dry := newFilterForms(c)
-	r, err := h.Filters.Create(c.UserContext(), viewerOf(c).User.ID, scope, filters.Input{Pattern: f.Value("pattern"),
+	r, err := h.Filters.Create(c.UserContext(), ViewerOf(c).User.ID, scope, filters.Input{Pattern: f.Value("pattern"),
 		Kind: f.Value("kind"), Action: f.Value("action"), Allow: splitList(f.Value("allow")), Guideline: f.Value("guideline")})
 	if err != nil {
-		status, err := formError(&f, err)
+		status, err := FormError(&f, err)
 		if err != nil {
 			return err
 		}
 		return h.renderAdminFilters(c, status, f, imp, dry, nil)
 	}
-	h.flash(c, "success", fmt.Sprintf("Rule %q added.", r.Pattern))
-	return seeOther(c, adminFiltersURL(slug))
+	h.Flash(c, "success", fmt.Sprintf("Rule %q added.", r.Pattern))
+	return SeeOther(c, adminFiltersURL(slug))
 }
 
 // adminFilterImport adds the rules of a CSV or a word list, typed or
 // uploaded.
-func (h *Handlers) adminFilterImport(c *fiber.Ctx) error {
+func (h *Pages) AdminFilterImport(c *fiber.Ctx) error {
 	scope, slug, _, err := h.adminFilterScope(c)
 	if err != nil {
 		return err
@@ -150,7 +150,7 @@ func (h *Handlers) adminFilterImport(c *fiber.Ctx) error {
 		}
 	}
 	refuse := func(err error) error {
-		status, err := formError(&imp, err)
+		status, err := FormError(&imp, err)
 		if err != nil {
 			return err
 		}
@@ -165,7 +165,7 @@ func (h *Handlers) adminFilterImport(c *fiber.Ctx) error {
 			wordAction = "hold"
 		}
 	}
-	res, err := h.Filters.Import(c.UserContext(), viewerOf(c).User.ID, scope, text, wordAction)
+	res, err := h.Filters.Import(c.UserContext(), ViewerOf(c).User.ID, scope, text, wordAction)
 	if err != nil {
 		return refuse(err)
 	}
@@ -173,12 +173,12 @@ func (h *Handlers) adminFilterImport(c *fiber.Ctx) error {
 	if res.Skipped > 0 {
 		msg += fmt.Sprintf("; %d were here already", res.Skipped)
 	}
-	h.flash(c, "success", msg+".")
-	return seeOther(c, adminFiltersURL(slug))
+	h.Flash(c, "success", msg+".")
+	return SeeOther(c, adminFiltersURL(slug))
 }
 
 // adminFilterExport downloads the rules of the scope as CSV.
-func (h *Handlers) adminFilterExport(c *fiber.Ctx) error {
+func (h *Pages) AdminFilterExport(c *fiber.Ctx) error {
 	scope, slug, _, err := h.adminFilterScope(c)
 	if err != nil {
 		return err
@@ -198,8 +198,8 @@ func (h *Handlers) adminFilterExport(c *fiber.Ctx) error {
 }
 
 // adminFilterRule is the :id rule of the scope.
-func (h *Handlers) adminFilterRule(c *fiber.Ctx) (scope, slug string, r *model.FilterRule, err error) {
-	id, err := filterIDParam(c)
+func (h *Pages) adminFilterRule(c *fiber.Ctx) (scope, slug string, r *model.FilterRule, err error) {
+	id, err := FilterIDParam(c)
 	if err != nil {
 		return "", "", nil, err
 	}
@@ -212,40 +212,40 @@ func (h *Handlers) adminFilterRule(c *fiber.Ctx) (scope, slug string, r *model.F
 }
 
 // adminFilterToggle enables or disables a rule: htmx gets the row back.
-func (h *Handlers) adminFilterToggle(c *fiber.Ctx) error {
+func (h *Pages) AdminFilterToggle(c *fiber.Ctx) error {
 	scope, slug, r, err := h.adminFilterRule(c)
 	if err != nil {
 		return err
 	}
 	on := !r.Enabled
-	r, err = h.Filters.Update(c.UserContext(), viewerOf(c).User.ID, scope, r.ID, filters.Patch{Enabled: &on})
+	r, err = h.Filters.Update(c.UserContext(), ViewerOf(c).User.ID, scope, r.ID, filters.Patch{Enabled: &on})
 	if err != nil {
 		return err
 	}
-	if isHTMX(c) {
-		return render(c, fiber.StatusOK, views.AdminFilterRow(csrfOf(c), slug, toAdminFilterRule(r)))
+	if IsHTMX(c) {
+		return Render(c, fiber.StatusOK, views.AdminFilterRow(CSRFOf(c), slug, toAdminFilterRule(r)))
 	}
 	state := "disabled"
 	if on {
 		state = "enabled"
 	}
-	h.flash(c, "success", fmt.Sprintf("Rule %q %s.", r.Pattern, state))
-	return seeOther(c, adminFiltersURL(slug))
+	h.Flash(c, "success", fmt.Sprintf("Rule %q %s.", r.Pattern, state))
+	return SeeOther(c, adminFiltersURL(slug))
 }
 
 // adminFilterDelete removes a rule: htmx gets an empty row.
-func (h *Handlers) adminFilterDelete(c *fiber.Ctx) error {
+func (h *Pages) AdminFilterDelete(c *fiber.Ctx) error {
 	scope, slug, r, err := h.adminFilterRule(c)
 	if err != nil {
 		return err
 	}
-	if err := h.Filters.Delete(c.UserContext(), viewerOf(c).User.ID, scope, r.ID); err != nil {
+	if err := h.Filters.Delete(c.UserContext(), ViewerOf(c).User.ID, scope, r.ID); err != nil {
 		return err
 	}
-	if isHTMX(c) {
+	if IsHTMX(c) {
 		c.Type("html", "utf-8")
 		return c.SendString("")
 	}
-	h.flash(c, "success", fmt.Sprintf("Rule %q deleted.", r.Pattern))
-	return seeOther(c, adminFiltersURL(slug))
+	h.Flash(c, "success", fmt.Sprintf("Rule %q deleted.", r.Pattern))
+	return SeeOther(c, adminFiltersURL(slug))
 }

@@ -16,7 +16,7 @@ import (
 // kept, site-wide and per channel, and previews what a change would remove.
 
 // adminRetention shows the retention in force.
-func (h *Handlers) adminRetention(c *fiber.Ctx) error {
+func (h *Pages) AdminRetention(c *fiber.Ctx) error {
 	pol, err := h.Retention.Policy(c.UserContext())
 	if err != nil {
 		return err
@@ -26,13 +26,13 @@ func (h *Handlers) adminRetention(c *fiber.Ctx) error {
 		d.Channels[i].Mode, d.Channels[i].Days = retentionMode(ch.Days)
 	}
 	d.SiteDays = strconv.Itoa(pol.SiteDays)
-	return render(c, fiber.StatusOK, views.AdminRetentionPage(h.page(c, "Retention", "/admin/users"), d))
+	return Render(c, fiber.StatusOK, views.AdminRetentionPage(h.Page(c, "Retention", "/admin/users"), d))
 }
 
 // adminRetentionPreview shows what the form's settings would remove now,
 // as a fragment for htmx or as the page with the preview without it.
 // Nothing is changed.
-func (h *Handlers) adminRetentionPreview(c *fiber.Ctx) error {
+func (h *Pages) AdminRetentionPreview(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	pol, err := h.Retention.Policy(ctx)
 	if err != nil {
@@ -48,22 +48,22 @@ func (h *Handlers) adminRetentionPreview(c *fiber.Ctx) error {
 		}
 	}
 	if retentionFormFailed(d) {
-		if isHTMX(c) {
-			return render(c, fiber.StatusUnprocessableEntity, views.RetentionPreviewResult(views.RetentionPreview{}, retentionProblem(d)))
+		if IsHTMX(c) {
+			return Render(c, fiber.StatusUnprocessableEntity, views.RetentionPreviewResult(views.RetentionPreview{}, retentionProblem(d)))
 		}
-		return render(c, fiber.StatusUnprocessableEntity, views.AdminRetentionPage(h.page(c, "Retention", "/admin/users"), d))
+		return Render(c, fiber.StatusUnprocessableEntity, views.AdminRetentionPage(h.Page(c, "Retention", "/admin/users"), d))
 	}
 	v := toViewRetentionPreview(prev)
-	if isHTMX(c) {
-		return render(c, fiber.StatusOK, views.RetentionPreviewResult(v, ""))
+	if IsHTMX(c) {
+		return Render(c, fiber.StatusOK, views.RetentionPreviewResult(v, ""))
 	}
 	d.Preview = &v
-	return render(c, fiber.StatusOK, views.AdminRetentionPage(h.page(c, "Retention", "/admin/users"), d))
+	return Render(c, fiber.StatusOK, views.AdminRetentionPage(h.Page(c, "Retention", "/admin/users"), d))
 }
 
 // adminRetentionSave stores the form's settings; invalid input changes
 // nothing and shows the form again with the errors.
-func (h *Handlers) adminRetentionSave(c *fiber.Ctx) error {
+func (h *Pages) AdminRetentionSave(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	pol, err := h.Retention.Policy(ctx)
 	if err != nil {
@@ -71,17 +71,17 @@ func (h *Handlers) adminRetentionSave(c *fiber.Ctx) error {
 	}
 	d, in := retentionForm(c, pol)
 	if !retentionFormFailed(d) {
-		if _, err := h.Retention.Save(ctx, viewerOf(c).User.ID, in); err != nil {
+		if _, err := h.Retention.Save(ctx, ViewerOf(c).User.ID, in); err != nil {
 			if err := retentionFormError(&d, err); err != nil {
 				return err
 			}
 		}
 	}
 	if retentionFormFailed(d) {
-		return render(c, fiber.StatusUnprocessableEntity, views.AdminRetentionPage(h.page(c, "Retention", "/admin/users"), d))
+		return Render(c, fiber.StatusUnprocessableEntity, views.AdminRetentionPage(h.Page(c, "Retention", "/admin/users"), d))
 	}
-	h.flash(c, "success", "Retention saved.")
-	return seeOther(c, "/admin/retention")
+	h.Flash(c, "success", "Retention saved.")
+	return SeeOther(c, "/admin/retention")
 }
 
 // retentionPageOf is the page's data for pol, with the form left empty.
@@ -188,10 +188,10 @@ func retentionFormFailed(d views.AdminRetention) bool {
 func retentionFormError(d *views.AdminRetention, err error) error {
 	var fe *model.FieldError
 	if !errors.As(err, &fe) {
-		if statusOf(err) >= 500 {
+		if StatusOf(err) >= 500 {
 			return err
 		}
-		_, d.Error = publicMessage(err, statusOf(err))
+		_, d.Error = PublicMessage(err, StatusOf(err))
 		return nil
 	}
 	if fe.Field == "site_days" {

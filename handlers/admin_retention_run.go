@@ -6,15 +6,15 @@ import (
 
 // adminRetentionRun is POST /admin/retention/run: apply the saved retention
 // now instead of waiting for the hourly job.
-func (h *Handlers) adminRetentionRun(c *fiber.Ctx) error {
+func (h *Pages) AdminRetentionRun(c *fiber.Ctx) error {
 	run, err := h.Retention.RunOnce(c.UserContext())
 	if err != nil {
 		return err
 	}
 	if run.Total == 0 {
-		h.flash(c, "success", "Nothing to remove: no message is older than its channel's retention.")
+		h.Flash(c, "success", "Nothing to remove: no message is older than its channel's retention.")
 	} else {
-		h.flash(c, "success", "Removed the bodies of "+plural(run.Total, "message", "messages")+"; the records that they existed stay.")
+		h.Flash(c, "success", "Removed the bodies of "+plural(run.Total, "message", "messages")+"; the records that they existed stay.")
 	}
-	return seeOther(c, "/admin/retention")
+	return SeeOther(c, "/admin/retention")
 }

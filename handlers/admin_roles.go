@@ -19,7 +19,7 @@ func grantableRoles() []string {
 	return []string{string(model.RoleAdmin), string(model.RoleModerator), string(model.RoleHost)}
 }
 
-func (h *Handlers) channelOptions(c *fiber.Ctx) ([]views.ChannelOption, []model.Channel, error) {
+func (h *Pages) channelOptions(c *fiber.Ctx) ([]views.ChannelOption, []model.Channel, error) {
 	chs, err := h.Chat.AllChannels(c.UserContext())
 	if err != nil {
 		return nil, nil, err
@@ -32,11 +32,11 @@ func (h *Handlers) channelOptions(c *fiber.Ctx) ([]views.ChannelOption, []model.
 }
 
 // adminRoles lists who holds which role where, with grant and revoke forms.
-func (h *Handlers) adminRoles(c *fiber.Ctx) error {
+func (h *Pages) AdminRoles(c *fiber.Ctx) error {
 	return h.renderRoles(c, fiber.StatusOK, "", "")
 }
 
-func (h *Handlers) renderRoles(c *fiber.Ctx, status int, msg, email string) error {
+func (h *Pages) renderRoles(c *fiber.Ctx, status int, msg, email string) error {
 	ctx := c.UserContext()
 	opts, chs, err := h.channelOptions(c)
 	if err != nil {
@@ -80,26 +80,26 @@ func (h *Handlers) renderRoles(c *fiber.Ctx, status int, msg, email string) erro
 			d.Groups = append(d.Groups, g)
 		}
 	}
-	return render(c, status, views.AdminRolesPage(h.page(c, "Roles", "/admin/users"), d))
+	return Render(c, status, views.AdminRolesPage(h.Page(c, "Roles", "/admin/users"), d))
 }
 
 // roleChangeResult redirects back to the roles page with a flash, or shows
 // the page again with the refusal.
-func (h *Handlers) roleChangeResult(c *fiber.Ctx, err error, okMsg, email string) error {
+func (h *Pages) roleChangeResult(c *fiber.Ctx, err error, okMsg, email string) error {
 	if err != nil {
-		status := statusOf(err)
+		status := StatusOf(err)
 		if status >= 500 {
 			return err
 		}
-		_, msg := publicMessage(err, status)
+		_, msg := PublicMessage(err, status)
 		return h.renderRoles(c, status, msg, email)
 	}
-	h.flash(c, "success", okMsg)
-	return seeOther(c, "/admin/roles")
+	h.Flash(c, "success", okMsg)
+	return SeeOther(c, "/admin/roles")
 }
 
 // adminRoleGrant grants a role to the user with the given email.
-func (h *Handlers) adminRoleGrant(c *fiber.Ctx) error {
+func (h *Pages) AdminRoleGrant(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	email := strings.TrimSpace(c.FormValue("email"))
 	role := model.Role(c.FormValue("role"))
@@ -111,19 +111,19 @@ func (h *Handlers) adminRoleGrant(c *fiber.Ctx) error {
 		}
 		return h.roleChangeResult(c, err, "", email)
 	}
-	err = h.Accounts.GrantRole(ctx, viewerOf(c).User.ID, u.ID, role, channel)
+	err = h.Accounts.GrantRole(ctx, ViewerOf(c).User.ID, u.ID, role, channel)
 	return h.roleChangeResult(c, err, u.DisplayName+" is now "+string(role)+" "+whereLabel(channel)+".", email)
 }
 
 // adminRoleRevoke takes a role from a user.
-func (h *Handlers) adminRoleRevoke(c *fiber.Ctx) error {
+func (h *Pages) AdminRoleRevoke(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.FormValue("user_id"), 10, 64)
 	if err != nil || id <= 0 {
 		return h.roleChangeResult(c, model.Invalid("user_id", "Choose a user."), "", "")
 	}
 	role := model.Role(c.FormValue("role"))
 	channel := c.FormValue("channel")
-	err = h.Accounts.RevokeRole(c.UserContext(), viewerOf(c).User.ID, id, role, channel)
+	err = h.Accounts.RevokeRole(c.UserContext(), ViewerOf(c).User.ID, id, role, channel)
 	return h.roleChangeResult(c, err, "Revoked "+string(role)+" "+whereLabel(channel)+".", "")
 }
 
@@ -135,7 +135,7 @@ func whereLabel(channel string) string {
 }
 
 // lookupUser finds a user by id or email.
-func (h *Handlers) lookupUser(c *fiber.Ctx, s string) (*model.User, error) {
+func (h *Pages) lookupUser(c *fiber.Ctx, s string) (*model.User, error) {
 	s = strings.TrimSpace(s)
 	if id, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return h.Accounts.User(c.UserContext(), id)
@@ -156,7 +156,7 @@ func permissionNames() []string {
 
 // adminPermissions answers "can <user> <permission> in <channel>?" and names
 // the rule that decided.
-func (h *Handlers) adminPermissions(c *fiber.Ctx) error {
+func (h *Pages) AdminPermissions(c *fiber.Ctx) error {
 	opts, _, err := h.channelOptions(c)
 	if err != nil {
 		return err
@@ -175,14 +175,14 @@ func (h *Handlers) adminPermissions(c *fiber.Ctx) error {
 			err = model.Invalid("user", "No such user.")
 		}
 		if err != nil {
-			status = statusOf(err)
+			status = StatusOf(err)
 			if status >= 500 {
 				return err
 			}
-			_, d.Error = publicMessage(err, status)
+			_, d.Error = PublicMessage(err, status)
 		}
 	}
-	return render(c, status, views.AdminPermissionsPage(h.page(c, "Permissions", "/admin/users"), d))
+	return Render(c, status, views.AdminPermissionsPage(h.Page(c, "Permissions", "/admin/users"), d))
 }
 
 func isNotFoundErr(err error) bool { return errors.Is(err, model.ErrNotFound) }

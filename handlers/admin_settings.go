@@ -12,11 +12,11 @@ import (
 const invitationTTL = 7 * 24 * time.Hour
 
 // adminSettings shows the sign-up mode and invitations.
-func (h *Handlers) adminSettings(c *fiber.Ctx) error {
-	return h.renderAdminSettings(c, fiber.StatusOK, formOf(c, "email", "role"), "")
+func (h *Pages) AdminSettings(c *fiber.Ctx) error {
+	return h.renderAdminSettings(c, fiber.StatusOK, FormOf(c, "email", "role"), "")
 }
 
-func (h *Handlers) renderAdminSettings(c *fiber.Ctx, status int, f views.Form, newInvite string) error {
+func (h *Pages) renderAdminSettings(c *fiber.Ctx, status int, f views.Form, newInvite string) error {
 	ctx := c.UserContext()
 	mode, err := h.Accounts.SignupMode(ctx)
 	if err != nil {
@@ -31,34 +31,34 @@ func (h *Handlers) renderAdminSettings(c *fiber.Ctx, status int, f views.Form, n
 	for _, inv := range invs {
 		d.Invitations = append(d.Invitations, views.Invitation{Email: inv.Email, Role: inv.Role, Expires: inv.ExpiresAt, Used: inv.UsedAt != nil})
 	}
-	return render(c, status, views.AdminSettingsPage(h.page(c, "Sign-up & invitations", "/admin/users"), d, f))
+	return Render(c, status, views.AdminSettingsPage(h.Page(c, "Sign-up & invitations", "/admin/users"), d, f))
 }
 
 // adminSettingsSave changes the sign-up mode.
-func (h *Handlers) adminSettingsSave(c *fiber.Ctx) error {
+func (h *Pages) AdminSettingsSave(c *fiber.Ctx) error {
 	mode := model.SignupMode(c.FormValue("signup_mode"))
-	if err := h.Accounts.SetSignupMode(c.UserContext(), viewerOf(c).User.ID, mode); err != nil {
-		f := formOf(c, "email", "role")
-		status, err := formError(&f, err)
+	if err := h.Accounts.SetSignupMode(c.UserContext(), ViewerOf(c).User.ID, mode); err != nil {
+		f := FormOf(c, "email", "role")
+		status, err := FormError(&f, err)
 		if err != nil {
 			return err
 		}
 		return h.renderAdminSettings(c, status, f, "")
 	}
-	h.flash(c, "success", "Sign-up setting saved.")
-	return seeOther(c, "/admin/settings")
+	h.Flash(c, "success", "Sign-up setting saved.")
+	return SeeOther(c, "/admin/settings")
 }
 
 // adminInvitationCreate makes an invitation link and shows it once.
-func (h *Handlers) adminInvitationCreate(c *fiber.Ctx) error {
-	f := formOf(c, "email", "role")
-	token, _, err := h.Accounts.Invite(c.UserContext(), viewerOf(c).User.ID, f.Value("email"), model.Role(f.Value("role")), invitationTTL)
+func (h *Pages) AdminInvitationCreate(c *fiber.Ctx) error {
+	f := FormOf(c, "email", "role")
+	token, _, err := h.Accounts.Invite(c.UserContext(), ViewerOf(c).User.ID, f.Value("email"), model.Role(f.Value("role")), invitationTTL)
 	if err != nil {
-		status, err := formError(&f, err)
+		status, err := FormError(&f, err)
 		if err != nil {
 			return err
 		}
 		return h.renderAdminSettings(c, status, f, "")
 	}
-	return h.renderAdminSettings(c, fiber.StatusCreated, formOf(c), h.BaseURL+"/signup?invite="+token)
+	return h.renderAdminSettings(c, fiber.StatusCreated, FormOf(c), h.BaseURL+"/signup?invite="+token)
 }

@@ -10,9 +10,9 @@ import (
 
 // adminUser shows one user: profile, roles, memberships, sanctions in
 // force, recent messages and moderator notes.
-func (h *Handlers) adminUser(c *fiber.Ctx) error {
+func (h *Pages) AdminUser(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	id, err := userIDParam(c)
+	id, err := UserIDParam(c)
 	if err != nil {
 		return err
 	}
@@ -21,7 +21,7 @@ func (h *Handlers) adminUser(c *fiber.Ctx) error {
 		return err
 	}
 	d := views.AdminUserDetail{ID: u.ID, Name: u.DisplayName, Email: u.Email, Created: u.CreatedAt,
-		Disabled: u.Disabled(), MustReset: u.MustResetPassword, Self: u.ID == viewerOf(c).User.ID}
+		Disabled: u.Disabled(), MustReset: u.MustResetPassword, Self: u.ID == ViewerOf(c).User.ID}
 	grants, err := h.Accounts.Grants(ctx, id)
 	if err != nil {
 		return err
@@ -58,23 +58,23 @@ func (h *Handlers) adminUser(c *fiber.Ctx) error {
 	for _, n := range rec.Notes {
 		d.Notes = append(d.Notes, views.AdminUserItem{When: n.CreatedAt, Text: n.Body})
 	}
-	return render(c, fiber.StatusOK, views.AdminUserPage(h.page(c, u.DisplayName, "/admin/users"), d))
+	return Render(c, fiber.StatusOK, views.AdminUserPage(h.Page(c, u.DisplayName, "/admin/users"), d))
 }
 
 // adminUserResetPassword makes the user choose a new password at next
 // sign-in and signs them out everywhere.
-func (h *Handlers) adminUserResetPassword(c *fiber.Ctx) error {
-	id, err := userIDParam(c)
+func (h *Pages) AdminUserResetPassword(c *fiber.Ctx) error {
+	id, err := UserIDParam(c)
 	if err != nil {
 		return err
 	}
-	if id == viewerOf(c).User.ID {
-		h.flash(c, "error", "Change your own password on your account page.")
-		return seeOther(c, "/admin/users/"+strconv.FormatInt(id, 10))
+	if id == ViewerOf(c).User.ID {
+		h.Flash(c, "error", "Change your own password on your account page.")
+		return SeeOther(c, "/admin/users/"+strconv.FormatInt(id, 10))
 	}
-	if err := h.Accounts.ForcePasswordReset(c.UserContext(), viewerOf(c).User.ID, id); err != nil {
+	if err := h.Accounts.ForcePasswordReset(c.UserContext(), ViewerOf(c).User.ID, id); err != nil {
 		return err
 	}
-	h.flash(c, "success", "They were signed out and must choose a new password at next sign-in.")
-	return seeOther(c, "/admin/users/"+strconv.FormatInt(id, 10))
+	h.Flash(c, "success", "They were signed out and must choose a new password at next sign-in.")
+	return SeeOther(c, "/admin/users/"+strconv.FormatInt(id, 10))
 }

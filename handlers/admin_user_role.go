@@ -7,12 +7,12 @@ import (
 )
 
 // adminUserRole sets a user's site-wide role.
-func (h *Handlers) adminUserRole(c *fiber.Ctx) error {
-	id, err := userIDParam(c)
+func (h *Pages) AdminUserRole(c *fiber.Ctx) error {
+	id, err := UserIDParam(c)
 	if err != nil {
 		return err
 	}
 	role := model.Role(c.FormValue("role"))
-	err = h.Accounts.SetSiteRole(c.UserContext(), viewerOf(c).User.ID, id, role)
+	err = h.Accounts.SetSiteRole(c.UserContext(), ViewerOf(c).User.ID, id, role)
 	return h.adminUserResult(c, id, err, "Role saved.")
 }

@@ -12,12 +12,12 @@ import (
 
 const usersPerPage = 50
 
-func (h *Handlers) adminHome(c *fiber.Ctx) error {
+func (h *Pages) AdminHome(c *fiber.Ctx) error {
 	return c.Redirect("/admin/users", fiber.StatusSeeOther)
 }
 
 // adminUsers lists and searches users with their site role and state.
-func (h *Handlers) adminUsers(c *fiber.Ctx) error {
+func (h *Pages) AdminUsers(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	q := c.Query("q")
 	offset, _ := strconv.Atoi(c.Query("offset"))
@@ -36,35 +36,35 @@ func (h *Handlers) adminUsers(c *fiber.Ctx) error {
 		}
 		d.Users = append(d.Users, row)
 	}
-	return render(c, fiber.StatusOK, views.AdminUsersPage(h.page(c, "Users", "/admin/users"), d))
+	return Render(c, fiber.StatusOK, views.AdminUsersPage(h.Page(c, "Users", "/admin/users"), d))
 }
 
-func (h *Handlers) adminUserRow(c *fiber.Ctx, u *model.User) (views.AdminUser, error) {
+func (h *Pages) adminUserRow(c *fiber.Ctx, u *model.User) (views.AdminUser, error) {
 	role, err := h.Accounts.TopSiteRole(c.UserContext(), u.ID)
 	if err != nil {
 		return views.AdminUser{}, err
 	}
 	return views.AdminUser{ID: u.ID, Name: u.DisplayName, Email: u.Email, Role: string(role),
-		Disabled: u.Disabled(), Created: u.CreatedAt, Self: u.ID == viewerOf(c).User.ID}, nil
+		Disabled: u.Disabled(), Created: u.CreatedAt, Self: u.ID == ViewerOf(c).User.ID}, nil
 }
 
 // adminUserResult answers a change to one user: the refreshed row for htmx,
 // or a redirect back to the list with a flash message.
-func (h *Handlers) adminUserResult(c *fiber.Ctx, userID int64, changeErr error, okMsg string) error {
+func (h *Pages) adminUserResult(c *fiber.Ctx, userID int64, changeErr error, okMsg string) error {
 	status := fiber.StatusOK
 	msg := ""
 	if changeErr != nil {
-		status = statusOf(changeErr)
+		status = StatusOf(changeErr)
 		if status >= 500 || status == fiber.StatusNotFound {
 			return changeErr
 		}
-		_, msg = publicMessage(changeErr, status)
+		_, msg = PublicMessage(changeErr, status)
 	}
-	if !isHTMX(c) {
+	if !IsHTMX(c) {
 		if msg != "" {
-			h.flash(c, "error", msg)
+			h.Flash(c, "error", msg)
 		} else {
-			h.flash(c, "success", okMsg)
+			h.Flash(c, "success", okMsg)
 		}
 		return c.Redirect("/admin/users", fiber.StatusSeeOther)
 	}
@@ -77,15 +77,7 @@ func (h *Handlers) adminUserResult(c *fiber.Ctx, userID int64, changeErr error, 
 		return err
 	}
 	row.Error, row.Saved = msg, changeErr == nil
-	return render(c, status, views.AdminUserRow(csrfOf(c), row, roleNames()))
-}
-
-func userIDParam(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, model.ErrNotFound
-	}
-	return id, nil
+	return Render(c, status, views.AdminUserRow(CSRFOf(c), row, roleNames()))
 }
 
 func roleNames() []string {

@@ -22,7 +22,7 @@ type roleJSON struct {
 }
 
 // apiUsers searches users: ?q=, limit, offset.
-func (h *Handlers) apiUsers(c *fiber.Ctx) error {
+func (h *API) Users(c *fiber.Ctx) error {
 	limit, _ := strconv.Atoi(c.Query("limit"))
 	if limit <= 0 || limit > 200 {
 		limit = 50
@@ -39,9 +39,9 @@ func (h *Handlers) apiUsers(c *fiber.Ctx) error {
 }
 
 // apiUser returns one user with roles and channels.
-func (h *Handlers) apiUser(c *fiber.Ctx) error {
+func (h *API) User(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	id, err := userIDParam(c)
+	id, err := UserIDParam(c)
 	if err != nil {
 		return err
 	}
@@ -74,30 +74,30 @@ type roleBody struct {
 }
 
 // apiRoleGrant grants a role: {"user_id","role","channel"?}.
-func (h *Handlers) apiRoleGrant(c *fiber.Ctx) error {
+func (h *API) RoleGrant(c *fiber.Ctx) error {
 	var b roleBody
-	if err := decodeJSON(c, &b, false); err != nil {
+	if err := DecodeJSON(c, &b, false); err != nil {
 		return err
 	}
-	if err := h.Accounts.GrantRole(c.UserContext(), viewerOf(c).User.ID, b.UserID, model.Role(b.Role), b.Channel); err != nil {
+	if err := h.Accounts.GrantRole(c.UserContext(), ViewerOf(c).User.ID, b.UserID, model.Role(b.Role), b.Channel); err != nil {
 		return err
 	}
 	return h.apiRolesOf(c, fiber.StatusCreated, b.UserID)
 }
 
 // apiRoleRevoke revokes a role (same body).
-func (h *Handlers) apiRoleRevoke(c *fiber.Ctx) error {
+func (h *API) RoleRevoke(c *fiber.Ctx) error {
 	var b roleBody
-	if err := decodeJSON(c, &b, false); err != nil {
+	if err := DecodeJSON(c, &b, false); err != nil {
 		return err
 	}
-	if err := h.Accounts.RevokeRole(c.UserContext(), viewerOf(c).User.ID, b.UserID, model.Role(b.Role), b.Channel); err != nil {
+	if err := h.Accounts.RevokeRole(c.UserContext(), ViewerOf(c).User.ID, b.UserID, model.Role(b.Role), b.Channel); err != nil {
 		return err
 	}
 	return h.apiRolesOf(c, fiber.StatusOK, b.UserID)
 }
 
-func (h *Handlers) apiRolesOf(c *fiber.Ctx, status int, userID int64) error {
+func (h *API) apiRolesOf(c *fiber.Ctx, status int, userID int64) error {
 	gs, err := h.Accounts.Grants(c.UserContext(), userID)
 	if err != nil {
 		return err
@@ -111,10 +111,10 @@ func (h *Handlers) apiRolesOf(c *fiber.Ctx, status int, userID int64) error {
 
 // apiPermissionExplain answers ?user_id=&permission=&channel= with the
 // deciding rule.
-func (h *Handlers) apiPermissionExplain(c *fiber.Ctx) error {
+func (h *API) PermissionExplain(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Query("user_id"), 10, 64)
 	if err != nil || id <= 0 {
-		return badRequest("user_id is required.")
+		return BadRequest("user_id is required.")
 	}
 	p := policies.Permission(c.Query("permission"))
 	e, err := h.Accounts.Explain(c.UserContext(), id, c.Query("channel"), p)

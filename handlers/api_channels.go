@@ -38,9 +38,9 @@ func (b channelBody) input() chat.ChannelInput {
 
 // apiChannels lists the channels the token's user can see, with whether a
 // session is live in each.
-func (h *Handlers) apiChannels(c *fiber.Ctx) error {
+func (h *API) Channels(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	userID := viewerOf(c).User.ID
+	userID := ViewerOf(c).User.ID
 	cs, err := h.Chat.Channels(ctx, userID)
 	if err != nil {
 		return err
@@ -58,7 +58,7 @@ func (h *Handlers) apiChannels(c *fiber.Ctx) error {
 }
 
 // seesJoinCode reports whether the user hosts or moderates the channel.
-func (h *Handlers) seesJoinCode(c *fiber.Ctx, userID int64, slug string) (bool, error) {
+func (h *API) seesJoinCode(c *fiber.Ctx, userID int64, slug string) (bool, error) {
 	for _, p := range []policies.Permission{policies.ChannelManage, policies.MessageModerate} {
 		if ok, err := h.Authz.Can(c.UserContext(), userID, slug, p); err != nil || ok {
 			return ok, err
@@ -68,12 +68,12 @@ func (h *Handlers) seesJoinCode(c *fiber.Ctx, userID int64, slug string) (bool, 
 }
 
 // apiChannelCreate creates a channel; its creator becomes its host.
-func (h *Handlers) apiChannelCreate(c *fiber.Ctx) error {
+func (h *API) ChannelCreate(c *fiber.Ctx) error {
 	var body channelBody
-	if err := decodeJSON(c, &body, false); err != nil {
+	if err := DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
-	ch, err := h.Chat.CreateChannel(c.UserContext(), viewerOf(c).User.ID, body.input())
+	ch, err := h.Chat.CreateChannel(c.UserContext(), ViewerOf(c).User.ID, body.input())
 	if err != nil {
 		return err
 	}
@@ -81,8 +81,8 @@ func (h *Handlers) apiChannelCreate(c *fiber.Ctx) error {
 }
 
 // apiChannel returns a channel the user may view, with its live session.
-func (h *Handlers) apiChannel(c *fiber.Ctx) error {
-	cc, err := h.viewableChannel(c)
+func (h *API) Channel(c *fiber.Ctx) error {
+	cc, err := h.ViewableChannel(c)
 	if err != nil {
 		return err
 	}
@@ -95,13 +95,13 @@ func (h *Handlers) apiChannel(c *fiber.Ctx) error {
 
 // apiChannelUpdate changes any subset of a channel's settings; the slug
 // cannot change.
-func (h *Handlers) apiChannelUpdate(c *fiber.Ctx) error {
+func (h *API) ChannelUpdate(c *fiber.Ctx) error {
 	var body channelBody
-	if err := decodeJSON(c, &body, false); err != nil {
+	if err := DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
 	ctx := c.UserContext()
-	ch, err := h.Chat.UpdateChannel(ctx, viewerOf(c).User.ID, c.Params("slug"), body.input())
+	ch, err := h.Chat.UpdateChannel(ctx, ViewerOf(c).User.ID, c.Params("slug"), body.input())
 	if err != nil {
 		return err
 	}
@@ -114,14 +114,14 @@ func (h *Handlers) apiChannelUpdate(c *fiber.Ctx) error {
 
 // apiChannelJoin makes the user a member, with the join code where the
 // channel asks for one.
-func (h *Handlers) apiChannelJoin(c *fiber.Ctx) error {
+func (h *API) ChannelJoin(c *fiber.Ctx) error {
 	var body struct {
 		Code string `json:"code"`
 	}
-	if err := decodeJSON(c, &body, true); err != nil {
+	if err := DecodeJSON(c, &body, true); err != nil {
 		return err
 	}
-	cc, err := h.channelContext(c)
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -133,8 +133,8 @@ func (h *Handlers) apiChannelJoin(c *fiber.Ctx) error {
 
 // apiGuidelines returns the guideline in force in the channel and whether
 // the user accepted it.
-func (h *Handlers) apiGuidelines(c *fiber.Ctx) error {
-	cc, err := h.viewableChannel(c)
+func (h *API) Guidelines(c *fiber.Ctx) error {
+	cc, err := h.ViewableChannel(c)
 	if err != nil {
 		return err
 	}
@@ -150,14 +150,14 @@ func (h *Handlers) apiGuidelines(c *fiber.Ctx) error {
 
 // apiGuidelinesAccept records that the user accepted the guideline (the
 // version they were shown, when guideline_id is given).
-func (h *Handlers) apiGuidelinesAccept(c *fiber.Ctx) error {
+func (h *API) GuidelinesAccept(c *fiber.Ctx) error {
 	var body struct {
 		GuidelineID int64 `json:"guideline_id"`
 	}
-	if err := decodeJSON(c, &body, true); err != nil {
+	if err := DecodeJSON(c, &body, true); err != nil {
 		return err
 	}
-	cc, err := h.viewableChannel(c)
+	cc, err := h.ViewableChannel(c)
 	if err != nil {
 		return err
 	}
@@ -168,18 +168,18 @@ func (h *Handlers) apiGuidelinesAccept(c *fiber.Ctx) error {
 }
 
 // apiSessionStart starts a session (ending a live one).
-func (h *Handlers) apiSessionStart(c *fiber.Ctx) error {
+func (h *API) SessionStart(c *fiber.Ctx) error {
 	var body struct {
 		Title string `json:"title"`
 	}
-	if err := decodeJSON(c, &body, true); err != nil {
+	if err := DecodeJSON(c, &body, true); err != nil {
 		return err
 	}
-	cc, err := h.channelContext(c)
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
-	sess, err := h.Chat.StartSession(c.UserContext(), viewerOf(c).User.ID, cc.Channel, body.Title)
+	sess, err := h.Chat.StartSession(c.UserContext(), ViewerOf(c).User.ID, cc.Channel, body.Title)
 	if err != nil {
 		return err
 	}
@@ -187,15 +187,15 @@ func (h *Handlers) apiSessionStart(c *fiber.Ctx) error {
 }
 
 // apiSessionEnd ends the live session.
-func (h *Handlers) apiSessionEnd(c *fiber.Ctx) error {
-	if err := decodeJSON(c, &struct{}{}, true); err != nil {
+func (h *API) SessionEnd(c *fiber.Ctx) error {
+	if err := DecodeJSON(c, &struct{}{}, true); err != nil {
 		return err
 	}
-	cc, err := h.channelContext(c)
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
-	sess, err := h.Chat.EndSession(c.UserContext(), viewerOf(c).User.ID, cc.Channel)
+	sess, err := h.Chat.EndSession(c.UserContext(), ViewerOf(c).User.ID, cc.Channel)
 	if err != nil {
 		return err
 	}

@@ -16,30 +16,30 @@ import (
 // event the viewer may not see goes out as its id alone, so the client's
 // position still advances. Reconnect with Last-Event-ID (or ?since=) to get
 // exactly what was missed.
-func (h *Handlers) apiEvents(c *fiber.Ctx) error {
+func (h *API) Events(c *fiber.Ctx) error {
 	if _, err := live.LastEventID(c.Get("Last-Event-ID"), c.Query("since")); err != nil {
-		return badRequest("Last-Event-ID and ?since= are a non-negative event id (a seq).")
+		return BadRequest("Last-Event-ID and ?since= are a non-negative event id (a seq).")
 	}
-	cc, err := h.viewableChannel(c)
+	cc, err := h.ViewableChannel(c)
 	if err != nil {
 		return err
 	}
 	// Copied now: the stream outlives the request's fiber context.
 	slug, staff := cc.Channel.Slug, cc.Viewer.Staff
-	encode := func(_ context.Context, ch chat.Change) (frame, bool, error) {
+	encode := func(_ context.Context, ch chat.Change) (Frame, bool, error) {
 		ev := apiEvent{Type: ch.Event.Kind, Seq: ch.Event.Seq}
 		if ch.Event.MessageID != nil {
 			if ch.Item == nil {
-				return frame{}, false, nil
+				return Frame{}, false, nil
 			}
 			m := toAPIMessage(ch.Item, slug, staff)
 			ev.Message = &m
 		}
 		data, err := json.Marshal(ev)
 		if err != nil {
-			return frame{}, false, err
+			return Frame{}, false, err
 		}
-		return frame{Data: data}, true, nil
+		return Frame{Data: data}, true, nil
 	}
-	return h.stream(c, cc, encode)
+	return h.Stream(c, cc, encode)
 }

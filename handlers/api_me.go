@@ -3,8 +3,8 @@ package handlers
 import "github.com/gofiber/fiber/v2"
 
 // apiMe returns the authenticated user and their site-wide roles.
-func (h *Handlers) apiMe(c *fiber.Ctx) error {
-	v := viewerOf(c)
+func (h *API) Me(c *fiber.Ctx) error {
+	v := ViewerOf(c)
 	roles, err := h.Accounts.SiteRoles(c.UserContext(), v.User.ID)
 	if err != nil {
 		return err

@@ -17,8 +17,8 @@ type memberJSON struct {
 }
 
 // apiMembers lists a channel's members (hosts and staff).
-func (h *Handlers) apiMembers(c *fiber.Ctx) error {
-	cc, err := h.channelContext(c)
+func (h *API) Members(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -34,18 +34,18 @@ func (h *Handlers) apiMembers(c *fiber.Ctx) error {
 }
 
 // apiMemberAdd adds an account, by email, to a channel's members.
-func (h *Handlers) apiMemberAdd(c *fiber.Ctx) error {
-	cc, err := h.channelContext(c)
+func (h *API) MemberAdd(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
 	var body struct {
 		Email string `json:"email"`
 	}
-	if err := decodeJSON(c, &body, false); err != nil {
+	if err := DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
-	u, err := h.Chat.AddMember(c.UserContext(), viewerOf(c).User.ID, cc.Channel, body.Email)
+	u, err := h.Chat.AddMember(c.UserContext(), ViewerOf(c).User.ID, cc.Channel, body.Email)
 	if err != nil {
 		return err
 	}
@@ -53,8 +53,8 @@ func (h *Handlers) apiMemberAdd(c *fiber.Ctx) error {
 }
 
 // apiMemberRemove removes a member.
-func (h *Handlers) apiMemberRemove(c *fiber.Ctx) error {
-	cc, err := h.channelContext(c)
+func (h *API) MemberRemove(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (h *Handlers) apiMemberRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return model.ErrNotFound
 	}
-	if err := h.Chat.RemoveMember(c.UserContext(), viewerOf(c).User.ID, cc.Channel, id); err != nil {
+	if err := h.Chat.RemoveMember(c.UserContext(), ViewerOf(c).User.ID, cc.Channel, id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -20,7 +20,7 @@ const (
 // apiMessages lists a channel's messages created after ?after= (a seq),
 // oldest first, ?limit= at a time (clamped to 1…200). last_seq is the seq to
 // pass as after for the next page; has_more says whether there is one.
-func (h *Handlers) apiMessages(c *fiber.Ctx) error {
+func (h *API) Messages(c *fiber.Ctx) error {
 	after, err := queryInt(c, "after", 0)
 	if err != nil {
 		return err
@@ -30,7 +30,7 @@ func (h *Handlers) apiMessages(c *fiber.Ctx) error {
 		return err
 	}
 	limit = min(max(limit, 1), apiMessagesMax)
-	cc, err := h.viewableChannel(c)
+	cc, err := h.ViewableChannel(c)
 	if err != nil {
 		return err
 	}
@@ -60,23 +60,23 @@ func queryInt(c *fiber.Ctx, name string, def int64) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
-		return 0, badRequest("?" + name + "= must be a non-negative integer.")
+		return 0, BadRequest("?" + name + "= must be a non-negative integer.")
 	}
 	return n, nil
 }
 
 // apiMessagePost posts a comment, a question or a reply.
-func (h *Handlers) apiMessagePost(c *fiber.Ctx) error {
+func (h *API) MessagePost(c *fiber.Ctx) error {
 	var body struct {
 		Body      string            `json:"body"`
 		Kind      model.MessageKind `json:"kind"`
 		ParentID  *int64            `json:"parent_id"`
 		Anonymous bool              `json:"anonymous"`
 	}
-	if err := decodeJSON(c, &body, false); err != nil {
+	if err := DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
-	cc, err := h.channelContext(c)
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (h *Handlers) apiMessagePost(c *fiber.Ctx) error {
 }
 
 // sendMessage writes message id as the viewer sees it now.
-func (h *Handlers) sendMessage(c *fiber.Ctx, cc *channelCtx, id int64) error {
+func (h *API) sendMessage(c *fiber.Ctx, cc *ChannelCtx, id int64) error {
 	it, err := h.Chat.MessageItem(c.UserContext(), cc.Channel, cc.Viewer, id)
 	if err != nil {
 		return err
@@ -106,11 +106,11 @@ func (h *Handlers) sendMessage(c *fiber.Ctx, cc *channelCtx, id int64) error {
 
 // apiMessageEdit changes the body of the author's own message within the
 // edit window.
-func (h *Handlers) apiMessageEdit(c *fiber.Ctx) error {
+func (h *API) MessageEdit(c *fiber.Ctx) error {
 	var body struct {
 		Body string `json:"body"`
 	}
-	if err := decodeJSON(c, &body, false); err != nil {
+	if err := DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
 	cc, id, err := h.apiMessageTarget(c)
@@ -124,7 +124,7 @@ func (h *Handlers) apiMessageEdit(c *fiber.Ctx) error {
 }
 
 // apiMessageDelete removes a message (its author or staff).
-func (h *Handlers) apiMessageDelete(c *fiber.Ctx) error {
+func (h *API) MessageDelete(c *fiber.Ctx) error {
 	cc, id, err := h.apiMessageTarget(c)
 	if err != nil {
 		return err
@@ -137,31 +137,31 @@ func (h *Handlers) apiMessageDelete(c *fiber.Ctx) error {
 
 // apiMessageTarget is the channel (which the user must be let into) and
 // the :id of a message route.
-func (h *Handlers) apiMessageTarget(c *fiber.Ctx) (*channelCtx, int64, error) {
-	id, err := messageIDParam(c)
+func (h *API) apiMessageTarget(c *fiber.Ctx) (*ChannelCtx, int64, error) {
+	id, err := MessageIDParam(c)
 	if err != nil {
 		return nil, 0, err
 	}
-	cc, err := h.viewableChannel(c)
+	cc, err := h.ViewableChannel(c)
 	if err != nil {
 		return nil, 0, err
 	}
 	return cc, id, nil
 }
 
-func (h *Handlers) apiReactionPut(c *fiber.Ctx) error    { return h.apiReactionSet(c, true) }
-func (h *Handlers) apiReactionDelete(c *fiber.Ctx) error { return h.apiReactionSet(c, false) }
+func (h *API) ReactionPut(c *fiber.Ctx) error    { return h.apiReactionSet(c, true) }
+func (h *API) ReactionDelete(c *fiber.Ctx) error { return h.apiReactionSet(c, false) }
 
 // apiReactionSet puts the user's :emoji (URL-escaped) on a message or takes
 // it off; either is idempotent.
-func (h *Handlers) apiReactionSet(c *fiber.Ctx, on bool) error {
+func (h *API) apiReactionSet(c *fiber.Ctx, on bool) error {
 	cc, id, err := h.apiMessageTarget(c)
 	if err != nil {
 		return err
 	}
 	emoji, err := url.PathUnescape(c.Params("emoji"))
 	if err != nil {
-		return badRequest("The emoji in the address is not properly escaped.")
+		return BadRequest("The emoji in the address is not properly escaped.")
 	}
 	if err := h.Chat.SetReaction(c.UserContext(), cc.Channel, cc.Viewer, id, paletteEmoji(emoji), on); err != nil {
 		return err
@@ -181,11 +181,11 @@ func paletteEmoji(e string) string {
 	return e
 }
 
-func (h *Handlers) apiVotePut(c *fiber.Ctx) error    { return h.apiVoteSet(c, true) }
-func (h *Handlers) apiVoteDelete(c *fiber.Ctx) error { return h.apiVoteSet(c, false) }
+func (h *API) VotePut(c *fiber.Ctx) error    { return h.apiVoteSet(c, true) }
+func (h *API) VoteDelete(c *fiber.Ctx) error { return h.apiVoteSet(c, false) }
 
 // apiVoteSet upvotes a question or takes the vote back; one vote per person.
-func (h *Handlers) apiVoteSet(c *fiber.Ctx, up bool) error {
+func (h *API) apiVoteSet(c *fiber.Ctx, up bool) error {
 	cc, id, err := h.apiMessageTarget(c)
 	if err != nil {
 		return err

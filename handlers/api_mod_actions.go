@@ -43,17 +43,17 @@ func toAPIStaffMessage(it *chat.Item, slug string) apiStaffMessage {
 }
 
 // apiSanction is a sanction in the API.
-type apiSanction struct {
+type Sanction struct {
 	model.Sanction
 	SiteWide bool `json:"site_wide"`
 }
 
-func toAPISanction(s *model.Sanction) apiSanction {
-	return apiSanction{Sanction: *s, SiteWide: s.ChannelID == nil}
+func toAPISanction(s *model.Sanction) Sanction {
+	return Sanction{Sanction: *s, SiteWide: s.ChannelID == nil}
 }
 
-func toAPISanctions(ss []model.Sanction) []apiSanction {
-	out := make([]apiSanction, 0, len(ss))
+func toAPISanctions(ss []model.Sanction) []Sanction {
+	out := make([]Sanction, 0, len(ss))
 	for i := range ss {
 		out = append(out, toAPISanction(&ss[i]))
 	}
@@ -72,12 +72,12 @@ func (b modBody) input() moderation.ModInput {
 
 // apiModerate applies an action to a message: 200 with the message as staff
 // see it and the audit entry's id.
-func (h *Handlers) apiModerate(c *fiber.Ctx) error {
+func (h *API) Moderate(c *fiber.Ctx) error {
 	var body struct {
 		Action string `json:"action"`
 		modBody
 	}
-	if err := decodeJSON(c, &body, false); err != nil {
+	if err := DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
 	cc, id, err := h.apiMessageTarget(c)
@@ -98,7 +98,7 @@ func (h *Handlers) apiModerate(c *fiber.Ctx) error {
 
 // apiSanction warns, mutes, bans or shadow-mutes a person: 201 with the
 // sanction and the audit entry's id.
-func (h *Handlers) apiSanction(c *fiber.Ctx) error {
+func (h *API) Sanction(c *fiber.Ctx) error {
 	var body struct {
 		Subject  string             `json:"subject"`
 		Kind     model.SanctionKind `json:"kind"`
@@ -106,10 +106,10 @@ func (h *Handlers) apiSanction(c *fiber.Ctx) error {
 		SiteWide bool               `json:"site_wide"`
 		modBody
 	}
-	if err := decodeJSON(c, &body, false); err != nil {
+	if err := DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
-	cc, err := h.channelContext(c)
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -122,16 +122,16 @@ func (h *Handlers) apiSanction(c *fiber.Ctx) error {
 }
 
 // apiSanctionRevoke lifts a sanction before it ends: 200 with it.
-func (h *Handlers) apiSanctionRevoke(c *fiber.Ctx) error {
+func (h *API) SanctionRevoke(c *fiber.Ctx) error {
 	var body modBody
-	if err := decodeJSON(c, &body, true); err != nil {
+	if err := DecodeJSON(c, &body, true); err != nil {
 		return err
 	}
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return model.ErrNotFound
 	}
-	cc, err := h.channelContext(c)
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -143,15 +143,15 @@ func (h *Handlers) apiSanctionRevoke(c *fiber.Ctx) error {
 }
 
 // apiPurge hides every message of a person in the channel.
-func (h *Handlers) apiPurge(c *fiber.Ctx) error {
+func (h *API) Purge(c *fiber.Ctx) error {
 	var body struct {
 		Subject string `json:"subject"`
 		modBody
 	}
-	if err := decodeJSON(c, &body, false); err != nil {
+	if err := DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
-	cc, err := h.channelContext(c)
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -163,17 +163,17 @@ func (h *Handlers) apiPurge(c *fiber.Ctx) error {
 }
 
 // apiUndo takes back the user's own action within 10 seconds: 204.
-func (h *Handlers) apiUndo(c *fiber.Ctx) error {
+func (h *API) Undo(c *fiber.Ctx) error {
 	var body struct {
 		AuditID int64 `json:"audit_id"`
 	}
-	if err := decodeJSON(c, &body, false); err != nil {
+	if err := DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
 	if body.AuditID <= 0 {
 		return model.Invalid("audit_id", "Name the action to undo by the audit_id its answer gave.")
 	}
-	cc, err := h.channelContext(c)
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -192,11 +192,11 @@ type apiReportJSON struct {
 }
 
 // apiReport lets a participant report a message to the moderators: 201.
-func (h *Handlers) apiReport(c *fiber.Ctx) error {
+func (h *API) Report(c *fiber.Ctx) error {
 	var body struct {
 		Reason string `json:"reason"`
 	}
-	if err := decodeJSON(c, &body, false); err != nil {
+	if err := DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
 	cc, id, err := h.apiMessageTarget(c)

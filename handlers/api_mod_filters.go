@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"strconv"
 	"strings"
 	"time"
 
@@ -52,30 +51,23 @@ func toAPIFilterRules(rs []model.FilterRule) []apiFilterRule {
 
 // filterScope is the scope of a filter route: the site's, or the :slug
 // channel's.
-func (h *Handlers) filterScope(c *fiber.Ctx, channel bool) (scope, name string, err error) {
+func (h *API) filterScope(c *fiber.Ctx, channel bool) (scope, name string, err error) {
 	if !channel {
 		return filters.Site, "site", nil
 	}
-	cc, err := h.channelContext(c)
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return "", "", err
 	}
 	return filters.ChannelScope(cc.Channel.ID), cc.Channel.Slug, nil
 }
 
-func filterIDParam(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, model.ErrNotFound
-	}
-	return id, nil
-}
+func (h *API) SiteFilters(c *fiber.Ctx) error { return h.apiFilterList(c, false) }
 
-func (h *Handlers) apiFilters(c *fiber.Ctx) error        { return h.apiFilterList(c, false) }
-func (h *Handlers) apiChannelFilters(c *fiber.Ctx) error { return h.apiFilterList(c, true) }
+func (h *API) ChannelFilters(c *fiber.Ctx) error { return h.apiFilterList(c, true) }
 
 // apiFilterList lists the rules of a scope, oldest first.
-func (h *Handlers) apiFilterList(c *fiber.Ctx, channel bool) error {
+func (h *API) apiFilterList(c *fiber.Ctx, channel bool) error {
 	scope, _, err := h.filterScope(c, channel)
 	if err != nil {
 		return err
@@ -87,11 +79,12 @@ func (h *Handlers) apiFilterList(c *fiber.Ctx, channel bool) error {
 	return c.JSON(fiber.Map{"rules": toAPIFilterRules(rs)})
 }
 
-func (h *Handlers) apiFilterCreate(c *fiber.Ctx) error        { return h.apiFilterAdd(c, false) }
-func (h *Handlers) apiChannelFilterCreate(c *fiber.Ctx) error { return h.apiFilterAdd(c, true) }
+func (h *API) FilterCreate(c *fiber.Ctx) error { return h.apiFilterAdd(c, false) }
+
+func (h *API) ChannelFilterCreate(c *fiber.Ctx) error { return h.apiFilterAdd(c, true) }
 
 // apiFilterAdd creates a rule: 201 with it.
-func (h *Handlers) apiFilterAdd(c *fiber.Ctx, channel bool) error {
+func (h *API) apiFilterAdd(c *fiber.Ctx, channel bool) error {
 	var body struct {
 		Pattern   string   `json:"pattern"`
 		Kind      string   `json:"kind"`
@@ -100,14 +93,14 @@ func (h *Handlers) apiFilterAdd(c *fiber.Ctx, channel bool) error {
 		Enabled   *bool    `json:"enabled"`
 		Guideline string   `json:"guideline"`
 	}
-	if err := decodeJSON(c, &body, false); err != nil {
+	if err := DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
 	scope, _, err := h.filterScope(c, channel)
 	if err != nil {
 		return err
 	}
-	r, err := h.Filters.Create(c.UserContext(), viewerOf(c).User.ID, scope, filters.Input{Pattern: body.Pattern,
+	r, err := h.Filters.Create(c.UserContext(), ViewerOf(c).User.ID, scope, filters.Input{Pattern: body.Pattern,
 		Kind: body.Kind, Action: body.Action, Allow: body.Allow, Enabled: body.Enabled, Guideline: body.Guideline})
 	if err != nil {
 		return err
@@ -115,11 +108,12 @@ func (h *Handlers) apiFilterAdd(c *fiber.Ctx, channel bool) error {
 	return c.Status(fiber.StatusCreated).JSON(toAPIFilterRule(r))
 }
 
-func (h *Handlers) apiFilterUpdate(c *fiber.Ctx) error        { return h.apiFilterPatch(c, false) }
-func (h *Handlers) apiChannelFilterUpdate(c *fiber.Ctx) error { return h.apiFilterPatch(c, true) }
+func (h *API) FilterUpdate(c *fiber.Ctx) error { return h.apiFilterPatch(c, false) }
+
+func (h *API) ChannelFilterUpdate(c *fiber.Ctx) error { return h.apiFilterPatch(c, true) }
 
 // apiFilterPatch changes the fields given: 200 with the rule.
-func (h *Handlers) apiFilterPatch(c *fiber.Ctx, channel bool) error {
+func (h *API) apiFilterPatch(c *fiber.Ctx, channel bool) error {
 	var body struct {
 		Pattern   *string   `json:"pattern"`
 		Kind      *string   `json:"kind"`
@@ -128,10 +122,10 @@ func (h *Handlers) apiFilterPatch(c *fiber.Ctx, channel bool) error {
 		Enabled   *bool     `json:"enabled"`
 		Guideline *string   `json:"guideline"`
 	}
-	if err := decodeJSON(c, &body, false); err != nil {
+	if err := DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
-	id, err := filterIDParam(c)
+	id, err := FilterIDParam(c)
 	if err != nil {
 		return err
 	}
@@ -139,7 +133,7 @@ func (h *Handlers) apiFilterPatch(c *fiber.Ctx, channel bool) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.Filters.Update(c.UserContext(), viewerOf(c).User.ID, scope, id, filters.Patch{Pattern: body.Pattern,
+	r, err := h.Filters.Update(c.UserContext(), ViewerOf(c).User.ID, scope, id, filters.Patch{Pattern: body.Pattern,
 		Kind: body.Kind, Action: body.Action, Allow: body.Allow, Enabled: body.Enabled, Guideline: body.Guideline})
 	if err != nil {
 		return err
@@ -147,12 +141,13 @@ func (h *Handlers) apiFilterPatch(c *fiber.Ctx, channel bool) error {
 	return c.JSON(toAPIFilterRule(r))
 }
 
-func (h *Handlers) apiFilterDelete(c *fiber.Ctx) error        { return h.apiFilterRemove(c, false) }
-func (h *Handlers) apiChannelFilterDelete(c *fiber.Ctx) error { return h.apiFilterRemove(c, true) }
+func (h *API) FilterDelete(c *fiber.Ctx) error { return h.apiFilterRemove(c, false) }
+
+func (h *API) ChannelFilterDelete(c *fiber.Ctx) error { return h.apiFilterRemove(c, true) }
 
 // apiFilterRemove deletes a rule: 204.
-func (h *Handlers) apiFilterRemove(c *fiber.Ctx, channel bool) error {
-	id, err := filterIDParam(c)
+func (h *API) apiFilterRemove(c *fiber.Ctx, channel bool) error {
+	id, err := FilterIDParam(c)
 	if err != nil {
 		return err
 	}
@@ -160,19 +155,20 @@ func (h *Handlers) apiFilterRemove(c *fiber.Ctx, channel bool) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Filters.Delete(c.UserContext(), viewerOf(c).User.ID, scope, id); err != nil {
+	if err := h.Filters.Delete(c.UserContext(), ViewerOf(c).User.ID, scope, id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-func (h *Handlers) apiFilterImport(c *fiber.Ctx) error        { return h.apiFilterLoad(c, false) }
-func (h *Handlers) apiChannelFilterImport(c *fiber.Ctx) error { return h.apiFilterLoad(c, true) }
+func (h *API) FilterImport(c *fiber.Ctx) error { return h.apiFilterLoad(c, false) }
+
+func (h *API) ChannelFilterImport(c *fiber.Ctx) error { return h.apiFilterLoad(c, true) }
 
 // apiFilterLoad imports rules: the body is CSV (Content-Type text/csv or
 // text/plain, or any body not starting with "{"), or JSON {"csv": "..."}.
 // With ?action= the text is a plain word list, one word or phrase a line.
-func (h *Handlers) apiFilterLoad(c *fiber.Ctx, channel bool) error {
+func (h *API) apiFilterLoad(c *fiber.Ctx, channel bool) error {
 	text := bytes.TrimSpace(c.Body())
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
 	raw := strings.HasPrefix(ct, "text/csv") || strings.HasPrefix(ct, "text/plain")
@@ -180,30 +176,31 @@ func (h *Handlers) apiFilterLoad(c *fiber.Ctx, channel bool) error {
 		var body struct {
 			CSV string `json:"csv"`
 		}
-		if err := decodeJSON(c, &body, false); err != nil {
+		if err := DecodeJSON(c, &body, false); err != nil {
 			return err
 		}
 		text = []byte(body.CSV)
 	}
 	if len(bytes.TrimSpace(text)) == 0 {
-		return badRequest("Send the rules as CSV (Content-Type: text/csv) or as JSON {\"csv\": \"...\"}.")
+		return BadRequest("Send the rules as CSV (Content-Type: text/csv) or as JSON {\"csv\": \"...\"}.")
 	}
 	scope, _, err := h.filterScope(c, channel)
 	if err != nil {
 		return err
 	}
-	res, err := h.Filters.Import(c.UserContext(), viewerOf(c).User.ID, scope, text, strings.TrimSpace(c.Query("action")))
+	res, err := h.Filters.Import(c.UserContext(), ViewerOf(c).User.ID, scope, text, strings.TrimSpace(c.Query("action")))
 	if err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"created": len(res.Created), "skipped": res.Skipped, "rules": toAPIFilterRules(res.Created)})
 }
 
-func (h *Handlers) apiFilterExport(c *fiber.Ctx) error        { return h.apiFilterCSV(c, false) }
-func (h *Handlers) apiChannelFilterExport(c *fiber.Ctx) error { return h.apiFilterCSV(c, true) }
+func (h *API) FilterExport(c *fiber.Ctx) error { return h.apiFilterCSV(c, false) }
+
+func (h *API) ChannelFilterExport(c *fiber.Ctx) error { return h.apiFilterCSV(c, true) }
 
 // apiFilterCSV writes the rules of a scope as CSV that import reads back.
-func (h *Handlers) apiFilterCSV(c *fiber.Ctx, channel bool) error {
+func (h *API) apiFilterCSV(c *fiber.Ctx, channel bool) error {
 	scope, name, err := h.filterScope(c, channel)
 	if err != nil {
 		return err

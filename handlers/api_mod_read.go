@@ -28,8 +28,8 @@ type apiQueueReport struct {
 
 // apiQueue lists what waits for moderators: held messages, flagged ones
 // (among the newest 200) and open reports with their reasons, oldest first.
-func (h *Handlers) apiQueue(c *fiber.Ctx) error {
-	cc, err := h.channelContext(c)
+func (h *API) Queue(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -87,8 +87,8 @@ func toAPINote(n *model.ModNote) apiNoteJSON {
 // apiPerson is a person's card: their recent messages in the channels the
 // user moderates, their sanctions (those in force here as "active"), and
 // staff notes. The email address is for site admins only.
-func (h *Handlers) apiPerson(c *fiber.Ctx) error {
-	cc, err := h.channelContext(c)
+func (h *API) Person(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (h *Handlers) apiPerson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	uid := viewerOf(c).User.ID
+	uid := ViewerOf(c).User.ID
 	mine, err := h.Moderation.ModChannels(ctx, uid)
 	if err != nil {
 		return err
@@ -134,14 +134,14 @@ func (h *Handlers) apiPerson(c *fiber.Ctx) error {
 }
 
 // apiNote adds a note about a person, shared among staff: 201.
-func (h *Handlers) apiNote(c *fiber.Ctx) error {
+func (h *API) Note(c *fiber.Ctx) error {
 	var body struct {
 		Body string `json:"body"`
 	}
-	if err := decodeJSON(c, &body, false); err != nil {
+	if err := DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
-	cc, err := h.channelContext(c)
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -190,7 +190,7 @@ func auditValue(s string) json.RawMessage {
 
 // apiAudit reads the whole audit log (admins): ?actor= (user id),
 // ?action=, ?channel= (slug), ?target= (type or type:id), ?limit=, ?offset=.
-func (h *Handlers) apiAudit(c *fiber.Ctx) error {
+func (h *API) Audit(c *fiber.Ctx) error {
 	f, err := auditFilter(c)
 	if err != nil {
 		return err
@@ -198,7 +198,7 @@ func (h *Handlers) apiAudit(c *fiber.Ctx) error {
 	if slug := strings.TrimSpace(c.Query("channel")); slug != "" {
 		ch, err := h.Chat.Channel(c.UserContext(), slug)
 		if err != nil {
-			return badRequest("?channel= names no channel.")
+			return BadRequest("?channel= names no channel.")
 		}
 		f.ChannelID = ch.ID
 	}
@@ -207,12 +207,12 @@ func (h *Handlers) apiAudit(c *fiber.Ctx) error {
 
 // apiChannelAudit reads the audit log of one channel (its staff), with the
 // same filters as apiAudit but ?channel=.
-func (h *Handlers) apiChannelAudit(c *fiber.Ctx) error {
+func (h *API) ChannelAudit(c *fiber.Ctx) error {
 	f, err := auditFilter(c)
 	if err != nil {
 		return err
 	}
-	cc, err := h.channelContext(c)
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -240,7 +240,7 @@ func auditFilter(c *fiber.Ctx) (accounts.AuditQuery, error) {
 	if t := strings.TrimSpace(c.Query("target")); t != "" {
 		typ, id, _ := strings.Cut(t, ":")
 		if typ == "" {
-			return f, badRequest("?target= is a target type, such as message, or type:id, such as message:17.")
+			return f, BadRequest("?target= is a target type, such as message, or type:id, such as message:17.")
 		}
 		f.TargetType, f.TargetID = typ, id
 	}
@@ -249,7 +249,7 @@ func auditFilter(c *fiber.Ctx) (accounts.AuditQuery, error) {
 
 // sendAudit writes a page of entries, newest first; has_more says whether
 // the next ?offset= holds more.
-func (h *Handlers) sendAudit(c *fiber.Ctx, f accounts.AuditQuery) error {
+func (h *API) sendAudit(c *fiber.Ctx, f accounts.AuditQuery) error {
 	ctx := c.UserContext()
 	limit := f.Limit
 	f.Limit++
@@ -261,17 +261,17 @@ func (h *Handlers) sendAudit(c *fiber.Ctx, f accounts.AuditQuery) error {
 	if more {
 		es = es[:limit]
 	}
-	names := h.auditNamer(c)
+	names := h.AuditNamer(c)
 	out := make([]apiAuditEntry, 0, len(es))
 	for _, e := range es {
 		a := apiAuditEntry{ID: e.ID, CreatedAt: e.CreatedAt, ActorID: e.ActorID, Action: e.Action, TargetType: e.TargetType,
 			TargetID: e.TargetID, Before: auditValue(e.Before), After: auditValue(e.After), Reason: e.Reason,
 			Guideline: e.Guideline, UndoneAt: e.UndoneAt}
-		if u := names.user(e.ActorID); u != nil {
+		if u := names.User(e.ActorID); u != nil {
 			a.Actor = u.DisplayName
 		}
 		if e.ChannelID != nil {
-			slug := names.channel(e.ChannelID)
+			slug := names.Channel(e.ChannelID)
 			a.Channel = &slug
 		}
 		out = append(out, a)

@@ -8,7 +8,7 @@ import (
 )
 
 // apiRetention is the retention policy as the API shows and takes it.
-type apiRetention struct {
+type RetentionPolicy struct {
 	SiteDays int                   `json:"site_days"`
 	Channels []apiChannelRetention `json:"channels"`
 }
@@ -36,8 +36,8 @@ func (in apiRetentionInput) toChat() retention.Input {
 	return out
 }
 
-func toAPIRetention(p *retention.Policy) apiRetention {
-	out := apiRetention{SiteDays: p.SiteDays, Channels: make([]apiChannelRetention, 0, len(p.Channels))}
+func toAPIRetention(p *retention.Policy) RetentionPolicy {
+	out := RetentionPolicy{SiteDays: p.SiteDays, Channels: make([]apiChannelRetention, 0, len(p.Channels))}
 	for _, c := range p.Channels {
 		out.Channels = append(out.Channels, apiChannelRetention{Slug: c.Slug, Days: c.Days})
 	}
@@ -45,7 +45,7 @@ func toAPIRetention(p *retention.Policy) apiRetention {
 }
 
 // apiRetention answers GET /api/v1/retention.
-func (h *Handlers) apiRetention(c *fiber.Ctx) error {
+func (h *API) RetentionPolicy(c *fiber.Ctx) error {
 	p, err := h.Retention.Policy(c.UserContext())
 	if err != nil {
 		return err
@@ -55,12 +55,12 @@ func (h *Handlers) apiRetention(c *fiber.Ctx) error {
 
 // apiRetentionSave answers PUT /api/v1/retention with the policy now in
 // force; invalid input changes nothing (422 naming the field).
-func (h *Handlers) apiRetentionSave(c *fiber.Ctx) error {
+func (h *API) RetentionSave(c *fiber.Ctx) error {
 	var in apiRetentionInput
-	if err := decodeJSON(c, &in, false); err != nil {
+	if err := DecodeJSON(c, &in, false); err != nil {
 		return err
 	}
-	p, err := h.Retention.Save(c.UserContext(), viewerOf(c).User.ID, in.toChat())
+	p, err := h.Retention.Save(c.UserContext(), ViewerOf(c).User.ID, in.toChat())
 	if err != nil {
 		return err
 	}
@@ -90,9 +90,9 @@ type apiRetentionPreviewChannel struct {
 
 // apiRetentionPreview answers POST /api/v1/retention/preview: what the
 // policy changed by the body would remove now. Nothing is changed.
-func (h *Handlers) apiRetentionPreview(c *fiber.Ctx) error {
+func (h *API) RetentionPreview(c *fiber.Ctx) error {
 	var in apiRetentionInput
-	if err := decodeJSON(c, &in, true); err != nil {
+	if err := DecodeJSON(c, &in, true); err != nil {
 		return err
 	}
 	p, err := h.Retention.Preview(c.UserContext(), in.toChat())

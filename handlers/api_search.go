@@ -42,23 +42,23 @@ type apiSearchResult struct {
 
 // apiSearch is GET /api/v1/search?q=…&limit=&offset=&sort= with the same
 // operators and visibility as the page.
-func (h *Handlers) apiSearch(c *fiber.Ctx) error {
-	v := viewerOf(c)
-	limit := c.QueryInt("limit", searchPerPage)
+func (h *API) SearchMessages(c *fiber.Ctx) error {
+	v := ViewerOf(c)
+	limit := c.QueryInt("limit", SearchPerPage)
 	if limit < 1 || limit > 100 {
-		return badRequest("limit must be between 1 and 100.")
+		return BadRequest("limit must be between 1 and 100.")
 	}
 	offset := c.QueryInt("offset", 0)
 	if offset < 0 || offset > 100000 {
-		return badRequest("offset must be between 0 and 100000.")
+		return BadRequest("offset must be between 0 and 100000.")
 	}
-	f := searchForm(c)
+	f := SearchForm(c)
 	switch f.Sort {
 	case "", search.SortRelevance, search.SortNewest, search.SortOldest, search.SortVotes:
 	default:
-		return badRequest("sort is relevance, newest, oldest or votes.")
+		return BadRequest("sort is relevance, newest, oldest or votes.")
 	}
-	res, err := h.Transcripts.Search(c.UserContext(), h.Search, v.User, searchRequest(f, offset, limit))
+	res, err := h.Transcripts.Search(c.UserContext(), h.Search, v.User, SearchRequest(f, offset, limit))
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (h *Handlers) apiSearch(c *fiber.Ctx) error {
 		out.Hits = append(out.Hits, apiSearchHit{ID: hit.ID, Channel: hit.Channel, SessionID: hit.SessionID,
 			ThreadID: hit.ThreadID, Author: hit.Author, Kind: hit.Kind, State: hit.State, Answered: hit.Answered,
 			Tags: hit.Tags, Body: hit.Body, Highlight: highlightHTML(hit.Body, hit.Matches), Matches: hit.Matches,
-			CreatedAt: time.UnixMilli(hit.CreatedAt).UTC().Format(time.RFC3339Nano), Votes: hit.Votes, URL: h.BaseURL + messageLink(hit.Channel, sid, hit.ID)})
+			CreatedAt: time.UnixMilli(hit.CreatedAt).UTC().Format(time.RFC3339Nano), Votes: hit.Votes, URL: h.BaseURL + MessageLink(hit.Channel, sid, hit.ID)})
 	}
 	return c.JSON(out)
 }
@@ -96,7 +96,7 @@ func highlightHTML(body string, spans []search.Span) string {
 }
 
 // apiTags lists every tag.
-func (h *Handlers) apiTags(c *fiber.Ctx) error {
+func (h *API) Tags(c *fiber.Ctx) error {
 	ts, err := h.Transcripts.Tags(c.UserContext())
 	if err != nil {
 		return err

@@ -15,8 +15,8 @@ type apiSessionSummary struct {
 }
 
 // apiSessions lists a channel's sessions, newest first.
-func (h *Handlers) apiSessions(c *fiber.Ctx) error {
-	ch, staff, err := h.transcriptChannel(c)
+func (h *API) Sessions(c *fiber.Ctx) error {
+	ch, staff, err := h.TranscriptChannel(c)
 	if err != nil {
 		return err
 	}
@@ -26,7 +26,7 @@ func (h *Handlers) apiSessions(c *fiber.Ctx) error {
 	}
 	out := make([]apiSessionSummary, 0, len(ss))
 	for i := range ss {
-		out = append(out, apiSessionSummary{apiSession: toAPISession(&ss[i].ChannelSession), Messages: sessionRow(ss[i], staff).Messages})
+		out = append(out, apiSessionSummary{apiSession: toAPISession(&ss[i].ChannelSession), Messages: SessionRow(ss[i], staff).Messages})
 	}
 	return c.JSON(fiber.Map{"channel": ch.Slug, "sessions": out})
 }
@@ -34,8 +34,8 @@ func (h *Handlers) apiSessions(c *fiber.Ctx) error {
 // apiTranscript returns a session's transcript: ?view=participant|staff,
 // ?format=json (default), md or csv. JSON is the same document as the
 // JSON export.
-func (h *Handlers) apiTranscript(c *fiber.Ctx) error {
-	ch, staff, err := h.transcriptChannel(c)
+func (h *API) Transcript(c *fiber.Ctx) error {
+	ch, staff, err := h.TranscriptChannel(c)
 	if err != nil {
 		return err
 	}
@@ -43,10 +43,10 @@ func (h *Handlers) apiTranscript(c *fiber.Ctx) error {
 	if format == "" {
 		format = "json"
 	}
-	if !validExport(format) {
-		return badRequest("format is json, md or csv.")
+	if !ValidExport(format) {
+		return BadRequest("format is json, md or csv.")
 	}
-	return h.sendTranscript(c, ch, staff, format)
+	return h.SendTranscript(c, ch, staff, format)
 }
 
 // apiAnalyticsBody is the JSON of GET …/sessions/:session/analytics.
@@ -88,12 +88,12 @@ type apiCount struct {
 }
 
 // apiAnalytics returns a session's class analytics (transcript:staff).
-func (h *Handlers) apiAnalytics(c *fiber.Ctx) error {
-	ch, _, err := h.transcriptChannel(c)
+func (h *API) Analytics(c *fiber.Ctx) error {
+	ch, _, err := h.TranscriptChannel(c)
 	if err != nil {
 		return err
 	}
-	id, err := transcriptSession(c)
+	id, err := TranscriptSession(c)
 	if err != nil {
 		return err
 	}

@@ -16,35 +16,35 @@ import (
 // fragment of <hx-partial> elements that htmx 4's SSE extension swaps into
 // the page — a new thread appended to the list, a reply to its thread, a
 // changed message replaced in place, the title bar refreshed.
-func (h *Handlers) channelEvents(c *fiber.Ctx) error {
-	cc, err := h.viewableChannel(c)
+func (h *Pages) ChannelEvents(c *fiber.Ctx) error {
+	cc, err := h.ViewableChannel(c)
 	if err != nil {
 		return err
 	}
-	csrf := csrfOf(c)
+	csrf := CSRFOf(c)
 	slug, viewer, channelID := cc.Channel.Slug, cc.Viewer, cc.Channel.ID
-	return h.stream(c, cc, func(ctx context.Context, change chat.Change) (frame, bool, error) {
+	return h.Stream(c, cc, func(ctx context.Context, change chat.Change) (Frame, bool, error) {
 		var buf bytes.Buffer
 		switch {
 		case change.Event.Kind == model.EventChannelUpdated:
 			ch, err := h.Chat.Channel(ctx, slug)
 			if err != nil || ch.ID != channelID {
-				return frame{}, false, err
+				return Frame{}, false, err
 			}
 			head, err := h.channelHead(ctx, ch, viewer)
 			if err != nil {
-				return frame{}, false, err
+				return Frame{}, false, err
 			}
 			buf.WriteString(`<hx-partial hx-target="#channel-head" hx-swap="outerHTML">`)
 			if err := views.ChannelHeadView(csrf, head).Render(ctx, &buf); err != nil {
-				return frame{}, false, err
+				return Frame{}, false, err
 			}
 		case change.Event.Kind == model.EventReport || change.Event.Kind == model.EventStaffMessage:
 			// Staff-only events: they travel on the wall's stream, never here.
-			return frame{}, false, nil
+			return Frame{}, false, nil
 		case change.Item == nil:
 			if change.Event.Kind != model.EventMessageUpdated || change.Event.MessageID == nil {
-				return frame{}, false, nil
+				return Frame{}, false, nil
 			}
 			// The viewer may no longer see it (hidden, held again): take
 			// it off the page if it is there.
@@ -56,19 +56,19 @@ func (h *Handlers) channelEvents(c *fiber.Ctx) error {
 			if vm.ParentID != 0 {
 				buf.WriteString(`<hx-partial hx-target="#replies-` + strconv.FormatInt(vm.ParentID, 10) + `" hx-swap="beforeend">`)
 				if err := views.ReplyItem(csrf, vm).Render(ctx, &buf); err != nil {
-					return frame{}, false, err
+					return Frame{}, false, err
 				}
 			} else {
 				buf.WriteString(`<hx-partial hx-target="#messages" hx-swap="beforeend">`)
 				if err := views.Thread(csrf, vm).Render(ctx, &buf); err != nil {
-					return frame{}, false, err
+					return Frame{}, false, err
 				}
 			}
 		default:
 			vm := messageView(slug, viewer, *change.Item)
 			buf.WriteString(`<hx-partial hx-target="#m-` + strconv.FormatInt(vm.ID, 10) + `" hx-swap="outerHTML">`)
 			if err := views.MessageView(csrf, vm).Render(ctx, &buf); err != nil {
-				return frame{}, false, err
+				return Frame{}, false, err
 			}
 			if !vm.Deleted {
 				// Newly visible to this viewer (approved, unhidden): add it
@@ -78,17 +78,17 @@ func (h *Handlers) channelEvents(c *fiber.Ctx) error {
 				if vm.ParentID != 0 {
 					buf.WriteString(`<hx-partial hx-target="#replies-` + strconv.FormatInt(vm.ParentID, 10) + `" hx-swap="upsert keep">`)
 					if err := views.ReplyItem(csrf, vm).Render(ctx, &buf); err != nil {
-						return frame{}, false, err
+						return Frame{}, false, err
 					}
 				} else {
 					buf.WriteString(`<hx-partial hx-target="#messages" hx-swap="upsert keep">`)
 					if err := views.Thread(csrf, vm).Render(ctx, &buf); err != nil {
-						return frame{}, false, err
+						return Frame{}, false, err
 					}
 				}
 			}
 		}
 		buf.WriteString(`</hx-partial>`)
-		return frame{Data: buf.Bytes()}, true, nil
+		return Frame{Data: buf.Bytes()}, true, nil
 	})
 }

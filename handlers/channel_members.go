@@ -23,27 +23,27 @@ func settingsForm(ch *model.Channel) views.Form {
 }
 
 // memberAdd adds an account to the channel's members.
-func (h *Handlers) memberAdd(c *fiber.Ctx) error {
-	cc, err := h.channelContext(c)
+func (h *Pages) MemberAdd(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
-	mf := formOf(c, "email")
-	u, err := h.Chat.AddMember(c.UserContext(), viewerOf(c).User.ID, cc.Channel, mf.Value("email"))
+	mf := FormOf(c, "email")
+	u, err := h.Chat.AddMember(c.UserContext(), ViewerOf(c).User.ID, cc.Channel, mf.Value("email"))
 	if err != nil {
-		status, err := formError(&mf, err)
+		status, err := FormError(&mf, err)
 		if err != nil {
 			return err
 		}
 		return h.renderSettings(c, status, cc, settingsForm(cc.Channel), mf)
 	}
-	h.flash(c, "success", u.DisplayName+" is now a member.")
-	return seeOther(c, "/c/"+cc.Channel.Slug+"/settings")
+	h.Flash(c, "success", u.DisplayName+" is now a member.")
+	return SeeOther(c, "/c/"+cc.Channel.Slug+"/settings")
 }
 
 // memberRemove removes a member.
-func (h *Handlers) memberRemove(c *fiber.Ctx) error {
-	cc, err := h.channelContext(c)
+func (h *Pages) MemberRemove(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -51,9 +51,9 @@ func (h *Handlers) memberRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return model.ErrNotFound
 	}
-	if err := h.Chat.RemoveMember(c.UserContext(), viewerOf(c).User.ID, cc.Channel, id); err != nil {
+	if err := h.Chat.RemoveMember(c.UserContext(), ViewerOf(c).User.ID, cc.Channel, id); err != nil {
 		return err
 	}
-	h.flash(c, "success", "Member removed.")
-	return seeOther(c, "/c/"+cc.Channel.Slug+"/settings")
+	h.Flash(c, "success", "Member removed.")
+	return SeeOther(c, "/c/"+cc.Channel.Slug+"/settings")
 }

@@ -9,9 +9,9 @@ import (
 
 // channelPage shows the live channel, or the join page to people who have not
 // joined it yet.
-func (h *Handlers) channelPage(c *fiber.Ctx) error {
+func (h *Pages) ChannelPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	cc, err := h.channelContext(c)
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -21,7 +21,7 @@ func (h *Handlers) channelPage(c *fiber.Ctx) error {
 		return err
 	}
 	if !ok {
-		return h.renderJoin(c, fiber.StatusOK, formOf(c, "name", "code"))
+		return h.renderJoin(c, fiber.StatusOK, FormOf(c, "name", "code"))
 	}
 	sort := "newest"
 	if c.Query("sort") == "top" {
@@ -61,48 +61,48 @@ func (h *Handlers) channelPage(c *fiber.Ctx) error {
 		d.Messages = append(d.Messages, messageView(ch.Slug, v, it))
 	}
 	pinnedFirst(d.Messages)
-	return render(c, fiber.StatusOK, views.ChannelPageView(h.page(c, ch.Title, "/channels"), d))
+	return Render(c, fiber.StatusOK, views.ChannelPageView(h.Page(c, ch.Title, "/channels"), d))
 }
 
-func (h *Handlers) renderJoin(c *fiber.Ctx, status int, f views.Form) error {
-	cc, err := h.channelContext(c)
+func (h *Pages) renderJoin(c *fiber.Ctx, status int, f views.Form) error {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
-	ch, v := cc.Channel, viewerOf(c)
+	ch, v := cc.Channel, ViewerOf(c)
 	d := views.JoinPage{Slug: ch.Slug, Title: ch.Title, Description: ch.Description, SignedIn: v.User != nil,
 		NeedsCode: ch.Visibility == model.VisibilityJoinCode, GuestsAllowed: ch.AllowGuests,
 		MembersOnly: ch.Visibility == model.VisibilityMembers, Form: f}
-	return render(c, status, views.JoinView(h.page(c, "Join "+ch.Title, "/channels"), d))
+	return Render(c, status, views.JoinView(h.Page(c, "Join "+ch.Title, "/channels"), d))
 }
 
 // channelJoin joins the channel: a signed-in user becomes a member (with the
 // join code where needed); a visitor joins as a guest with a display name.
-func (h *Handlers) channelJoin(c *fiber.Ctx) error {
+func (h *Pages) ChannelJoin(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	cc, err := h.channelContext(c)
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
-	f := formOf(c, "name", "code")
-	if viewerOf(c).User != nil {
+	f := FormOf(c, "name", "code")
+	if ViewerOf(c).User != nil {
 		err = h.Chat.Join(ctx, cc.Channel, cc.Viewer, f.Value("code"))
 	} else {
 		var token string
 		var g *model.Guest
 		token, g, err = h.Chat.JoinAsGuest(ctx, cc.Channel, f.Value("name"), f.Value("code"))
 		if err == nil {
-			c.Cookie(&fiber.Cookie{Name: guestCookie(cc.Channel.ID), Value: token, Path: "/c/" + cc.Channel.Slug,
+			c.Cookie(&fiber.Cookie{Name: GuestCookie(cc.Channel.ID), Value: token, Path: "/c/" + cc.Channel.Slug,
 				HTTPOnly: true, Secure: h.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode, MaxAge: 30 * 24 * 3600})
-			h.flash(c, "success", "Welcome, "+g.DisplayName+".")
+			h.Flash(c, "success", "Welcome, "+g.DisplayName+".")
 		}
 	}
 	if err != nil {
-		status, err := formError(&f, err)
+		status, err := FormError(&f, err)
 		if err != nil {
 			return err
 		}
 		return h.renderJoin(c, status, f)
 	}
-	return seeOther(c, "/c/"+cc.Channel.Slug)
+	return SeeOther(c, "/c/"+cc.Channel.Slug)
 }

@@ -16,16 +16,16 @@ var settingsFields = []string{"title", "description", "visibility", "join_code",
 	"filter_repeats", "filter_mentions", "filter_links", "allowed_domains"} //nolint:gochecknoglobals // read-only list
 
 // channelSettings shows the host's settings form.
-func (h *Handlers) channelSettings(c *fiber.Ctx) error {
-	cc, err := h.channelContext(c)
+func (h *Pages) ChannelSettings(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
 	f := settingsForm(cc.Channel)
-	return h.renderSettings(c, fiber.StatusOK, cc, f, formOf(c, "email"))
+	return h.renderSettings(c, fiber.StatusOK, cc, f, FormOf(c, "email"))
 }
 
-func (h *Handlers) renderSettings(c *fiber.Ctx, status int, cc *channelCtx, f, mf views.Form) error {
+func (h *Pages) renderSettings(c *fiber.Ctx, status int, cc *ChannelCtx, f, mf views.Form) error {
 	ctx := c.UserContext()
 	head, err := h.channelHead(ctx, cc.Channel, cc.Viewer)
 	if err != nil {
@@ -39,29 +39,29 @@ func (h *Handlers) renderSettings(c *fiber.Ctx, status int, cc *channelCtx, f, m
 	for _, m := range ms {
 		d.Members = append(d.Members, views.Member{ID: m.UserID, Name: m.DisplayName, Email: m.Email})
 	}
-	return render(c, status, views.ChannelSettingsView(h.page(c, "Settings · "+cc.Channel.Title, "/channels"), d))
+	return Render(c, status, views.ChannelSettingsView(h.Page(c, "Settings · "+cc.Channel.Title, "/channels"), d))
 }
 
 // channelSettingsSave stores the settings form.
-func (h *Handlers) channelSettingsSave(c *fiber.Ctx) error {
-	cc, err := h.channelContext(c)
+func (h *Pages) ChannelSettingsSave(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
-	f := formOf(c, settingsFields...)
+	f := FormOf(c, settingsFields...)
 	in, err := settingsInput(f)
 	if err == nil {
-		_, err = h.Chat.UpdateChannel(c.UserContext(), viewerOf(c).User.ID, cc.Channel.Slug, in)
+		_, err = h.Chat.UpdateChannel(c.UserContext(), ViewerOf(c).User.ID, cc.Channel.Slug, in)
 	}
 	if err != nil {
-		status, err := formError(&f, err)
+		status, err := FormError(&f, err)
 		if err != nil {
 			return err
 		}
-		return h.renderSettings(c, status, cc, f, formOf(c, "email"))
+		return h.renderSettings(c, status, cc, f, FormOf(c, "email"))
 	}
-	h.flash(c, "success", "Settings saved.")
-	return seeOther(c, "/c/"+cc.Channel.Slug)
+	h.Flash(c, "success", "Settings saved.")
+	return SeeOther(c, "/c/"+cc.Channel.Slug)
 }
 
 // settingsInput reads the settings form (checkboxes absent mean off).

@@ -32,7 +32,7 @@ func messageView(slug string, v chat.Viewer, it chat.Item) views.Message {
 	}
 	vm.CanReport = vm.CanAct && !it.Mine && !v.Staff
 	if m.Body != "" {
-		vm.Body = segments(m.Body)
+		vm.Body = Segments(m.Body)
 		vm.RawBody = m.Body
 	}
 	counts := map[string]views.Reaction{}
@@ -66,7 +66,7 @@ func pinnedFirst(ms []views.Message) {
 }
 
 // channelHead is the title bar of ch as v sees it.
-func (h *Handlers) channelHead(ctx context.Context, ch *model.Channel, v chat.Viewer) (views.ChannelHead, error) {
+func (h *Pages) channelHead(ctx context.Context, ch *model.Channel, v chat.Viewer) (views.ChannelHead, error) {
 	live, err := h.Chat.LiveSession(ctx, ch)
 	if err != nil {
 		return views.ChannelHead{}, err
@@ -90,7 +90,7 @@ func compose(ch *model.Channel) views.Compose {
 
 // guidelineView splits a guideline's text into its numbered rules.
 func guidelineView(g *model.Guideline) views.Guideline {
-	out := views.Guideline{ID: g.ID, Title: g.Title, HTML: renderGuideline(g.Body)}
+	out := views.Guideline{ID: g.ID, Title: g.Title, HTML: RenderGuideline(g.Body)}
 	for _, line := range strings.Split(g.Body, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" {

@@ -11,13 +11,13 @@ import (
 
 // channels lists the channels the person can see, with live badges, and the
 // form to create one for hosts and admins.
-func (h *Handlers) channels(c *fiber.Ctx) error {
-	return h.renderChannels(c, fiber.StatusOK, formOf(c, "title", "slug", "description"))
+func (h *Pages) Channels(c *fiber.Ctx) error {
+	return h.renderChannels(c, fiber.StatusOK, FormOf(c, "title", "slug", "description"))
 }
 
-func (h *Handlers) renderChannels(c *fiber.Ctx, status int, f views.Form) error {
+func (h *Pages) renderChannels(c *fiber.Ctx, status int, f views.Form) error {
 	ctx := c.UserContext()
-	uid := viewerOf(c).User.ID
+	uid := ViewerOf(c).User.ID
 	cs, err := h.Chat.Channels(ctx, uid)
 	if err != nil {
 		return err
@@ -30,21 +30,21 @@ func (h *Handlers) renderChannels(c *fiber.Ctx, status int, f views.Form) error 
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.ChannelsPage(h.page(c, "Channels", "/channels"), out, canCreate, f))
+	return Render(c, status, views.ChannelsPage(h.Page(c, "Channels", "/channels"), out, canCreate, f))
 }
 
 // channelCreate creates a channel; its creator becomes its host.
-func (h *Handlers) channelCreate(c *fiber.Ctx) error {
-	f := formOf(c, "title", "slug", "description")
+func (h *Pages) ChannelCreate(c *fiber.Ctx) error {
+	f := FormOf(c, "title", "slug", "description")
 	title, slug, desc := f.Value("title"), f.Value("slug"), f.Value("description")
-	ch, err := h.Chat.CreateChannel(c.UserContext(), viewerOf(c).User.ID, chat.ChannelInput{Title: &title, Slug: &slug, Description: &desc})
+	ch, err := h.Chat.CreateChannel(c.UserContext(), ViewerOf(c).User.ID, chat.ChannelInput{Title: &title, Slug: &slug, Description: &desc})
 	if err != nil {
-		status, err := formError(&f, err)
+		status, err := FormError(&f, err)
 		if err != nil {
 			return err
 		}
 		return h.renderChannels(c, status, f)
 	}
-	h.flash(c, "success", "Channel created. Start a session when your class or talk begins.")
-	return seeOther(c, "/c/"+ch.Slug)
+	h.Flash(c, "success", "Channel created. Start a session when your class or talk begins.")
+	return SeeOther(c, "/c/"+ch.Slug)
 }

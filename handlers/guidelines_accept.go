@@ -7,8 +7,8 @@ import (
 )
 
 // guidelinesAccept records that the viewer accepted the channel's guidelines.
-func (h *Handlers) guidelinesAccept(c *fiber.Ctx) error {
-	cc, err := h.viewableChannel(c)
+func (h *Pages) GuidelinesAccept(c *fiber.Ctx) error {
+	cc, err := h.ViewableChannel(c)
 	if err != nil {
 		return err
 	}
@@ -16,5 +16,5 @@ func (h *Handlers) guidelinesAccept(c *fiber.Ctx) error {
 	if err := h.Chat.AcceptGuideline(c.UserContext(), cc.Channel, cc.Viewer, id); err != nil {
 		return err
 	}
-	return seeOther(c, "/c/"+cc.Channel.Slug)
+	return SeeOther(c, "/c/"+cc.Channel.Slug)
 }

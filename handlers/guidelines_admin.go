@@ -17,8 +17,8 @@ var guidelineFields = []string{"title", "body", "material"} //nolint:gochecknogl
 
 // adminGuidelines shows the site guideline editor, its history and the
 // moderator actions counted per rule.
-func (h *Handlers) adminGuidelines(c *fiber.Ctx) error {
-	f := formOf(c, guidelineFields...)
+func (h *Pages) AdminGuidelines(c *fiber.Ctx) error {
+	f := FormOf(c, guidelineFields...)
 	g, err := h.Chat.SiteGuideline(c.UserContext())
 	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
@@ -30,7 +30,7 @@ func (h *Handlers) adminGuidelines(c *fiber.Ctx) error {
 	return h.renderAdminGuidelines(c, fiber.StatusOK, f, "")
 }
 
-func (h *Handlers) renderAdminGuidelines(c *fiber.Ctx, status int, f views.Form, preview string) error {
+func (h *Pages) renderAdminGuidelines(c *fiber.Ctx, status int, f views.Form, preview string) error {
 	ctx := c.UserContext()
 	d := views.GuidelinesEdit{Heading: "Site guidelines", Action: "/admin/guidelines", Syntax: chat.RuleSyntax, Preview: preview}
 	vs, err := h.Chat.GuidelineVersions(ctx, nil, guidelineHistory)
@@ -51,13 +51,13 @@ func (h *Handlers) renderAdminGuidelines(c *fiber.Ctx, status int, f views.Form,
 	for _, n := range counts {
 		d.Counts = append(d.Counts, views.RuleCount{ID: n.Guideline, Text: texts[n.Guideline], Count: n.Count})
 	}
-	return render(c, status, views.AdminGuidelinesPage(h.page(c, "Guidelines", "/admin/users"), d, f))
+	return Render(c, status, views.AdminGuidelinesPage(h.Page(c, "Guidelines", "/admin/users"), d, f))
 }
 
 // fillVersions puts the history and the newest version on the editor.
 func fillVersions(d *views.GuidelinesEdit, vs []model.Guideline) {
 	for i := range vs {
-		d.Versions = append(d.Versions, guidelineVersion(&vs[i]))
+		d.Versions = append(d.Versions, GuidelineVersion(&vs[i]))
 	}
 	if len(vs) > 0 && vs[0].Body != "" {
 		cur := d.Versions[0]
@@ -71,19 +71,19 @@ func guidelineInput(f views.Form) chat.GuidelineInput {
 }
 
 // adminGuidelinesSave previews the form or stores it as a new version.
-func (h *Handlers) adminGuidelinesSave(c *fiber.Ctx) error {
-	f := formOf(c, guidelineFields...)
+func (h *Pages) AdminGuidelinesSave(c *fiber.Ctx) error {
+	f := FormOf(c, guidelineFields...)
 	if c.FormValue("intent") == "preview" {
-		return h.renderAdminGuidelines(c, fiber.StatusOK, f, renderGuideline(f.Value("body")))
+		return h.renderAdminGuidelines(c, fiber.StatusOK, f, RenderGuideline(f.Value("body")))
 	}
-	g, err := h.Chat.SaveSiteGuideline(c.UserContext(), viewerOf(c).User.ID, guidelineInput(f))
+	g, err := h.Chat.SaveSiteGuideline(c.UserContext(), ViewerOf(c).User.ID, guidelineInput(f))
 	if err != nil {
-		status, err := formError(&f, err)
+		status, err := FormError(&f, err)
 		if err != nil {
 			return err
 		}
 		return h.renderAdminGuidelines(c, status, f, "")
 	}
-	h.flash(c, "success", "Guidelines saved as version "+strconv.Itoa(g.Version)+".")
-	return seeOther(c, "/admin/guidelines")
+	h.Flash(c, "success", "Guidelines saved as version "+strconv.Itoa(g.Version)+".")
+	return SeeOther(c, "/admin/guidelines")
 }

@@ -10,12 +10,12 @@ import (
 )
 
 // channelGuidelines shows the host's editor of the channel's own guideline.
-func (h *Handlers) channelGuidelines(c *fiber.Ctx) error {
-	cc, err := h.channelContext(c)
+func (h *Pages) ChannelGuidelines(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
-	f := formOf(c, guidelineFields...)
+	f := FormOf(c, guidelineFields...)
 	g, err := h.Chat.ChannelGuideline(c.UserContext(), cc.Channel)
 	if err != nil {
 		return err
@@ -27,7 +27,7 @@ func (h *Handlers) channelGuidelines(c *fiber.Ctx) error {
 	return h.renderChannelGuidelines(c, fiber.StatusOK, cc, f, "")
 }
 
-func (h *Handlers) renderChannelGuidelines(c *fiber.Ctx, status int, cc *channelCtx, f views.Form, preview string) error {
+func (h *Pages) renderChannelGuidelines(c *fiber.Ctx, status int, cc *ChannelCtx, f views.Form, preview string) error {
 	ctx := c.UserContext()
 	ch := cc.Channel
 	d := views.GuidelinesEdit{Heading: "Guidelines of " + ch.Title, Action: "/c/" + ch.Slug + "/guidelines",
@@ -38,23 +38,23 @@ func (h *Handlers) renderChannelGuidelines(c *fiber.Ctx, status int, cc *channel
 	}
 	fillVersions(&d, vs)
 	d.UsesSite = d.Current == nil
-	return render(c, status, views.ChannelGuidelinesPage(h.page(c, "Guidelines · "+ch.Title, "/channels"), d, f))
+	return Render(c, status, views.ChannelGuidelinesPage(h.Page(c, "Guidelines · "+ch.Title, "/channels"), d, f))
 }
 
 // channelGuidelinesSave previews the form or stores it as a new version of
 // the channel's own guideline (empty: back to the site's).
-func (h *Handlers) channelGuidelinesSave(c *fiber.Ctx) error {
-	cc, err := h.channelContext(c)
+func (h *Pages) ChannelGuidelinesSave(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
-	f := formOf(c, guidelineFields...)
+	f := FormOf(c, guidelineFields...)
 	if c.FormValue("intent") == "preview" {
-		return h.renderChannelGuidelines(c, fiber.StatusOK, cc, f, renderGuideline(f.Value("body")))
+		return h.renderChannelGuidelines(c, fiber.StatusOK, cc, f, RenderGuideline(f.Value("body")))
 	}
-	g, err := h.Chat.SaveChannelGuideline(c.UserContext(), viewerOf(c).User.ID, cc.Channel, guidelineInput(f))
+	g, err := h.Chat.SaveChannelGuideline(c.UserContext(), ViewerOf(c).User.ID, cc.Channel, guidelineInput(f))
 	if err != nil {
-		status, err := formError(&f, err)
+		status, err := FormError(&f, err)
 		if err != nil {
 			return err
 		}
@@ -64,6 +64,6 @@ func (h *Handlers) channelGuidelinesSave(c *fiber.Ctx) error {
 	if g.Body == "" {
 		msg = "This channel now uses the site's guidelines."
 	}
-	h.flash(c, "success", msg)
-	return seeOther(c, "/c/"+cc.Channel.Slug+"/guidelines/edit")
+	h.Flash(c, "success", msg)
+	return SeeOther(c, "/c/"+cc.Channel.Slug+"/guidelines/edit")
 }

@@ -5,7 +5,6 @@
 package handlers
 
 import (
-	"context"
 	"log/slog"
 	"strings"
 	"time"
@@ -15,64 +14,15 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
-	"backchannel/accounts"
-	"backchannel/chat"
-	"backchannel/filters"
-	"backchannel/live"
-	"backchannel/moderation"
-	"backchannel/policies"
-	"backchannel/retention"
-	"backchannel/search"
 	"backchannel/static"
-	"backchannel/transcripts"
 )
-
-// Authorizer answers whether a user holds a permission in a domain.
-type Authorizer interface {
-	Can(ctx context.Context, userID int64, domain string, p policies.Permission) (bool, error)
-	CanGuest(ctx context.Context, domain string, p policies.Permission) (bool, error)
-}
-
-// Readiness reports on the database for /readyz: whether it answers, its
-// dialect and the migrations not yet applied.
-type Readiness interface {
-	Ping(ctx context.Context) error
-	Dialect() string
-	Pending(ctx context.Context) (int, error)
-}
-
-// Deps is everything the HTTP layer needs, built by cmd/backchannel.
-type Deps struct {
-	Accounts      *accounts.Service
-	Chat          *chat.Service
-	Moderation    *moderation.Service
-	Transcripts   *transcripts.Service
-	Retention     *retention.Service
-	Filters       *filters.Set // word and link filters (rule CRUD, import, export)
-	Hub           *live.Hub
-	Authz         Authorizer
-	Search        search.Engine
-	Migrations    Readiness
-	Log           *slog.Logger
-	BaseURL       string // public URL, for links shown to people
-	SecureCookies bool
-	TrustProxy    bool
-	BodyLimit     int
-	CSRFKey       []byte // shared by every instance (stored in the database)
-}
-
-// Handlers holds the dependencies of every handler.
-type Handlers struct {
-	Deps
-	assetVersion string
-}
 
 // New builds the fiber app with every route of the route table.
 func New(d Deps) *fiber.App {
-	h := &Handlers{Deps: d, assetVersion: static.Version()}
+	h := &Base{Deps: d, assetVersion: static.Version()}
 	cfg := fiber.Config{
 		AppName:               "backchannel",
-		ErrorHandler:          h.errorHandler,
+		ErrorHandler:          h.ErrorHandler,
 		BodyLimit:             d.BodyLimit,
 		ReadTimeout:           30 * time.Second,
 		IdleTimeout:           120 * time.Second,
@@ -88,26 +38,26 @@ func New(d Deps) *fiber.App {
 	app.Use(h.logRequests)
 	app.Use(compress.New(compress.Config{Level: compress.LevelDefault, Next: isStream}))
 	app.Use(securityHeaders)
-	app.Use(h.identify)
-	app.Use(h.csrf)
+	app.Use(h.Identify)
+	app.Use(h.CSRF)
 	for _, r := range h.routes() {
 		app.Add(r.Method, r.Path, h.guard(r))
 	}
 	return app
 }
 
-func (h *Handlers) logPanic(c *fiber.Ctx, e any) {
+func (h *Base) logPanic(c *fiber.Ctx, e any) {
 	h.Log.Error("panic", "path", c.Path(), "panic", e)
 }
 
 // logRequests writes one structured log line per request.
-func (h *Handlers) logRequests(c *fiber.Ctx) error {
+func (h *Base) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
 	status := c.Response().StatusCode()
 	if err != nil {
 		// The error handler has not run yet; it will set the status.
-		status = statusOf(err)
+		status = StatusOf(err)
 	}
 	lvl := slog.LevelInfo
 	if status >= 500 {

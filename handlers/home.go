@@ -3,6 +3,6 @@ package handlers
 import "github.com/gofiber/fiber/v2"
 
 // home sends people to the channel list (and so to sign-in when needed).
-func (h *Handlers) home(c *fiber.Ctx) error {
+func (h *Pages) Home(c *fiber.Ctx) error {
 	return c.Redirect("/channels", fiber.StatusSeeOther)
 }

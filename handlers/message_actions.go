@@ -11,21 +11,21 @@ import (
 // messageResult answers an action on one message: the message as it is now
 // (htmx swaps it in place; the stream brings the same to everyone else), or a
 // redirect back to it without JavaScript. A refusal shows on the message.
-func (h *Handlers) messageResult(c *fiber.Ctx, cc *channelCtx, id int64, actErr error) error {
+func (h *Pages) messageResult(c *fiber.Ctx, cc *ChannelCtx, id int64, actErr error) error {
 	ctx := c.UserContext()
 	status := fiber.StatusOK
 	msg := ""
 	if actErr != nil {
-		status = statusOf(actErr)
+		status = StatusOf(actErr)
 		if status >= 500 || status == fiber.StatusNotFound || status == fiber.StatusUnauthorized {
 			return actErr
 		}
-		setRetryAfter(c, actErr)
-		_, msg = publicMessage(actErr, status)
+		SetRetryAfter(c, actErr)
+		_, msg = PublicMessage(actErr, status)
 	}
-	if !isHTMX(c) {
+	if !IsHTMX(c) {
 		if msg != "" {
-			h.flash(c, "error", msg)
+			h.Flash(c, "error", msg)
 		}
 		return c.Redirect("/c/"+cc.Channel.Slug+"#m-"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
 	}
@@ -37,18 +37,18 @@ func (h *Handlers) messageResult(c *fiber.Ctx, cc *channelCtx, id int64, actErr 
 	if msg != "" {
 		vm.EditError = msg
 		if !vm.CanEdit {
-			return render(c, status, views.ErrorFragment(views.ErrorPage{Status: status, Heading: "That did not work", Message: msg}))
+			return Render(c, status, views.ErrorFragment(views.ErrorPage{Status: status, Heading: "That did not work", Message: msg}))
 		}
 	}
-	return render(c, status, views.MessageView(csrfOf(c), vm))
+	return Render(c, status, views.MessageView(CSRFOf(c), vm))
 }
 
-func (h *Handlers) messageAction(c *fiber.Ctx, act func(cc *channelCtx, id int64) error) error {
-	cc, err := h.viewableChannel(c)
+func (h *Pages) messageAction(c *fiber.Ctx, act func(cc *ChannelCtx, id int64) error) error {
+	cc, err := h.ViewableChannel(c)
 	if err != nil {
 		return err
 	}
-	id, err := messageIDParam(c)
+	id, err := MessageIDParam(c)
 	if err != nil {
 		return err
 	}
@@ -56,32 +56,32 @@ func (h *Handlers) messageAction(c *fiber.Ctx, act func(cc *channelCtx, id int64
 }
 
 // messageEdit changes the text of one's own message.
-func (h *Handlers) messageEdit(c *fiber.Ctx) error {
-	return h.messageAction(c, func(cc *channelCtx, id int64) error {
+func (h *Pages) MessageEdit(c *fiber.Ctx) error {
+	return h.messageAction(c, func(cc *ChannelCtx, id int64) error {
 		_, err := h.Chat.Edit(c.UserContext(), cc.Channel, cc.Viewer, id, c.FormValue("body"))
 		return err
 	})
 }
 
 // messageDelete removes one's own message (or any, for staff).
-func (h *Handlers) messageDelete(c *fiber.Ctx) error {
-	return h.messageAction(c, func(cc *channelCtx, id int64) error {
+func (h *Pages) MessageDelete(c *fiber.Ctx) error {
+	return h.messageAction(c, func(cc *ChannelCtx, id int64) error {
 		_, err := h.Chat.Delete(c.UserContext(), cc.Channel, cc.Viewer, id)
 		return err
 	})
 }
 
 // messageReact toggles an emoji reaction.
-func (h *Handlers) messageReact(c *fiber.Ctx) error {
-	return h.messageAction(c, func(cc *channelCtx, id int64) error {
+func (h *Pages) MessageReact(c *fiber.Ctx) error {
+	return h.messageAction(c, func(cc *ChannelCtx, id int64) error {
 		_, err := h.Chat.React(c.UserContext(), cc.Channel, cc.Viewer, id, c.FormValue("emoji"))
 		return err
 	})
 }
 
 // messageVote toggles an upvote on a question.
-func (h *Handlers) messageVote(c *fiber.Ctx) error {
-	return h.messageAction(c, func(cc *channelCtx, id int64) error {
+func (h *Pages) MessageVote(c *fiber.Ctx) error {
+	return h.messageAction(c, func(cc *ChannelCtx, id int64) error {
 		_, err := h.Chat.ToggleVote(c.UserContext(), cc.Channel, cc.Viewer, id)
 		return err
 	})

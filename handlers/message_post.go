@@ -14,8 +14,8 @@ import (
 // fresh compose form (the message itself arrives over the stream, as it
 // does for everyone); without JavaScript, a redirect back to the channel.
 // A refused post comes back in the form, with what was typed kept.
-func (h *Handlers) messagePost(c *fiber.Ctx) error {
-	cc, err := h.viewableChannel(c)
+func (h *Pages) MessagePost(c *fiber.Ctx) error {
+	cc, err := h.ViewableChannel(c)
 	if err != nil {
 		return err
 	}
@@ -30,23 +30,23 @@ func (h *Handlers) messagePost(c *fiber.Ctx) error {
 		form.MaxLength = ch.MaxLength
 	}
 	if err != nil {
-		status := statusOf(err)
+		status := StatusOf(err)
 		if status >= 500 {
 			return err
 		}
-		setRetryAfter(c, err)
-		_, msg := publicMessage(err, status)
+		SetRetryAfter(c, err)
+		_, msg := PublicMessage(err, status)
 		form.Body, form.Kind, form.Anonymous, form.Error = in.Body, string(in.Kind), in.Anonymous, msg
-		if !isHTMX(c) {
-			h.flash(c, "error", msg)
+		if !IsHTMX(c) {
+			h.Flash(c, "error", msg)
 			return c.Redirect("/c/"+ch.Slug, fiber.StatusSeeOther)
 		}
-		return render(c, status, views.ComposeForm(csrfOf(c), form))
+		return Render(c, status, views.ComposeForm(CSRFOf(c), form))
 	}
-	if !isHTMX(c) {
+	if !IsHTMX(c) {
 		return c.Redirect("/c/"+ch.Slug+"#m-"+strconv.FormatInt(m.ID, 10), fiber.StatusSeeOther)
 	}
 	form.Kind = string(in.Kind)
 	form.Anonymous = in.Anonymous
-	return render(c, fiber.StatusOK, views.ComposeForm(csrfOf(c), form))
+	return Render(c, fiber.StatusOK, views.ComposeForm(CSRFOf(c), form))
 }

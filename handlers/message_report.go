@@ -11,13 +11,13 @@ import (
 // messageReport reports someone else's message to the moderators (guests
 // may too). With htmx the answer is the message with a thank-you note, or
 // the report form with what went wrong; without, a redirect back to it.
-func (h *Handlers) messageReport(c *fiber.Ctx) error {
+func (h *Pages) MessageReport(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	cc, err := h.viewableChannel(c)
+	cc, err := h.ViewableChannel(c)
 	if err != nil {
 		return err
 	}
-	id, err := messageIDParam(c)
+	id, err := MessageIDParam(c)
 	if err != nil {
 		return err
 	}
@@ -25,17 +25,17 @@ func (h *Handlers) messageReport(c *fiber.Ctx) error {
 	_, err = h.Moderation.Report(ctx, cc.Channel, cc.Viewer, id, reason)
 	status, msg := fiber.StatusOK, ""
 	if err != nil {
-		status = statusOf(err)
+		status = StatusOf(err)
 		if status >= 500 || status == fiber.StatusUnauthorized || status == fiber.StatusNotFound {
 			return err
 		}
-		_, msg = publicMessage(err, status)
+		_, msg = PublicMessage(err, status)
 	}
-	if !isHTMX(c) {
+	if !IsHTMX(c) {
 		if msg != "" {
-			h.flash(c, "error", msg)
+			h.Flash(c, "error", msg)
 		} else {
-			h.flash(c, "success", "Thank you. The moderators will take a look.")
+			h.Flash(c, "success", "Thank you. The moderators will take a look.")
 		}
 		return c.Redirect("/c/"+cc.Channel.Slug+"#m-"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
 	}
@@ -50,5 +50,5 @@ func (h *Handlers) messageReport(c *fiber.Ctx) error {
 		vm.ReportNote = "Reported. Thank you: the moderators will take a look."
 		vm.CanReport = false
 	}
-	return render(c, status, views.MessageView(csrfOf(c), vm))
+	return Render(c, status, views.MessageView(CSRFOf(c), vm))
 }

@@ -33,13 +33,13 @@ var wallActions = map[string]string{ //nolint:gochecknoglobals // constant table
 // brings the same change to every other list and moderator), and the
 // action's audit id travels in the HX-Trigger header for undo; without
 // JavaScript it redirects back to the wall, which offers an Undo button.
-func (h *Handlers) modMessageAction(c *fiber.Ctx) error {
+func (h *Pages) ModMessageAction(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	cc, err := h.channelContext(c)
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
-	id, err := messageIDParam(c)
+	id, err := MessageIDParam(c)
 	if err != nil {
 		return err
 	}
@@ -53,8 +53,8 @@ func (h *Handlers) modMessageAction(c *fiber.Ctx) error {
 	if err != nil {
 		return h.modFailed(c, err, "/mod")
 	}
-	if !isHTMX(c) {
-		h.flash(c, "success", label+".")
+	if !IsHTMX(c) {
+		h.Flash(c, "success", label+".")
 		return c.Redirect(wallUndoURL(cc.Channel.Slug, done.AuditID)+"#"+views.WallItemID(list, id), fiber.StatusSeeOther)
 	}
 	setModDone(c, cc.Channel.Slug, done.AuditID, label)
@@ -62,13 +62,13 @@ func (h *Handlers) modMessageAction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, views.WallItemView(csrfOf(c), row))
+	return Render(c, fiber.StatusOK, views.WallItemView(CSRFOf(c), row))
 }
 
 // modUndo takes back one of the moderator's own actions within 10 seconds.
-func (h *Handlers) modUndo(c *fiber.Ctx) error {
+func (h *Pages) ModUndo(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	cc, err := h.channelContext(c)
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -80,8 +80,8 @@ func (h *Handlers) modUndo(c *fiber.Ctx) error {
 	if err := h.Moderation.Undo(ctx, cc.Channel, cc.Viewer, auditID); err != nil {
 		return h.modFailed(c, err, back)
 	}
-	if !isHTMX(c) {
-		h.flash(c, "success", "Undone.")
+	if !IsHTMX(c) {
+		h.Flash(c, "success", "Undone.")
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
 	setTrigger(c, "mod:undone", map[string]any{"audit": auditID, "slug": cc.Channel.Slug, "label": "Undone"})
@@ -90,14 +90,14 @@ func (h *Handlers) modUndo(c *fiber.Ctx) error {
 
 // modFailed answers a refused moderator action: a toast with htmx (the
 // page stays as it is), a flash message on the page to go back to without.
-func (h *Handlers) modFailed(c *fiber.Ctx, err error, back string) error {
-	status := statusOf(err)
+func (h *Pages) modFailed(c *fiber.Ctx, err error, back string) error {
+	status := StatusOf(err)
 	if status >= 500 || status == fiber.StatusUnauthorized {
 		return err
 	}
-	_, msg := publicMessage(err, status)
-	if !isHTMX(c) {
-		h.flash(c, "error", msg)
+	_, msg := PublicMessage(err, status)
+	if !IsHTMX(c) {
+		h.Flash(c, "error", msg)
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
 	c.Set("HX-Reswap", "none")
@@ -128,7 +128,7 @@ func wallUndoURL(slug string, auditID int64) string {
 // backTo is the page a form without JavaScript returns to: its "back"
 // field when it is a moderation page, else the wall.
 func backTo(c *fiber.Ctx) string {
-	if b := c.FormValue("back"); len(b) > 4 && b[:4] == "/mod" && safeNext(b) == b {
+	if b := c.FormValue("back"); len(b) > 4 && b[:4] == "/mod" && SafeNext(b) == b {
 		return b
 	}
 	return "/mod"

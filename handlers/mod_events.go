@@ -34,7 +34,7 @@ type wallFeed struct {
 // reconnect with Last-Event-ID (or ?since=) replays exactly what was missed
 // in every channel. Staff-only events (reports, staff chat) travel here and
 // never on the channel page's stream.
-func (h *Handlers) modEvents(c *fiber.Ctx) error {
+func (h *Pages) ModEvents(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	raw := c.Get("Last-Event-ID")
 	if raw == "" {
@@ -44,7 +44,7 @@ func (h *Handlers) modEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	user := viewerOf(c).User
+	user := ViewerOf(c).User
 	chans, err := h.Moderation.ModChannels(ctx, user.ID)
 	if err != nil {
 		return err
@@ -63,7 +63,7 @@ func (h *Handlers) modEvents(c *fiber.Ctx) error {
 		}
 		feeds = append(feeds, f)
 	}
-	csrf, svc, hub, log := csrfOf(c), h.Chat, h.Hub, h.Log
+	csrf, svc, hub, log := CSRFOf(c), h.Chat, h.Hub, h.Log
 	c.Set(fiber.HeaderContentType, "text/event-stream; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "no-cache, no-store")
 	c.Set(fiber.HeaderConnection, "keep-alive")
@@ -159,7 +159,7 @@ func (ws *wallStream) cursor() string {
 func (ws *wallStream) flush(ctx context.Context, w *bufio.Writer, i int) error {
 	f := ws.feeds[i]
 	for {
-		changes, err := ws.svc.Changes(ctx, &f.ch, f.viewer, f.last, streamBatch)
+		changes, err := ws.svc.Changes(ctx, &f.ch, f.viewer, f.last, StreamBatch)
 		if err != nil {
 			return err
 		}
@@ -205,7 +205,7 @@ func (ws *wallStream) flush(ctx context.Context, w *bufio.Writer, i int) error {
 				return err
 			}
 		}
-		if len(changes) < streamBatch {
+		if len(changes) < StreamBatch {
 			return nil
 		}
 	}

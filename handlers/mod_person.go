@@ -27,8 +27,8 @@ func subjectParam(c *fiber.Ctx) string {
 
 // modPerson shows a person's card: a fragment for the wall's side panel
 // with htmx, a page of its own without.
-func (h *Handlers) modPerson(c *fiber.Ctx) error {
-	cc, err := h.channelContext(c)
+func (h *Pages) ModPerson(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -40,16 +40,16 @@ func (h *Handlers) modPerson(c *fiber.Ctx) error {
 	return h.renderPerson(c, fiber.StatusOK, card)
 }
 
-func (h *Handlers) renderPerson(c *fiber.Ctx, status int, card views.PersonCard) error {
-	if isHTMX(c) {
-		return render(c, status, views.PersonCardView(csrfOf(c), card))
+func (h *Pages) renderPerson(c *fiber.Ctx, status int, card views.PersonCard) error {
+	if IsHTMX(c) {
+		return Render(c, status, views.PersonCardView(CSRFOf(c), card))
 	}
-	return render(c, status, views.ModPersonView(h.page(c, card.Name, "/mod"), views.ModPersonPage{Card: card}))
+	return Render(c, status, views.ModPersonView(h.Page(c, card.Name, "/mod"), views.ModPersonPage{Card: card}))
 }
 
 // personCard reads what staff see about subject. Recent messages are shown
 // from the channels this moderator moderates only.
-func (h *Handlers) personCard(ctx context.Context, cc *channelCtx, subject string) (views.PersonCard, error) {
+func (h *Pages) personCard(ctx context.Context, cc *ChannelCtx, subject string) (views.PersonCard, error) {
 	ch, v := cc.Channel, cc.Viewer
 	p, err := h.Moderation.PersonCard(ctx, ch, v, subject)
 	if err != nil {
@@ -152,8 +152,8 @@ func sanctionDone(in moderation.SanctionInput, name string) string {
 }
 
 // modSanction warns, mutes, bans or shadow-mutes a person.
-func (h *Handlers) modSanction(c *fiber.Ctx) error {
-	cc, err := h.channelContext(c)
+func (h *Pages) ModSanction(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -164,8 +164,8 @@ func (h *Handlers) modSanction(c *fiber.Ctx) error {
 }
 
 // modPurge hides every message of a person in the channel.
-func (h *Handlers) modPurge(c *fiber.Ctx) error {
-	cc, err := h.channelContext(c)
+func (h *Pages) ModPurge(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -183,17 +183,17 @@ func (h *Handlers) modPurge(c *fiber.Ctx) error {
 // personResult answers an action on a person: the card as it is now, with
 // what was done and an Undo button (and the audit id in HX-Trigger for the
 // wall's "u" key); without JavaScript a redirect to the card page.
-func (h *Handlers) personResult(c *fiber.Ctx, cc *channelCtx, subject string, done *moderation.Done, actErr error, label func(name string) string) error {
+func (h *Pages) personResult(c *fiber.Ctx, cc *ChannelCtx, subject string, done *moderation.Done, actErr error, label func(name string) string) error {
 	ctx := c.UserContext()
 	page := views.PersonURL(cc.Channel.Slug, subject)
 	if actErr != nil {
-		status := statusOf(actErr)
+		status := StatusOf(actErr)
 		if status >= 500 || status == fiber.StatusUnauthorized || status == fiber.StatusNotFound {
 			return actErr
 		}
-		_, msg := publicMessage(actErr, status)
-		if !isHTMX(c) {
-			h.flash(c, "error", msg)
+		_, msg := PublicMessage(actErr, status)
+		if !IsHTMX(c) {
+			h.Flash(c, "error", msg)
 			return c.Redirect(page, fiber.StatusSeeOther)
 		}
 		card, err := h.personCard(ctx, cc, subject)
@@ -209,8 +209,8 @@ func (h *Handlers) personResult(c *fiber.Ctx, cc *channelCtx, subject string, do
 		return err
 	}
 	text := label(card.Name)
-	if !isHTMX(c) {
-		h.flash(c, "success", text+".")
+	if !IsHTMX(c) {
+		h.Flash(c, "success", text+".")
 		return c.Redirect(page+"?undo="+url.QueryEscape(cc.Channel.Slug+":"+fmt.Sprint(done.AuditID)), fiber.StatusSeeOther)
 	}
 	setModDone(c, cc.Channel.Slug, done.AuditID, text)
@@ -220,17 +220,17 @@ func (h *Handlers) personResult(c *fiber.Ctx, cc *channelCtx, subject string, do
 }
 
 // modNote adds a note about a person, shared among staff.
-func (h *Handlers) modNote(c *fiber.Ctx) error {
+func (h *Pages) ModNote(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	cc, err := h.channelContext(c)
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
 	subject := subjectParam(c)
 	body := c.FormValue("body")
 	_, err = h.Moderation.AddNote(ctx, cc.Viewer, subject, body)
-	if err == nil && !isHTMX(c) {
-		h.flash(c, "success", "Note saved.")
+	if err == nil && !IsHTMX(c) {
+		h.Flash(c, "success", "Note saved.")
 		return c.Redirect(views.PersonURL(cc.Channel.Slug, subject), fiber.StatusSeeOther)
 	}
 	card, cerr := h.personCard(ctx, cc, subject)
@@ -239,7 +239,7 @@ func (h *Handlers) modNote(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		f := views.Form{Values: map[string]string{"body": body}, Errors: map[string]string{}}
-		status, err := formError(&f, err)
+		status, err := FormError(&f, err)
 		if err != nil {
 			return err
 		}

@@ -9,8 +9,8 @@ import (
 // modStaffChat posts to a channel's moderator side chat. The message
 // reaches every wall (the sender's too) through the wall's stream, never the
 // channel page; with htmx the answer is an empty form.
-func (h *Handlers) modStaffChat(c *fiber.Ctx) error {
-	cc, err := h.channelContext(c)
+func (h *Pages) ModStaffChat(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return err
 	}
@@ -21,18 +21,18 @@ func (h *Handlers) modStaffChat(c *fiber.Ctx) error {
 	f := views.StaffForm{ChannelID: ch.ID, Slug: ch.Slug, Title: ch.Title}
 	status := fiber.StatusOK
 	if err != nil {
-		status = statusOf(err)
+		status = StatusOf(err)
 		if status >= 500 || status == fiber.StatusUnauthorized {
 			return err
 		}
-		_, f.Error = publicMessage(err, status)
+		_, f.Error = PublicMessage(err, status)
 		f.Body = body
 	}
-	if !isHTMX(c) {
+	if !IsHTMX(c) {
 		if f.Error != "" {
-			h.flash(c, "error", f.Error)
+			h.Flash(c, "error", f.Error)
 		}
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
-	return render(c, status, views.StaffChatForm(csrfOf(c), f))
+	return Render(c, status, views.StaffChatForm(CSRFOf(c), f))
 }

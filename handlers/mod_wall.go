@@ -27,9 +27,9 @@ func notModerator() error {
 
 // modWall shows the triage wall: every channel the signed-in person
 // moderates, with its queues, kept live by /mod/events.
-func (h *Handlers) modWall(c *fiber.Ctx) error {
+func (h *Pages) ModWall(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	user := viewerOf(c).User
+	user := ViewerOf(c).User
 	chans, err := h.Moderation.ModChannels(ctx, user.ID)
 	if err != nil {
 		return err
@@ -60,7 +60,7 @@ func (h *Handlers) modWall(c *fiber.Ctx) error {
 		d.Channels = append(d.Channels, wallChannelView(&ch, cs.Live, q, staff))
 	}
 	d.Since = cursor.String()
-	return render(c, fiber.StatusOK, views.ModWallView(h.page(c, "Moderation", "/mod"), d))
+	return Render(c, fiber.StatusOK, views.ModWallView(h.Page(c, "Moderation", "/mod"), d))
 }
 
 // undoParam reads ?undo=<slug>:<audit id>, set after an action made without
@@ -108,7 +108,7 @@ func wallItem(list string, ch *model.Channel, it chat.Item, reports []model.Repo
 		Reply: m.ParentID != nil, RawBody: m.Body, State: string(m.State), Flagged: m.Flagged, Pinned: m.Pinned,
 		Highlighted: m.Highlighted, Answered: m.Answered, Reason: m.ModReason, CreatedAt: m.CreatedAt}
 	if m.Body != "" {
-		w.Body = segments(m.Body)
+		w.Body = Segments(m.Body)
 	}
 	for _, r := range reports {
 		w.Reports = append(w.Reports, views.WallReport{Reason: r.Reason, CreatedAt: r.CreatedAt})
@@ -138,7 +138,7 @@ func staffLine(m model.StaffMessage) views.StaffLine {
 }
 
 // wallRow is message id as list shows it now, for the answer to an action.
-func (h *Handlers) wallRow(ctx context.Context, cc *channelCtx, list string, id int64) (views.WallItem, error) {
+func (h *Pages) wallRow(ctx context.Context, cc *ChannelCtx, list string, id int64) (views.WallItem, error) {
 	it, err := h.Chat.MessageItem(ctx, cc.Channel, cc.Viewer, id)
 	if err != nil {
 		return views.WallItem{}, err

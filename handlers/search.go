@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,84 +15,6 @@ import (
 	"backchannel/views"
 )
 
-const searchPerPage = 20
-
-// searchForm reads the search box and the filter controls.
-func searchForm(c *fiber.Ctx) views.SearchForm {
-	get := func(k string) string { return strings.TrimSpace(c.Query(k)) }
-	return views.SearchForm{Q: get("q"), In: get("in"), From: get("from"), Tag: get("tag"), Kind: get("kind"),
-		Answered: get("answered"), State: get("state"), After: get("after"), Before: get("before"), Sort: get("sort")}
-}
-
-// searchRequest turns the form into a search: the box's operators and the
-// controls together.
-func searchRequest(f views.SearchForm, offset, limit int) transcripts.SearchRequest {
-	loc := transcripts.SearchLocation()
-	p := search.Parse(f.Q, loc)
-	extra := search.Parse(strings.Join(nonEmpty(
-		op("in", f.In), op("from", f.From), op("tag", f.Tag), op("is", f.Kind), op("is", f.Answered),
-		op("is", f.State), op("after", f.After), op("before", f.Before)), " "), loc)
-	p.Channels = appendAll(p.Channels, extra.Channels)
-	p.Authors = appendAll(p.Authors, extra.Authors)
-	p.Tags = appendAll(p.Tags, extra.Tags)
-	p.Kinds = appendAll(p.Kinds, extra.Kinds)
-	p.States = appendAll(p.States, extra.States)
-	p.Problems = append(p.Problems, extra.Problems...)
-	if extra.Answered != nil {
-		p.Answered = extra.Answered
-	}
-	if !extra.After.IsZero() {
-		p.After = extra.After
-	}
-	if !extra.Before.IsZero() {
-		p.Before = extra.Before
-	}
-	sortBy := f.Sort
-	switch sortBy {
-	case search.SortNewest, search.SortOldest, search.SortVotes, search.SortRelevance:
-	default:
-		sortBy = search.SortRelevance
-	}
-	if strings.TrimSpace(p.Text) == "" && sortBy == search.SortRelevance {
-		sortBy = search.SortNewest
-	}
-	return transcripts.SearchRequest{Query: p, Sort: sortBy, Limit: limit, Offset: offset, Facets: true}
-}
-
-// op writes an operator with a value, quoted when it has spaces.
-func op(name, v string) string {
-	if v == "" {
-		return ""
-	}
-	if strings.ContainsAny(v, " \t") {
-		v = `"` + strings.ReplaceAll(v, `"`, "") + `"`
-	}
-	return name + ":" + v
-}
-
-func nonEmpty(ss ...string) []string {
-	out := ss[:0]
-	for _, s := range ss {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func appendAll(list, more []string) []string {
-	for _, v := range more {
-		found := false
-		for _, x := range list {
-			found = found || x == v
-		}
-		if !found {
-			list = append(list, v)
-		}
-	}
-	return list
-}
-
 func offsetOf(c *fiber.Ctx) int {
 	n, err := strconv.Atoi(c.Query("offset"))
 	if err != nil || n < 0 || n > 100000 {
@@ -103,11 +24,11 @@ func offsetOf(c *fiber.Ctx) int {
 }
 
 // searchPage is /search.
-func (h *Handlers) searchPage(c *fiber.Ctx) error {
+func (h *Pages) SearchPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	v := viewerOf(c)
-	f := searchForm(c)
-	d := views.SearchPageData{Form: f, Offset: offsetOf(c), Limit: searchPerPage}
+	v := ViewerOf(c)
+	f := SearchForm(c)
+	d := views.SearchPageData{Form: f, Offset: offsetOf(c), Limit: SearchPerPage}
 	tags, err := h.Transcripts.Tags(ctx)
 	if err != nil {
 		return err
@@ -124,12 +45,12 @@ func (h *Handlers) searchPage(c *fiber.Ctx) error {
 	for _, ch := range chans {
 		d.Channels = append(d.Channels, ch.Slug)
 	}
-	req := searchRequest(f, d.Offset, d.Limit)
+	req := SearchRequest(f, d.Offset, d.Limit)
 	res, err := h.Transcripts.Search(ctx, h.Search, v.User, req)
 	if err != nil {
 		h.Log.Error("search", "err", err)
 		d.Error = "Search is not available right now; try again in a moment."
-		return render(c, fiber.StatusServiceUnavailable, views.SearchPage(h.page(c, "Search", "/search"), d))
+		return Render(c, fiber.StatusServiceUnavailable, views.SearchPage(h.Page(c, "Search", "/search"), d))
 	}
 	d.Staff = len(res.StaffIn) > 0
 	d.Searched = true
@@ -138,7 +59,7 @@ func (h *Handlers) searchPage(c *fiber.Ctx) error {
 		vg := views.SearchGroup{Channel: g.Channel, ThreadID: g.ThreadID}
 		if g.Root != nil {
 			vg.RootText, vg.RootBy = clip(g.Root.Body, 120), g.Root.AuthorName
-			vg.RootLink = messageLink(g.Channel, g.Root.SessionID, g.Root.ID)
+			vg.RootLink = MessageLink(g.Channel, g.Root.SessionID, g.Root.ID)
 		}
 		for _, hit := range g.Hits {
 			vh := views.SearchHit{ID: hit.ID, Author: hit.Author, When: time.UnixMilli(hit.CreatedAt), Kind: hit.Kind,
@@ -148,7 +69,7 @@ func (h *Handlers) searchPage(c *fiber.Ctx) error {
 			if hit.SessionID != 0 {
 				sid = &hit.SessionID
 			}
-			vh.Link = messageLink(hit.Channel, sid, hit.ID)
+			vh.Link = MessageLink(hit.Channel, sid, hit.ID)
 			for _, s := range search.Segments(hit.Body, hit.Matches) {
 				vh.Body = append(vh.Body, views.Piece{Text: s.Text, Mark: s.Mark})
 			}
@@ -167,7 +88,7 @@ func (h *Handlers) searchPage(c *fiber.Ctx) error {
 			facet("Authors", "authors", res.Facets.Authors, f, nil, "from", nil),
 		}
 	}
-	return render(c, fiber.StatusOK, views.SearchPage(h.page(c, "Search", "/search"), d))
+	return Render(c, fiber.StatusOK, views.SearchPage(h.Page(c, "Search", "/search"), d))
 }
 
 // facet lists a facet's values, most frequent first, each linking to the
@@ -176,7 +97,7 @@ func facet(title, id string, counts map[string]int, f views.SearchForm, active [
 	out := views.Facet{Title: title, ID: id}
 	for v, n := range counts {
 		narrowed := f
-		narrowed.Q = strings.TrimSpace(f.Q + " " + op(operator, v))
+		narrowed.Q = strings.TrimSpace(f.Q + " " + Op(operator, v))
 		q := narrowed.Values()
 		isActive := false
 		for _, a := range active {
@@ -208,16 +129,6 @@ func tagClass(colour string) string {
 	return "tag-c0"
 }
 
-// messageLink points into the transcript of the message's session, or the
-// channel page for a message posted outside a session.
-func messageLink(slug string, sessionID *int64, id int64) string {
-	anchor := "#m-" + strconv.FormatInt(id, 10)
-	if sessionID == nil || *sessionID == 0 {
-		return "/c/" + url.PathEscape(slug) + anchor
-	}
-	return "/transcripts/" + url.PathEscape(slug) + "/" + strconv.FormatInt(*sessionID, 10) + anchor
-}
-
 func clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
@@ -227,10 +138,10 @@ func clip(s string, n int) string {
 }
 
 // searchTag tags the selected results (bulk), each checked in its channel.
-func (h *Handlers) searchTag(c *fiber.Ctx) error {
+func (h *Pages) SearchTag(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	v := viewerOf(c)
-	back := safeNext(c.FormValue("back"))
+	v := ViewerOf(c)
+	back := SafeNext(c.FormValue("back"))
 	if back == "/" {
 		back = "/search"
 	}
@@ -244,22 +155,22 @@ func (h *Handlers) searchTag(c *fiber.Ctx) error {
 		ids = append(ids, id)
 	}
 	if len(ids) == 0 {
-		h.flash(c, "error", "Select at least one message to tag.")
-		return seeOther(c, back)
+		h.Flash(c, "error", "Select at least one message to tag.")
+		return SeeOther(c, back)
 	}
 	in := transcripts.TagInput{Tag: c.FormValue("tag"), Colour: c.FormValue("colour"), Thread: c.FormValue("thread") != ""}
 	n, err := h.Transcripts.TagAcross(ctx, v.User.ID, ids, in)
 	var fe *model.FieldError
 	switch {
 	case errors.As(err, &fe):
-		h.flash(c, "error", fe.Message)
-		return seeOther(c, back)
+		h.Flash(c, "error", fe.Message)
+		return SeeOther(c, back)
 	case err != nil:
 		return err
 	}
 	indexed := h.Transcripts.WaitIndexed(ctx, n.Changed, 3*time.Second)
-	h.flash(c, "success", "Tagged "+plural(len(n.Changed), "message", "messages")+" with "+n.Tag.Name+"."+notYetIndexed(indexed))
-	return seeOther(c, back)
+	h.Flash(c, "success", "Tagged "+plural(len(n.Changed), "message", "messages")+" with "+n.Tag.Name+"."+notYetIndexed(indexed))
+	return SeeOther(c, back)
 }
 
 // notYetIndexed is the note a flash gets when the search index had not

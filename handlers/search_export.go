@@ -15,20 +15,20 @@ const searchExportMax = 5000
 // searchExport is GET /search/export/:format: the current search result (every
 // page, up to searchExportMax) as Markdown, CSV or JSON, with what the
 // searcher may see.
-func (h *Handlers) searchExport(c *fiber.Ctx) error {
+func (h *Pages) SearchExport(c *fiber.Ctx) error {
 	format := c.Params("format")
-	if !validExport(format) {
+	if !ValidExport(format) {
 		return model.Invalid("format", "Export as md, csv or json.")
 	}
-	v := viewerOf(c)
-	f := searchForm(c)
+	v := ViewerOf(c)
+	f := SearchForm(c)
 	doc := export.Document{Title: "Search results", Messages: []export.Message{}}
 	if q := f.Values().Encode(); q != "" {
 		doc.Query = q
 	}
 	const page = 100
 	for offset := 0; offset < searchExportMax; offset += page {
-		req := searchRequest(f, offset, page)
+		req := SearchRequest(f, offset, page)
 		req.Facets = false
 		res, err := h.Transcripts.Search(c.UserContext(), h.Search, v.User, req)
 		if err != nil {
@@ -47,5 +47,5 @@ func (h *Handlers) searchExport(c *fiber.Ctx) error {
 			break
 		}
 	}
-	return sendExport(c, format, "search-results."+format, doc)
+	return SendExport(c, format, "search-results."+format, doc)
 }

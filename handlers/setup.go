@@ -10,7 +10,7 @@ import (
 
 // setupForm is the first-run page that creates the first admin; it needs the
 // one-time token the server printed at start.
-func (h *Handlers) setupForm(c *fiber.Ctx) error {
+func (h *Pages) SetupForm(c *fiber.Ctx) error {
 	token := c.Query("token")
 	ok, err := h.Accounts.CheckSetupToken(c.UserContext(), token)
 	if err != nil {
@@ -19,24 +19,24 @@ func (h *Handlers) setupForm(c *fiber.Ctx) error {
 	if !ok {
 		return model.ErrNotFound
 	}
-	return render(c, fiber.StatusOK, views.SetupPage(h.page(c, "Set up", "/setup"), formOf(c, "display_name", "email", "password"), token))
+	return Render(c, fiber.StatusOK, views.SetupPage(h.Page(c, "Set up", "/setup"), FormOf(c, "display_name", "email", "password"), token))
 }
 
-func (h *Handlers) setupSubmit(c *fiber.Ctx) error {
-	f := formOf(c, "display_name", "email", "password", "token")
+func (h *Pages) SetupSubmit(c *fiber.Ctx) error {
+	f := FormOf(c, "display_name", "email", "password", "token")
 	token := f.Value("token")
 	in := accounts.Input{Email: f.Value("email"), DisplayName: f.Value("display_name"), Password: f.Value("password")}
 	u, err := h.Accounts.CompleteSetup(c.UserContext(), token, in)
 	if err != nil {
-		status, err := formError(&f, err)
+		status, err := FormError(&f, err)
 		if err != nil {
 			return err
 		}
-		return render(c, status, views.SetupPage(h.page(c, "Set up", "/setup"), f, token))
+		return Render(c, status, views.SetupPage(h.Page(c, "Set up", "/setup"), f, token))
 	}
 	if err := h.startSession(c, u.ID); err != nil {
 		return err
 	}
-	h.flash(c, "success", "Your admin account is ready.")
-	return seeOther(c, "/admin/users")
+	h.Flash(c, "success", "Your admin account is ready.")
+	return SeeOther(c, "/admin/users")
 }

@@ -7,28 +7,28 @@ import (
 	"backchannel/views"
 )
 
-func (h *Handlers) signupForm(c *fiber.Ctx) error {
-	if viewerOf(c).User != nil {
+func (h *Pages) SignupForm(c *fiber.Ctx) error {
+	if ViewerOf(c).User != nil {
 		return c.Redirect("/channels", fiber.StatusSeeOther)
 	}
-	return h.renderSignup(c, fiber.StatusOK, formOf(c, "display_name", "email", "password"), c.Query("invite"))
+	return h.renderSignup(c, fiber.StatusOK, FormOf(c, "display_name", "email", "password"), c.Query("invite"))
 }
 
-func (h *Handlers) renderSignup(c *fiber.Ctx, status int, f views.Form, invite string) error {
+func (h *Pages) renderSignup(c *fiber.Ctx, status int, f views.Form, invite string) error {
 	mode, err := h.Accounts.SignupMode(c.UserContext())
 	if err != nil {
 		return err
 	}
-	return render(c, status, views.SignupPage(h.page(c, "Sign up", "/signup"), f, invite, string(mode)))
+	return Render(c, status, views.SignupPage(h.Page(c, "Sign up", "/signup"), f, invite, string(mode)))
 }
 
-func (h *Handlers) signupSubmit(c *fiber.Ctx) error {
-	f := formOf(c, "display_name", "email", "password", "invite")
+func (h *Pages) SignupSubmit(c *fiber.Ctx) error {
+	f := FormOf(c, "display_name", "email", "password", "invite")
 	invite := f.Value("invite")
 	in := accounts.Input{Email: f.Value("email"), DisplayName: f.Value("display_name"), Password: f.Value("password")}
 	u, err := h.Accounts.Register(c.UserContext(), in, invite)
 	if err != nil {
-		status, err := formError(&f, err)
+		status, err := FormError(&f, err)
 		if err != nil {
 			return err
 		}
@@ -37,6 +37,6 @@ func (h *Handlers) signupSubmit(c *fiber.Ctx) error {
 	if err := h.startSession(c, u.ID); err != nil {
 		return err
 	}
-	h.flash(c, "success", "Welcome to Backchannel, "+u.DisplayName+".")
-	return seeOther(c, "/channels")
+	h.Flash(c, "success", "Welcome to Backchannel, "+u.DisplayName+".")
+	return SeeOther(c, "/channels")
 }

@@ -13,7 +13,7 @@ import (
 
 // static serves the embedded files. URLs carry ?v=<hash of the files>, so
 // responses may be cached for a year.
-func (h *Handlers) static(c *fiber.Ctx) error {
+func (h *Pages) Static(c *fiber.Ctx) error {
 	name := path.Clean(strings.TrimPrefix(c.Params("*"), "/"))
 	if name == "." || strings.HasPrefix(name, "..") || strings.HasPrefix(path.Base(name), ".") {
 		return fiber.ErrNotFound

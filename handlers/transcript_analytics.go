@@ -12,12 +12,12 @@ import (
 
 // transcriptAnalytics shows the class analytics of a session (staff only:
 // the route needs transcript:staff in the channel).
-func (h *Handlers) transcriptAnalytics(c *fiber.Ctx) error {
-	ch, _, err := h.transcriptChannel(c)
+func (h *Pages) TranscriptAnalytics(c *fiber.Ctx) error {
+	ch, _, err := h.TranscriptChannel(c)
 	if err != nil {
 		return err
 	}
-	id, err := transcriptSession(c)
+	id, err := TranscriptSession(c)
 	if err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func (h *Handlers) transcriptAnalytics(c *fiber.Ctx) error {
 	for _, r := range a.ActionsByRule {
 		d.ActionsByRule = append(d.ActionsByRule, views.AnalyticsCount{Label: r.Guideline, Count: r.Count})
 	}
-	return render(c, fiber.StatusOK, views.AnalyticsPageView(h.page(c, "Analytics · "+s.Title, "/transcripts"), d))
+	return Render(c, fiber.StatusOK, views.AnalyticsPageView(h.Page(c, "Analytics · "+s.Title, "/transcripts"), d))
 }
 
 func orRemoved(body string) string {

@@ -11,19 +11,19 @@ import (
 
 // auditNames looks up the people and channels an audit page (the admin log,
 // its CSV, the API, a staff transcript) names, each once.
-type auditNames struct {
-	h        *Handlers
+type AuditNames struct {
+	h        *Base
 	ctx      context.Context
 	users    map[int64]*model.User // nil: no such account
 	channels map[int64]string      // slugs; "#id" when the channel is gone
 }
 
-func (h *Handlers) auditNamer(c *fiber.Ctx) *auditNames {
-	return &auditNames{h: h, ctx: c.UserContext(), users: map[int64]*model.User{}, channels: map[int64]string{}}
+func (h *Base) AuditNamer(c *fiber.Ctx) *AuditNames {
+	return &AuditNames{h: h, ctx: c.UserContext(), users: map[int64]*model.User{}, channels: map[int64]string{}}
 }
 
 // user is the account id names (nil for the system, or when it is gone).
-func (n *auditNames) user(id *int64) *model.User {
+func (n *AuditNames) User(id *int64) *model.User {
 	if id == nil {
 		return nil
 	}
@@ -36,8 +36,8 @@ func (n *auditNames) user(id *int64) *model.User {
 }
 
 // actor is how the admin log names who acted: an email, "system", or "#id".
-func (n *auditNames) actor(id *int64) string {
-	switch u := n.user(id); {
+func (n *AuditNames) Actor(id *int64) string {
+	switch u := n.User(id); {
 	case id == nil:
 		return "system"
 	case u == nil:
@@ -48,7 +48,7 @@ func (n *auditNames) actor(id *int64) string {
 }
 
 // channel is the slug of channel id ("" for site-wide entries).
-func (n *auditNames) channel(id *int64) string {
+func (n *AuditNames) Channel(id *int64) string {
 	if id == nil {
 		return ""
 	}

@@ -12,7 +12,7 @@ import (
 
 // channelCtx is the channel of a /c/:slug or /api/v1/channels/:slug request
 // and who looks at it.
-type channelCtx struct {
+type ChannelCtx struct {
 	Channel *model.Channel
 	Viewer  chat.Viewer
 }
@@ -20,12 +20,12 @@ type channelCtx struct {
 type channelKey struct{}
 
 // guestCookie names the cookie that holds a guest's secret for one channel.
-func guestCookie(channelID int64) string { return "bc_guest_" + strconv.FormatInt(channelID, 10) }
+func GuestCookie(channelID int64) string { return "bc_guest_" + strconv.FormatInt(channelID, 10) }
 
 // channelContext loads the channel named by :slug and works out the viewer
 // (the signed-in user, or the guest of this channel); cached per request.
-func (h *Handlers) channelContext(c *fiber.Ctx) (*channelCtx, error) {
-	if cc, ok := c.Locals(channelKey{}).(*channelCtx); ok {
+func (h *Base) ChannelContext(c *fiber.Ctx) (*ChannelCtx, error) {
+	if cc, ok := c.Locals(channelKey{}).(*ChannelCtx); ok {
 		return cc, nil
 	}
 	ctx := c.UserContext()
@@ -33,10 +33,10 @@ func (h *Handlers) channelContext(c *fiber.Ctx) (*channelCtx, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := viewerOf(c)
+	v := ViewerOf(c)
 	var guest *model.Guest
 	if v.User == nil && !v.ViaToken {
-		if token := c.Cookies(guestCookie(ch.ID)); token != "" {
+		if token := c.Cookies(GuestCookie(ch.ID)); token != "" {
 			guest, err = h.Chat.GuestByToken(ctx, ch, token)
 			if err != nil && !errors.Is(err, model.ErrNotFound) {
 				return nil, err
@@ -47,15 +47,15 @@ func (h *Handlers) channelContext(c *fiber.Ctx) (*channelCtx, error) {
 	if err != nil {
 		return nil, err
 	}
-	cc := &channelCtx{Channel: ch, Viewer: cv.ForRequest()}
+	cc := &ChannelCtx{Channel: ch, Viewer: cv.ForRequest()}
 	c.Locals(channelKey{}, cc)
 	return cc, nil
 }
 
 // viewableChannel is channelContext that also requires the viewer to be let
 // in (a member, a guest, staff, or anyone for a public channel).
-func (h *Handlers) viewableChannel(c *fiber.Ctx) (*channelCtx, error) {
-	cc, err := h.channelContext(c)
+func (h *Base) ViewableChannel(c *fiber.Ctx) (*ChannelCtx, error) {
+	cc, err := h.ChannelContext(c)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func (h *Handlers) viewableChannel(c *fiber.Ctx) (*channelCtx, error) {
 	return cc, nil
 }
 
-func messageIDParam(c *fiber.Ctx) (int64, error) {
+func MessageIDParam(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, model.ErrNotFound

@@ -12,7 +12,7 @@ import (
 
 // Cookie names.
 const (
-	sessionCookie = "bc_session"
+	SessionCookie = "bc_session"
 	csrfCookie    = "bc_csrf"
 	flashCookie   = "bc_flash"
 )
@@ -27,7 +27,7 @@ type viewer struct {
 
 type viewerKey struct{}
 
-func viewerOf(c *fiber.Ctx) *viewer {
+func ViewerOf(c *fiber.Ctx) *viewer {
 	if v, ok := c.Locals(viewerKey{}).(*viewer); ok {
 		return v
 	}
@@ -35,7 +35,7 @@ func viewerOf(c *fiber.Ctx) *viewer {
 }
 
 // identify finds the signed-in user from a bearer token or the session cookie.
-func (h *Handlers) identify(c *fiber.Ctx) error {
+func (h *Base) Identify(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	v := &viewer{}
 	c.Locals(viewerKey{}, v)
@@ -49,11 +49,11 @@ func (h *Handlers) identify(c *fiber.Ctx) error {
 			return err
 		}
 		v.User, v.ViaToken = u, true
-	} else if token := c.Cookies(sessionCookie); token != "" {
+	} else if token := c.Cookies(SessionCookie); token != "" {
 		sess, u, err := h.Accounts.SignInUser(ctx, token)
 		switch {
 		case errors.Is(err, model.ErrUnauthorized):
-			h.clearCookie(c, sessionCookie)
+			h.ClearCookie(c, SessionCookie)
 		case err != nil:
 			return err
 		default:
@@ -70,12 +70,12 @@ func (h *Handlers) identify(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func (h *Handlers) setSessionCookie(c *fiber.Ctx, token string, expires time.Time) {
-	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: expires,
+func (h *Base) SetSessionCookie(c *fiber.Ctx, token string, expires time.Time) {
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: expires,
 		HTTPOnly: true, Secure: h.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode})
 }
 
-func (h *Handlers) clearCookie(c *fiber.Ctx, name string) {
+func (h *Base) ClearCookie(c *fiber.Ctx, name string) {
 	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1,
 		HTTPOnly: true, Secure: h.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode})
 }

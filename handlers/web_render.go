@@ -13,16 +13,16 @@ import (
 )
 
 // render writes a templ component as HTML with status.
-func render(c *fiber.Ctx, status int, comp templ.Component) error {
+func Render(c *fiber.Ctx, status int, comp templ.Component) error {
 	c.Status(status).Type("html", "utf-8")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return comp.Render(c.UserContext(), c.Response().BodyWriter())
 }
 
 // page builds the view model every full page needs.
-func (h *Handlers) page(c *fiber.Ctx, title, active string) views.Page {
-	v := viewerOf(c)
-	p := views.Page{Title: title, Active: active, CSRF: csrfOf(c), Flash: h.takeFlash(c), AssetVersion: h.assetVersion}
+func (h *Base) Page(c *fiber.Ctx, title, active string) views.Page {
+	v := ViewerOf(c)
+	p := views.Page{Title: title, Active: active, CSRF: CSRFOf(c), Flash: h.takeFlash(c), AssetVersion: h.assetVersion}
 	if v.User != nil {
 		p.User = &views.User{ID: v.User.ID, Name: v.User.DisplayName, Email: v.User.Email, Role: string(v.Role)}
 		p.Nav = append(p.Nav, views.NavItem{Label: "Channels", Href: "/channels"})
@@ -40,17 +40,17 @@ func (h *Handlers) page(c *fiber.Ctx, title, active string) views.Page {
 }
 
 // flash stores a one-time message for the next page.
-func (h *Handlers) flash(c *fiber.Ctx, kind, message string) {
+func (h *Base) Flash(c *fiber.Ctx, kind, message string) {
 	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: url.QueryEscape(kind + ":" + message), Path: "/",
 		HTTPOnly: true, Secure: h.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode})
 }
 
-func (h *Handlers) takeFlash(c *fiber.Ctx) *views.Flash {
+func (h *Base) takeFlash(c *fiber.Ctx) *views.Flash {
 	raw := c.Cookies(flashCookie)
 	if raw == "" {
 		return nil
 	}
-	h.clearCookie(c, flashCookie)
+	h.ClearCookie(c, flashCookie)
 	s, err := url.QueryUnescape(raw)
 	if err != nil {
 		return nil
@@ -63,8 +63,8 @@ func (h *Handlers) takeFlash(c *fiber.Ctx) *views.Flash {
 }
 
 // seeOther redirects after a successful form post; htmx follows it too.
-func seeOther(c *fiber.Ctx, to string) error {
-	if isHTMX(c) {
+func SeeOther(c *fiber.Ctx, to string) error {
+	if IsHTMX(c) {
 		c.Set("HX-Redirect", to)
 		return c.SendStatus(fiber.StatusNoContent)
 	}
@@ -72,7 +72,7 @@ func seeOther(c *fiber.Ctx, to string) error {
 }
 
 // safeNext keeps a post-login redirect on this site.
-func safeNext(next string) string {
+func SafeNext(next string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
 		return "/channels"
 	}
@@ -83,7 +83,7 @@ func safeNext(next string) string {
 }
 
 // formOf returns a views.Form with the given fields' values from the request.
-func formOf(c *fiber.Ctx, fields ...string) views.Form {
+func FormOf(c *fiber.Ctx, fields ...string) views.Form {
 	f := views.Form{Values: map[string]string{}, Errors: map[string]string{}}
 	for _, k := range fields {
 		f.Values[k] = c.FormValue(k)
@@ -93,8 +93,8 @@ func formOf(c *fiber.Ctx, fields ...string) views.Form {
 
 // formError puts err on the form: beside its field when it names one known to
 // the form, at the top otherwise. It returns the status to answer with.
-func formError(f *views.Form, err error) (int, error) {
-	status := statusOf(err)
+func FormError(f *views.Form, err error) (int, error) {
+	status := StatusOf(err)
 	if status >= 500 {
 		return status, err
 	}
@@ -107,7 +107,7 @@ func formError(f *views.Form, err error) (int, error) {
 	case errors.As(err, &rl):
 		msg = rl.Message
 	default:
-		_, msg = publicMessage(err, status)
+		_, msg = PublicMessage(err, status)
 	}
 	if _, known := f.Values[field]; !known {
 		field = ""

@@ -12,7 +12,7 @@ import (
 // segments splits a message body into text and links. Only http and https
 // URLs (with or without the scheme typed) become links; everything else stays
 // text, which templ escapes.
-func segments(body string) []views.Segment {
+func Segments(body string) []views.Segment {
 	re := xurls.Relaxed()
 	var out []views.Segment
 	last := 0

@@ -22,8 +22,8 @@ func TestSegments(t *testing.T) {
 		{"", nil},
 	}
 	for _, c := range cases {
-		if got := segments(c.in); !reflect.DeepEqual(got, c.want) {
-			t.Errorf("segments(%q) = %#v, want %#v", c.in, got, c.want)
+		if got := Segments(c.in); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("Segments(%q) = %#v, want %#v", c.in, got, c.want)
 		}
 	}
 }

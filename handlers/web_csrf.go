@@ -22,7 +22,7 @@ type csrfLocal struct{}
 // this server can compute (the key is shared by every instance through the
 // database). Requests authenticated by a bearer token carry no cookie
 // authority and are exempt. A cross-site Origin is refused as well.
-func (h *Handlers) csrf(c *fiber.Ctx) error {
+func (h *Base) CSRF(c *fiber.Ctx) error {
 	secret := c.Cookies(csrfCookie)
 	if len(secret) < 32 {
 		b := make([]byte, 32)
@@ -37,7 +37,7 @@ func (h *Handlers) csrf(c *fiber.Ctx) error {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
-	if viewerOf(c).ViaToken {
+	if ViewerOf(c).ViaToken {
 		return c.Next()
 	}
 	if origin := c.Get(fiber.HeaderOrigin); origin != "" && origin != "null" {
@@ -64,13 +64,13 @@ func (csrfError) Error() string {
 
 func (csrfError) Unwrap() error { return model.ErrForbidden }
 
-func (h *Handlers) csrfToken(secret string) string {
+func (h *Base) csrfToken(secret string) string {
 	m := hmac.New(sha256.New, h.CSRFKey)
 	m.Write([]byte("csrf\x00" + secret))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-func csrfOf(c *fiber.Ctx) string {
+func CSRFOf(c *fiber.Ctx) string {
 	s, _ := c.Locals(csrfLocal{}).(string)
 	return s
 }

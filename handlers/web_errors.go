@@ -14,7 +14,7 @@ import (
 )
 
 // statusOf maps an error to its HTTP status.
-func statusOf(err error) int {
+func StatusOf(err error) int {
 	var fe *fiber.Error
 	switch {
 	case errors.As(err, &fe):
@@ -66,7 +66,7 @@ func errorCode(status int) string {
 // publicMessage is what a person is told about err: its own words for the
 // errors made for people, a fixed sentence per status otherwise (internal
 // details stay in the log).
-func publicMessage(err error, status int) (heading, message string) {
+func PublicMessage(err error, status int) (heading, message string) {
 	var fieldErr *model.FieldError
 	var rl *model.RateLimitError
 	var prob *model.Problem
@@ -112,13 +112,13 @@ func statusMessage(status int) (heading, message string) {
 
 // errorHandler is the one place errors become responses: JSON under /api/,
 // an HTMX fragment for htmx requests, a full page otherwise.
-func (h *Handlers) errorHandler(c *fiber.Ctx, err error) error {
-	status := statusOf(err)
+func (h *Base) ErrorHandler(c *fiber.Ctx, err error) error {
+	status := StatusOf(err)
 	if status >= 500 {
 		h.Log.ErrorContext(c.UserContext(), "request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
-	setRetryAfter(c, err)
-	heading, message := publicMessage(err, status)
+	SetRetryAfter(c, err)
+	heading, message := PublicMessage(err, status)
 	if isAPI(c) {
 		code := errorCode(status)
 		var prob *model.Problem
@@ -132,22 +132,22 @@ func (h *Handlers) errorHandler(c *fiber.Ctx, err error) error {
 		}
 		return c.Status(status).JSON(fiber.Map{"error": body})
 	}
-	if status == http.StatusUnauthorized && c.Method() == fiber.MethodGet && !isHTMX(c) {
+	if status == http.StatusUnauthorized && c.Method() == fiber.MethodGet && !IsHTMX(c) {
 		return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), http.StatusSeeOther)
 	}
 	e := views.ErrorPage{Status: status, Heading: heading, Message: message}
-	if isHTMX(c) {
-		return render(c, status, views.ErrorFragment(e))
+	if IsHTMX(c) {
+		return Render(c, status, views.ErrorFragment(e))
 	}
-	return render(c, status, views.ErrorFullPage(h.page(c, heading, ""), e))
+	return Render(c, status, views.ErrorFullPage(h.Page(c, heading, ""), e))
 }
 
 func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
 
-func isHTMX(c *fiber.Ctx) bool { return c.Get("HX-Request") == "true" }
+func IsHTMX(c *fiber.Ctx) bool { return c.Get("HX-Request") == "true" }
 
 // setRetryAfter tells the client when to try again after a rate limit.
-func setRetryAfter(c *fiber.Ctx, err error) {
+func SetRetryAfter(c *fiber.Ctx, err error) {
 	var rl *model.RateLimitError
 	if errors.As(err, &rl) && rl.RetryAfter > 0 {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(rl.RetryAfter))

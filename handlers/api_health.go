@@ -8,13 +8,13 @@ import (
 )
 
 // healthz answers while the process is up.
-func (h *Handlers) healthz(c *fiber.Ctx) error {
+func (h *API) Healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
 // readyz answers 200 when the database is reachable with every migration
 // applied and the search engine answers; 503 with the failing part otherwise.
-func (h *Handlers) readyz(c *fiber.Ctx) error {
+func (h *API) Readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 5*time.Second)
 	defer cancel()
 	ready := true

@@ -13,24 +13,24 @@ import (
 )
 
 // streamBatch is how many events a stream reads from the database at once.
-const streamBatch = 200
+const StreamBatch = 200
 
 // frame is one SSE event to write: its data and optional event name.
-type frame struct {
+type Frame struct {
 	Event string
 	Data  []byte
 }
 
 // encodeFunc turns a change into the frame a stream writes (ok false: send
 // only the id, so the client's position still advances).
-type encodeFunc func(ctx context.Context, ch chat.Change) (frame, bool, error)
+type encodeFunc func(ctx context.Context, ch chat.Change) (Frame, bool, error)
 
 // stream serves a channel's events as Server-Sent Events from after (the
 // client's Last-Event-ID or ?since=): first what it missed, read from the
 // database, then each new event as the live hub wakes it. A heartbeat
 // comment goes out every 15 s so that dead clients are noticed. Everything
 // the closure needs is copied out of the fiber context first.
-func (h *Handlers) stream(c *fiber.Ctx, cc *channelCtx, encode encodeFunc) error {
+func (h *Base) Stream(c *fiber.Ctx, cc *ChannelCtx, encode encodeFunc) error {
 	after, err := live.LastEventID(c.Get("Last-Event-ID"), c.Query("since"))
 	if err != nil {
 		return err
@@ -50,7 +50,7 @@ func (h *Handlers) stream(c *fiber.Ctx, cc *channelCtx, encode encodeFunc) error
 		// flushChanges writes every change after last; false when the client is gone.
 		flushChanges := func() bool {
 			for {
-				changes, err := svc.Changes(ctx, ch, viewer, last, streamBatch)
+				changes, err := svc.Changes(ctx, ch, viewer, last, StreamBatch)
 				if err != nil {
 					log.Warn("stream: read changes", "channel", ch.ID, "err", err)
 					return false
@@ -68,14 +68,14 @@ func (h *Handlers) stream(c *fiber.Ctx, cc *channelCtx, encode encodeFunc) error
 						return false
 					}
 					if !ok {
-						f = frame{}
+						f = Frame{}
 					}
 					if err := live.WriteEvent(w, change.Event.Seq, f.Event, f.Data); err != nil {
 						return false
 					}
 					last = change.Event.Seq
 				}
-				if len(changes) < streamBatch {
+				if len(changes) < StreamBatch {
 					return true
 				}
 			}
