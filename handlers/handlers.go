@@ -1,10 +1,13 @@
-// Package handlers is Backchannel's HTTP layer (fiber): one route table naming
-// the permission of every route, thin handlers (parse → authorize → call a use
-// case → render), and one error handler that turns errors into pages, HTMX
-// fragments or JSON.
+// Package handlers is Backchannel's HTTP layer (fiber): the middleware and
+// the one route table that names the permission of every route (routes.go,
+// grouped by resource, deny by default). The handlers themselves are thin
+// (parse → call a use case → render) and live in sub-packages: pages (HTML
+// and htmx), api (JSON under /api/v1), and web (what both share of a
+// request, including the one error handler).
 package handlers
 
 import (
+	"backchannel/handlers/web"
 	"log/slog"
 	"strings"
 	"time"
@@ -13,13 +16,17 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
-
-	"backchannel/static"
 )
+
+// Deps is everything the HTTP layer needs, built by package app.
+type Deps = web.Deps
+
+// server is the fiber app's own part: middleware and the route table.
+type server struct{ *web.Base }
 
 // New builds the fiber app with every route of the route table.
 func New(d Deps) *fiber.App {
-	h := &Base{Deps: d, assetVersion: static.Version()}
+	h := &server{Base: web.New(d)}
 	cfg := fiber.Config{
 		AppName:               "backchannel",
 		ErrorHandler:          h.ErrorHandler,
@@ -46,18 +53,18 @@ func New(d Deps) *fiber.App {
 	return app
 }
 
-func (h *Base) logPanic(c *fiber.Ctx, e any) {
+func (h *server) logPanic(c *fiber.Ctx, e any) {
 	h.Log.Error("panic", "path", c.Path(), "panic", e)
 }
 
 // logRequests writes one structured log line per request.
-func (h *Base) logRequests(c *fiber.Ctx) error {
+func (h *server) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
 	status := c.Response().StatusCode()
 	if err != nil {
 		// The error handler has not run yet; it will set the status.
-		status = StatusOf(err)
+		status = web.StatusOf(err)
 	}
 	lvl := slog.LevelInfo
 	if status >= 500 {

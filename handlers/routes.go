@@ -3,6 +3,9 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"backchannel/handlers/api"
+	"backchannel/handlers/pages"
+	"backchannel/handlers/web"
 	"backchannel/model"
 	"backchannel/policies"
 )
@@ -26,8 +29,8 @@ func slug(c *fiber.Ctx) string { return c.Params("slug") }
 
 // routes is the one table of every route and its permission. A route missing
 // here is not served; a route here without a permission fails the tests.
-func (h *Base) routes() []route {
-	p, a := &Pages{h}, &API{h}
+func (h *server) routes() []route {
+	p, a := &pages.Pages{Base: h.Base}, &api.API{Base: h.Base}
 	return []route{
 		{Method: "GET", Path: "/", Perm: policies.Public, Handler: p.Home},
 		{Method: "GET", Path: "/healthz", Perm: policies.Public, Handler: a.Healthz},
@@ -200,12 +203,12 @@ func (h *Base) routes() []route {
 }
 
 // guard wraps a route's handler with its permission check: deny by default.
-func (h *Base) guard(r route) fiber.Handler {
+func (h *server) guard(r route) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if r.Perm == policies.Public {
 			return r.Handler(c)
 		}
-		v := ViewerOf(c)
+		v := web.ViewerOf(c)
 		domain := model.SiteWide
 		if r.Domain != nil {
 			domain = r.Domain(c)
@@ -233,7 +236,7 @@ func (h *Base) guard(r route) fiber.Handler {
 		if v.User.MustResetPassword && !v.ViaToken && r.Path != "/account" && r.Path != "/account/password" {
 			// An admin forced a password reset: nothing else until it is done.
 			h.Flash(c, "error", "Choose a new password to continue.")
-			return SeeOther(c, "/account")
+			return web.SeeOther(c, "/account")
 		}
 		ok, err := h.Authz.Can(c.UserContext(), v.User.ID, domain, r.Perm)
 		if err != nil {
@@ -255,7 +258,7 @@ type RouteInfo struct {
 
 // RouteTable lists every route with its permission.
 func RouteTable() []RouteInfo {
-	h := &Base{}
+	h := &server{Base: &web.Base{}}
 	rs := h.routes()
 	out := make([]RouteInfo, 0, len(rs))
 	for _, r := range rs {

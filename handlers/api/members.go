@@ -1,0 +1,70 @@
+package api
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/handlers/web"
+	"backchannel/model"
+)
+
+// memberJSON is a channel member in the API.
+type memberJSON struct {
+	UserID      int64  `json:"user_id"`
+	Email       string `json:"email"`
+	DisplayName string `json:"display_name"`
+	JoinedAt    string `json:"joined_at"`
+}
+
+// apiMembers lists a channel's members (hosts and staff).
+func (h *API) Members(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
+	if err != nil {
+		return err
+	}
+	ms, err := h.Chat.Members(c.UserContext(), cc.Channel)
+	if err != nil {
+		return err
+	}
+	out := make([]memberJSON, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, memberJSON{UserID: m.UserID, Email: m.Email, DisplayName: m.DisplayName, JoinedAt: m.JoinedAt.UTC().Format("2006-01-02T15:04:05Z")})
+	}
+	return c.JSON(fiber.Map{"members": out})
+}
+
+// apiMemberAdd adds an account, by email, to a channel's members.
+func (h *API) MemberAdd(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Email string `json:"email"`
+	}
+	if err := web.DecodeJSON(c, &body, false); err != nil {
+		return err
+	}
+	u, err := h.Chat.AddMember(c.UserContext(), web.ViewerOf(c).User.ID, cc.Channel, body.Email)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(memberJSON{UserID: u.ID, Email: u.Email, DisplayName: u.DisplayName})
+}
+
+// apiMemberRemove removes a member.
+func (h *API) MemberRemove(c *fiber.Ctx) error {
+	cc, err := h.ChannelContext(c)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.Params("user"), 10, 64)
+	if err != nil {
+		return model.ErrNotFound
+	}
+	if err := h.Chat.RemoveMember(c.UserContext(), web.ViewerOf(c).User.ID, cc.Channel, id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

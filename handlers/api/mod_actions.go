@@ -1,0 +1,212 @@
+package api
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/chat"
+	"backchannel/handlers/web"
+	"backchannel/model"
+	"backchannel/moderation"
+)
+
+// Moderator actions through the API: on messages (approve, deny, hide,
+// unhide, delete, pin, highlight, answer and their opposites), on people
+// (warn, mute, ban, shadow-mute, purge, lifting a sanction), and undo. Every
+// action is audited; the answer carries the audit entry's id, which undo
+// takes within 10 seconds.
+
+// apiStaffMessage is a message as moderators see it: the participant shape
+// plus where it stands in moderation.
+type apiStaffMessage struct {
+	apiMessage
+	Pinned      bool    `json:"pinned"`
+	Highlighted bool    `json:"highlighted"`
+	Answered    bool    `json:"answered"`
+	Flagged     bool    `json:"flagged"`
+	ModReason   string  `json:"mod_reason"`
+	RuleIDs     []int64 `json:"rule_ids"`
+}
+
+func toAPIStaffMessage(it *chat.Item, slug string) apiStaffMessage {
+	m := &it.Message
+	out := apiStaffMessage{apiMessage: toAPIMessage(it, slug, true), Pinned: m.Pinned, Highlighted: m.Highlighted,
+		Answered: m.Answered, Flagged: m.Flagged, ModReason: m.ModReason, RuleIDs: []int64{}}
+	for _, s := range strings.Split(m.RuleIDs, ",") {
+		if id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64); err == nil {
+			out.RuleIDs = append(out.RuleIDs, id)
+		}
+	}
+	return out
+}
+
+// apiSanction is a sanction in the API.
+type Sanction struct {
+	model.Sanction
+	SiteWide bool `json:"site_wide"`
+}
+
+func toAPISanction(s *model.Sanction) Sanction {
+	return Sanction{Sanction: *s, SiteWide: s.ChannelID == nil}
+}
+
+func toAPISanctions(ss []model.Sanction) []Sanction {
+	out := make([]Sanction, 0, len(ss))
+	for i := range ss {
+		out = append(out, toAPISanction(&ss[i]))
+	}
+	return out
+}
+
+// modBody is the reason and guideline every action may cite.
+type modBody struct {
+	Reason    string `json:"reason"`
+	Guideline string `json:"guideline"`
+}
+
+func (b modBody) input() moderation.ModInput {
+	return moderation.ModInput{Reason: b.Reason, Guideline: b.Guideline}
+}
+
+// apiModerate applies an action to a message: 200 with the message as staff
+// see it and the audit entry's id.
+func (h *API) Moderate(c *fiber.Ctx) error {
+	var body struct {
+		Action string `json:"action"`
+		modBody
+	}
+	if err := web.DecodeJSON(c, &body, false); err != nil {
+		return err
+	}
+	cc, id, err := h.apiMessageTarget(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	d, err := h.Moderation.Moderate(ctx, cc.Channel, cc.Viewer, id, model.ModAction(strings.TrimSpace(body.Action)), body.input())
+	if err != nil {
+		return err
+	}
+	it, err := h.Chat.MessageItem(ctx, cc.Channel, cc.Viewer, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"message": toAPIStaffMessage(it, cc.Channel.Slug), "audit_id": d.AuditID})
+}
+
+// apiSanction warns, mutes, bans or shadow-mutes a person: 201 with the
+// sanction and the audit entry's id.
+func (h *API) Sanction(c *fiber.Ctx) error {
+	var body struct {
+		Subject  string             `json:"subject"`
+		Kind     model.SanctionKind `json:"kind"`
+		Duration string             `json:"duration"`
+		SiteWide bool               `json:"site_wide"`
+		modBody
+	}
+	if err := web.DecodeJSON(c, &body, false); err != nil {
+		return err
+	}
+	cc, err := h.ChannelContext(c)
+	if err != nil {
+		return err
+	}
+	d, err := h.Moderation.Sanction(c.UserContext(), cc.Channel, cc.Viewer, moderation.SanctionInput{Subject: strings.TrimSpace(body.Subject),
+		Kind: body.Kind, Duration: moderation.MutePreset(strings.TrimSpace(body.Duration)), SiteWide: body.SiteWide, ModInput: body.input()})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"sanction": toAPISanction(d.Sanction), "audit_id": d.AuditID})
+}
+
+// apiSanctionRevoke lifts a sanction before it ends: 200 with it.
+func (h *API) SanctionRevoke(c *fiber.Ctx) error {
+	var body modBody
+	if err := web.DecodeJSON(c, &body, true); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return model.ErrNotFound
+	}
+	cc, err := h.ChannelContext(c)
+	if err != nil {
+		return err
+	}
+	d, err := h.Moderation.RevokeSanction(c.UserContext(), cc.Channel, cc.Viewer, id, body.input())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"sanction": toAPISanction(d.Sanction), "audit_id": d.AuditID})
+}
+
+// apiPurge hides every message of a person in the channel.
+func (h *API) Purge(c *fiber.Ctx) error {
+	var body struct {
+		Subject string `json:"subject"`
+		modBody
+	}
+	if err := web.DecodeJSON(c, &body, false); err != nil {
+		return err
+	}
+	cc, err := h.ChannelContext(c)
+	if err != nil {
+		return err
+	}
+	d, n, err := h.Moderation.Purge(c.UserContext(), cc.Channel, cc.Viewer, strings.TrimSpace(body.Subject), body.input())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"hidden": n, "audit_id": d.AuditID})
+}
+
+// apiUndo takes back the user's own action within 10 seconds: 204.
+func (h *API) Undo(c *fiber.Ctx) error {
+	var body struct {
+		AuditID int64 `json:"audit_id"`
+	}
+	if err := web.DecodeJSON(c, &body, false); err != nil {
+		return err
+	}
+	if body.AuditID <= 0 {
+		return model.Invalid("audit_id", "Name the action to undo by the audit_id its answer gave.")
+	}
+	cc, err := h.ChannelContext(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Moderation.Undo(c.UserContext(), cc.Channel, cc.Viewer, body.AuditID); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// apiReportJSON is a report as its reporter sees it.
+type apiReportJSON struct {
+	ID        int64     `json:"id"`
+	MessageID int64     `json:"message_id"`
+	Reason    string    `json:"reason"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// apiReport lets a participant report a message to the moderators: 201.
+func (h *API) Report(c *fiber.Ctx) error {
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := web.DecodeJSON(c, &body, false); err != nil {
+		return err
+	}
+	cc, id, err := h.apiMessageTarget(c)
+	if err != nil {
+		return err
+	}
+	r, err := h.Moderation.Report(c.UserContext(), cc.Channel, cc.Viewer, id, body.Reason)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(apiReportJSON{ID: r.ID, MessageID: r.MessageID, Reason: r.Reason, CreatedAt: r.CreatedAt})
+}

@@ -1,0 +1,114 @@
+package api
+
+import (
+	"html"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/handlers/web"
+	"backchannel/search"
+)
+
+// apiSearchHit is a hit in the API: the document, its highlighted body
+// (HTML: the body escaped, matches in <mark>) and the match offsets.
+type apiSearchHit struct {
+	ID        int64         `json:"id"`
+	Channel   string        `json:"channel"`
+	SessionID int64         `json:"session_id,omitempty"`
+	ThreadID  int64         `json:"thread_id"`
+	Author    string        `json:"author"`
+	Kind      string        `json:"kind"`
+	State     string        `json:"state"`
+	Answered  bool          `json:"answered"`
+	Tags      []string      `json:"tags"`
+	Body      string        `json:"body"`
+	Highlight string        `json:"highlight"`
+	Matches   []search.Span `json:"matches"`
+	CreatedAt string        `json:"created_at"`
+	Votes     int           `json:"votes"`
+	URL       string        `json:"url"`
+}
+
+type apiSearchResult struct {
+	Engine   string         `json:"engine"`
+	Total    int            `json:"total"`
+	Limit    int            `json:"limit"`
+	Offset   int            `json:"offset"`
+	Hits     []apiSearchHit `json:"hits"`
+	Facets   *search.Facets `json:"facets"`
+	Problems []string       `json:"problems"`
+}
+
+// apiSearch is GET /api/v1/search?q=…&limit=&offset=&sort= with the same
+// operators and visibility as the page.
+func (h *API) SearchMessages(c *fiber.Ctx) error {
+	v := web.ViewerOf(c)
+	limit := c.QueryInt("limit", web.SearchPerPage)
+	if limit < 1 || limit > 100 {
+		return web.BadRequest("limit must be between 1 and 100.")
+	}
+	offset := c.QueryInt("offset", 0)
+	if offset < 0 || offset > 100000 {
+		return web.BadRequest("offset must be between 0 and 100000.")
+	}
+	f := web.SearchForm(c)
+	switch f.Sort {
+	case "", search.SortRelevance, search.SortNewest, search.SortOldest, search.SortVotes:
+	default:
+		return web.BadRequest("sort is relevance, newest, oldest or votes.")
+	}
+	res, err := h.Transcripts.Search(c.UserContext(), h.Search, v.User, web.SearchRequest(f, offset, limit))
+	if err != nil {
+		return err
+	}
+	out := apiSearchResult{Engine: res.Engine, Total: res.Total, Limit: limit, Offset: offset, Hits: []apiSearchHit{},
+		Facets: res.Facets, Problems: res.Problems}
+	if out.Problems == nil {
+		out.Problems = []string{}
+	}
+	for _, hit := range res.Hits {
+		var sid *int64
+		if hit.SessionID != 0 {
+			sid = &hit.SessionID
+		}
+		out.Hits = append(out.Hits, apiSearchHit{ID: hit.ID, Channel: hit.Channel, SessionID: hit.SessionID,
+			ThreadID: hit.ThreadID, Author: hit.Author, Kind: hit.Kind, State: hit.State, Answered: hit.Answered,
+			Tags: hit.Tags, Body: hit.Body, Highlight: highlightHTML(hit.Body, hit.Matches), Matches: hit.Matches,
+			CreatedAt: time.UnixMilli(hit.CreatedAt).UTC().Format(time.RFC3339Nano), Votes: hit.Votes, URL: h.BaseURL + web.MessageLink(hit.Channel, sid, hit.ID)})
+	}
+	return c.JSON(out)
+}
+
+// highlightHTML is body escaped with the matches in <mark>.
+func highlightHTML(body string, spans []search.Span) string {
+	var b strings.Builder
+	for _, s := range search.Segments(body, spans) {
+		if s.Mark {
+			b.WriteString("<mark>")
+		}
+		b.WriteString(html.EscapeString(s.Text))
+		if s.Mark {
+			b.WriteString("</mark>")
+		}
+	}
+	return b.String()
+}
+
+// apiTags lists every tag.
+func (h *API) Tags(c *fiber.Ctx) error {
+	ts, err := h.Transcripts.Tags(c.UserContext())
+	if err != nil {
+		return err
+	}
+	type apiTag struct {
+		Name   string `json:"name"`
+		Colour string `json:"colour"`
+	}
+	out := make([]apiTag, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, apiTag{Name: t.Name, Colour: t.Colour})
+	}
+	return c.JSON(fiber.Map{"tags": out})
+}

@@ -1,0 +1,33 @@
+package pages
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/handlers/web"
+	"backchannel/model"
+)
+
+// accountTokenCreate makes a personal access token and shows it once.
+func (h *Pages) AccountTokenCreate(c *fiber.Ctx) error {
+	v := web.ViewerOf(c)
+	secret, _, err := h.Accounts.CreateAPIToken(c.UserContext(), v.User.ID, c.FormValue("name"))
+	if err != nil {
+		return err
+	}
+	return h.renderAccount(c, fiber.StatusCreated, web.FormOf(c), secret)
+}
+
+// accountTokenRevoke revokes one of the person's tokens.
+func (h *Pages) AccountTokenRevoke(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return model.ErrNotFound
+	}
+	if err := h.Accounts.RevokeAPIToken(c.UserContext(), web.ViewerOf(c).User.ID, id); err != nil {
+		return err
+	}
+	h.Flash(c, "success", "The token is revoked.")
+	return web.SeeOther(c, "/account")
+}

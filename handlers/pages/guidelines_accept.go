@@ -1,0 +1,21 @@
+package pages
+
+import (
+	"backchannel/handlers/web"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// guidelinesAccept records that the viewer accepted the channel's guidelines.
+func (h *Pages) GuidelinesAccept(c *fiber.Ctx) error {
+	cc, err := h.ViewableChannel(c)
+	if err != nil {
+		return err
+	}
+	id, _ := strconv.ParseInt(c.FormValue("guideline_id"), 10, 64)
+	if err := h.Chat.AcceptGuideline(c.UserContext(), cc.Channel, cc.Viewer, id); err != nil {
+		return err
+	}
+	return web.SeeOther(c, "/c/"+cc.Channel.Slug)
+}

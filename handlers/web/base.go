@@ -1,0 +1,67 @@
+// Package web is what the HTML pages and the JSON API share of a request:
+// the dependencies (Deps) and Base, which every handler embeds; who is
+// asking (the signed-in user, the API token or the channel's guest) and the
+// channel a request names, worked out once per request; CSRF tokens;
+// rendering, flashes and forms; the one error handler that turns errors into
+// a page, an htmx fragment or a JSON problem; and the request parsing both
+// kinds of handler use (ids, search queries, transcript exports).
+package web
+
+import (
+	"context"
+	"log/slog"
+
+	"backchannel/accounts"
+	"backchannel/chat"
+	"backchannel/filters"
+	"backchannel/live"
+	"backchannel/moderation"
+	"backchannel/policies"
+	"backchannel/retention"
+	"backchannel/search"
+	"backchannel/static"
+	"backchannel/transcripts"
+)
+
+// Authorizer answers whether a user holds a permission in a domain.
+type Authorizer interface {
+	Can(ctx context.Context, userID int64, domain string, p policies.Permission) (bool, error)
+	CanGuest(ctx context.Context, domain string, p policies.Permission) (bool, error)
+}
+
+// Readiness reports on the database for /readyz: whether it answers, its
+// dialect and the migrations not yet applied.
+type Readiness interface {
+	Ping(ctx context.Context) error
+	Dialect() string
+	Pending(ctx context.Context) (int, error)
+}
+
+// Deps is everything the HTTP layer needs, built by cmd/backchannel.
+type Deps struct {
+	Accounts      *accounts.Service
+	Chat          *chat.Service
+	Moderation    *moderation.Service
+	Transcripts   *transcripts.Service
+	Retention     *retention.Service
+	Filters       *filters.Set // word and link filters (rule CRUD, import, export)
+	Hub           *live.Hub
+	Authz         Authorizer
+	Search        search.Engine
+	Migrations    Readiness
+	Log           *slog.Logger
+	BaseURL       string // public URL, for links shown to people
+	SecureCookies bool
+	TrustProxy    bool
+	BodyLimit     int
+	CSRFKey       []byte // shared by every instance (stored in the database)
+}
+
+// Handlers holds the dependencies of every handler.
+type Base struct {
+	Deps
+	assetVersion string
+}
+
+// New returns the Base of every handler.
+func New(d Deps) *Base { return &Base{Deps: d, assetVersion: static.Version()} }

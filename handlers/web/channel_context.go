@@ -1,0 +1,78 @@
+package web
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"backchannel/chat"
+	"backchannel/model"
+)
+
+// channelCtx is the channel of a /c/:slug or /api/v1/channels/:slug request
+// and who looks at it.
+type ChannelCtx struct {
+	Channel *model.Channel
+	Viewer  chat.Viewer
+}
+
+type channelKey struct{}
+
+// guestCookie names the cookie that holds a guest's secret for one channel.
+func GuestCookie(channelID int64) string { return "bc_guest_" + strconv.FormatInt(channelID, 10) }
+
+// channelContext loads the channel named by :slug and works out the viewer
+// (the signed-in user, or the guest of this channel); cached per request.
+func (h *Base) ChannelContext(c *fiber.Ctx) (*ChannelCtx, error) {
+	if cc, ok := c.Locals(channelKey{}).(*ChannelCtx); ok {
+		return cc, nil
+	}
+	ctx := c.UserContext()
+	ch, err := h.Chat.Channel(ctx, c.Params("slug"))
+	if err != nil {
+		return nil, err
+	}
+	v := ViewerOf(c)
+	var guest *model.Guest
+	if v.User == nil && !v.ViaToken {
+		if token := c.Cookies(GuestCookie(ch.ID)); token != "" {
+			guest, err = h.Chat.GuestByToken(ctx, ch, token)
+			if err != nil && !errors.Is(err, model.ErrNotFound) {
+				return nil, err
+			}
+		}
+	}
+	cv, err := h.Chat.ViewerFor(ctx, ch, v.User, guest)
+	if err != nil {
+		return nil, err
+	}
+	cc := &ChannelCtx{Channel: ch, Viewer: cv.ForRequest()}
+	c.Locals(channelKey{}, cc)
+	return cc, nil
+}
+
+// viewableChannel is channelContext that also requires the viewer to be let
+// in (a member, a guest, staff, or anyone for a public channel).
+func (h *Base) ViewableChannel(c *fiber.Ctx) (*ChannelCtx, error) {
+	cc, err := h.ChannelContext(c)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := h.Chat.CanView(c.UserContext(), cc.Channel, cc.Viewer)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, model.Refuse(model.ErrForbidden, "not_a_member", "Join this channel first.")
+	}
+	return cc, nil
+}
+
+func MessageIDParam(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, model.ErrNotFound
+	}
+	return id, nil
+}
