@@ -73,14 +73,14 @@ type entry struct {
 var layers = []entry{
 	{pkgs: []string{"cmd/backchannel"}, note: "main: flags per subcommand; builds everything through app.Open"},
 	{pkgs: []string{"app"}, note: "builds the object graph"},
-	{pkgs: []string{"handlers", "handlers/..."}, note: "HTTP; a sub-package never imports the parent handlers"},
+	{pkgs: []string{"handlers", "handlers/..."}, note: "HTTP: route table and middleware; pages, api and web below it, never importing it"},
 	{pkgs: []string{"loadgen"}, note: "bench seeding, the load tool, the demo audience"},
 	{pkgs: []string{"views"}, leaf: true, ext: stdlibAndTempl, note: "templ components and view models: templ and the standard library only"},
 	{pkgs: []string{"moderation", "transcripts", "retention"}, note: "use cases above chat; they do not import each other"},
 	{pkgs: []string{"chat"}, note: "live channels: post, read, reactions, votes"},
 	{pkgs: []string{"accounts"}, note: "users, sign-in, tokens, roles"},
 	{pkgs: []string{"filters"}, note: "stored rule sets; uses wordfilter's Verdict"},
-	{pkgs: []string{"wordfilter", "wordfilter/..."}, note: "pure word-filter engine, no I/O (today's moderation/); wordfilter/... for its generator"},
+	{pkgs: []string{"wordfilter", "wordfilter/..."}, note: "pure word-filter engine, no I/O; wordfilter/... for its generator"},
 	{pkgs: []string{"search"}, note: "Engine interface, Meilisearch and built-in engines, outbox indexer"},
 	{pkgs: []string{"live"}, note: "SSE fan-out, rings, Postgres wake-up bus"},
 	{pkgs: []string{"policies"}, note: "Casbin model, Authorizer, bun adapter"},
@@ -90,6 +90,7 @@ var layers = []entry{
 	{pkgs: []string{"model"}, leaf: true, ext: stdlibOnly, note: "plain domain types and sentinel errors; standard library only"},
 	{pkgs: []string{"static"}, leaf: true, ext: stdlibOnly, note: "embedded files; imports nothing of the project"},
 	{pkgs: []string{"testenv"}, kind: testOnly, note: "test helpers: imported only from _test.go files"},
+	{pkgs: []string{"app/apptest"}, kind: testOnly, note: "the whole application on a test database: imported only from _test.go files"},
 	{pkgs: []string{"architecture"}, kind: isolated, note: "this test"},
 }
 
