@@ -32,11 +32,9 @@ func slug(c *fiber.Ctx) string { return c.Params("slug") }
 func (h *server) routes() []route {
 	p, a := &pages.Pages{Base: h.Base}, &api.API{Base: h.Base}
 	return []route{
+		// HTML: the site, sign-in and sign-up.
 		{Method: "GET", Path: "/", Perm: policies.Public, Handler: p.Home},
-		{Method: "GET", Path: "/healthz", Perm: policies.Public, Handler: a.Healthz},
-		{Method: "GET", Path: "/readyz", Perm: policies.Public, Handler: a.Readyz},
 		{Method: "GET", Path: "/static/*", Perm: policies.Public, Handler: p.Static},
-
 		{Method: "GET", Path: "/setup", Perm: policies.Public, Handler: p.SetupForm},
 		{Method: "POST", Path: "/setup", Perm: policies.Public, Handler: p.SetupSubmit},
 		{Method: "GET", Path: "/login", Perm: policies.Public, Handler: p.LoginForm},
@@ -45,34 +43,41 @@ func (h *server) routes() []route {
 		{Method: "GET", Path: "/signup", Perm: policies.Public, Handler: p.SignupForm},
 		{Method: "POST", Path: "/signup", Perm: policies.Public, Handler: p.SignupSubmit},
 
+		// HTML: your account.
 		{Method: "GET", Path: "/account", Perm: policies.AccountUse, Handler: p.Account},
 		{Method: "POST", Path: "/account/password", Perm: policies.AccountUse, Handler: p.AccountPassword},
 		{Method: "POST", Path: "/account/tokens", Perm: policies.AccountUse, Handler: p.AccountTokenCreate},
 		{Method: "POST", Path: "/account/tokens/:id/revoke", Perm: policies.AccountUse, Handler: p.AccountTokenRevoke},
 
+		// HTML: channels: the list, the page and its live stream, joining, guidelines, settings, members and class sessions.
 		{Method: "GET", Path: "/channels", Perm: policies.ChannelList, Handler: p.Channels},
 		{Method: "POST", Path: "/channels", Perm: policies.ChannelCreate, Handler: p.ChannelCreate},
-
 		{Method: "GET", Path: "/c/:slug", Perm: policies.Public, Handler: p.ChannelPage},
 		{Method: "POST", Path: "/c/:slug/join", Perm: policies.Public, Handler: p.ChannelJoin},
 		{Method: "POST", Path: "/c/:slug/guidelines/accept", Perm: policies.ChannelView, Domain: slug, Guests: true, Handler: p.GuidelinesAccept},
 		{Method: "GET", Path: "/c/:slug/events", Perm: policies.ChannelView, Domain: slug, Guests: true, Handler: p.ChannelEvents},
-		{Method: "POST", Path: "/c/:slug/messages", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: p.MessagePost},
-		{Method: "POST", Path: "/c/:slug/messages/:id/edit", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: p.MessageEdit},
-		{Method: "POST", Path: "/c/:slug/messages/:id/delete", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: p.MessageDelete},
-		{Method: "POST", Path: "/c/:slug/messages/:id/react", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: p.MessageReact},
-		{Method: "POST", Path: "/c/:slug/messages/:id/vote", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: p.MessageVote},
-		{Method: "POST", Path: "/c/:slug/messages/:id/report", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: p.MessageReport},
 		{Method: "GET", Path: "/c/:slug/settings", Perm: policies.ChannelManage, Domain: slug, Handler: p.ChannelSettings},
 		{Method: "POST", Path: "/c/:slug/settings", Perm: policies.ChannelManage, Domain: slug, Handler: p.ChannelSettingsSave},
 		{Method: "POST", Path: "/c/:slug/members", Perm: policies.ChannelManage, Domain: slug, Handler: p.MemberAdd},
 		{Method: "POST", Path: "/c/:slug/members/:user/remove", Perm: policies.ChannelManage, Domain: slug, Handler: p.MemberRemove},
 		{Method: "POST", Path: "/c/:slug/sessions/start", Perm: policies.SessionManage, Domain: slug, Handler: p.SessionStart},
 		{Method: "POST", Path: "/c/:slug/sessions/end", Perm: policies.SessionManage, Domain: slug, Handler: p.SessionEnd},
+		{Method: "GET", Path: "/c/:slug/guidelines/edit", Perm: policies.ChannelManage, Domain: slug, Handler: p.ChannelGuidelines},
+		{Method: "POST", Path: "/c/:slug/guidelines", Perm: policies.ChannelManage, Domain: slug, Handler: p.ChannelGuidelinesSave},
 
-		// The triage wall: /mod and its stream need only a signed-in user; they
+		// HTML: messages in a channel: post, edit, delete, react, vote, report, tag.
+		{Method: "POST", Path: "/c/:slug/messages", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: p.MessagePost},
+		{Method: "POST", Path: "/c/:slug/messages/:id/edit", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: p.MessageEdit},
+		{Method: "POST", Path: "/c/:slug/messages/:id/delete", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: p.MessageDelete},
+		{Method: "POST", Path: "/c/:slug/messages/:id/react", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: p.MessageReact},
+		{Method: "POST", Path: "/c/:slug/messages/:id/vote", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: p.MessageVote},
+		{Method: "POST", Path: "/c/:slug/messages/:id/report", Perm: policies.MessagePost, Domain: slug, Guests: true, Handler: p.MessageReport},
+		{Method: "POST", Path: "/c/:slug/messages/:id/tags", Perm: policies.MessageTag, Domain: slug, Handler: p.MessageTag},
+		{Method: "POST", Path: "/c/:slug/messages/:id/tags/:tag/remove", Perm: policies.MessageTag, Domain: slug, Handler: p.MessageUntag},
+
+		// HTML: the triage wall. /mod and its stream need only a signed-in user; they
 		// show the channels the person moderates and answer 403 when there is
-		// none. Every action names its channel and is checked there.
+		// none. Every action names its channel and is checked there..
 		{Method: "GET", Path: "/mod", Perm: policies.AccountUse, Handler: p.ModWall},
 		{Method: "GET", Path: "/mod/events", Perm: policies.AccountUse, Handler: p.ModEvents},
 		{Method: "POST", Path: "/mod/c/:slug/messages/:id/:action", Perm: policies.MessageModerate, Domain: slug, Handler: p.ModMessageAction},
@@ -83,6 +88,20 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/mod/c/:slug/undo/:audit", Perm: policies.MessageModerate, Domain: slug, Handler: p.ModUndo},
 		{Method: "POST", Path: "/mod/c/:slug/staff-chat", Perm: policies.ModView, Domain: slug, Handler: p.ModStaffChat},
 
+		// HTML: search and tagging across channels (each person sees what their roles
+		// let them see; tagging is checked per channel).
+		{Method: "GET", Path: "/search", Perm: policies.AccountUse, Handler: p.SearchPage},
+		{Method: "GET", Path: "/search/export/:format", Perm: policies.AccountUse, Handler: p.SearchExport},
+		{Method: "POST", Path: "/search/tag", Perm: policies.AccountUse, Handler: p.SearchTag},
+
+		// HTML: transcripts and class analytics.
+		{Method: "GET", Path: "/transcripts", Perm: policies.AccountUse, Handler: p.TranscriptList},
+		{Method: "GET", Path: "/transcripts/:slug", Perm: policies.TranscriptView, Domain: slug, Handler: p.TranscriptSessions},
+		{Method: "GET", Path: "/transcripts/:slug/:session", Perm: policies.TranscriptView, Domain: slug, Handler: p.Transcript},
+		{Method: "GET", Path: "/transcripts/:slug/:session/export/:format", Perm: policies.TranscriptView, Domain: slug, Handler: p.TranscriptExport},
+		{Method: "GET", Path: "/transcripts/:slug/:session/analytics", Perm: policies.TranscriptStaff, Domain: slug, Handler: p.TranscriptAnalytics},
+
+		// HTML: admin: users and invitations, roles and permissions, settings.
 		{Method: "GET", Path: "/admin", Perm: policies.AdminView, Handler: p.AdminHome},
 		{Method: "GET", Path: "/admin/users", Perm: policies.UserManage, Handler: p.AdminUsers},
 		{Method: "POST", Path: "/admin/users/:id/role", Perm: policies.RoleManage, Handler: p.AdminUserRole},
@@ -91,16 +110,16 @@ func (h *server) routes() []route {
 		{Method: "GET", Path: "/admin/settings", Perm: policies.SettingsManage, Handler: p.AdminSettings},
 		{Method: "POST", Path: "/admin/settings", Perm: policies.SettingsManage, Handler: p.AdminSettingsSave},
 		{Method: "POST", Path: "/admin/invitations", Perm: policies.UserManage, Handler: p.AdminInvitationCreate},
+		{Method: "GET", Path: "/admin/roles", Perm: policies.RoleManage, Handler: p.AdminRoles},
+		{Method: "POST", Path: "/admin/roles/grant", Perm: policies.RoleManage, Handler: p.AdminRoleGrant},
+		{Method: "POST", Path: "/admin/roles/revoke", Perm: policies.RoleManage, Handler: p.AdminRoleRevoke},
+		{Method: "GET", Path: "/admin/permissions", Perm: policies.RoleManage, Handler: p.AdminPermissions},
+		{Method: "GET", Path: "/admin/users/:id", Perm: policies.UserManage, Handler: p.AdminUser},
+		{Method: "POST", Path: "/admin/users/:id/reset-password", Perm: policies.UserManage, Handler: p.AdminUserResetPassword},
 
-		// Issue 5: guidelines.
+		// HTML: admin: guidelines, filters, audit log, retention.
 		{Method: "GET", Path: "/admin/guidelines", Perm: policies.SettingsManage, Handler: p.AdminGuidelines},
 		{Method: "POST", Path: "/admin/guidelines", Perm: policies.SettingsManage, Handler: p.AdminGuidelinesSave},
-		{Method: "GET", Path: "/c/:slug/guidelines/edit", Perm: policies.ChannelManage, Domain: slug, Handler: p.ChannelGuidelines},
-		{Method: "POST", Path: "/c/:slug/guidelines", Perm: policies.ChannelManage, Domain: slug, Handler: p.ChannelGuidelinesSave},
-		{Method: "GET", Path: "/api/v1/guidelines", Perm: policies.AccountUse, Handler: a.SiteGuidelines},
-		{Method: "PUT", Path: "/api/v1/guidelines", Perm: policies.SettingsManage, Handler: a.SiteGuidelinesSave},
-		{Method: "PUT", Path: "/api/v1/channels/:slug/guidelines", Perm: policies.ChannelManage, Domain: slug, Handler: a.ChannelGuidelinesSave},
-		// Issue 5: filter management.
 		{Method: "GET", Path: "/admin/filters", Perm: policies.SettingsManage, Handler: p.AdminFilters},
 		{Method: "POST", Path: "/admin/filters", Perm: policies.SettingsManage, Handler: p.AdminFilterCreate},
 		{Method: "POST", Path: "/admin/filters/import", Perm: policies.SettingsManage, Handler: p.AdminFilterImport},
@@ -108,22 +127,29 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/admin/filters/dry-run", Perm: policies.SettingsManage, Handler: p.AdminFilterDryRun},
 		{Method: "POST", Path: "/admin/filters/:id/toggle", Perm: policies.SettingsManage, Handler: p.AdminFilterToggle},
 		{Method: "POST", Path: "/admin/filters/:id/delete", Perm: policies.SettingsManage, Handler: p.AdminFilterDelete},
-		{Method: "POST", Path: "/api/v1/filters/dry-run", Perm: policies.SettingsManage, Handler: a.FilterDryRun},
-		// Issue 5: roles, users, audit.
-		{Method: "GET", Path: "/admin/roles", Perm: policies.RoleManage, Handler: p.AdminRoles},
-		{Method: "POST", Path: "/admin/roles/grant", Perm: policies.RoleManage, Handler: p.AdminRoleGrant},
-		{Method: "POST", Path: "/admin/roles/revoke", Perm: policies.RoleManage, Handler: p.AdminRoleRevoke},
-		{Method: "GET", Path: "/admin/permissions", Perm: policies.RoleManage, Handler: p.AdminPermissions},
-		{Method: "GET", Path: "/admin/users/:id", Perm: policies.UserManage, Handler: p.AdminUser},
-		{Method: "POST", Path: "/admin/users/:id/reset-password", Perm: policies.UserManage, Handler: p.AdminUserResetPassword},
 		{Method: "GET", Path: "/admin/audit", Perm: policies.AuditView, Handler: p.AdminAudit},
 		{Method: "GET", Path: "/admin/audit.csv", Perm: policies.AuditView, Handler: p.AdminAuditCSV},
+		{Method: "GET", Path: "/admin/retention", Perm: policies.SettingsManage, Handler: p.AdminRetention},
+		{Method: "POST", Path: "/admin/retention/preview", Perm: policies.SettingsManage, Handler: p.AdminRetentionPreview},
+		{Method: "POST", Path: "/admin/retention", Perm: policies.SettingsManage, Handler: p.AdminRetentionSave},
+		{Method: "POST", Path: "/admin/retention/run", Perm: policies.SettingsManage, Handler: p.AdminRetentionRun},
+
+		// API: health and who is asking.
+		{Method: "GET", Path: "/healthz", Perm: policies.Public, Handler: a.Healthz},
+		{Method: "GET", Path: "/readyz", Perm: policies.Public, Handler: a.Readyz},
+		{Method: "GET", Path: "/api/v1/me", Perm: policies.AccountUse, Handler: a.Me},
+
+		// API: users, roles and permissions.
 		{Method: "GET", Path: "/api/v1/users", Perm: policies.UserManage, Handler: a.Users},
 		{Method: "GET", Path: "/api/v1/users/:id", Perm: policies.UserManage, Handler: a.User},
 		{Method: "POST", Path: "/api/v1/roles", Perm: policies.RoleManage, Handler: a.RoleGrant},
 		{Method: "DELETE", Path: "/api/v1/roles", Perm: policies.RoleManage, Handler: a.RoleRevoke},
 		{Method: "GET", Path: "/api/v1/permissions/explain", Perm: policies.RoleManage, Handler: a.PermissionExplain},
-		{Method: "GET", Path: "/api/v1/me", Perm: policies.AccountUse, Handler: a.Me},
+
+		// API: channels, members, class sessions, guidelines and the event stream.
+		{Method: "GET", Path: "/api/v1/guidelines", Perm: policies.AccountUse, Handler: a.SiteGuidelines},
+		{Method: "PUT", Path: "/api/v1/guidelines", Perm: policies.SettingsManage, Handler: a.SiteGuidelinesSave},
+		{Method: "PUT", Path: "/api/v1/channels/:slug/guidelines", Perm: policies.ChannelManage, Domain: slug, Handler: a.ChannelGuidelinesSave},
 		{Method: "GET", Path: "/api/v1/channels", Perm: policies.ChannelList, Handler: a.Channels},
 		{Method: "POST", Path: "/api/v1/channels", Perm: policies.ChannelCreate, Handler: a.ChannelCreate},
 		{Method: "GET", Path: "/api/v1/channels/:slug", Perm: policies.ChannelView, Domain: slug, Handler: a.Channel},
@@ -136,6 +162,9 @@ func (h *server) routes() []route {
 		{Method: "DELETE", Path: "/api/v1/channels/:slug/members/:user", Perm: policies.ChannelManage, Domain: slug, Handler: a.MemberRemove},
 		{Method: "POST", Path: "/api/v1/channels/:slug/sessions", Perm: policies.SessionManage, Domain: slug, Handler: a.SessionStart},
 		{Method: "POST", Path: "/api/v1/channels/:slug/sessions/current/end", Perm: policies.SessionManage, Domain: slug, Handler: a.SessionEnd},
+		{Method: "GET", Path: "/api/v1/channels/:slug/events", Perm: policies.ChannelView, Domain: slug, Handler: a.Events},
+
+		// API: messages, reactions, votes, reports and tags.
 		{Method: "GET", Path: "/api/v1/channels/:slug/messages", Perm: policies.ChannelView, Domain: slug, Handler: a.Messages},
 		{Method: "POST", Path: "/api/v1/channels/:slug/messages", Perm: policies.MessagePost, Domain: slug, Handler: a.MessagePost},
 		{Method: "PATCH", Path: "/api/v1/channels/:slug/messages/:id", Perm: policies.MessagePost, Domain: slug, Handler: a.MessageEdit},
@@ -144,6 +173,24 @@ func (h *server) routes() []route {
 		{Method: "DELETE", Path: "/api/v1/channels/:slug/messages/:id/reactions/:emoji", Perm: policies.MessagePost, Domain: slug, Handler: a.ReactionDelete},
 		{Method: "PUT", Path: "/api/v1/channels/:slug/messages/:id/vote", Perm: policies.MessagePost, Domain: slug, Handler: a.VotePut},
 		{Method: "DELETE", Path: "/api/v1/channels/:slug/messages/:id/vote", Perm: policies.MessagePost, Domain: slug, Handler: a.VoteDelete},
+		{Method: "POST", Path: "/api/v1/channels/:slug/messages/:id/report", Perm: policies.MessagePost, Domain: slug, Handler: a.Report},
+		{Method: "POST", Path: "/api/v1/channels/:slug/messages/:id/tags", Perm: policies.MessageTag, Domain: slug, Handler: a.MessageTag},
+		{Method: "DELETE", Path: "/api/v1/channels/:slug/messages/:id/tags/:tag", Perm: policies.MessageTag, Domain: slug, Handler: a.MessageUntag},
+
+		// API: moderation: the queue, actions, sanctions, purge, undo, people, notes, audit.
+		{Method: "GET", Path: "/api/v1/channels/:slug/queue", Perm: policies.ModView, Domain: slug, Handler: a.Queue},
+		{Method: "POST", Path: "/api/v1/channels/:slug/messages/:id/moderate", Perm: policies.MessageModerate, Domain: slug, Handler: a.Moderate},
+		{Method: "POST", Path: "/api/v1/channels/:slug/sanctions", Perm: policies.UserSanction, Domain: slug, Handler: a.Sanction},
+		{Method: "DELETE", Path: "/api/v1/channels/:slug/sanctions/:id", Perm: policies.UserSanction, Domain: slug, Handler: a.SanctionRevoke},
+		{Method: "POST", Path: "/api/v1/channels/:slug/purge", Perm: policies.UserSanction, Domain: slug, Handler: a.Purge},
+		{Method: "POST", Path: "/api/v1/channels/:slug/undo", Perm: policies.MessageModerate, Domain: slug, Handler: a.Undo},
+		{Method: "GET", Path: "/api/v1/channels/:slug/people/:subject", Perm: policies.ModView, Domain: slug, Handler: a.Person},
+		{Method: "POST", Path: "/api/v1/channels/:slug/people/:subject/notes", Perm: policies.ModView, Domain: slug, Handler: a.Note},
+		{Method: "GET", Path: "/api/v1/channels/:slug/audit", Perm: policies.ModView, Domain: slug, Handler: a.ChannelAudit},
+		{Method: "GET", Path: "/api/v1/audit", Perm: policies.AuditView, Handler: a.Audit},
+
+		// API: word and link filters (site and channel).
+		{Method: "POST", Path: "/api/v1/filters/dry-run", Perm: policies.SettingsManage, Handler: a.FilterDryRun},
 		{Method: "GET", Path: "/api/v1/filters", Perm: policies.SettingsManage, Handler: a.SiteFilters},
 		{Method: "POST", Path: "/api/v1/filters", Perm: policies.SettingsManage, Handler: a.FilterCreate},
 		{Method: "POST", Path: "/api/v1/filters/import", Perm: policies.SettingsManage, Handler: a.FilterImport},
@@ -156,46 +203,17 @@ func (h *server) routes() []route {
 		{Method: "GET", Path: "/api/v1/channels/:slug/filters/export", Perm: policies.ChannelManage, Domain: slug, Handler: a.ChannelFilterExport},
 		{Method: "PATCH", Path: "/api/v1/channels/:slug/filters/:id", Perm: policies.ChannelManage, Domain: slug, Handler: a.ChannelFilterUpdate},
 		{Method: "DELETE", Path: "/api/v1/channels/:slug/filters/:id", Perm: policies.ChannelManage, Domain: slug, Handler: a.ChannelFilterDelete},
-		{Method: "GET", Path: "/api/v1/channels/:slug/queue", Perm: policies.ModView, Domain: slug, Handler: a.Queue},
-		{Method: "POST", Path: "/api/v1/channels/:slug/messages/:id/moderate", Perm: policies.MessageModerate, Domain: slug, Handler: a.Moderate},
-		{Method: "POST", Path: "/api/v1/channels/:slug/messages/:id/report", Perm: policies.MessagePost, Domain: slug, Handler: a.Report},
-		{Method: "POST", Path: "/api/v1/channels/:slug/sanctions", Perm: policies.UserSanction, Domain: slug, Handler: a.Sanction},
-		{Method: "DELETE", Path: "/api/v1/channels/:slug/sanctions/:id", Perm: policies.UserSanction, Domain: slug, Handler: a.SanctionRevoke},
-		{Method: "POST", Path: "/api/v1/channels/:slug/purge", Perm: policies.UserSanction, Domain: slug, Handler: a.Purge},
-		{Method: "POST", Path: "/api/v1/channels/:slug/undo", Perm: policies.MessageModerate, Domain: slug, Handler: a.Undo},
-		{Method: "GET", Path: "/api/v1/channels/:slug/people/:subject", Perm: policies.ModView, Domain: slug, Handler: a.Person},
-		{Method: "POST", Path: "/api/v1/channels/:slug/people/:subject/notes", Perm: policies.ModView, Domain: slug, Handler: a.Note},
-		{Method: "GET", Path: "/api/v1/channels/:slug/audit", Perm: policies.ModView, Domain: slug, Handler: a.ChannelAudit},
-		{Method: "GET", Path: "/api/v1/audit", Perm: policies.AuditView, Handler: a.Audit},
-		{Method: "GET", Path: "/api/v1/channels/:slug/events", Perm: policies.ChannelView, Domain: slug, Handler: a.Events},
 
-		// Issue 5: retention.
-		{Method: "GET", Path: "/admin/retention", Perm: policies.SettingsManage, Handler: p.AdminRetention},
-		{Method: "POST", Path: "/admin/retention/preview", Perm: policies.SettingsManage, Handler: p.AdminRetentionPreview},
-		{Method: "POST", Path: "/admin/retention", Perm: policies.SettingsManage, Handler: p.AdminRetentionSave},
-		{Method: "POST", Path: "/admin/retention/run", Perm: policies.SettingsManage, Handler: p.AdminRetentionRun},
+		// API: retention.
 		{Method: "GET", Path: "/api/v1/retention", Perm: policies.SettingsManage, Handler: a.RetentionPolicy},
 		{Method: "PUT", Path: "/api/v1/retention", Perm: policies.SettingsManage, Handler: a.RetentionSave},
 		{Method: "POST", Path: "/api/v1/retention/preview", Perm: policies.SettingsManage, Handler: a.RetentionPreview},
 
-		// Issue 6: search and tags. /search answers every signed-in user
-		// with what their roles let them see; tagging is checked per channel.
-		{Method: "GET", Path: "/search", Perm: policies.AccountUse, Handler: p.SearchPage},
-		{Method: "GET", Path: "/search/export/:format", Perm: policies.AccountUse, Handler: p.SearchExport},
-		{Method: "POST", Path: "/search/tag", Perm: policies.AccountUse, Handler: p.SearchTag},
+		// API: search and tags.
 		{Method: "GET", Path: "/api/v1/search", Perm: policies.AccountUse, Handler: a.SearchMessages},
 		{Method: "GET", Path: "/api/v1/tags", Perm: policies.AccountUse, Handler: a.Tags},
-		{Method: "POST", Path: "/c/:slug/messages/:id/tags", Perm: policies.MessageTag, Domain: slug, Handler: p.MessageTag},
-		{Method: "POST", Path: "/c/:slug/messages/:id/tags/:tag/remove", Perm: policies.MessageTag, Domain: slug, Handler: p.MessageUntag},
-		{Method: "POST", Path: "/api/v1/channels/:slug/messages/:id/tags", Perm: policies.MessageTag, Domain: slug, Handler: a.MessageTag},
-		{Method: "DELETE", Path: "/api/v1/channels/:slug/messages/:id/tags/:tag", Perm: policies.MessageTag, Domain: slug, Handler: a.MessageUntag},
 
-		// Issue 6: transcripts and class analytics.
-		{Method: "GET", Path: "/transcripts", Perm: policies.AccountUse, Handler: p.TranscriptList},
-		{Method: "GET", Path: "/transcripts/:slug", Perm: policies.TranscriptView, Domain: slug, Handler: p.TranscriptSessions},
-		{Method: "GET", Path: "/transcripts/:slug/:session", Perm: policies.TranscriptView, Domain: slug, Handler: p.Transcript},
-		{Method: "GET", Path: "/transcripts/:slug/:session/export/:format", Perm: policies.TranscriptView, Domain: slug, Handler: p.TranscriptExport},
-		{Method: "GET", Path: "/transcripts/:slug/:session/analytics", Perm: policies.TranscriptStaff, Domain: slug, Handler: p.TranscriptAnalytics},
+		// API: transcripts and class analytics.
 		{Method: "GET", Path: "/api/v1/channels/:slug/sessions", Perm: policies.TranscriptView, Domain: slug, Handler: a.Sessions},
 		{Method: "GET", Path: "/api/v1/channels/:slug/sessions/:session/transcript", Perm: policies.TranscriptView, Domain: slug, Handler: a.Transcript},
 		{Method: "GET", Path: "/api/v1/channels/:slug/sessions/:session/analytics", Perm: policies.TranscriptStaff, Domain: slug, Handler: a.Analytics},

@@ -10,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +31,7 @@ type testServer struct {
 }
 
 type serverOptions struct {
+	noIndexer bool          // run no search indexer (tests that count the requests' statements)
 	search    search.Engine // default: the built-in engine
 	bodyLimit int
 }
@@ -65,7 +67,10 @@ func newServer(t testing.TB, dbURL string, opts ...func(*serverOptions)) *testSe
 	// The search indexer runs beside the server, as in production (it sets
 	// the engine up first).
 	bgCtx, stopBackground := context.WithCancel(ctx)
-	background := a.Start(bgCtx, app.Background{IndexerIdle: 50 * time.Millisecond})
+	background := &sync.WaitGroup{}
+	if !o.noIndexer {
+		background = a.Start(bgCtx, app.Background{IndexerIdle: 50 * time.Millisecond})
+	}
 	t.Cleanup(func() {
 		stopBackground()
 		background.Wait()
