@@ -10,7 +10,8 @@
 // Hub is the in-process fan-out; a Bus wakes the hubs of every instance:
 // LocalBus for one process (the embedded SQLite default), PGBus for several
 // instances sharing PostgreSQL (LISTEN/NOTIFY as a wake-up only). sse.go holds
-// the SSE framing the stream handlers write with.
+// the SSE framing; stream.go the one loop every event stream runs (Stream:
+// retry, replay, merged wake-ups, heartbeat).
 package live
 
 import (

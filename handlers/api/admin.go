@@ -22,7 +22,7 @@ type roleJSON struct {
 	Channel string `json:"channel"` // "*": site-wide
 }
 
-// apiUsers searches users: ?q=, limit, offset.
+// Users searches users: ?q=, limit, offset.
 func (h *API) Users(c *fiber.Ctx) error {
 	limit, _ := strconv.Atoi(c.Query("limit"))
 	if limit <= 0 || limit > 200 {
@@ -39,7 +39,7 @@ func (h *API) Users(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"users": us, "total": total, "limit": limit, "offset": max(offset, 0)})
 }
 
-// apiUser returns one user with roles and channels.
+// User returns one user with roles and channels.
 func (h *API) User(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	id, err := web.UserIDParam(c)
@@ -74,7 +74,7 @@ type roleBody struct {
 	Channel string `json:"channel"`
 }
 
-// apiRoleGrant grants a role: {"user_id","role","channel"?}.
+// RoleGrant grants a role: {"user_id","role","channel"?}.
 func (h *API) RoleGrant(c *fiber.Ctx) error {
 	var b roleBody
 	if err := web.DecodeJSON(c, &b, false); err != nil {
@@ -86,7 +86,7 @@ func (h *API) RoleGrant(c *fiber.Ctx) error {
 	return h.apiRolesOf(c, fiber.StatusCreated, b.UserID)
 }
 
-// apiRoleRevoke revokes a role (same body).
+// RoleRevoke revokes a role (same body).
 func (h *API) RoleRevoke(c *fiber.Ctx) error {
 	var b roleBody
 	if err := web.DecodeJSON(c, &b, false); err != nil {
@@ -110,7 +110,7 @@ func (h *API) apiRolesOf(c *fiber.Ctx, status int, userID int64) error {
 	return c.Status(status).JSON(fiber.Map{"user_id": userID, "roles": out})
 }
 
-// apiPermissionExplain answers ?user_id=&permission=&channel= with the
+// PermissionExplain answers ?user_id=&permission=&channel= with the
 // deciding rule.
 func (h *API) PermissionExplain(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Query("user_id"), 10, 64)

@@ -37,7 +37,7 @@ func (b channelBody) input() chat.ChannelInput {
 		FilterRepeats: b.FilterRepeats, FilterMentions: b.FilterMentions, FilterLinks: b.FilterLinks, AllowedDomains: b.AllowedDomains}
 }
 
-// apiChannels lists the channels the token's user can see, with whether a
+// Channels lists the channels the token's user can see, with whether a
 // session is live in each.
 func (h *API) Channels(c *fiber.Ctx) error {
 	ctx := c.UserContext()
@@ -68,7 +68,7 @@ func (h *API) seesJoinCode(c *fiber.Ctx, userID int64, slug string) (bool, error
 	return false, nil
 }
 
-// apiChannelCreate creates a channel; its creator becomes its host.
+// ChannelCreate creates a channel; its creator becomes its host.
 func (h *API) ChannelCreate(c *fiber.Ctx) error {
 	var body channelBody
 	if err := web.DecodeJSON(c, &body, false); err != nil {
@@ -81,7 +81,7 @@ func (h *API) ChannelCreate(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(toAPIChannelDetail(ch, nil, true))
 }
 
-// apiChannel returns a channel the user may view, with its live session.
+// Channel returns a channel the user may view, with its live session.
 func (h *API) Channel(c *fiber.Ctx) error {
 	cc, err := h.ViewableChannel(c)
 	if err != nil {
@@ -94,7 +94,7 @@ func (h *API) Channel(c *fiber.Ctx) error {
 	return c.JSON(toAPIChannelDetail(cc.Channel, sess, cc.Viewer.Host || cc.Viewer.Staff))
 }
 
-// apiChannelUpdate changes any subset of a channel's settings; the slug
+// ChannelUpdate changes any subset of a channel's settings; the slug
 // cannot change.
 func (h *API) ChannelUpdate(c *fiber.Ctx) error {
 	var body channelBody
@@ -113,8 +113,8 @@ func (h *API) ChannelUpdate(c *fiber.Ctx) error {
 	return c.JSON(toAPIChannelDetail(ch, sess, true))
 }
 
-// apiChannelJoin makes the user a member, with the join code where the
-// channel asks for one.
+// ChannelJoin makes the user a member, with the join code where the
+// Channel asks for one.
 func (h *API) ChannelJoin(c *fiber.Ctx) error {
 	var body struct {
 		Code string `json:"code"`
@@ -132,7 +132,7 @@ func (h *API) ChannelJoin(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// apiGuidelines returns the guideline in force in the channel and whether
+// Guidelines returns the guideline in force in the channel and whether
 // the user accepted it.
 func (h *API) Guidelines(c *fiber.Ctx) error {
 	cc, err := h.ViewableChannel(c)
@@ -149,7 +149,7 @@ func (h *API) Guidelines(c *fiber.Ctx) error {
 	})
 }
 
-// apiGuidelinesAccept records that the user accepted the guideline (the
+// GuidelinesAccept records that the user accepted the guideline (the
 // version they were shown, when guideline_id is given).
 func (h *API) GuidelinesAccept(c *fiber.Ctx) error {
 	var body struct {
@@ -168,7 +168,7 @@ func (h *API) GuidelinesAccept(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// apiSessionStart starts a session (ending a live one).
+// SessionStart starts a session (ending a live one).
 func (h *API) SessionStart(c *fiber.Ctx) error {
 	var body struct {
 		Title string `json:"title"`
@@ -187,7 +187,7 @@ func (h *API) SessionStart(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(toAPISession(sess))
 }
 
-// apiSessionEnd ends the live session.
+// SessionEnd ends the live session.
 func (h *API) SessionEnd(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &struct{}{}, true); err != nil {
 		return err

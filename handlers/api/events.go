@@ -11,7 +11,7 @@ import (
 	"backchannel/live"
 )
 
-// apiEvents streams a channel's events as Server-Sent Events for API
+// Events streams a channel's events as Server-Sent Events for API
 // clients: each event's id is its seq and its data one JSON object
 // {"type", "seq", "message"?} (the message as this viewer sees it now). An
 // event the viewer may not see goes out as its id alone, so the client's

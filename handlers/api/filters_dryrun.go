@@ -22,7 +22,7 @@ type apiDryRunMatch struct {
 	Text    string `json:"text"`
 }
 
-// apiFilterDryRun is the dry run as JSON: {"rules_csv"?, "scope"?,
+// FilterDryRun is the dry run as JSON: {"rules_csv"?, "scope"?,
 // "sessions"?}; scope is "site" (the default), "channel:<id>" or a slug.
 func (h *API) FilterDryRun(c *fiber.Ctx) error {
 	var body struct {

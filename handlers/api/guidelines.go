@@ -7,7 +7,7 @@ import (
 	"backchannel/handlers/web"
 )
 
-// apiSiteGuidelines returns the current site-wide guideline.
+// SiteGuidelines returns the current site-wide guideline.
 func (h *API) SiteGuidelines(c *fiber.Ctx) error {
 	g, err := h.Chat.SiteGuideline(c.UserContext())
 	if err != nil {
@@ -16,7 +16,7 @@ func (h *API) SiteGuidelines(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"guideline": web.APIGuideline(g)})
 }
 
-// apiSiteGuidelinesSave stores {"title","body","material"} as a new version
+// SiteGuidelinesSave stores {"title","body","material"} as a new version
 // of the site guideline.
 func (h *API) SiteGuidelinesSave(c *fiber.Ctx) error {
 	var in chat.GuidelineInput
@@ -30,7 +30,7 @@ func (h *API) SiteGuidelinesSave(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"guideline": web.APIGuideline(g)})
 }
 
-// apiChannelGuidelinesSave stores a new version of a channel's own guideline
+// ChannelGuidelinesSave stores a new version of a channel's own guideline
 // (an empty body goes back to the site's).
 func (h *API) ChannelGuidelinesSave(c *fiber.Ctx) error {
 	var in chat.GuidelineInput

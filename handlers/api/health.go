@@ -7,12 +7,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// healthz answers while the process is up.
+// Healthz answers while the process is up.
 func (h *API) Healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
-// readyz answers 200 when the database is reachable with every migration
+// Readyz answers 200 when the database is reachable with every migration
 // applied and the search engine answers; 503 with the failing part otherwise.
 func (h *API) Readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 5*time.Second)

@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// apiMe returns the authenticated user and their site-wide roles.
+// Me returns the authenticated user and their site-wide roles.
 func (h *API) Me(c *fiber.Ctx) error {
 	v := web.ViewerOf(c)
 	roles, err := h.Accounts.SiteRoles(c.UserContext(), v.User.ID)

@@ -17,7 +17,7 @@ type memberJSON struct {
 	JoinedAt    string `json:"joined_at"`
 }
 
-// apiMembers lists a channel's members (hosts and staff).
+// Members lists a channel's members (hosts and staff).
 func (h *API) Members(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
 	if err != nil {
@@ -34,7 +34,7 @@ func (h *API) Members(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"members": out})
 }
 
-// apiMemberAdd adds an account, by email, to a channel's members.
+// MemberAdd adds an account, by email, to a channel's members.
 func (h *API) MemberAdd(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
 	if err != nil {
@@ -53,7 +53,7 @@ func (h *API) MemberAdd(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(memberJSON{UserID: u.ID, Email: u.Email, DisplayName: u.DisplayName})
 }
 
-// apiMemberRemove removes a member.
+// MemberRemove removes a member.
 func (h *API) MemberRemove(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
 	if err != nil {

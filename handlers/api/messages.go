@@ -18,7 +18,7 @@ const (
 	apiMessagesMax     = 200
 )
 
-// apiMessages lists a channel's messages created after ?after= (a seq),
+// Messages lists a channel's messages created after ?after= (a seq),
 // oldest first, ?limit= at a time (clamped to 1…200). last_seq is the seq to
 // pass as after for the next page; has_more says whether there is one.
 func (h *API) Messages(c *fiber.Ctx) error {
@@ -66,7 +66,7 @@ func queryInt(c *fiber.Ctx, name string, def int64) (int64, error) {
 	return n, nil
 }
 
-// apiMessagePost posts a comment, a question or a reply.
+// MessagePost posts a comment, a question or a reply.
 func (h *API) MessagePost(c *fiber.Ctx) error {
 	var body struct {
 		Body      string            `json:"body"`
@@ -105,7 +105,7 @@ func (h *API) sendMessage(c *fiber.Ctx, cc *web.ChannelCtx, id int64) error {
 	return c.JSON(toAPIMessage(it, cc.Channel.Slug, cc.Viewer.Staff))
 }
 
-// apiMessageEdit changes the body of the author's own message within the
+// MessageEdit changes the body of the author's own message within the
 // edit window.
 func (h *API) MessageEdit(c *fiber.Ctx) error {
 	var body struct {
@@ -124,7 +124,7 @@ func (h *API) MessageEdit(c *fiber.Ctx) error {
 	return h.sendMessage(c, cc, id)
 }
 
-// apiMessageDelete removes a message (its author or staff).
+// MessageDelete removes a message (its author or staff).
 func (h *API) MessageDelete(c *fiber.Ctx) error {
 	cc, id, err := h.apiMessageTarget(c)
 	if err != nil {

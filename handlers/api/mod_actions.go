@@ -43,7 +43,7 @@ func toAPIStaffMessage(it *chat.Item, slug string) apiStaffMessage {
 	return out
 }
 
-// apiSanction is a sanction in the API.
+// Sanction is a sanction in the API.
 type Sanction struct {
 	model.Sanction
 	SiteWide bool `json:"site_wide"`
@@ -71,7 +71,7 @@ func (b modBody) input() moderation.ModInput {
 	return moderation.ModInput{Reason: b.Reason, Guideline: b.Guideline}
 }
 
-// apiModerate applies an action to a message: 200 with the message as staff
+// Moderate applies an action to a message: 200 with the message as staff
 // see it and the audit entry's id.
 func (h *API) Moderate(c *fiber.Ctx) error {
 	var body struct {
@@ -97,7 +97,7 @@ func (h *API) Moderate(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"message": toAPIStaffMessage(it, cc.Channel.Slug), "audit_id": d.AuditID})
 }
 
-// apiSanction warns, mutes, bans or shadow-mutes a person: 201 with the
+// Sanction warns, mutes, bans or shadow-mutes a person: 201 with the
 // sanction and the audit entry's id.
 func (h *API) Sanction(c *fiber.Ctx) error {
 	var body struct {
@@ -122,7 +122,7 @@ func (h *API) Sanction(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"sanction": toAPISanction(d.Sanction), "audit_id": d.AuditID})
 }
 
-// apiSanctionRevoke lifts a sanction before it ends: 200 with it.
+// SanctionRevoke lifts a sanction before it ends: 200 with it.
 func (h *API) SanctionRevoke(c *fiber.Ctx) error {
 	var body modBody
 	if err := web.DecodeJSON(c, &body, true); err != nil {
@@ -143,7 +143,7 @@ func (h *API) SanctionRevoke(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"sanction": toAPISanction(d.Sanction), "audit_id": d.AuditID})
 }
 
-// apiPurge hides every message of a person in the channel.
+// Purge hides every message of a person in the channel.
 func (h *API) Purge(c *fiber.Ctx) error {
 	var body struct {
 		Subject string `json:"subject"`
@@ -163,7 +163,7 @@ func (h *API) Purge(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"hidden": n, "audit_id": d.AuditID})
 }
 
-// apiUndo takes back the user's own action within 10 seconds: 204.
+// Undo takes back the user's own action within 10 seconds: 204.
 func (h *API) Undo(c *fiber.Ctx) error {
 	var body struct {
 		AuditID int64 `json:"audit_id"`
@@ -192,7 +192,7 @@ type apiReportJSON struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// apiReport lets a participant report a message to the moderators: 201.
+// Report lets a participant report a message to the moderators: 201.
 func (h *API) Report(c *fiber.Ctx) error {
 	var body struct {
 		Reason string `json:"reason"`

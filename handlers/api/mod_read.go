@@ -27,7 +27,7 @@ type apiQueueReport struct {
 	Reports []apiReportJSON `json:"reports"`
 }
 
-// apiQueue lists what waits for moderators: held messages, flagged ones
+// Queue lists what waits for moderators: held messages, flagged ones
 // (among the newest 200) and open reports with their reasons, oldest first.
 func (h *API) Queue(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
@@ -85,8 +85,8 @@ func toAPINote(n *model.ModNote) apiNoteJSON {
 	return apiNoteJSON{ID: n.ID, Subject: n.Subject, Body: n.Body, CreatedBy: n.CreatedBy, CreatedAt: n.CreatedAt}
 }
 
-// apiPerson is a person's card: their recent messages in the channels the
-// user moderates, their sanctions (those in force here as "active"), and
+// Person is a person's card: their recent messages in the channels the
+// User moderates, their sanctions (those in force here as "active"), and
 // staff notes. The email address is for site admins only.
 func (h *API) Person(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
@@ -134,7 +134,7 @@ func (h *API) Person(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// apiNote adds a note about a person, shared among staff: 201.
+// Note adds a note about a person, shared among staff: 201.
 func (h *API) Note(c *fiber.Ctx) error {
 	var body struct {
 		Body string `json:"body"`
@@ -189,7 +189,7 @@ func auditValue(s string) json.RawMessage {
 	return b
 }
 
-// apiAudit reads the whole audit log (admins): ?actor= (user id),
+// Audit reads the whole audit log (admins): ?actor= (user id),
 // ?action=, ?channel= (slug), ?target= (type or type:id), ?limit=, ?offset=.
 func (h *API) Audit(c *fiber.Ctx) error {
 	f, err := auditFilter(c)
@@ -206,7 +206,7 @@ func (h *API) Audit(c *fiber.Ctx) error {
 	return h.sendAudit(c, f)
 }
 
-// apiChannelAudit reads the audit log of one channel (its staff), with the
+// ChannelAudit reads the audit log of one channel (its staff), with the
 // same filters as apiAudit but ?channel=.
 func (h *API) ChannelAudit(c *fiber.Ctx) error {
 	f, err := auditFilter(c)

@@ -8,7 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// apiRetention is the retention policy as the API shows and takes it.
+// RetentionPolicy is the retention policy as the API shows and takes it.
 type RetentionPolicy struct {
 	SiteDays int                   `json:"site_days"`
 	Channels []apiChannelRetention `json:"channels"`
@@ -45,7 +45,7 @@ func toAPIRetention(p *retention.Policy) RetentionPolicy {
 	return out
 }
 
-// apiRetention answers GET /api/v1/retention.
+// RetentionPolicy answers GET /api/v1/retention.
 func (h *API) RetentionPolicy(c *fiber.Ctx) error {
 	p, err := h.Retention.Policy(c.UserContext())
 	if err != nil {
@@ -54,7 +54,7 @@ func (h *API) RetentionPolicy(c *fiber.Ctx) error {
 	return c.JSON(toAPIRetention(p))
 }
 
-// apiRetentionSave answers PUT /api/v1/retention with the policy now in
+// RetentionSave answers PUT /api/v1/retention with the policy now in
 // force; invalid input changes nothing (422 naming the field).
 func (h *API) RetentionSave(c *fiber.Ctx) error {
 	var in apiRetentionInput
@@ -89,7 +89,7 @@ type apiRetentionPreviewChannel struct {
 	Samples     []apiRetentionSample `json:"samples"`
 }
 
-// apiRetentionPreview answers POST /api/v1/retention/preview: what the
+// RetentionPreview answers POST /api/v1/retention/preview: what the
 // policy changed by the body would remove now. Nothing is changed.
 func (h *API) RetentionPreview(c *fiber.Ctx) error {
 	var in apiRetentionInput

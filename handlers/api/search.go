@@ -41,7 +41,7 @@ type apiSearchResult struct {
 	Problems []string       `json:"problems"`
 }
 
-// apiSearch is GET /api/v1/search?q=…&limit=&offset=&sort= with the same
+// SearchMessages is GET /api/v1/search?q=…&limit=&offset=&sort= with the same
 // operators and visibility as the page.
 func (h *API) SearchMessages(c *fiber.Ctx) error {
 	v := web.ViewerOf(c)
@@ -96,7 +96,7 @@ func highlightHTML(body string, spans []search.Span) string {
 	return b.String()
 }
 
-// apiTags lists every tag.
+// Tags lists every tag.
 func (h *API) Tags(c *fiber.Ctx) error {
 	ts, err := h.Transcripts.Tags(c.UserContext())
 	if err != nil {

@@ -13,7 +13,7 @@ type apiTagBody struct {
 	Thread bool   `json:"thread"`
 }
 
-// apiMessageTag is POST /api/v1/channels/:slug/messages/:id/tags
+// MessageTag is POST /api/v1/channels/:slug/messages/:id/tags
 // {"tag":"follow-up","colour":"#fde68a","thread":false}.
 func (h *API) MessageTag(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
@@ -36,7 +36,7 @@ func (h *API) MessageTag(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"tag": fiber.Map{"name": res.Tag.Name, "colour": res.Tag.Colour}, "tagged": web.OrEmpty(res.Changed)})
 }
 
-// apiMessageUntag is DELETE /api/v1/channels/:slug/messages/:id/tags/:tag
+// MessageUntag is DELETE /api/v1/channels/:slug/messages/:id/tags/:tag
 // (?thread=true for the whole thread).
 func (h *API) MessageUntag(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)

@@ -15,7 +15,7 @@ type apiSessionSummary struct {
 	Messages int `json:"messages"`
 }
 
-// apiSessions lists a channel's sessions, newest first.
+// Sessions lists a channel's sessions, newest first.
 func (h *API) Sessions(c *fiber.Ctx) error {
 	ch, staff, err := h.TranscriptChannel(c)
 	if err != nil {
@@ -32,7 +32,7 @@ func (h *API) Sessions(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"channel": ch.Slug, "sessions": out})
 }
 
-// apiTranscript returns a session's transcript: ?view=participant|staff,
+// Transcript returns a session's transcript: ?view=participant|staff,
 // ?format=json (default), md or csv. JSON is the same document as the
 // JSON export.
 func (h *API) Transcript(c *fiber.Ctx) error {
@@ -88,7 +88,7 @@ type apiCount struct {
 	Count int    `json:"count"`
 }
 
-// apiAnalytics returns a session's class analytics (transcript:staff).
+// Analytics returns a session's class analytics (transcript:staff).
 func (h *API) Analytics(c *fiber.Ctx) error {
 	ch, _, err := h.TranscriptChannel(c)
 	if err != nil {

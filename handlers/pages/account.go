@@ -7,7 +7,7 @@ import (
 	"backchannel/views"
 )
 
-// account shows the profile, the password form and personal access tokens.
+// Account shows the profile, the password form and personal access tokens.
 func (h *Pages) Account(c *fiber.Ctx) error {
 	return h.renderAccount(c, fiber.StatusOK, web.FormOf(c, "current_password", "new_password"), "")
 }

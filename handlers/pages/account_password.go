@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// accountPassword changes the password and signs out every other session.
+// AccountPassword changes the password and signs out every other session.
 func (h *Pages) AccountPassword(c *fiber.Ctx) error {
 	v := web.ViewerOf(c)
 	f := web.FormOf(c, "current_password", "new_password")

@@ -9,7 +9,7 @@ import (
 	"backchannel/model"
 )
 
-// accountTokenCreate makes a personal access token and shows it once.
+// AccountTokenCreate makes a personal access token and shows it once.
 func (h *Pages) AccountTokenCreate(c *fiber.Ctx) error {
 	v := web.ViewerOf(c)
 	secret, _, err := h.Accounts.CreateAPIToken(c.UserContext(), v.User.ID, c.FormValue("name"))
@@ -19,7 +19,7 @@ func (h *Pages) AccountTokenCreate(c *fiber.Ctx) error {
 	return h.renderAccount(c, fiber.StatusCreated, web.FormOf(c), secret)
 }
 
-// accountTokenRevoke revokes one of the person's tokens.
+// AccountTokenRevoke revokes one of the person's tokens.
 func (h *Pages) AccountTokenRevoke(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {

@@ -70,7 +70,7 @@ func (h *Pages) auditFilter(c *fiber.Ctx) (views.AuditFilterForm, accounts.Audit
 	return f, q, qs.Encode(), nil
 }
 
-// adminAudit is the audit log viewer: filters and pages.
+// AdminAudit is the audit log viewer: filters and pages.
 func (h *Pages) AdminAudit(c *fiber.Ctx) error {
 	form, q, qs, ferr := h.auditFilter(c)
 	offset, _ := strconv.Atoi(c.Query("offset"))
@@ -98,7 +98,7 @@ func (h *Pages) AdminAudit(c *fiber.Ctx) error {
 	return web.Render(c, status, views.AdminAuditPage(h.Page(c, "Audit log", "/admin/users"), d))
 }
 
-// adminAuditCSV exports the entries matching the same filters as CSV.
+// AdminAuditCSV exports the entries matching the same filters as CSV.
 func (h *Pages) AdminAuditCSV(c *fiber.Ctx) error {
 	_, q, _, err := h.auditFilter(c)
 	if err != nil {

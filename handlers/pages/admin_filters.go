@@ -49,7 +49,7 @@ func newFilterForms(c *fiber.Ctx) (views.Form, views.Form, views.Form) {
 		web.FormOf(c, "rules_csv", "sessions")
 }
 
-// adminFilters shows the rules of a scope.
+// AdminFilters shows the rules of a scope.
 func (h *Pages) AdminFilters(c *fiber.Ctx) error {
 	f, imp, dry := newFilterForms(c)
 	return h.renderAdminFilters(c, fiber.StatusOK, f, imp, dry, nil)
@@ -110,7 +110,7 @@ func splitList(s string) []string {
 	return out
 }
 
-// adminFilterCreate adds a rule to the scope.
+// AdminFilterCreate adds a rule to the scope.
 func (h *Pages) AdminFilterCreate(c *fiber.Ctx) error {
 	scope, slug, _, err := h.adminFilterScope(c)
 	if err != nil {
@@ -130,7 +130,7 @@ func (h *Pages) AdminFilterCreate(c *fiber.Ctx) error {
 	return web.SeeOther(c, adminFiltersURL(slug))
 }
 
-// adminFilterImport adds the rules of a CSV or a word list, typed or
+// AdminFilterImport adds the rules of a CSV or a word list, typed or
 // uploaded.
 func (h *Pages) AdminFilterImport(c *fiber.Ctx) error {
 	scope, slug, _, err := h.adminFilterScope(c)
@@ -178,7 +178,7 @@ func (h *Pages) AdminFilterImport(c *fiber.Ctx) error {
 	return web.SeeOther(c, adminFiltersURL(slug))
 }
 
-// adminFilterExport downloads the rules of the scope as CSV.
+// AdminFilterExport downloads the rules of the scope as CSV.
 func (h *Pages) AdminFilterExport(c *fiber.Ctx) error {
 	scope, slug, _, err := h.adminFilterScope(c)
 	if err != nil {
@@ -212,7 +212,7 @@ func (h *Pages) adminFilterRule(c *fiber.Ctx) (scope, slug string, r *model.Filt
 	return scope, slug, r, err
 }
 
-// adminFilterToggle enables or disables a rule: htmx gets the row back.
+// AdminFilterToggle enables or disables a rule: htmx gets the row back.
 func (h *Pages) AdminFilterToggle(c *fiber.Ctx) error {
 	scope, slug, r, err := h.adminFilterRule(c)
 	if err != nil {
@@ -234,7 +234,7 @@ func (h *Pages) AdminFilterToggle(c *fiber.Ctx) error {
 	return web.SeeOther(c, adminFiltersURL(slug))
 }
 
-// adminFilterDelete removes a rule: htmx gets an empty row.
+// AdminFilterDelete removes a rule: htmx gets an empty row.
 func (h *Pages) AdminFilterDelete(c *fiber.Ctx) error {
 	scope, slug, r, err := h.adminFilterRule(c)
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 // dryRunContext is how many bytes of text a dry run shows around a match.
 const dryRunContext = 60
 
-// adminFilterDryRun tries the rules in the form (or the scope's) on recent
+// AdminFilterDryRun tries the rules in the form (or the scope's) on recent
 // sessions and shows what they would have caught. Nothing is stored.
 func (h *Pages) AdminFilterDryRun(c *fiber.Ctx) error {
 	scope, _, _, err := h.adminFilterScope(c)

@@ -16,7 +16,7 @@ import (
 // The retention page: /admin/retention sets how long message bodies are
 // kept, site-wide and per channel, and previews what a change would remove.
 
-// adminRetention shows the retention in force.
+// AdminRetention shows the retention in force.
 func (h *Pages) AdminRetention(c *fiber.Ctx) error {
 	pol, err := h.Retention.Policy(c.UserContext())
 	if err != nil {
@@ -30,7 +30,7 @@ func (h *Pages) AdminRetention(c *fiber.Ctx) error {
 	return web.Render(c, fiber.StatusOK, views.AdminRetentionPage(h.Page(c, "Retention", "/admin/users"), d))
 }
 
-// adminRetentionPreview shows what the form's settings would remove now,
+// AdminRetentionPreview shows what the form's settings would remove now,
 // as a fragment for htmx or as the page with the preview without it.
 // Nothing is changed.
 func (h *Pages) AdminRetentionPreview(c *fiber.Ctx) error {
@@ -62,7 +62,7 @@ func (h *Pages) AdminRetentionPreview(c *fiber.Ctx) error {
 	return web.Render(c, fiber.StatusOK, views.AdminRetentionPage(h.Page(c, "Retention", "/admin/users"), d))
 }
 
-// adminRetentionSave stores the form's settings; invalid input changes
+// AdminRetentionSave stores the form's settings; invalid input changes
 // nothing and shows the form again with the errors.
 func (h *Pages) AdminRetentionSave(c *fiber.Ctx) error {
 	ctx := c.UserContext()

@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// adminRetentionRun is POST /admin/retention/run: apply the saved retention
+// AdminRetentionRun is POST /admin/retention/run: apply the saved retention
 // now instead of waiting for the hourly job.
 func (h *Pages) AdminRetentionRun(c *fiber.Ctx) error {
 	run, err := h.Retention.RunOnce(c.UserContext())

@@ -32,7 +32,7 @@ func (h *Pages) channelOptions(c *fiber.Ctx) ([]views.ChannelOption, []model.Cha
 	return out, chs, nil
 }
 
-// adminRoles lists who holds which role where, with grant and revoke forms.
+// AdminRoles lists who holds which role where, with grant and revoke forms.
 func (h *Pages) AdminRoles(c *fiber.Ctx) error {
 	return h.renderRoles(c, fiber.StatusOK, "", "")
 }
@@ -99,7 +99,7 @@ func (h *Pages) roleChangeResult(c *fiber.Ctx, err error, okMsg, email string) e
 	return web.SeeOther(c, "/admin/roles")
 }
 
-// adminRoleGrant grants a role to the user with the given email.
+// AdminRoleGrant grants a role to the user with the given email.
 func (h *Pages) AdminRoleGrant(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	email := strings.TrimSpace(c.FormValue("email"))
@@ -116,7 +116,7 @@ func (h *Pages) AdminRoleGrant(c *fiber.Ctx) error {
 	return h.roleChangeResult(c, err, u.DisplayName+" is now "+string(role)+" "+whereLabel(channel)+".", email)
 }
 
-// adminRoleRevoke takes a role from a user.
+// AdminRoleRevoke takes a role from a user.
 func (h *Pages) AdminRoleRevoke(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.FormValue("user_id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -155,7 +155,7 @@ func permissionNames() []string {
 	return out
 }
 
-// adminPermissions answers "can <user> <permission> in <channel>?" and names
+// AdminPermissions answers "can <user> <permission> in <channel>?" and names
 // the rule that decided.
 func (h *Pages) AdminPermissions(c *fiber.Ctx) error {
 	opts, _, err := h.channelOptions(c)

@@ -12,7 +12,7 @@ import (
 
 const invitationTTL = 7 * 24 * time.Hour
 
-// adminSettings shows the sign-up mode and invitations.
+// AdminSettings shows the sign-up mode and invitations.
 func (h *Pages) AdminSettings(c *fiber.Ctx) error {
 	return h.renderAdminSettings(c, fiber.StatusOK, web.FormOf(c, "email", "role"), "")
 }
@@ -35,7 +35,7 @@ func (h *Pages) renderAdminSettings(c *fiber.Ctx, status int, f views.Form, newI
 	return web.Render(c, status, views.AdminSettingsPage(h.Page(c, "Sign-up & invitations", "/admin/users"), d, f))
 }
 
-// adminSettingsSave changes the sign-up mode.
+// AdminSettingsSave changes the sign-up mode.
 func (h *Pages) AdminSettingsSave(c *fiber.Ctx) error {
 	mode := model.SignupMode(c.FormValue("signup_mode"))
 	if err := h.Accounts.SetSignupMode(c.UserContext(), web.ViewerOf(c).User.ID, mode); err != nil {
@@ -50,7 +50,7 @@ func (h *Pages) AdminSettingsSave(c *fiber.Ctx) error {
 	return web.SeeOther(c, "/admin/settings")
 }
 
-// adminInvitationCreate makes an invitation link and shows it once.
+// AdminInvitationCreate makes an invitation link and shows it once.
 func (h *Pages) AdminInvitationCreate(c *fiber.Ctx) error {
 	f := web.FormOf(c, "email", "role")
 	token, _, err := h.Accounts.Invite(c.UserContext(), web.ViewerOf(c).User.ID, f.Value("email"), model.Role(f.Value("role")), invitationTTL)

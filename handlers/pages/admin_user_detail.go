@@ -9,7 +9,7 @@ import (
 	"backchannel/views"
 )
 
-// adminUser shows one user: profile, roles, memberships, sanctions in
+// AdminUser shows one user: profile, roles, memberships, sanctions in
 // force, recent messages and moderator notes.
 func (h *Pages) AdminUser(c *fiber.Ctx) error {
 	ctx := c.UserContext()
@@ -62,7 +62,7 @@ func (h *Pages) AdminUser(c *fiber.Ctx) error {
 	return web.Render(c, fiber.StatusOK, views.AdminUserPage(h.Page(c, u.DisplayName, "/admin/users"), d))
 }
 
-// adminUserResetPassword makes the user choose a new password at next
+// AdminUserResetPassword makes the user choose a new password at next
 // sign-in and signs them out everywhere.
 func (h *Pages) AdminUserResetPassword(c *fiber.Ctx) error {
 	id, err := web.UserIDParam(c)

@@ -6,12 +6,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// adminUserDisable disables an account and ends its sessions at once.
+// AdminUserDisable disables an account and ends its sessions at once.
 func (h *Pages) AdminUserDisable(c *fiber.Ctx) error {
 	return h.setUserDisabled(c, true, "The account is disabled and signed out.")
 }
 
-// adminUserEnable enables a disabled account.
+// AdminUserEnable enables a disabled account.
 func (h *Pages) AdminUserEnable(c *fiber.Ctx) error {
 	return h.setUserDisabled(c, false, "The account is enabled.")
 }

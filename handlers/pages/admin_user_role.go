@@ -7,7 +7,7 @@ import (
 	"backchannel/model"
 )
 
-// adminUserRole sets a user's site-wide role.
+// AdminUserRole sets a user's site-wide role.
 func (h *Pages) AdminUserRole(c *fiber.Ctx) error {
 	id, err := web.UserIDParam(c)
 	if err != nil {

@@ -17,7 +17,7 @@ func (h *Pages) AdminHome(c *fiber.Ctx) error {
 	return c.Redirect("/admin/users", fiber.StatusSeeOther)
 }
 
-// adminUsers lists and searches users with their site role and state.
+// AdminUsers lists and searches users with their site role and state.
 func (h *Pages) AdminUsers(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	q := c.Query("q")

@@ -23,7 +23,7 @@ func settingsForm(ch *model.Channel) views.Form {
 		"allowed_domains": strings.ReplaceAll(ch.AllowedDomains, ",", ", ")}}
 }
 
-// memberAdd adds an account to the channel's members.
+// MemberAdd adds an account to the channel's members.
 func (h *Pages) MemberAdd(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
 	if err != nil {
@@ -42,7 +42,7 @@ func (h *Pages) MemberAdd(c *fiber.Ctx) error {
 	return web.SeeOther(c, "/c/"+cc.Channel.Slug+"/settings")
 }
 
-// memberRemove removes a member.
+// MemberRemove removes a member.
 func (h *Pages) MemberRemove(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"backchannel/views"
 )
 
-// channelPage shows the live channel, or the join page to people who have not
+// ChannelPage shows the live channel, or the join page to people who have not
 // joined it yet.
 func (h *Pages) ChannelPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
@@ -77,7 +77,7 @@ func (h *Pages) renderJoin(c *fiber.Ctx, status int, f views.Form) error {
 	return web.Render(c, status, views.JoinView(h.Page(c, "Join "+ch.Title, "/channels"), d))
 }
 
-// channelJoin joins the channel: a signed-in user becomes a member (with the
+// ChannelJoin joins the channel: a signed-in user becomes a member (with the
 // join code where needed); a visitor joins as a guest with a display name.
 func (h *Pages) ChannelJoin(c *fiber.Ctx) error {
 	ctx := c.UserContext()

@@ -16,7 +16,7 @@ var settingsFields = []string{"title", "description", "visibility", "join_code",
 	"slow_mode_seconds", "max_length", "allow_anonymous", "allow_guests", "premod_mode", "filter_caps",
 	"filter_repeats", "filter_mentions", "filter_links", "allowed_domains"} //nolint:gochecknoglobals // read-only list
 
-// channelSettings shows the host's settings form.
+// ChannelSettings shows the host's settings form.
 func (h *Pages) ChannelSettings(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
 	if err != nil {
@@ -43,7 +43,7 @@ func (h *Pages) renderSettings(c *fiber.Ctx, status int, cc *web.ChannelCtx, f, 
 	return web.Render(c, status, views.ChannelSettingsView(h.Page(c, "Settings · "+cc.Channel.Title, "/channels"), d))
 }
 
-// channelSettingsSave stores the settings form.
+// ChannelSettingsSave stores the settings form.
 func (h *Pages) ChannelSettingsSave(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
 	if err != nil {

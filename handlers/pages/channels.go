@@ -10,7 +10,7 @@ import (
 	"backchannel/views"
 )
 
-// channels lists the channels the person can see, with live badges, and the
+// Channels lists the channels the person can see, with live badges, and the
 // form to create one for hosts and admins.
 func (h *Pages) Channels(c *fiber.Ctx) error {
 	return h.renderChannels(c, fiber.StatusOK, web.FormOf(c, "title", "slug", "description"))
@@ -34,7 +34,7 @@ func (h *Pages) renderChannels(c *fiber.Ctx, status int, f views.Form) error {
 	return web.Render(c, status, views.ChannelsPage(h.Page(c, "Channels", "/channels"), out, canCreate, f))
 }
 
-// channelCreate creates a channel; its creator becomes its host.
+// ChannelCreate creates a channel; its creator becomes its host.
 func (h *Pages) ChannelCreate(c *fiber.Ctx) error {
 	f := web.FormOf(c, "title", "slug", "description")
 	title, slug, desc := f.Value("title"), f.Value("slug"), f.Value("description")

@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// guidelinesAccept records that the viewer accepted the channel's guidelines.
+// GuidelinesAccept records that the viewer accepted the channel's guidelines.
 func (h *Pages) GuidelinesAccept(c *fiber.Ctx) error {
 	cc, err := h.ViewableChannel(c)
 	if err != nil {

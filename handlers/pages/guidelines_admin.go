@@ -16,7 +16,7 @@ const guidelineHistory = 50
 
 var guidelineFields = []string{"title", "body", "material"} //nolint:gochecknoglobals // read-only list
 
-// adminGuidelines shows the site guideline editor, its history and the
+// AdminGuidelines shows the site guideline editor, its history and the
 // moderator actions counted per rule.
 func (h *Pages) AdminGuidelines(c *fiber.Ctx) error {
 	f := web.FormOf(c, guidelineFields...)
@@ -71,7 +71,7 @@ func guidelineInput(f views.Form) chat.GuidelineInput {
 	return chat.GuidelineInput{Title: f.Value("title"), Body: f.Value("body"), Material: f.Value("material") == "1"}
 }
 
-// adminGuidelinesSave previews the form or stores it as a new version.
+// AdminGuidelinesSave previews the form or stores it as a new version.
 func (h *Pages) AdminGuidelinesSave(c *fiber.Ctx) error {
 	f := web.FormOf(c, guidelineFields...)
 	if c.FormValue("intent") == "preview" {

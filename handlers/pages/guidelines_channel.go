@@ -10,7 +10,7 @@ import (
 	"backchannel/views"
 )
 
-// channelGuidelines shows the host's editor of the channel's own guideline.
+// ChannelGuidelines shows the host's editor of the channel's own guideline.
 func (h *Pages) ChannelGuidelines(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
 	if err != nil {
@@ -42,7 +42,7 @@ func (h *Pages) renderChannelGuidelines(c *fiber.Ctx, status int, cc *web.Channe
 	return web.Render(c, status, views.ChannelGuidelinesPage(h.Page(c, "Guidelines · "+ch.Title, "/channels"), d, f))
 }
 
-// channelGuidelinesSave previews the form or stores it as a new version of
+// ChannelGuidelinesSave previews the form or stores it as a new version of
 // the channel's own guideline (empty: back to the site's).
 func (h *Pages) ChannelGuidelinesSave(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)

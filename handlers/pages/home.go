@@ -2,7 +2,7 @@ package pages
 
 import "github.com/gofiber/fiber/v2"
 
-// home sends people to the channel list (and so to sign-in when needed).
+// Home sends people to the channel list (and so to sign-in when needed).
 func (h *Pages) Home(c *fiber.Ctx) error {
 	return c.Redirect("/channels", fiber.StatusSeeOther)
 }

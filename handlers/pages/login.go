@@ -23,7 +23,7 @@ func (h *Pages) renderLogin(c *fiber.Ctx, status int, f views.Form, next string)
 	return web.Render(c, status, views.LoginPage(h.Page(c, "Sign in", "/login"), f, next, mode != model.SignupClosed))
 }
 
-// loginSubmit checks the credentials, ends any previous session of this
+// LoginSubmit checks the credentials, ends any previous session of this
 // browser (so the session id changes at sign-in) and starts a new one.
 func (h *Pages) LoginSubmit(c *fiber.Ctx) error {
 	ctx := c.UserContext()
@@ -61,7 +61,7 @@ func (h *Pages) startSession(c *fiber.Ctx, userID int64) error {
 	return nil
 }
 
-// logout ends the session.
+// Logout ends the session.
 func (h *Pages) Logout(c *fiber.Ctx) error {
 	if err := h.Accounts.EndSignIn(c.UserContext(), c.Cookies(web.SessionCookie)); err != nil {
 		return err

@@ -56,7 +56,7 @@ func (h *Pages) messageAction(c *fiber.Ctx, act func(cc *web.ChannelCtx, id int6
 	return h.messageResult(c, cc, id, act(cc, id))
 }
 
-// messageEdit changes the text of one's own message.
+// MessageEdit changes the text of one's own message.
 func (h *Pages) MessageEdit(c *fiber.Ctx) error {
 	return h.messageAction(c, func(cc *web.ChannelCtx, id int64) error {
 		_, err := h.Chat.Edit(c.UserContext(), cc.Channel, cc.Viewer, id, c.FormValue("body"))
@@ -64,7 +64,7 @@ func (h *Pages) MessageEdit(c *fiber.Ctx) error {
 	})
 }
 
-// messageDelete removes one's own message (or any, for staff).
+// MessageDelete removes one's own message (or any, for staff).
 func (h *Pages) MessageDelete(c *fiber.Ctx) error {
 	return h.messageAction(c, func(cc *web.ChannelCtx, id int64) error {
 		_, err := h.Chat.Delete(c.UserContext(), cc.Channel, cc.Viewer, id)
@@ -72,7 +72,7 @@ func (h *Pages) MessageDelete(c *fiber.Ctx) error {
 	})
 }
 
-// messageReact toggles an emoji reaction.
+// MessageReact toggles an emoji reaction.
 func (h *Pages) MessageReact(c *fiber.Ctx) error {
 	return h.messageAction(c, func(cc *web.ChannelCtx, id int64) error {
 		_, err := h.Chat.React(c.UserContext(), cc.Channel, cc.Viewer, id, c.FormValue("emoji"))
@@ -80,7 +80,7 @@ func (h *Pages) MessageReact(c *fiber.Ctx) error {
 	})
 }
 
-// messageVote toggles an upvote on a question.
+// MessageVote toggles an upvote on a question.
 func (h *Pages) MessageVote(c *fiber.Ctx) error {
 	return h.messageAction(c, func(cc *web.ChannelCtx, id int64) error {
 		_, err := h.Chat.ToggleVote(c.UserContext(), cc.Channel, cc.Viewer, id)

@@ -11,7 +11,7 @@ import (
 	"backchannel/views"
 )
 
-// messagePost posts a comment, question or reply. With htmx the answer is a
+// MessagePost posts a comment, question or reply. With htmx the answer is a
 // fresh compose form (the message itself arrives over the stream, as it
 // does for everyone); without JavaScript, a redirect back to the channel.
 // A refused post comes back in the form, with what was typed kept.

@@ -9,7 +9,7 @@ import (
 	"backchannel/views"
 )
 
-// messageReport reports someone else's message to the moderators (guests
+// MessageReport reports someone else's message to the moderators (guests
 // may too). With htmx the answer is the message with a thank-you note, or
 // the report form with what went wrong; without, a redirect back to it.
 func (h *Pages) MessageReport(c *fiber.Ctx) error {

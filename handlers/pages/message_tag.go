@@ -30,11 +30,11 @@ func tagBack(c *fiber.Ctx, slug string) string {
 	return "/c/" + url.PathEscape(slug)
 }
 
-// messageTag is POST /c/:slug/messages/:id/tags (staff): tag a message or its
+// MessageTag is POST /c/:slug/messages/:id/tags (staff): tag a message or its
 // whole thread.
 func (h *Pages) MessageTag(c *fiber.Ctx) error { return h.messageTagForm(c, true) }
 
-// messageUntag is POST /c/:slug/messages/:id/tags/:tag/remove.
+// MessageUntag is POST /c/:slug/messages/:id/tags/:tag/remove.
 func (h *Pages) MessageUntag(c *fiber.Ctx) error { return h.messageTagForm(c, false) }
 
 func (h *Pages) messageTagForm(c *fiber.Ctx, on bool) error {

@@ -29,7 +29,7 @@ var wallActions = map[string]string{ //nolint:gochecknoglobals // constant table
 	string(model.ActUnanswer):    "Marked not answered",
 }
 
-// modMessageAction applies a moderator action to a message: with htmx the
+// ModMessageAction applies a moderator action to a message: with htmx the
 // answer is the message's row as its wall list shows it now (the stream
 // brings the same change to every other list and moderator), and the
 // action's audit id travels in the HX-Trigger header for undo; without
@@ -66,7 +66,7 @@ func (h *Pages) ModMessageAction(c *fiber.Ctx) error {
 	return web.Render(c, fiber.StatusOK, views.WallItemView(web.CSRFOf(c), row))
 }
 
-// modUndo takes back one of the moderator's own actions within 10 seconds.
+// ModUndo takes back one of the moderator's own actions within 10 seconds.
 func (h *Pages) ModUndo(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	cc, err := h.ChannelContext(c)
@@ -90,7 +90,7 @@ func (h *Pages) ModUndo(c *fiber.Ctx) error {
 }
 
 // modFailed answers a refused moderator action: a toast with htmx (the
-// page stays as it is), a flash message on the page to go back to without.
+// Page stays as it is), a flash message on the page to go back to without.
 func (h *Pages) modFailed(c *fiber.Ctx, err error, back string) error {
 	status := web.StatusOf(err)
 	if status >= 500 || status == fiber.StatusUnauthorized {

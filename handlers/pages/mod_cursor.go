@@ -10,13 +10,13 @@ import (
 )
 
 // wallCursor is where the wall's stream stands in each channel it merges:
-// channel id → the last seq delivered.
+// Channel id → the last seq delivered.
 //
 // It travels as the SSE event id, so that a reconnecting browser sends it
 // back as Last-Event-ID and is replayed exactly what it missed in every
-// channel. The text form is "chanID:seq,chanID:seq" with channel ids in
+// Channel. The text form is "chanID:seq,chanID:seq" with channel ids in
 // increasing order, e.g. "3:41,7:0". ?since= takes the same form (the wall
-// page starts its stream with it). A channel the cursor does not name starts
+// Page starts its stream with it). A channel the cursor does not name starts
 // at its current position: new events only, no history.
 type wallCursor map[int64]int64
 

@@ -6,10 +6,8 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"sync"
-	"sync/atomic"
-	"time"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"backchannel/chat"
@@ -20,21 +18,21 @@ import (
 	"backchannel/views"
 )
 
-// wallFeed is one channel merged into the wall's stream.
+// wallFeed is one Channel merged into the wall's Stream.
 type wallFeed struct {
 	ch     model.Channel
 	viewer chat.Viewer
 	last   int64 // the last seq delivered
 }
 
-// modEvents is the triage wall's live stream: one SSE connection that merges
-// the events of every channel the person moderates. Each event's data is a
+// ModEvents is the triage wall's live Stream: one SSE connection that merges
+// the events of every Channel the person moderates. Each event's data is a
 // set of <hx-partial> fragments for the wall (items added to or updated in
 // the held, reports, flagged and incoming lists, the counts, the staff
 // chat); its id is the wall cursor (see wallCursor: "chanID:seq,…"), so a
 // reconnect with Last-Event-ID (or ?since=) replays exactly what was missed
-// in every channel. Staff-only events (reports, staff chat) travel here and
-// never on the channel page's stream.
+// in every Channel. Staff-only events (reports, staff chat) travel here and
+// never on the Channel Page's Stream.
 func (h *Pages) ModEvents(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	raw := c.Get("Last-Event-ID")
@@ -45,8 +43,8 @@ func (h *Pages) ModEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	user := web.ViewerOf(c).User
-	chans, err := h.Moderation.ModChannels(ctx, user.ID)
+	User := web.ViewerOf(c).User
+	chans, err := h.Moderation.ModChannels(ctx, User.ID)
 	if err != nil {
 		return err
 	}
@@ -59,82 +57,23 @@ func (h *Pages) ModEvents(c *fiber.Ctx) error {
 		if seq, ok := cursor[cs.ID]; ok {
 			f.last = seq
 		}
-		if f.viewer, err = h.Chat.ViewerFor(ctx, &f.ch, user, nil); err != nil {
+		if f.viewer, err = h.Chat.ViewerFor(ctx, &f.ch, User, nil); err != nil {
 			return err
 		}
 		feeds = append(feeds, f)
 	}
-	csrf, svc, hub, log := web.CSRFOf(c), h.Chat, h.Hub, h.Log
-	c.Set(fiber.HeaderContentType, "text/event-stream; charset=utf-8")
-	c.Set(fiber.HeaderCacheControl, "no-cache, no-store")
-	c.Set(fiber.HeaderConnection, "keep-alive")
-	c.Set("X-Accel-Buffering", "no")
+	ws := &wallStream{svc: h.Chat, mod: h.Moderation, csrf: web.CSRFOf(c), feeds: feeds}
+	log := h.Log
 	subs := make([]*live.Subscription, len(feeds))
 	for i, f := range feeds {
-		subs[i] = hub.Subscribe(f.ch.ID)
+		subs[i] = h.Hub.Subscribe(f.ch.ID)
 	}
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		// Merge the subscriptions: each marks its channel dirty and kicks
-		// the writer; a closed one (the hub shut down) ends the stream.
-		dirty := make([]atomic.Bool, len(feeds))
-		kick := make(chan struct{}, 1)
-		closed := make(chan struct{})
-		var closeOnce sync.Once
-		var wg sync.WaitGroup
-		for i, sub := range subs {
-			wg.Go(func() {
-				for range sub.C() {
-					dirty[i].Store(true)
-					select {
-					case kick <- struct{}{}:
-					default:
-					}
-				}
-				closeOnce.Do(func() { close(closed) })
-			})
+	h.ServeStream(c, subs, func(ctx context.Context, w *bufio.Writer, i int) error {
+		if err := ws.flush(ctx, w, i); err != nil {
+			log.Warn("wall stream", "channel", feeds[i].ch.ID, "err", err)
+			return err
 		}
-		defer func() {
-			for _, sub := range subs {
-				sub.Close()
-			}
-			wg.Wait()
-		}()
-		ws := &wallStream{svc: svc, mod: h.Moderation, csrf: csrf, feeds: feeds}
-		flush := func(i int) bool {
-			if err := ws.flush(ctx, w, i); err != nil {
-				log.Warn("wall stream", "channel", feeds[i].ch.ID, "err", err)
-				return false
-			}
-			return true
-		}
-		if err := live.WriteRetry(w, 2000); err != nil {
-			return
-		}
-		for i := range feeds {
-			if !flush(i) {
-				return
-			}
-		}
-		heartbeat := time.NewTicker(live.HeartbeatInterval)
-		defer heartbeat.Stop()
-		for {
-			select {
-			case <-closed:
-				return
-			case <-kick:
-				for i := range feeds {
-					if dirty[i].Swap(false) && !flush(i) {
-						return
-					}
-				}
-			case <-heartbeat.C:
-				if err := live.WriteComment(w, "ping"); err != nil {
-					return
-				}
-			}
-		}
+		return nil
 	})
 	return nil
 }
@@ -147,7 +86,7 @@ type wallStream struct {
 	feeds []*wallFeed
 }
 
-// cursor is the stream's position in every channel.
+// cursor is the Stream's position in every Channel.
 func (ws *wallStream) cursor() string {
 	wc := wallCursor{}
 	for _, f := range ws.feeds {
@@ -195,11 +134,10 @@ func (ws *wallStream) flush(ctx context.Context, w *bufio.Writer, i int) error {
 				return err
 			}
 			if j == len(changes)-1 && q != nil {
-				buf.WriteString(`<hx-partial hx-target="#` + views.WallCountsID(f.ch.ID) + `" hx-swap="outerHTML">`)
-				if err := views.WallCountsView(wallCounts(f.ch.ID, q)).Render(ctx, &buf); err != nil {
+				counts := views.PartialOf(views.WallCountsID(f.ch.ID), "outerHTML", views.WallCountsView(wallCounts(f.ch.ID, q)))
+				if err := counts.Render(ctx, &buf); err != nil {
 					return err
 				}
-				buf.WriteString(`</hx-partial>`)
 			}
 			f.last = change.Event.Seq
 			if err := live.WriteEventID(w, ws.cursor(), "", buf.Bytes()); err != nil {
@@ -213,7 +151,7 @@ func (ws *wallStream) flush(ctx context.Context, w *bufio.Writer, i int) error {
 }
 
 // encode writes the partials of one change. The wall's "upsert" swap (see
-// static/js/app.js) replaces an element with the same id or appends the new
+// Static/js/app.js) replaces an element with the same id or appends the new
 // one; "upsert existing" only replaces. So replays and the answers to a
 // moderator's own actions never duplicate an item, and nothing is inserted
 // above what the moderator is looking at.
@@ -221,23 +159,15 @@ func (ws *wallStream) encode(ctx context.Context, buf *bytes.Buffer, f *wallFeed
 	reports map[int64][]model.Report, staff []model.StaffMessage) error {
 	ch := &f.ch
 	put := func(list, swap string, it views.WallItem) error {
-		buf.WriteString(`<hx-partial hx-target="#` + views.WallListID(list, ch.ID) + `" hx-swap="` + swap + `">`)
-		if err := views.WallItemView(ws.csrf, it).Render(ctx, buf); err != nil {
-			return err
-		}
-		buf.WriteString(`</hx-partial>`)
-		return nil
+		return views.PartialOf(views.WallListID(list, ch.ID), swap, views.WallItemView(ws.csrf, it)).Render(ctx, buf)
 	}
 	switch {
 	case change.Event.Kind == model.EventStaffMessage:
-		buf.WriteString(`<hx-partial hx-target="#` + views.StaffListID(ch.ID) + `" hx-swap="upsert">`)
-		for _, m := range staff {
-			if err := views.StaffLineView(staffLine(m)).Render(ctx, buf); err != nil {
-				return err
-			}
+		lines := make([]templ.Component, len(staff))
+		for i, m := range staff {
+			lines[i] = views.StaffLineView(staffLine(m))
 		}
-		buf.WriteString(`</hx-partial>`)
-		return nil
+		return views.PartialOf(views.StaffListID(ch.ID), "upsert", lines...).Render(ctx, buf)
 	case change.Event.Kind == model.EventChannelUpdated:
 		// Settings or session changed: the header (title, badges, counts).
 		fresh, err := ws.svc.Channel(ctx, ch.Slug)
@@ -255,14 +185,10 @@ func (ws *wallStream) encode(ctx context.Context, buf *bytes.Buffer, f *wallFeed
 		if err != nil {
 			return err
 		}
-		buf.WriteString(`<hx-partial hx-target="#wc-` + strconv.FormatInt(ch.ID, 10) + `-head" hx-swap="outerHTML">`)
 		head := views.WallChannel{ID: ch.ID, Slug: fresh.Slug, Title: fresh.Title, Live: session != nil,
 			Premod: string(fresh.PremodMode), Counts: wallCounts(ch.ID, q)}
-		if err := views.WallChannelHead(head).Render(ctx, buf); err != nil {
-			return err
-		}
-		buf.WriteString(`</hx-partial>`)
-		return nil
+		target := "wc-" + strconv.FormatInt(ch.ID, 10) + "-head"
+		return views.PartialOf(target, "outerHTML", views.WallChannelHead(head)).Render(ctx, buf)
 	case change.Item == nil:
 		return nil
 	}

@@ -26,7 +26,7 @@ func subjectParam(c *fiber.Ctx) string {
 	return s
 }
 
-// modPerson shows a person's card: a fragment for the wall's side panel
+// ModPerson shows a person's card: a fragment for the wall's side panel
 // with htmx, a page of its own without.
 func (h *Pages) ModPerson(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
@@ -152,7 +152,7 @@ func sanctionDone(in moderation.SanctionInput, name string) string {
 	return "Done"
 }
 
-// modSanction warns, mutes, bans or shadow-mutes a person.
+// ModSanction warns, mutes, bans or shadow-mutes a person.
 func (h *Pages) ModSanction(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
 	if err != nil {
@@ -164,7 +164,7 @@ func (h *Pages) ModSanction(c *fiber.Ctx) error {
 	return h.personResult(c, cc, subject, done, err, func(name string) string { return sanctionDone(in, name) })
 }
 
-// modPurge hides every message of a person in the channel.
+// ModPurge hides every message of a person in the channel.
 func (h *Pages) ModPurge(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
 	if err != nil {
@@ -220,7 +220,7 @@ func (h *Pages) personResult(c *fiber.Ctx, cc *web.ChannelCtx, subject string, d
 	return h.renderPerson(c, fiber.StatusOK, card)
 }
 
-// modNote adds a note about a person, shared among staff.
+// ModNote adds a note about a person, shared among staff.
 func (h *Pages) ModNote(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	cc, err := h.ChannelContext(c)

@@ -7,9 +7,9 @@ import (
 	"backchannel/views"
 )
 
-// modStaffChat posts to a channel's moderator side chat. The message
+// ModStaffChat posts to a channel's moderator side chat. The message
 // reaches every wall (the sender's too) through the wall's stream, never the
-// channel page; with htmx the answer is an empty form.
+// Channel page; with htmx the answer is an empty form.
 func (h *Pages) ModStaffChat(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
 	if err != nil {

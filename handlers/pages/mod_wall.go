@@ -26,7 +26,7 @@ func notModerator() error {
 		"You do not moderate any channel. An admin can make you a moderator of the channels you look after.")
 }
 
-// modWall shows the triage wall: every channel the signed-in person
+// ModWall shows the triage wall: every channel the signed-in person
 // moderates, with its queues, kept live by /mod/events.
 func (h *Pages) ModWall(c *fiber.Ctx) error {
 	ctx := c.UserContext()

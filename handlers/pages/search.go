@@ -24,7 +24,7 @@ func offsetOf(c *fiber.Ctx) int {
 	return n
 }
 
-// searchPage is /search.
+// SearchPage is /search.
 func (h *Pages) SearchPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	v := web.ViewerOf(c)
@@ -138,7 +138,7 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// searchTag tags the selected results (bulk), each checked in its channel.
+// SearchTag tags the selected results (bulk), each checked in its channel.
 func (h *Pages) SearchTag(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	v := web.ViewerOf(c)

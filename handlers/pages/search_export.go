@@ -13,8 +13,8 @@ import (
 // searchExportMax is the most results one export holds.
 const searchExportMax = 5000
 
-// searchExport is GET /search/export/:format: the current search result (every
-// page, up to searchExportMax) as Markdown, CSV or JSON, with what the
+// SearchExport is GET /search/export/:format: the current search result (every
+// Page, up to searchExportMax) as Markdown, CSV or JSON, with what the
 // searcher may see.
 func (h *Pages) SearchExport(c *fiber.Ctx) error {
 	format := c.Params("format")

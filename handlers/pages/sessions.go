@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// sessionStart starts a session (a class meeting or talk) in the channel.
+// SessionStart starts a session (a class meeting or talk) in the channel.
 func (h *Pages) SessionStart(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
 	if err != nil {
@@ -19,7 +19,7 @@ func (h *Pages) SessionStart(c *fiber.Ctx) error {
 	return web.SeeOther(c, "/c/"+cc.Channel.Slug)
 }
 
-// sessionEnd ends the live session.
+// SessionEnd ends the live session.
 func (h *Pages) SessionEnd(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"backchannel/views"
 )
 
-// setupForm is the first-run page that creates the first admin; it needs the
+// SetupForm is the first-run page that creates the first admin; it needs the
 // one-time token the server printed at start.
 func (h *Pages) SetupForm(c *fiber.Ctx) error {
 	token := c.Query("token")

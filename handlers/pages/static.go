@@ -11,7 +11,7 @@ import (
 	"backchannel/static"
 )
 
-// static serves the embedded files. URLs carry ?v=<hash of the files>, so
+// Static serves the embedded files. URLs carry ?v=<hash of the files>, so
 // responses may be cached for a year.
 func (h *Pages) Static(c *fiber.Ctx) error {
 	name := path.Clean(strings.TrimPrefix(c.Params("*"), "/"))

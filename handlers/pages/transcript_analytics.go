@@ -11,7 +11,7 @@ import (
 	"backchannel/views"
 )
 
-// transcriptAnalytics shows the class analytics of a session (staff only:
+// TranscriptAnalytics shows the class analytics of a session (staff only:
 // the route needs transcript:staff in the channel).
 func (h *Pages) TranscriptAnalytics(c *fiber.Ctx) error {
 	ch, _, err := h.TranscriptChannel(c)

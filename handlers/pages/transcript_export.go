@@ -4,7 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// transcriptExport downloads a session's transcript as Markdown, CSV or
+// TranscriptExport downloads a session's transcript as Markdown, CSV or
 // JSON, in the version ?view= asks for.
 func (h *Pages) TranscriptExport(c *fiber.Ctx) error {
 	ch, staff, err := h.TranscriptChannel(c)

@@ -11,7 +11,7 @@ import (
 	"backchannel/views"
 )
 
-// transcripts lists the channels whose transcripts the viewer can read, with
+// TranscriptList lists the channels whose transcripts the viewer can read, with
 // their number of sessions and the newest one.
 func (h *Pages) TranscriptList(c *fiber.Ctx) error {
 	ctx := c.UserContext()
@@ -43,7 +43,7 @@ func (h *Pages) TranscriptList(c *fiber.Ctx) error {
 	return web.Render(c, fiber.StatusOK, views.TranscriptsIndexPage(h.Page(c, "Transcripts", "/transcripts"), d))
 }
 
-// transcriptSessions lists a channel's sessions, newest first.
+// TranscriptSessions lists a channel's sessions, newest first.
 func (h *Pages) TranscriptSessions(c *fiber.Ctx) error {
 	ch, staff, err := h.TranscriptChannel(c)
 	if err != nil {
@@ -60,7 +60,7 @@ func (h *Pages) TranscriptSessions(c *fiber.Ctx) error {
 	return web.Render(c, fiber.StatusOK, views.TranscriptSessionsPage(h.Page(c, ch.Title+" · Transcripts", "/transcripts"), d))
 }
 
-// transcript shows one session's transcript.
+// Transcript shows one session's transcript.
 func (h *Pages) Transcript(c *fiber.Ctx) error {
 	ch, staff, err := h.TranscriptChannel(c)
 	if err != nil {

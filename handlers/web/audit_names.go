@@ -9,7 +9,7 @@ import (
 	"backchannel/model"
 )
 
-// auditNames looks up the people and channels an audit page (the admin log,
+// AuditNames looks up the people and channels an audit page (the admin log,
 // its CSV, the API, a staff transcript) names, each once.
 type AuditNames struct {
 	h        *Base
@@ -22,7 +22,7 @@ func (h *Base) AuditNamer(c *fiber.Ctx) *AuditNames {
 	return &AuditNames{h: h, ctx: c.UserContext(), users: map[int64]*model.User{}, channels: map[int64]string{}}
 }
 
-// user is the account id names (nil for the system, or when it is gone).
+// User is the account id names (nil for the system, or when it is gone).
 func (n *AuditNames) User(id *int64) *model.User {
 	if id == nil {
 		return nil
@@ -35,7 +35,7 @@ func (n *AuditNames) User(id *int64) *model.User {
 	return u
 }
 
-// actor is how the admin log names who acted: an email, "system", or "#id".
+// Actor is how the admin log names who acted: an email, "system", or "#id".
 func (n *AuditNames) Actor(id *int64) string {
 	switch u := n.User(id); {
 	case id == nil:
@@ -47,7 +47,7 @@ func (n *AuditNames) Actor(id *int64) string {
 	}
 }
 
-// channel is the slug of channel id ("" for site-wide entries).
+// Channel is the slug of channel id ("" for site-wide entries).
 func (n *AuditNames) Channel(id *int64) string {
 	if id == nil {
 		return ""

@@ -10,7 +10,7 @@ import (
 	"backchannel/model"
 )
 
-// channelCtx is the channel of a /c/:slug or /api/v1/channels/:slug request
+// ChannelCtx is the channel of a /c/:slug or /api/v1/channels/:slug request
 // and who looks at it.
 type ChannelCtx struct {
 	Channel *model.Channel
@@ -19,10 +19,10 @@ type ChannelCtx struct {
 
 type channelKey struct{}
 
-// guestCookie names the cookie that holds a guest's secret for one channel.
+// GuestCookie names the cookie that holds a guest's secret for one channel.
 func GuestCookie(channelID int64) string { return "bc_guest_" + strconv.FormatInt(channelID, 10) }
 
-// channelContext loads the channel named by :slug and works out the viewer
+// ChannelContext loads the channel named by :slug and works out the viewer
 // (the signed-in user, or the guest of this channel); cached per request.
 func (h *Base) ChannelContext(c *fiber.Ctx) (*ChannelCtx, error) {
 	if cc, ok := c.Locals(channelKey{}).(*ChannelCtx); ok {
@@ -52,7 +52,7 @@ func (h *Base) ChannelContext(c *fiber.Ctx) (*ChannelCtx, error) {
 	return cc, nil
 }
 
-// viewableChannel is channelContext that also requires the viewer to be let
+// ViewableChannel is channelContext that also requires the viewer to be let
 // in (a member, a guest, staff, or anyone for a public channel).
 func (h *Base) ViewableChannel(c *fiber.Ctx) (*ChannelCtx, error) {
 	cc, err := h.ChannelContext(c)

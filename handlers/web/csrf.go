@@ -17,7 +17,7 @@ const csrfField = "_csrf"
 // csrfLocal holds the request's CSRF token for forms.
 type csrfLocal struct{}
 
-// csrf protects every non-GET request made with cookies. The browser holds a
+// CSRF protects every non-GET request made with cookies. The browser holds a
 // random HttpOnly cookie; forms and htmx send HMAC(key, cookie), which only
 // this server can compute (the key is shared by every instance through the
 // database). Requests authenticated by a bearer token carry no cookie

@@ -13,7 +13,7 @@ import (
 	"backchannel/views"
 )
 
-// statusOf maps an error to its HTTP status.
+// StatusOf maps an error to its HTTP status.
 func StatusOf(err error) int {
 	var fe *fiber.Error
 	switch {
@@ -63,7 +63,7 @@ func errorCode(status int) string {
 	return strings.ReplaceAll(strings.ToLower(http.StatusText(status)), " ", "_")
 }
 
-// publicMessage is what a person is told about err: its own words for the
+// PublicMessage is what a person is told about err: its own words for the
 // errors made for people, a fixed sentence per status otherwise (internal
 // details stay in the log).
 func PublicMessage(err error, status int) (heading, message string) {
@@ -110,7 +110,7 @@ func statusMessage(status int) (heading, message string) {
 	return "Something went wrong", "The server hit an unexpected problem. It has been logged; please try again."
 }
 
-// errorHandler is the one place errors become responses: JSON under /api/,
+// ErrorHandler is the one place errors become responses: JSON under /api/,
 // an HTMX fragment for htmx requests, a full page otherwise.
 func (h *Base) ErrorHandler(c *fiber.Ctx, err error) error {
 	status := StatusOf(err)
@@ -146,7 +146,7 @@ func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
 
 func IsHTMX(c *fiber.Ctx) bool { return c.Get("HX-Request") == "true" }
 
-// setRetryAfter tells the client when to try again after a rate limit.
+// SetRetryAfter tells the client when to try again after a rate limit.
 func SetRetryAfter(c *fiber.Ctx, err error) {
 	var rl *model.RateLimitError
 	if errors.As(err, &rl) && rl.RetryAfter > 0 {

@@ -12,7 +12,7 @@ import (
 	"backchannel/views"
 )
 
-// renderGuideline turns a guideline's Markdown into sanitised HTML: rule
+// RenderGuideline turns a guideline's Markdown into sanitised HTML: rule
 // lines ("G3. No personal attacks") become list items with the id in bold,
 // goldmark renders (raw HTML omitted), and bluemonday's UGC policy removes
 // anything unsafe that is left (scripts, event handlers, javascript: links).
@@ -33,7 +33,7 @@ func RenderGuideline(body string) string {
 	return bluemonday.UGCPolicy().Sanitize(buf.String())
 }
 
-// guidelineVersion is the view of one stored version.
+// GuidelineVersion is the view of one stored version.
 func GuidelineVersion(g *model.Guideline) views.GuidelineVersion {
 	v := views.GuidelineVersion{ID: g.ID, Version: g.Version, Title: g.Title, Material: g.Material,
 		Created: g.CreatedAt, Rules: len(chat.ParseRules(g.Body))}
@@ -43,7 +43,7 @@ func GuidelineVersion(g *model.Guideline) views.GuidelineVersion {
 	return v
 }
 
-// apiGuideline is a guideline version in the JSON API.
+// APIGuideline is a guideline version in the JSON API.
 func APIGuideline(g *model.Guideline) map[string]any {
 	rules := []map[string]string{}
 	for _, r := range chat.ParseRules(g.Body) {

@@ -34,7 +34,7 @@ func ViewerOf(c *fiber.Ctx) *viewer {
 	return &viewer{}
 }
 
-// identify finds the signed-in user from a bearer token or the session cookie.
+// Identify finds the signed-in user from a bearer token or the session cookie.
 func (h *Base) Identify(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	v := &viewer{}

@@ -13,12 +13,12 @@ import (
 	"backchannel/model"
 )
 
-// badRequest is a 400 with a message for the client's developer.
+// BadRequest is a 400 with a message for the client's developer.
 func BadRequest(message string) error {
 	return model.Refuse(fiber.ErrBadRequest, "bad_request", message)
 }
 
-// decodeJSON reads the request body into dst strictly: one JSON object, no
+// DecodeJSON reads the request body into dst strictly: one JSON object, no
 // unknown fields, nothing after it. The Content-Type is not checked (curl's
 // -d sends a form type), only the body. An empty body decodes as {} when
 // optional is true.

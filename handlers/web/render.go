@@ -12,14 +12,14 @@ import (
 	"backchannel/views"
 )
 
-// render writes a templ component as HTML with status.
+// Render writes a templ component as HTML with status.
 func Render(c *fiber.Ctx, status int, comp templ.Component) error {
 	c.Status(status).Type("html", "utf-8")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return comp.Render(c.UserContext(), c.Response().BodyWriter())
 }
 
-// page builds the view model every full page needs.
+// Page builds the view model every full page needs.
 func (h *Base) Page(c *fiber.Ctx, title, active string) views.Page {
 	v := ViewerOf(c)
 	p := views.Page{Title: title, Active: active, CSRF: CSRFOf(c), Flash: h.takeFlash(c), AssetVersion: h.assetVersion}
@@ -39,7 +39,7 @@ func (h *Base) Page(c *fiber.Ctx, title, active string) views.Page {
 	return p
 }
 
-// flash stores a one-time message for the next page.
+// Flash stores a one-time message for the next page.
 func (h *Base) Flash(c *fiber.Ctx, kind, message string) {
 	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: url.QueryEscape(kind + ":" + message), Path: "/",
 		HTTPOnly: true, Secure: h.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode})
@@ -62,7 +62,7 @@ func (h *Base) takeFlash(c *fiber.Ctx) *views.Flash {
 	return &views.Flash{Kind: kind, Message: msg}
 }
 
-// seeOther redirects after a successful form post; htmx follows it too.
+// SeeOther redirects after a successful form post; htmx follows it too.
 func SeeOther(c *fiber.Ctx, to string) error {
 	if IsHTMX(c) {
 		c.Set("HX-Redirect", to)
@@ -71,7 +71,7 @@ func SeeOther(c *fiber.Ctx, to string) error {
 	return c.Redirect(to, fiber.StatusSeeOther)
 }
 
-// safeNext keeps a post-login redirect on this site.
+// SafeNext keeps a post-login redirect on this site.
 func SafeNext(next string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
 		return "/channels"
@@ -82,7 +82,7 @@ func SafeNext(next string) string {
 	return next
 }
 
-// formOf returns a views.Form with the given fields' values from the request.
+// FormOf returns a views.Form with the given fields' values from the request.
 func FormOf(c *fiber.Ctx, fields ...string) views.Form {
 	f := views.Form{Values: map[string]string{}, Errors: map[string]string{}}
 	for _, k := range fields {
@@ -91,7 +91,7 @@ func FormOf(c *fiber.Ctx, fields ...string) views.Form {
 	return f
 }
 
-// formError puts err on the form: beside its field when it names one known to
+// FormError puts err on the form: beside its field when it names one known to
 // the form, at the top otherwise. It returns the status to answer with.
 func FormError(f *views.Form, err error) (int, error) {
 	status := StatusOf(err)

@@ -9,7 +9,7 @@ import (
 	"backchannel/views"
 )
 
-// segments splits a message body into text and links. Only http and https
+// Segments splits a message body into text and links. Only http and https
 // URLs (with or without the scheme typed) become links; everything else stays
 // text, which templ escapes.
 func Segments(body string) []views.Segment {

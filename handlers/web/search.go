@@ -14,14 +14,14 @@ import (
 
 const SearchPerPage = 20
 
-// searchForm reads the search box and the filter controls.
+// SearchForm reads the search box and the filter controls.
 func SearchForm(c *fiber.Ctx) views.SearchForm {
 	get := func(k string) string { return strings.TrimSpace(c.Query(k)) }
 	return views.SearchForm{Q: get("q"), In: get("in"), From: get("from"), Tag: get("tag"), Kind: get("kind"),
 		Answered: get("answered"), State: get("state"), After: get("after"), Before: get("before"), Sort: get("sort")}
 }
 
-// searchRequest turns the form into a search: the box's operators and the
+// SearchRequest turns the form into a search: the box's operators and the
 // controls together.
 func SearchRequest(f views.SearchForm, offset, limit int) transcripts.SearchRequest {
 	loc := transcripts.SearchLocation()
@@ -56,8 +56,8 @@ func SearchRequest(f views.SearchForm, offset, limit int) transcripts.SearchRequ
 	return transcripts.SearchRequest{Query: p, Sort: sortBy, Limit: limit, Offset: offset, Facets: true}
 }
 
-// messageLink points into the transcript of the message's session, or the
-// channel page for a message posted outside a session.
+// MessageLink points into the transcript of the message's session, or the
+// Channel page for a message posted outside a session.
 func MessageLink(slug string, sessionID *int64, id int64) string {
 	anchor := "#m-" + strconv.FormatInt(id, 10)
 	if sessionID == nil || *sessionID == 0 {
@@ -66,7 +66,7 @@ func MessageLink(slug string, sessionID *int64, id int64) string {
 	return "/transcripts/" + url.PathEscape(slug) + "/" + strconv.FormatInt(*sessionID, 10) + anchor
 }
 
-// op writes an operator with a value, quoted when it has spaces.
+// Op writes an operator with a value, quoted when it has spaces.
 func Op(name, v string) string {
 	if v == "" {
 		return ""

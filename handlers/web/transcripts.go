@@ -13,7 +13,7 @@ import (
 	"backchannel/views"
 )
 
-// transcriptChannel loads the channel of a transcript route and checks that
+// TranscriptChannel loads the channel of a transcript route and checks that
 // the viewer may read its transcripts; staff says whether as staff.
 func (h *Base) TranscriptChannel(c *fiber.Ctx) (*model.Channel, bool, error) {
 	ch, err := h.Chat.Channel(c.UserContext(), c.Params("slug"))
@@ -30,7 +30,7 @@ func (h *Base) TranscriptChannel(c *fiber.Ctx) (*model.Channel, bool, error) {
 	return ch, staff, nil
 }
 
-// transcriptSession reads :session.
+// TranscriptSession reads :session.
 func TranscriptSession(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("session"), 10, 64)
 	if err != nil || id <= 0 {
@@ -39,7 +39,7 @@ func TranscriptSession(c *fiber.Ctx) (int64, error) {
 	return id, nil
 }
 
-// sessionRow is a session for a list: staff count every message, others
+// SessionRow is a session for a list: staff count every message, others
 // the visible ones.
 func SessionRow(s transcripts.SessionSummary, staff bool) views.SessionRow {
 	n := s.Visible
@@ -49,7 +49,7 @@ func SessionRow(s transcripts.SessionSummary, staff bool) views.SessionRow {
 	return views.SessionRow{ID: s.ID, Title: s.Title, Start: s.StartedAt, End: s.EndedAt, Messages: n}
 }
 
-// sendTranscript writes the transcript of :session in format as an
+// SendTranscript writes the transcript of :session in format as an
 // attachment.
 func (h *Base) SendTranscript(c *fiber.Ctx, ch *model.Channel, staff bool, format string) error {
 	if !ValidExport(format) {
@@ -80,7 +80,7 @@ func ValidExport(format string) bool {
 	return false
 }
 
-// sendExport writes doc in format (md, csv or json) as a download named
+// SendExport writes doc in format (md, csv or json) as a download named
 // filename.
 func SendExport(c *fiber.Ctx, format, filename string, doc export.Document) error {
 	var buf bytes.Buffer
@@ -105,7 +105,7 @@ func SendExport(c *fiber.Ctx, format, filename string, doc export.Document) erro
 }
 
 // transcriptDocument turns a transcript into an export document: what the
-// transcript's version shows, names as it shows them.
+// Transcript's version shows, names as it shows them.
 func transcriptDocument(tr *transcripts.Transcript) export.Document {
 	s := tr.Session
 	doc := export.Document{Title: tr.Channel.Title + " — " + s.Title,
@@ -118,8 +118,8 @@ func transcriptDocument(tr *transcripts.Transcript) export.Document {
 	return doc
 }
 
-// transcriptReader reports whether the signed-in user may read ch's
-// transcripts (staff: transcript:staff there; others: transcript:view and
+// TranscriptReader reports whether the signed-in user may read ch's
+// TranscriptList (staff: transcript:staff there; others: transcript:view and
 // let into the channel, not banned) and whether as staff.
 func (h *Base) TranscriptReader(c *fiber.Ctx, ch *model.Channel) (staff, ok bool, err error) {
 	ctx := c.UserContext()
@@ -141,7 +141,7 @@ func (h *Base) TranscriptReader(c *fiber.Ctx, ch *model.Channel) (staff, ok bool
 	return false, ok, err
 }
 
-// transcriptView reads ?view=: staff by default for staff, participant for
+// TranscriptView reads ?view=: staff by default for staff, participant for
 // everyone else; the staff version for anyone else is model.ErrForbidden.
 func TranscriptView(c *fiber.Ctx, staff bool) (transcripts.TranscriptView, error) {
 	def := transcripts.ViewParticipant

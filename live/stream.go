@@ -1,0 +1,177 @@
+package live
+
+import (
+	"bufio"
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// RetryDelay is the reconnection delay a stream announces first: a client
+// that loses the connection waits this long before reconnecting (and then
+// resumes from its Last-Event-ID).
+const RetryDelay = 2 * time.Second
+
+// Header is one HTTP response header of an event stream.
+type Header struct{ Name, Value string }
+
+// StreamHeaders returns the response headers of every event stream: the
+// content type, no caching, a kept-alive connection, and no buffering by a
+// proxy in front (nginx's X-Accel-Buffering).
+func StreamHeaders() []Header {
+	return []Header{
+		{"Content-Type", "text/event-stream; charset=utf-8"},
+		{"Cache-Control", "no-cache, no-store"},
+		{"Connection", "keep-alive"},
+		{"X-Accel-Buffering", "no"},
+	}
+}
+
+// FlushFunc writes to w everything source i (the stream's i-th subscription)
+// has that the client has not been sent yet, reading it from the database.
+// It keeps the source's position itself. An error ends the stream.
+type FlushFunc func(ctx context.Context, w *bufio.Writer, i int) error
+
+// Stream is the one SSE loop every event stream runs: it follows one or
+// more hub subscriptions (a channel page follows its channel; the
+// moderators' wall merges every channel it shows) and writes what each
+// source has whenever its subscription wakes.
+//
+// Serve writes, in order:
+//
+//   - the retry line (Retry, or RetryDelay when zero);
+//   - Flush of every source, in order: what the client missed (the replay
+//     from Last-Event-ID or ?since=, which Flush knows from its position);
+//   - then, as the subscriptions wake, Flush of each source that woke, in
+//     source order (wake-ups coming while a flush runs are merged: a source
+//     is flushed once more for any number of them), and a heartbeat comment
+//     (": ping") every Heartbeat (HeartbeatInterval when zero), so that a
+//     client that has gone is noticed by the failed write.
+//
+// Serve stops when ctx ends, when a subscription is closed (Hub.Close on
+// shutdown closes them all), or when Flush or a write fails. It closes every
+// subscription before returning: the caller hands them over to Serve and
+// must not use them after.
+type Stream struct {
+	// Subs are the subscriptions followed; source i is Subs[i].
+	Subs []*Subscription
+	// Flush writes what source i has after its position.
+	Flush FlushFunc
+	// Retry is the reconnection delay announced first; RetryDelay when zero.
+	Retry time.Duration
+	// Heartbeat is the interval of the heartbeat comment; HeartbeatInterval
+	// when zero. Tests set it shorter.
+	Heartbeat time.Duration
+}
+
+// Serve runs the stream on w until it stops (see Stream). It returns nil
+// when ctx ended or the hub closed a subscription, and the error of Flush or
+// of the failed write otherwise.
+func (s Stream) Serve(ctx context.Context, w *bufio.Writer) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wake := s.merge()
+	defer wake.stop()
+
+	retry := s.Retry
+	if retry <= 0 {
+		retry = RetryDelay
+	}
+	if err := WriteRetry(w, int(retry.Milliseconds())); err != nil {
+		return err
+	}
+	for i := range s.Subs {
+		if err := s.Flush(ctx, w, i); err != nil {
+			return err
+		}
+	}
+	every := s.Heartbeat
+	if every <= 0 {
+		every = HeartbeatInterval
+	}
+	heartbeat := time.NewTicker(every)
+	defer heartbeat.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-wake.closed:
+			return nil
+		case _, open := <-wake.kick:
+			if !open {
+				return nil
+			}
+			for i := range s.Subs {
+				if !wake.dirty(i) {
+					continue
+				}
+				if err := s.Flush(ctx, w, i); err != nil {
+					return err
+				}
+			}
+		case <-heartbeat.C:
+			if err := WriteComment(w, "ping"); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// wakeups merges the subscriptions' channels into one for the loop: a value
+// on kick means some source has woken since the last look (a closed kick, or
+// a closed closed, means a subscription was closed), and dirty(i) tells, once,
+// whether source i has.
+type wakeups struct {
+	kick   <-chan int64
+	closed <-chan struct{}
+	dirty  func(i int) bool
+	stop   func() // closes every subscription and waits for the merge to end
+}
+
+// merge starts following the subscriptions. One subscription (every channel
+// page) needs no goroutine: its own channel is the kick. Several get one
+// small goroutine each, which marks its source dirty and kicks.
+func (s Stream) merge() wakeups {
+	closeAll := func() {
+		for _, sub := range s.Subs {
+			sub.Close()
+		}
+	}
+	if len(s.Subs) == 1 {
+		return wakeups{
+			kick:  s.Subs[0].C(),
+			dirty: func(int) bool { return true },
+			stop:  closeAll,
+		}
+	}
+	kick := make(chan int64, 1) // never closed: closed says it
+	closed := make(chan struct{})
+	dirty := make([]atomic.Bool, len(s.Subs))
+	var closeOnce sync.Once
+	var wg sync.WaitGroup
+	for i, sub := range s.Subs {
+		wg.Go(func() {
+			for range sub.C() {
+				dirty[i].Store(true)
+				select {
+				case kick <- 0:
+				default: // a kick is pending: the loop will see this source too
+				}
+			}
+			closeOnce.Do(func() { close(closed) })
+		})
+	}
+	if len(s.Subs) == 0 {
+		close(closed) // nothing to follow: nothing will ever come
+	}
+	return wakeups{
+		kick:   kick,
+		closed: closed,
+		dirty:  func(i int) bool { return dirty[i].Swap(false) },
+		stop: func() {
+			closeAll()
+			wg.Wait()
+		},
+	}
+}
