@@ -25,7 +25,7 @@ type apiClient struct {
 	token string
 }
 
-// User creates a user with a site-wide role and a token for them.
+// apiUser creates a user with a site-wide role and a token for them.
 func (s *testServer) apiUser(t testing.TB, email string, role model.Role) *apiClient {
 	t.Helper()
 	u := s.createUser(t, email, role)
@@ -725,7 +725,7 @@ type sseStream struct {
 
 // openStream opens the API event stream of slug with the given query and
 // headers; it fails the test unless the server answers 200 with an event
-// Stream.
+// stream.
 func (a *apiClient) openStream(slug, query string, headers ...string) *sseStream {
 	a.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())

@@ -595,7 +595,7 @@ func TestModReportsAndStaffChat(t *testing.T) {
 }
 
 // The wall's stream merges every moderated channel; its ids carry each
-// Channel's position, so a reconnect replays exactly what was missed.
+// channel's position, so a reconnect replays exactly what was missed.
 func TestModWallStreamReplay(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *testServer) {
 		m := newModSetup(t, s)

@@ -66,7 +66,7 @@ func count(stmts []string, table string) int {
 // (sanctions). The bounds hold what was measured when the viewer's standing
 // began to be read once per request (a form post ran 19 statements, reading
 // sanctions 3 times and the guideline 3 times; the page 15, reading the
-// Channel twice); a change that reads more fails here.
+// channel twice); a change that reads more fails here.
 func TestQueriesPerRequest(t *testing.T) {
 	for _, d := range testenv.Databases(t) {
 		t.Run(d.Name, func(t *testing.T) {

@@ -325,7 +325,7 @@ func (e *stalledEngine) Upsert(ctx context.Context, docs []search.Doc) error {
 }
 
 // TestTagWhileIndexLags: when the index has not caught up by the time the
-// Page is shown, the flash says the tag is saved and shows in search shortly;
+// page is shown, the flash says the tag is saved and shows in search shortly;
 // it does once the index catches up.
 func TestTagWhileIndexLags(t *testing.T) {
 	for _, d := range testenv.Databases(t) {

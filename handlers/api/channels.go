@@ -114,7 +114,7 @@ func (h *API) ChannelUpdate(c *fiber.Ctx) error {
 }
 
 // ChannelJoin makes the user a member, with the join code where the
-// Channel asks for one.
+// channel asks for one.
 func (h *API) ChannelJoin(c *fiber.Ctx) error {
 	var body struct {
 		Code string `json:"code"`

@@ -11,7 +11,7 @@ import (
 // that what a client sees is decided in one place (no author ids for
 // participants, the join code only for hosts and staff).
 
-// Channel is a channel as the API shows it.
+// apiChannel is a channel as the API shows it.
 type apiChannel struct {
 	ID              int64             `json:"id"`
 	Slug            string            `json:"slug"`

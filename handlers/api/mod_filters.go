@@ -51,7 +51,7 @@ func toAPIFilterRules(rs []model.FilterRule) []apiFilterRule {
 }
 
 // filterScope is the scope of a filter route: the site's, or the :slug
-// Channel's.
+// channel's.
 func (h *API) filterScope(c *fiber.Ctx, channel bool) (scope, name string, err error) {
 	if !channel {
 		return filters.Site, "site", nil

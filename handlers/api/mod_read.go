@@ -86,7 +86,7 @@ func toAPINote(n *model.ModNote) apiNoteJSON {
 }
 
 // Person is a person's card: their recent messages in the channels the
-// User moderates, their sanctions (those in force here as "active"), and
+// user moderates, their sanctions (those in force here as "active"), and
 // staff notes. The email address is for site admins only.
 func (h *API) Person(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)

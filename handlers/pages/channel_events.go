@@ -14,9 +14,9 @@ import (
 	"backchannel/views"
 )
 
-// ChannelEvents is the Channel Page's live Stream: each event is an HTML
+// ChannelEvents is the channel page's live stream: each event is an HTML
 // fragment of <hx-partial> elements that htmx 4's SSE extension swaps into
-// the Page — a new thread appended to the list, a reply to its thread, a
+// the page — a new thread appended to the list, a reply to its thread, a
 // changed message replaced in place, the title bar refreshed.
 func (h *Pages) ChannelEvents(c *fiber.Ctx) error {
 	cc, err := h.ViewableChannel(c)
@@ -39,14 +39,14 @@ func (h *Pages) ChannelEvents(c *fiber.Ctx) error {
 			}
 			parts = append(parts, views.PartialOf("channel-head", "outerHTML", views.ChannelHeadView(csrf, head)))
 		case change.Event.Kind == model.EventReport || change.Event.Kind == model.EventStaffMessage:
-			// Staff-only events: they travel on the wall's Stream, never here.
+			// Staff-only events: they travel on the wall's stream, never here.
 			return web.Frame{}, false, nil
 		case change.Item == nil:
 			if change.Event.Kind != model.EventMessageUpdated || change.Event.MessageID == nil {
 				return web.Frame{}, false, nil
 			}
 			// The viewer may no longer see it (hidden, held again): take
-			// it off the Page if it is there.
+			// it off the page if it is there.
 			id := strconv.FormatInt(*change.Event.MessageID, 10)
 			parts = append(parts, views.PartialOf("t-"+id, "delete"), views.PartialOf("ri-"+id, "delete"))
 		case change.Event.Kind == model.EventMessageCreated:
@@ -57,7 +57,7 @@ func (h *Pages) ChannelEvents(c *fiber.Ctx) error {
 			if !vm.Deleted {
 				// Newly visible to this viewer (approved, unhidden): add it
 				// where it is missing ("upsert keep" appends only elements
-				// whose id is not on the Page; see static/js/app.js).
+				// whose id is not on the page; see static/js/app.js).
 				parts = append(parts, placeMessage(csrf, vm, "upsert keep"))
 			}
 		}
@@ -70,7 +70,7 @@ func (h *Pages) ChannelEvents(c *fiber.Ctx) error {
 }
 
 // placeMessage is the partial that puts a message where it belongs on the
-// Channel Page with swap: a reply into its thread's replies, a thread into
+// channel page with swap: a reply into its thread's replies, a thread into
 // the list of messages.
 func placeMessage(csrf string, vm views.Message, swap string) templ.Component {
 	if vm.ParentID != 0 {

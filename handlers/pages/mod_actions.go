@@ -90,7 +90,7 @@ func (h *Pages) ModUndo(c *fiber.Ctx) error {
 }
 
 // modFailed answers a refused moderator action: a toast with htmx (the
-// Page stays as it is), a flash message on the page to go back to without.
+// page stays as it is), a flash message on the page to go back to without.
 func (h *Pages) modFailed(c *fiber.Ctx, err error, back string) error {
 	status := web.StatusOf(err)
 	if status >= 500 || status == fiber.StatusUnauthorized {

@@ -10,13 +10,13 @@ import (
 )
 
 // wallCursor is where the wall's stream stands in each channel it merges:
-// Channel id → the last seq delivered.
+// channel id → the last seq delivered.
 //
 // It travels as the SSE event id, so that a reconnecting browser sends it
 // back as Last-Event-ID and is replayed exactly what it missed in every
-// Channel. The text form is "chanID:seq,chanID:seq" with channel ids in
+// channel. The text form is "chanID:seq,chanID:seq" with channel ids in
 // increasing order, e.g. "3:41,7:0". ?since= takes the same form (the wall
-// Page starts its stream with it). A channel the cursor does not name starts
+// page starts its stream with it). A channel the cursor does not name starts
 // at its current position: new events only, no history.
 type wallCursor map[int64]int64
 

@@ -18,21 +18,21 @@ import (
 	"backchannel/views"
 )
 
-// wallFeed is one Channel merged into the wall's Stream.
+// wallFeed is one channel merged into the wall's stream.
 type wallFeed struct {
 	ch     model.Channel
 	viewer chat.Viewer
 	last   int64 // the last seq delivered
 }
 
-// ModEvents is the triage wall's live Stream: one SSE connection that merges
-// the events of every Channel the person moderates. Each event's data is a
+// ModEvents is the triage wall's live stream: one SSE connection that merges
+// the events of every channel the person moderates. Each event's data is a
 // set of <hx-partial> fragments for the wall (items added to or updated in
 // the held, reports, flagged and incoming lists, the counts, the staff
 // chat); its id is the wall cursor (see wallCursor: "chanID:seq,…"), so a
 // reconnect with Last-Event-ID (or ?since=) replays exactly what was missed
-// in every Channel. Staff-only events (reports, staff chat) travel here and
-// never on the Channel Page's Stream.
+// in every channel. Staff-only events (reports, staff chat) travel here and
+// never on the channel page's stream.
 func (h *Pages) ModEvents(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	raw := c.Get("Last-Event-ID")
@@ -86,7 +86,7 @@ type wallStream struct {
 	feeds []*wallFeed
 }
 
-// cursor is the Stream's position in every Channel.
+// cursor is the stream's position in every channel.
 func (ws *wallStream) cursor() string {
 	wc := wallCursor{}
 	for _, f := range ws.feeds {
@@ -151,7 +151,7 @@ func (ws *wallStream) flush(ctx context.Context, w *bufio.Writer, i int) error {
 }
 
 // encode writes the partials of one change. The wall's "upsert" swap (see
-// Static/js/app.js) replaces an element with the same id or appends the new
+// static/js/app.js) replaces an element with the same id or appends the new
 // one; "upsert existing" only replaces. So replays and the answers to a
 // moderator's own actions never duplicate an item, and nothing is inserted
 // above what the moderator is looking at.

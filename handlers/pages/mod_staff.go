@@ -9,7 +9,7 @@ import (
 
 // ModStaffChat posts to a channel's moderator side chat. The message
 // reaches every wall (the sender's too) through the wall's stream, never the
-// Channel page; with htmx the answer is an empty form.
+// channel page; with htmx the answer is an empty form.
 func (h *Pages) ModStaffChat(c *fiber.Ctx) error {
 	cc, err := h.ChannelContext(c)
 	if err != nil {

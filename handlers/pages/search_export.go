@@ -14,7 +14,7 @@ import (
 const searchExportMax = 5000
 
 // SearchExport is GET /search/export/:format: the current search result (every
-// Page, up to searchExportMax) as Markdown, CSV or JSON, with what the
+// page, up to searchExportMax) as Markdown, CSV or JSON, with what the
 // searcher may see.
 func (h *Pages) SearchExport(c *fiber.Ctx) error {
 	format := c.Params("format")

@@ -1,7 +1,7 @@
 // Package web is what the HTML pages and the JSON API share of a request:
 // the dependencies (Deps) and Base, which every handler embeds; who is
 // asking (the signed-in user, the API token or the channel's guest) and the
-// Channel a request names, worked out once per request; CSRF tokens;
+// channel a request names, worked out once per request; CSRF tokens;
 // rendering, flashes and forms; the one error handler that turns errors into
 // a page, an htmx fragment or a JSON problem; and the request parsing both
 // kinds of handler use (ids, search queries, transcript exports).

@@ -57,7 +57,7 @@ func SearchRequest(f views.SearchForm, offset, limit int) transcripts.SearchRequ
 }
 
 // MessageLink points into the transcript of the message's session, or the
-// Channel page for a message posted outside a session.
+// channel page for a message posted outside a session.
 func MessageLink(slug string, sessionID *int64, id int64) string {
 	anchor := "#m-" + strconv.FormatInt(id, 10)
 	if sessionID == nil || *sessionID == 0 {

@@ -105,7 +105,7 @@ func SendExport(c *fiber.Ctx, format, filename string, doc export.Document) erro
 }
 
 // transcriptDocument turns a transcript into an export document: what the
-// Transcript's version shows, names as it shows them.
+// transcript's version shows, names as it shows them.
 func transcriptDocument(tr *transcripts.Transcript) export.Document {
 	s := tr.Session
 	doc := export.Document{Title: tr.Channel.Title + " — " + s.Title,
@@ -119,7 +119,7 @@ func transcriptDocument(tr *transcripts.Transcript) export.Document {
 }
 
 // TranscriptReader reports whether the signed-in user may read ch's
-// TranscriptList (staff: transcript:staff there; others: transcript:view and
+// transcripts (staff: transcript:staff there; others: transcript:view and
 // let into the channel, not banned) and whether as staff.
 func (h *Base) TranscriptReader(c *fiber.Ctx, ch *model.Channel) (staff, ok bool, err error) {
 	ctx := c.UserContext()
