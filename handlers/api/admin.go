@@ -42,23 +42,19 @@ func (h *API) Users(c *fiber.Ctx) error {
 // User returns one user with roles and channels.
 func (h *API) User(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	id, err := web.UserIDParam(c)
-	if err != nil {
-		return err
-	}
-	u, err := h.Accounts.User(ctx, id)
+	u, err := h.UserOf(c)
 	if err != nil {
 		return err
 	}
 	out := apiUserJSON{User: u, Roles: []roleJSON{}, Channels: []string{}}
-	gs, err := h.Accounts.Grants(ctx, id)
+	gs, err := h.Accounts.Grants(ctx, u.ID)
 	if err != nil {
 		return err
 	}
 	for _, g := range gs {
 		out.Roles = append(out.Roles, roleJSON{Role: string(g.Role), Channel: g.Domain})
 	}
-	chs, err := h.Accounts.UserChannels(ctx, id)
+	chs, err := h.Accounts.UserChannels(ctx, u.ID)
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,9 @@
 package api
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"backchannel/handlers/web"
-	"backchannel/model"
 )
 
 // memberJSON is a channel member in the API.
@@ -55,15 +52,7 @@ func (h *API) MemberAdd(c *fiber.Ctx) error {
 
 // MemberRemove removes a member.
 func (h *API) MemberRemove(c *fiber.Ctx) error {
-	cc, err := h.ChannelContext(c)
-	if err != nil {
-		return err
-	}
-	id, err := strconv.ParseInt(c.Params("user"), 10, 64)
-	if err != nil {
-		return model.ErrNotFound
-	}
-	if err := h.Chat.RemoveMember(c.UserContext(), web.ViewerOf(c).User.ID, cc.Channel, id); err != nil {
+	if _, err := h.RemoveMember(c); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -114,7 +114,7 @@ func (h *API) MessageEdit(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
-	cc, id, err := h.apiMessageTarget(c)
+	cc, id, err := h.ViewableMessage(c)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (h *API) MessageEdit(c *fiber.Ctx) error {
 
 // MessageDelete removes a message (its author or staff).
 func (h *API) MessageDelete(c *fiber.Ctx) error {
-	cc, id, err := h.apiMessageTarget(c)
+	cc, id, err := h.ViewableMessage(c)
 	if err != nil {
 		return err
 	}
@@ -136,27 +136,13 @@ func (h *API) MessageDelete(c *fiber.Ctx) error {
 	return h.sendMessage(c, cc, id)
 }
 
-// apiMessageTarget is the channel (which the user must be let into) and
-// the :id of a message route.
-func (h *API) apiMessageTarget(c *fiber.Ctx) (*web.ChannelCtx, int64, error) {
-	id, err := web.MessageIDParam(c)
-	if err != nil {
-		return nil, 0, err
-	}
-	cc, err := h.ViewableChannel(c)
-	if err != nil {
-		return nil, 0, err
-	}
-	return cc, id, nil
-}
-
 func (h *API) ReactionPut(c *fiber.Ctx) error    { return h.apiReactionSet(c, true) }
 func (h *API) ReactionDelete(c *fiber.Ctx) error { return h.apiReactionSet(c, false) }
 
 // apiReactionSet puts the user's :emoji (URL-escaped) on a message or takes
 // it off; either is idempotent.
 func (h *API) apiReactionSet(c *fiber.Ctx, on bool) error {
-	cc, id, err := h.apiMessageTarget(c)
+	cc, id, err := h.ViewableMessage(c)
 	if err != nil {
 		return err
 	}
@@ -187,7 +173,7 @@ func (h *API) VoteDelete(c *fiber.Ctx) error { return h.apiVoteSet(c, false) }
 
 // apiVoteSet upvotes a question or takes the vote back; one vote per person.
 func (h *API) apiVoteSet(c *fiber.Ctx, up bool) error {
-	cc, id, err := h.apiMessageTarget(c)
+	cc, id, err := h.ViewableMessage(c)
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func (h *API) Moderate(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
-	cc, id, err := h.apiMessageTarget(c)
+	cc, id, err := h.ViewableMessage(c)
 	if err != nil {
 		return err
 	}
@@ -200,7 +200,7 @@ func (h *API) Report(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
-	cc, id, err := h.apiMessageTarget(c)
+	cc, id, err := h.ViewableMessage(c)
 	if err != nil {
 		return err
 	}

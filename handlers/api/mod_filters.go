@@ -126,7 +126,7 @@ func (h *API) apiFilterPatch(c *fiber.Ctx, channel bool) error {
 	if err := web.DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
-	id, err := web.FilterIDParam(c)
+	id, err := web.IDParam(c, "id")
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func (h *API) ChannelFilterDelete(c *fiber.Ctx) error { return h.apiFilterRemove
 
 // apiFilterRemove deletes a rule: 204.
 func (h *API) apiFilterRemove(c *fiber.Ctx, channel bool) error {
-	id, err := web.FilterIDParam(c)
+	id, err := web.IDParam(c, "id")
 	if err != nil {
 		return err
 	}

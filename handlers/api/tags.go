@@ -16,11 +16,7 @@ type apiTagBody struct {
 // MessageTag is POST /api/v1/channels/:slug/messages/:id/tags
 // {"tag":"follow-up","colour":"#fde68a","thread":false}.
 func (h *API) MessageTag(c *fiber.Ctx) error {
-	cc, err := h.ChannelContext(c)
-	if err != nil {
-		return err
-	}
-	id, err := web.MessageIDParam(c)
+	cc, id, err := h.ChannelMessage(c)
 	if err != nil {
 		return err
 	}
@@ -39,11 +35,7 @@ func (h *API) MessageTag(c *fiber.Ctx) error {
 // MessageUntag is DELETE /api/v1/channels/:slug/messages/:id/tags/:tag
 // (?thread=true for the whole thread).
 func (h *API) MessageUntag(c *fiber.Ctx) error {
-	cc, err := h.ChannelContext(c)
-	if err != nil {
-		return err
-	}
-	id, err := web.MessageIDParam(c)
+	cc, id, err := h.ChannelMessage(c)
 	if err != nil {
 		return err
 	}

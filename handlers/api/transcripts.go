@@ -17,11 +17,7 @@ type apiSessionSummary struct {
 
 // Sessions lists a channel's sessions, newest first.
 func (h *API) Sessions(c *fiber.Ctx) error {
-	ch, staff, err := h.TranscriptChannel(c)
-	if err != nil {
-		return err
-	}
-	ss, err := h.Transcripts.Sessions(c.UserContext(), ch)
+	ch, staff, ss, err := h.SessionsOf(c)
 	if err != nil {
 		return err
 	}
@@ -90,15 +86,7 @@ type apiCount struct {
 
 // Analytics returns a session's class analytics (transcript:staff).
 func (h *API) Analytics(c *fiber.Ctx) error {
-	ch, _, err := h.TranscriptChannel(c)
-	if err != nil {
-		return err
-	}
-	id, err := web.TranscriptSession(c)
-	if err != nil {
-		return err
-	}
-	a, err := h.Transcripts.Analytics(c.UserContext(), ch, id)
+	_, a, err := h.AnalyticsOf(c)
 	if err != nil {
 		return err
 	}

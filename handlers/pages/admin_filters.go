@@ -200,7 +200,7 @@ func (h *Pages) AdminFilterExport(c *fiber.Ctx) error {
 
 // adminFilterRule is the :id rule of the scope.
 func (h *Pages) adminFilterRule(c *fiber.Ctx) (scope, slug string, r *model.FilterRule, err error) {
-	id, err := web.FilterIDParam(c)
+	id, err := web.IDParam(c, "id")
 	if err != nil {
 		return "", "", nil, err
 	}

@@ -13,31 +13,27 @@ import (
 // force, recent messages and moderator notes.
 func (h *Pages) AdminUser(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	id, err := web.UserIDParam(c)
-	if err != nil {
-		return err
-	}
-	u, err := h.Accounts.User(ctx, id)
+	u, err := h.UserOf(c)
 	if err != nil {
 		return err
 	}
 	d := views.AdminUserDetail{ID: u.ID, Name: u.DisplayName, Email: u.Email, Created: u.CreatedAt,
 		Disabled: u.Disabled(), MustReset: u.MustResetPassword, Self: u.ID == web.ViewerOf(c).User.ID}
-	grants, err := h.Accounts.Grants(ctx, id)
+	grants, err := h.Accounts.Grants(ctx, u.ID)
 	if err != nil {
 		return err
 	}
 	for _, g := range grants {
 		d.Grants = append(d.Grants, views.AdminUserGrant{Role: string(g.Role), Domain: g.Domain})
 	}
-	chs, err := h.Accounts.UserChannels(ctx, id)
+	chs, err := h.Accounts.UserChannels(ctx, u.ID)
 	if err != nil {
 		return err
 	}
 	for _, ch := range chs {
 		d.Channels = append(d.Channels, views.ChannelOption{Slug: ch.Slug, Title: ch.Title})
 	}
-	rec, err := h.Moderation.RecordOf(ctx, id)
+	rec, err := h.Moderation.RecordOf(ctx, u.ID)
 	if err != nil {
 		return err
 	}
@@ -65,7 +61,7 @@ func (h *Pages) AdminUser(c *fiber.Ctx) error {
 // AdminUserResetPassword makes the user choose a new password at next
 // sign-in and signs them out everywhere.
 func (h *Pages) AdminUserResetPassword(c *fiber.Ctx) error {
-	id, err := web.UserIDParam(c)
+	id, err := web.IDParam(c, "id")
 	if err != nil {
 		return err
 	}

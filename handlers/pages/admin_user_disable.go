@@ -17,7 +17,7 @@ func (h *Pages) AdminUserEnable(c *fiber.Ctx) error {
 }
 
 func (h *Pages) setUserDisabled(c *fiber.Ctx, disabled bool, okMsg string) error {
-	id, err := web.UserIDParam(c)
+	id, err := web.IDParam(c, "id")
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 
 // AdminUserRole sets a user's site-wide role.
 func (h *Pages) AdminUserRole(c *fiber.Ctx) error {
-	id, err := web.UserIDParam(c)
+	id, err := web.IDParam(c, "id")
 	if err != nil {
 		return err
 	}

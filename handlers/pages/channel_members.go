@@ -44,15 +44,8 @@ func (h *Pages) MemberAdd(c *fiber.Ctx) error {
 
 // MemberRemove removes a member.
 func (h *Pages) MemberRemove(c *fiber.Ctx) error {
-	cc, err := h.ChannelContext(c)
+	cc, err := h.RemoveMember(c)
 	if err != nil {
-		return err
-	}
-	id, err := strconv.ParseInt(c.Params("user"), 10, 64)
-	if err != nil {
-		return model.ErrNotFound
-	}
-	if err := h.Chat.RemoveMember(c.UserContext(), web.ViewerOf(c).User.ID, cc.Channel, id); err != nil {
 		return err
 	}
 	h.Flash(c, "success", "Member removed.")

@@ -45,11 +45,7 @@ func (h *Pages) messageResult(c *fiber.Ctx, cc *web.ChannelCtx, id int64, actErr
 }
 
 func (h *Pages) messageAction(c *fiber.Ctx, act func(cc *web.ChannelCtx, id int64) error) error {
-	cc, err := h.ViewableChannel(c)
-	if err != nil {
-		return err
-	}
-	id, err := web.MessageIDParam(c)
+	cc, id, err := h.ViewableMessage(c)
 	if err != nil {
 		return err
 	}

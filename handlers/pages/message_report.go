@@ -14,11 +14,7 @@ import (
 // the report form with what went wrong; without, a redirect back to it.
 func (h *Pages) MessageReport(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	cc, err := h.ViewableChannel(c)
-	if err != nil {
-		return err
-	}
-	id, err := web.MessageIDParam(c)
+	cc, id, err := h.ViewableMessage(c)
 	if err != nil {
 		return err
 	}

@@ -38,11 +38,7 @@ func (h *Pages) MessageTag(c *fiber.Ctx) error { return h.messageTagForm(c, true
 func (h *Pages) MessageUntag(c *fiber.Ctx) error { return h.messageTagForm(c, false) }
 
 func (h *Pages) messageTagForm(c *fiber.Ctx, on bool) error {
-	cc, err := h.ChannelContext(c)
-	if err != nil {
-		return err
-	}
-	id, err := web.MessageIDParam(c)
+	cc, id, err := h.ChannelMessage(c)
 	if err != nil {
 		return err
 	}

@@ -36,11 +36,7 @@ var wallActions = map[string]string{ //nolint:gochecknoglobals // constant table
 // JavaScript it redirects back to the wall, which offers an Undo button.
 func (h *Pages) ModMessageAction(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	cc, err := h.ChannelContext(c)
-	if err != nil {
-		return err
-	}
-	id, err := web.MessageIDParam(c)
+	cc, id, err := h.ChannelMessage(c)
 	if err != nil {
 		return err
 	}

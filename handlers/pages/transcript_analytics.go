@@ -14,15 +14,7 @@ import (
 // TranscriptAnalytics shows the class analytics of a session (staff only:
 // the route needs transcript:staff in the channel).
 func (h *Pages) TranscriptAnalytics(c *fiber.Ctx) error {
-	ch, _, err := h.TranscriptChannel(c)
-	if err != nil {
-		return err
-	}
-	id, err := web.TranscriptSession(c)
-	if err != nil {
-		return err
-	}
-	a, err := h.Transcripts.Analytics(c.UserContext(), ch, id)
+	ch, a, err := h.AnalyticsOf(c)
 	if err != nil {
 		return err
 	}

@@ -45,11 +45,7 @@ func (h *Pages) TranscriptList(c *fiber.Ctx) error {
 
 // TranscriptSessions lists a channel's sessions, newest first.
 func (h *Pages) TranscriptSessions(c *fiber.Ctx) error {
-	ch, staff, err := h.TranscriptChannel(c)
-	if err != nil {
-		return err
-	}
-	ss, err := h.Transcripts.Sessions(c.UserContext(), ch)
+	ch, staff, ss, err := h.SessionsOf(c)
 	if err != nil {
 		return err
 	}
@@ -66,7 +62,7 @@ func (h *Pages) Transcript(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := web.TranscriptSession(c)
+	id, err := web.IDParam(c, "session")
 	if err != nil {
 		return err
 	}

@@ -69,10 +69,23 @@ func (h *Base) ViewableChannel(c *fiber.Ctx) (*ChannelCtx, error) {
 	return cc, nil
 }
 
-func MessageIDParam(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, model.ErrNotFound
+// ChannelMessage is the channel of a message route and the message's :id.
+func (h *Base) ChannelMessage(c *fiber.Ctx) (*ChannelCtx, int64, error) {
+	cc, err := h.ChannelContext(c)
+	if err != nil {
+		return nil, 0, err
 	}
-	return id, nil
+	id, err := IDParam(c, "id")
+	return cc, id, err
+}
+
+// ViewableMessage is ChannelMessage for a viewer who must be let into the
+// channel (see ViewableChannel).
+func (h *Base) ViewableMessage(c *fiber.Ctx) (*ChannelCtx, int64, error) {
+	id, err := IDParam(c, "id")
+	if err != nil {
+		return nil, 0, err
+	}
+	cc, err := h.ViewableChannel(c)
+	return cc, id, err
 }

@@ -30,15 +30,6 @@ func (h *Base) TranscriptChannel(c *fiber.Ctx) (*model.Channel, bool, error) {
 	return ch, staff, nil
 }
 
-// TranscriptSession reads :session.
-func TranscriptSession(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("session"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, model.ErrNotFound
-	}
-	return id, nil
-}
-
 // SessionRow is a session for a list: staff count every message, others
 // the visible ones.
 func SessionRow(s transcripts.SessionSummary, staff bool) views.SessionRow {
@@ -55,7 +46,7 @@ func (h *Base) SendTranscript(c *fiber.Ctx, ch *model.Channel, staff bool, forma
 	if !ValidExport(format) {
 		return model.Invalid("format", "Export as md, csv or json.")
 	}
-	id, err := TranscriptSession(c)
+	id, err := IDParam(c, "session")
 	if err != nil {
 		return err
 	}
@@ -178,4 +169,30 @@ func exportMessage(slug string, e transcripts.TranscriptEntry) export.Message {
 		out.Replies = append(out.Replies, exportMessage(slug, r))
 	}
 	return out
+}
+
+// SessionsOf is the route's channel, whether the viewer reads the staff
+// version of its transcripts, and its class sessions, newest first.
+func (h *Base) SessionsOf(c *fiber.Ctx) (*model.Channel, bool, []transcripts.SessionSummary, error) {
+	ch, staff, err := h.TranscriptChannel(c)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	ss, err := h.Transcripts.Sessions(c.UserContext(), ch)
+	return ch, staff, ss, err
+}
+
+// AnalyticsOf is the route's channel and the class analytics of its
+// :session.
+func (h *Base) AnalyticsOf(c *fiber.Ctx) (*model.Channel, *transcripts.Analytics, error) {
+	ch, _, err := h.TranscriptChannel(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	id, err := IDParam(c, "session")
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := h.Transcripts.Analytics(c.UserContext(), ch, id)
+	return ch, a, err
 }
