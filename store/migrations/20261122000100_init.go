@@ -3,7 +3,7 @@ package migrations
 func m20261122000100() change {
 	return change{
 		name:    "20261122000100",
-		comment: "accounts, sessions, channels, memberships, audit log, policies",
+		comment: "accounts, sign-in sessions, channels, class sessions, memberships, audit log, policies",
 		up: `
 CREATE TABLE settings (
 	key TEXT PRIMARY KEY,
@@ -24,6 +24,8 @@ CREATE TABLE users (
 --split
 CREATE UNIQUE INDEX users_email_key ON users (email)
 --split
+-- Sign-in sessions of accounts (model.SignIn), not class sessions: those
+-- are channel_sessions.
 CREATE TABLE sessions (
 	id {{ID}},
 	token_hash TEXT NOT NULL,
@@ -89,6 +91,8 @@ CREATE TABLE channels (
 --split
 CREATE UNIQUE INDEX channels_slug_key ON channels (slug)
 --split
+-- Class sessions (model.ChannelSession): one class meeting or talk in a
+-- channel; not sign-in sessions (table sessions).
 CREATE TABLE channel_sessions (
 	id {{ID}},
 	channel_id BIGINT NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
