@@ -1,9 +1,22 @@
-// Package loadgen makes realistic backchannel traffic for benchmarks: course
-// channels with weekly sessions of one to two hours spread over past weeks,
-// participants whose activity follows a Zipf-like curve, and messages that mix
-// comments, questions and replies in the words of the course and of everyday
-// chat. It is pure: it returns values and does no I/O. The same Config gives
-// the same traffic, message for message.
+// Package loadgen makes and plays Backchannel traffic for benchmarks and
+// demos; the backchannel command's bench and demo subcommands parse their
+// flags and call it.
+//
+//   - New plans realistic traffic: course channels with weekly sessions of
+//     one to two hours spread over past weeks, participants whose activity
+//     follows a Zipf-like curve, and messages that mix comments, questions
+//     and replies in the words of the course and of everyday chat. Planning
+//     is pure: the same Config gives the same traffic, message for message.
+//   - Seed writes a plan to the database with the bulk writes of package
+//     store (bench seed).
+//   - SearchBench times searches against a search engine (bench search);
+//     LagBench posts through chat at a steady rate and times until each
+//     message is searchable (bench lag).
+//   - Demo runs a simulated audience in a demo channel beside the server
+//     (demo): it posts, replies, reacts and upvotes through the chat use
+//     cases, as people would.
+//
+// loadgen holds no SQL: it goes through store, chat and accounts.
 package loadgen
 
 import (

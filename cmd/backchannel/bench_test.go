@@ -9,7 +9,7 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"backchannel/model"
+	"backchannel/loadgen"
 	"backchannel/search"
 	"backchannel/store"
 	"backchannel/testenv"
@@ -82,7 +82,7 @@ func TestBenchSeedSearchLag(t *testing.T) {
 			if n, _ := strconv.Atoi(l[1]); n < 1 {
 				t.Errorf("bench lag measured no message:\n%s", r.stdout)
 			}
-			lagCh, err := store.ChannelBySlug(ctx, db, benchLagSlug)
+			lagCh, err := store.ChannelBySlug(ctx, db, loadgen.LagSlug)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,55 +97,13 @@ func TestBenchSeedSearchLag(t *testing.T) {
 	}
 }
 
-// checkSeeded checks that the database holds n messages, numbered in each
-// channel 1, 2, … up to the channel's last_seq, each with its creation event,
-// replies counted on their parents, and that nothing waits in the outbox.
+// checkSeeded checks that the database holds n messages and that nothing
+// waits in the outbox. loadgen's tests check what seeding writes in detail.
 func checkSeeded(t *testing.T, db *bun.DB, n int) {
 	t.Helper()
 	ctx := context.Background()
-	got, err := store.CountMessages(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != n {
-		t.Errorf("%d messages, want %d", got, n)
-	}
-	var rows []struct {
-		Slug    string `bun:"slug"`
-		LastSeq int64  `bun:"last_seq"`
-		N       int64  `bun:"n"`
-		MinSeq  int64  `bun:"min_seq"`
-		MaxSeq  int64  `bun:"max_seq"`
-		Events  int64  `bun:"events"`
-	}
-	err = db.NewRaw(`SELECT c.slug, c.last_seq, COUNT(m.id) AS n, COALESCE(MIN(m.seq), 0) AS min_seq, COALESCE(MAX(m.seq), 0) AS max_seq,
-		(SELECT COUNT(*) FROM channel_events e WHERE e.channel_id = c.id AND e.kind = ?) AS events
-		FROM channels c LEFT JOIN messages m ON m.channel_id = c.id GROUP BY c.id, c.slug, c.last_seq`, model.EventMessageCreated).Scan(ctx, &rows)
-	if err != nil {
-		t.Fatal(err)
-	}
-	total := int64(0)
-	for _, r := range rows {
-		total += r.N
-		if r.N > 0 && (r.MinSeq != 1 || r.MaxSeq != r.N || r.LastSeq != r.N || r.Events != r.N) {
-			t.Errorf("channel %s: %d messages numbered %d to %d, last_seq %d, %d creation events; want 1 to %d throughout",
-				r.Slug, r.N, r.MinSeq, r.MaxSeq, r.LastSeq, r.Events, r.N)
-		}
-	}
-	if total != int64(n) {
-		t.Errorf("channels hold %d messages, want %d", total, n)
-	}
-	var badEvents, badReplies int
-	if err := db.NewRaw(`SELECT COUNT(*) FROM channel_events e JOIN messages m ON m.id = e.message_id
-		WHERE e.kind = ? AND (m.seq <> e.seq OR m.channel_id <> e.channel_id)`, model.EventMessageCreated).Scan(ctx, &badEvents); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.NewRaw(`SELECT COUNT(*) FROM messages p WHERE p.reply_count <>
-		(SELECT COUNT(*) FROM messages r WHERE r.parent_id = p.id)`).Scan(ctx, &badReplies); err != nil {
-		t.Fatal(err)
-	}
-	if badEvents > 0 || badReplies > 0 {
-		t.Errorf("%d creation events do not match their message's seq; %d messages have a wrong reply count", badEvents, badReplies)
+	if got, err := store.CountMessages(ctx, db); err != nil || got != n {
+		t.Errorf("%d messages (%v), want %d", got, err, n)
 	}
 	if waiting, err := store.OutboxLen(ctx, db); err != nil || waiting != 0 {
 		t.Errorf("outbox holds %d entries (err %v), want none: seeding bypasses the outbox", waiting, err)

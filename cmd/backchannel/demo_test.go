@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"backchannel/config"
+	"backchannel/loadgen"
 	"backchannel/model"
 	"backchannel/store"
 	"backchannel/testenv"
@@ -63,7 +64,7 @@ func waitMessages(t *testing.T, s *server, databaseURL string, n int) []model.Me
 	deadline := time.Now().Add(10 * time.Second)
 	var ms []model.Message
 	for {
-		ch, err := store.ChannelBySlug(ctx, db, demoSlug)
+		ch, err := store.ChannelBySlug(ctx, db, loadgen.DemoSlug)
 		if err == nil {
 			if ms, err = store.ListMessages(ctx, db, store.MessageFilter{ChannelID: ch.ID}); err == nil && len(ms) >= n {
 				return ms
@@ -94,7 +95,7 @@ func TestDemo(t *testing.T) {
 				t.Errorf("stdout offers the setup link though the demo made an admin:\n%s", out)
 			}
 			m := demoPassword.FindStringSubmatch(out)
-			if !strings.Contains(out, demoAdminEmail) || m == nil {
+			if !strings.Contains(out, loadgen.DemoAdminEmail) || m == nil {
 				t.Fatalf("stdout does not show the admin's credentials:\n%s", out)
 			}
 			var guests int
@@ -116,7 +117,7 @@ func TestDemo(t *testing.T) {
 
 			acc := openAccounts(t, d.URL)
 			ctx := context.Background()
-			u, err := acc.Authenticate(ctx, demoAdminEmail, m[1], "127.0.0.1")
+			u, err := acc.Authenticate(ctx, loadgen.DemoAdminEmail, m[1], "127.0.0.1")
 			if err != nil {
 				t.Fatalf("sign in with the printed credentials: %v", err)
 			}
@@ -131,7 +132,7 @@ func TestDemo(t *testing.T) {
 			if !strings.Contains(r.stdout, "correct horse battery") {
 				t.Errorf("second run does not print the given password:\n%s", r)
 			}
-			if _, err := acc.Authenticate(ctx, demoAdminEmail, "correct horse battery", "127.0.0.1"); err != nil {
+			if _, err := acc.Authenticate(ctx, loadgen.DemoAdminEmail, "correct horse battery", "127.0.0.1"); err != nil {
 				t.Errorf("sign in with --admin-password: %v", err)
 			}
 		})
@@ -183,7 +184,7 @@ func TestDemoDataDir(t *testing.T) {
 			if cfg.DatabaseURL != tt.dbPattern {
 				t.Errorf("DatabaseURL = %q, want %q", cfg.DatabaseURL, tt.dbPattern)
 			}
-			if o.seed == 0 {
+			if o.Seed == 0 {
 				t.Error("no seed was picked")
 			}
 		})
