@@ -125,8 +125,8 @@ func New(ctx context.Context, db *bun.DB, opts Options, log *slog.Logger) (*App,
 	now := opts.Chat.Now
 	a.Accounts = accounts.New(db, a.Authz, opts.Accounts, log)
 	a.Chat = chat.New(db, a.Bus, a.Authz, a.Filters, opts.Chat, log)
-	a.Moderation = moderation.New(db, a.Chat, a.Authz, moderation.Options{Now: now}, log)
-	a.Transcripts = transcripts.New(db, a.Chat, a.Authz, now, log)
+	a.Moderation = moderation.New(db, a.Chat, a.Authz, moderation.Options{Now: now})
+	a.Transcripts = transcripts.New(db, a.Chat, a.Authz, now)
 	a.Retention = retention.New(db, now, log)
 	if err := a.Chat.EnsureDefaults(ctx); err != nil {
 		a.Bus.Close()

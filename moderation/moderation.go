@@ -10,7 +10,6 @@ package moderation
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -38,17 +37,16 @@ type Service struct {
 	db    *bun.DB
 	chat  *chat.Service
 	authz Authorizer
-	log   *slog.Logger
 	now   func() time.Time
 }
 
 // New returns a Service; chats reads messages as viewers see them and wakes
 // the channels' streams.
-func New(db *bun.DB, chats *chat.Service, authz Authorizer, opts Options, log *slog.Logger) *Service {
+func New(db *bun.DB, chats *chat.Service, authz Authorizer, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Service{db: db, chat: chats, authz: authz, log: log, now: opts.Now}
+	return &Service{db: db, chat: chats, authz: authz, now: opts.Now}
 }
 
 func (s *Service) publish(ctx context.Context, channelID, seq int64) {

@@ -7,7 +7,6 @@ package transcripts
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -21,19 +20,19 @@ type Authorizer interface {
 	Can(ctx context.Context, userID int64, domain string, p policies.Permission) (bool, error)
 }
 
-// Service carries out the transcript, tag and search use cases.
+// Service carries out the transcript, tag and search use cases; chats
+// works out what each person may see in a channel.
 type Service struct {
-	db    *bun.DB
 	chat  *chat.Service
+	db    *bun.DB
 	authz Authorizer
-	log   *slog.Logger
-	now   func() time.Time
+	now   func() time.Time // the end of a session still running
 }
 
 // New returns a Service; now is the clock (time.Now when nil).
-func New(db *bun.DB, chats *chat.Service, authz Authorizer, now func() time.Time, log *slog.Logger) *Service {
+func New(db *bun.DB, chats *chat.Service, authz Authorizer, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, chat: chats, authz: authz, log: log, now: now}
+	return &Service{db: db, chat: chats, authz: authz, now: now}
 }
