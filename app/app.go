@@ -125,6 +125,7 @@ func New(ctx context.Context, db *bun.DB, opts Options, log *slog.Logger) (*App,
 	now := opts.Chat.Now
 	a.Accounts = accounts.New(db, a.Authz, opts.Accounts, log)
 	a.Chat = chat.New(db, a.Bus, a.Authz, a.Filters, opts.Chat, log)
+	a.Hub.Observe(a.Chat.LiveObserver()) // every stream of a channel reads its events once
 	a.Moderation = moderation.New(db, a.Chat, a.Authz, moderation.Options{Now: now})
 	a.Transcripts = transcripts.New(db, a.Chat, a.Authz, now)
 	a.Retention = retention.New(db, now, log)

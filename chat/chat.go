@@ -19,6 +19,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"backchannel/live"
 	"backchannel/model"
 	"backchannel/policies"
 )
@@ -61,6 +62,7 @@ type Service struct {
 	log    *slog.Logger
 	now    func() time.Time
 	filter Filter
+	feed   *live.Ring[feedEntry] // channels' recent events, read once for every stream
 }
 
 // New returns a Service. Every post goes through filter (nil: none).
@@ -72,7 +74,9 @@ func New(db *bun.DB, bus Bus, authz Authorizer, filter Filter, opts Options, log
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Service{db: db, bus: bus, authz: authz, filter: filter, opts: opts, log: log, now: opts.Now}
+	s := &Service{db: db, bus: bus, authz: authz, filter: filter, opts: opts, log: log, now: opts.Now}
+	s.feed = newFeed(s)
+	return s
 }
 
 // Publish wakes the channel's streams; the event is committed already, so a

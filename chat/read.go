@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"slices"
 
 	"backchannel/model"
 	"backchannel/store"
@@ -108,28 +109,33 @@ func (s *Service) Items(ctx context.Context, v Viewer, ms []model.Message) ([]It
 	}
 	items := make([]Item, 0, len(ms))
 	for _, m := range ms {
-		mine := m.AuthoredBy(v.Actor)
-		it := Item{Message: m, Mine: mine, Voted: voted[m.ID], Reactions: reactions[m.ID], Author: m.AuthorName}
-		if m.Anonymous && !mine && !v.Staff {
-			it.Author = "Anonymous"
-			// Keep who wrote it out of anything built from this item.
-			it.Message.AuthorName, it.Message.AuthorUserID, it.Message.AuthorGuestID = "", nil, nil
-		}
-		if m.State == model.StateShadow && !v.Staff {
-			// A shadow-muted author sees their post as if everyone did;
-			// nothing they are sent may tell them otherwise.
-			it.Message.State = model.StateVisible
-		}
-		deleted := m.State == model.StateDeleted
-		if deleted && !v.Staff {
-			it.Message.Body = ""
-			it.Reactions = nil
-		}
-		it.CanEdit = mine && !deleted && s.now().Sub(m.CreatedAt) <= s.opts.EditWindow
-		it.CanDelete = !deleted && (mine || v.Staff)
-		items = append(items, it)
+		items = append(items, s.item(v, m, reactions[m.ID], voted[m.ID]))
 	}
 	return items, nil
+}
+
+// item is m as v sees it, given its reactions and whether v voted for it.
+func (s *Service) item(v Viewer, m model.Message, reactions []store.ReactionSummary, voted bool) Item {
+	mine := m.AuthoredBy(v.Actor)
+	it := Item{Message: m, Mine: mine, Voted: voted, Reactions: reactions, Author: m.AuthorName}
+	if m.Anonymous && !mine && !v.Staff {
+		it.Author = "Anonymous"
+		// Keep who wrote it out of anything built from this item.
+		it.Message.AuthorName, it.Message.AuthorUserID, it.Message.AuthorGuestID = "", nil, nil
+	}
+	if m.State == model.StateShadow && !v.Staff {
+		// A shadow-muted author sees their post as if everyone did;
+		// nothing they are sent may tell them otherwise.
+		it.Message.State = model.StateVisible
+	}
+	deleted := m.State == model.StateDeleted
+	if deleted && !v.Staff {
+		it.Message.Body = ""
+		it.Reactions = nil
+	}
+	it.CanEdit = mine && !deleted && s.now().Sub(m.CreatedAt) <= s.opts.EditWindow
+	it.CanDelete = !deleted && (mine || v.Staff)
+	return it
 }
 
 // Change is one channel event as a viewer's stream delivers it.
@@ -139,42 +145,26 @@ type Change struct {
 }
 
 // Changes returns ch's events after seq, for v's stream: each message event
-// carries the message's current state; events v may not see carry no item
-// (the stream still advances past them).
+// carries the message as it was when this instance read the event; events
+// v may not see carry no item (the stream still advances past them). The
+// events are read from the database once per instance for every stream of
+// the channel (see feed.go); what differs per viewer is worked out here, in
+// memory.
 func (s *Service) Changes(ctx context.Context, ch *model.Channel, v Viewer, after int64, limit int) ([]Change, error) {
-	es, err := store.EventsAfter(ctx, s.db, ch.ID, after, limit)
+	es, err := s.feed.After(ctx, ch.ID, after, limit)
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
-	for _, e := range es {
-		if e.MessageID != nil {
-			ids = append(ids, *e.MessageID)
-		}
-	}
-	ms, err := store.MessagesByID(ctx, s.db, ids)
-	if err != nil {
-		return nil, err
-	}
-	var shown []model.Message
-	for _, m := range ms {
-		if visibleTo(&m, v) || m.State == model.StateDeleted {
-			shown = append(shown, m)
-		}
-	}
-	items, err := s.Items(ctx, v, shown)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[int64]*Item{}
-	for i := range items {
-		byID[items[i].Message.ID] = &items[i]
+	key := ""
+	if !v.Actor.IsZero() {
+		key = v.Actor.Key()
 	}
 	out := make([]Change, 0, len(es))
 	for _, e := range es {
-		c := Change{Event: e}
-		if e.MessageID != nil {
-			c.Item = byID[*e.MessageID]
+		c := Change{Event: e.Event}
+		if m := e.Message; m != nil && (visibleTo(m, v) || m.State == model.StateDeleted) {
+			it := s.item(v, *m, store.SummariseReactions(e.Reactions, key)[m.ID], slices.Contains(e.Voters, key) && key != "")
+			c.Item = &it
 		}
 		out = append(out, c)
 	}

@@ -38,9 +38,24 @@ const Resync int64 = 0
 type Hub struct {
 	log *slog.Logger
 
-	mu     sync.RWMutex
-	subs   map[int64]map[*Subscription]struct{} // by channel id; no empty sets
-	closed bool
+	mu        sync.RWMutex
+	subs      map[int64]map[*Subscription]struct{} // by channel id; no empty sets
+	observers []Observer
+	closed    bool
+}
+
+// Observer hears every publication before the channel's streams are woken:
+// a Ring, so that it knows its copy of a channel is behind.
+type Observer interface {
+	Published(channelID, seq int64)
+	ResyncAll()
+}
+
+// Observe adds o to the hub's observers. Call it before the hub is used.
+func (h *Hub) Observe(o Observer) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.observers = append(h.observers, o)
 }
 
 // NewHub returns an empty hub. log may be nil (logs are discarded).
@@ -146,6 +161,9 @@ func (s *Subscription) wake(seq int64) {
 func (h *Hub) Publish(channelID, seq int64) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
+	for _, o := range h.observers {
+		o.Published(channelID, seq)
+	}
 	for s := range h.subs[channelID] {
 		s.wake(seq)
 	}
@@ -156,6 +174,9 @@ func (h *Hub) Publish(channelID, seq int64) {
 func (h *Hub) ResyncAll() {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
+	for _, o := range h.observers {
+		o.ResyncAll()
+	}
 	n := 0
 	for _, set := range h.subs {
 		for s := range set {

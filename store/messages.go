@@ -221,15 +221,30 @@ type ReactionSummary struct {
 // Reactions returns the reactions of messages, by message id, for viewer
 // (an actor key, or "").
 func Reactions(ctx context.Context, db bun.IDB, messageIDs []int64, viewer string) (map[int64][]ReactionSummary, error) {
-	out := map[int64][]ReactionSummary{}
+	rs, err := ReactionRows(ctx, db, messageIDs)
+	if err != nil {
+		return nil, err
+	}
+	return SummariseReactions(rs, viewer), nil
+}
+
+// ReactionRows returns every reaction to the messages, by message and time.
+func ReactionRows(ctx context.Context, db bun.IDB, messageIDs []int64) ([]model.Reaction, error) {
 	if len(messageIDs) == 0 {
-		return out, nil
+		return nil, nil
 	}
 	var rs []model.Reaction
 	if err := db.NewSelect().Model(&rs).Where("message_id IN (?)", bun.In(messageIDs)).
 		Order("message_id", "created_at").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("store: reactions: %w", err)
 	}
+	return rs, nil
+}
+
+// SummariseReactions counts reactions per message and emoji, in palette
+// order, marking the ones viewer gave.
+func SummariseReactions(rs []model.Reaction, viewer string) map[int64][]ReactionSummary {
+	out := map[int64][]ReactionSummary{}
 	order := map[string]int{}
 	for i, e := range model.Reactions() {
 		order[e] = i
@@ -257,7 +272,7 @@ func Reactions(ctx context.Context, db bun.IDB, messageIDs []int64, viewer strin
 		}
 		out[id] = list
 	}
-	return out, nil
+	return out
 }
 
 // SetVote records (up) or removes (!up) an actor's vote and returns the
@@ -309,6 +324,23 @@ func VotedBy(ctx context.Context, db bun.IDB, messageIDs []int64, actor string) 
 	}
 	for _, id := range ids {
 		out[id] = true
+	}
+	return out, nil
+}
+
+// Voters returns who voted for each of the messages.
+func Voters(ctx context.Context, db bun.IDB, messageIDs []int64) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	if len(messageIDs) == 0 {
+		return out, nil
+	}
+	var vs []model.Vote
+	if err := db.NewSelect().Model(&vs).Column("message_id", "actor").Where("message_id IN (?)", bun.In(messageIDs)).
+		Scan(ctx); err != nil {
+		return nil, fmt.Errorf("store: voters: %w", err)
+	}
+	for _, v := range vs {
+		out[v.MessageID] = append(out[v.MessageID], v.Actor)
 	}
 	return out, nil
 }
