@@ -163,7 +163,11 @@ func (s *Service) Changes(ctx context.Context, ch *model.Channel, v Viewer, afte
 	for _, e := range es {
 		c := Change{Event: e.Event}
 		if m := e.Message; m != nil && (visibleTo(m, v) || m.State == model.StateDeleted) {
-			it := s.item(v, *m, store.SummariseReactions(e.Reactions, key)[m.ID], slices.Contains(e.Voters, key) && key != "")
+			var reactions []store.ReactionSummary
+			if len(e.Reactions) > 0 {
+				reactions = store.SummariseReactions(e.Reactions, key)[m.ID]
+			}
+			it := s.item(v, *m, reactions, key != "" && slices.Contains(e.Voters, key))
 			c.Item = &it
 		}
 		out = append(out, c)

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -127,11 +128,8 @@ func (r *Ring[T]) After(ctx context.Context, channelID, after int64, limit int) 
 			return nil, err
 		}
 	}
-	// The entries after after: the ring is contiguous, so skip by seq.
-	i := 0
-	for i < len(c.entries) && r.seqOf(c.entries[i]) <= after {
-		i++
-	}
+	// The entries after after (in seq order: search).
+	i := sort.Search(len(c.entries), func(i int) bool { return r.seqOf(c.entries[i]) > after })
 	n := min(limit, len(c.entries)-i)
 	out := make([]T, n)
 	copy(out, c.entries[i:i+n])

@@ -181,3 +181,38 @@ func TestRingEvictsChannels(t *testing.T) {
 		t.Error("an evicted channel was served without reading")
 	}
 }
+
+// An event is encoded once per audience however many streams ask, even at
+// once; the cache keeps at most its size.
+func TestFramesEncodeOncePerAudience(t *testing.T) {
+	f := live.NewFrames(2)
+	var builds atomic.Int64
+	build := func(s string) func() ([]byte, error) {
+		return func() ([]byte, error) { builds.Add(1); return []byte(s), nil }
+	}
+	var wg sync.WaitGroup
+	for i := range 1000 {
+		wg.Go(func() {
+			aud := "participant"
+			if i%10 == 0 {
+				aud = "staff"
+			}
+			got, err := f.Get(live.FrameKey{Channel: 1, Seq: 5, Audience: aud}, build(aud))
+			if err != nil || string(got) != aud {
+				t.Errorf("got %q, %v", got, err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := builds.Load(); n != 2 {
+		t.Errorf("%d encodings for 2 audiences", n)
+	}
+	g := live.NewFrames(2)
+	builds.Store(0)
+	for _, seq := range []int64{1, 2, 3, 1} { // 3 pushes 1 out
+		g.Get(live.FrameKey{Channel: 1, Seq: seq}, build("x"))
+	}
+	if n := builds.Load(); n != 4 {
+		t.Errorf("%d encodings, want 4 once the oldest was dropped", n)
+	}
+}

@@ -31,6 +31,25 @@ func WriteEvent(w *bufio.Writer, id int64, event string, data []byte) error {
 // WriteEventID is WriteEvent with an id of any text (omitted when empty),
 // for streams whose position is more than one number.
 func WriteEventID(w *bufio.Writer, id, event string, data []byte) error {
+	BufferEventID(w, id, event, data)
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("live: write event: %w", err)
+	}
+	return nil
+}
+
+// BufferEvent is WriteEvent without the flush: a stream writing several
+// events at once flushes once after the last (one write to the socket).
+func BufferEvent(w *bufio.Writer, id int64, event string, data []byte) {
+	text := ""
+	if id > 0 {
+		text = strconv.FormatInt(id, 10)
+	}
+	BufferEventID(w, text, event, data)
+}
+
+// BufferEventID is BufferEvent with an id of any text.
+func BufferEventID(w *bufio.Writer, id, event string, data []byte) {
 	if id != "" {
 		w.WriteString("id: ")
 		w.WriteString(oneLine(id))
@@ -53,10 +72,6 @@ func WriteEventID(w *bufio.Writer, id, event string, data []byte) error {
 		data = rest
 	}
 	w.WriteByte('\n')
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("live: write event: %w", err)
-	}
-	return nil
 }
 
 // WriteComment writes an SSE comment (": text", one line per line of text) and
@@ -109,5 +124,8 @@ func LastEventID(header, since string) (int64, error) {
 // oneLine keeps a field value on one line: an event name with a line break
 // would end the field early.
 func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
 	return strings.NewReplacer("\r", "", "\n", " ").Replace(s)
 }

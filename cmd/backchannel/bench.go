@@ -24,6 +24,8 @@ const benchUsage = `Usage:
         time two-word searches with a channel filter against the configured engine
   backchannel bench lag [--rate N] [--duration D]
         post through chat at a steady rate and time until each message is searchable
+  backchannel bench live [--url U] [--subscribers N] [--posters N] [--rate N] [--duration D] [--server-pid P]
+        open N event streams on a running server, post through its API and time each delivery
 
 Every subcommand takes --database-url, --meili-url and --meili-index; the
 engine is Meilisearch when a Meilisearch URL is set, the built-in one otherwise.
@@ -34,13 +36,15 @@ engine is Meilisearch when a Meilisearch URL is set, the built-in one otherwise.
 func benchCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, benchUsage)
-		return usageErr(fmt.Errorf("bench: say seed, search or lag"))
+		return usageErr(fmt.Errorf("bench: say seed, search, lag or live"))
 	}
 	switch args[0] {
 	case "seed":
 		return benchSeed(ctx, args[1:], getenv, stdout, stderr)
 	case "search":
 		return benchSearch(ctx, args[1:], getenv, stdout, stderr)
+	case "live":
+		return benchLive(ctx, args[1:], getenv, stdout, stderr)
 	case "lag":
 		return benchLag(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
@@ -225,5 +229,36 @@ func benchLag(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		defer closeAll()
 		return loadgen.LagBench(ctx, services(c, log), engine, o, stdout)
+	})
+}
+
+// benchLive parses bench live's flags and loads a running server's live
+// streams (loadgen.LiveBench).
+func benchLive(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench live", flag.ContinueOnError)
+	var o loadgen.LiveOptions
+	fs.StringVar(&o.URL, "url", "http://127.0.0.1:8080", "the running server (its database is the one configured here)")
+	fs.IntVar(&o.Subscribers, "subscribers", 1000, "event streams to open")
+	fs.IntVar(&o.Posters, "posters", 8, "accounts posting in parallel")
+	fs.Float64Var(&o.Rate, "rate", 100, "messages per second in all (0: as fast as the posters can)")
+	fs.DurationVar(&o.Duration, "duration", 20*time.Second, "how long to post")
+	fs.DurationVar(&o.Drain, "drain", 10*time.Second, "how long to wait afterwards for the last deliveries")
+	fs.IntVar(&o.ServerPID, "server-pid", 0, "the server's process id, to report its CPU and memory (Linux)")
+	check := func() error {
+		return cmp.Or(
+			badFlag(o.Subscribers < 1 || o.Subscribers > 50000, "bench live: --subscribers must be between 1 and 50000"),
+			badFlag(o.Posters < 1 || o.Posters > 256, "bench live: --posters must be between 1 and 256"),
+			badFlag(o.Rate < 0 || o.Rate > 100000, "bench live: --rate must be between 0 and 100000"),
+			badFlag(o.Duration <= 0 || o.Duration > time.Hour, "bench live: --duration must be positive and at most 1h"),
+			badFlag(o.Drain < 0 || o.Drain > 10*time.Minute, "bench live: --drain must be between 0 and 10m"),
+		)
+	}
+	return runBench(ctx, fs, args, getenv, stderr, check, func(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+		c, err := openCore(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		return loadgen.LiveBench(ctx, services(c, log), o, stdout)
 	})
 }

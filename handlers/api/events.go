@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -26,21 +28,55 @@ func (h *API) Events(c *fiber.Ctx) error {
 		return err
 	}
 	// Copied now: the stream outlives the request's fiber context.
-	slug, staff := cc.Channel.Slug, cc.Viewer.Staff
+	slug, staff, channelID, frames := cc.Channel.Slug, cc.Viewer.Staff, cc.Channel.ID, h.Frames
 	encode := func(_ context.Context, ch chat.Change) (web.Frame, bool, error) {
-		ev := apiEvent{Type: ch.Event.Kind, Seq: ch.Event.Seq}
-		if ch.Event.MessageID != nil {
-			if ch.Item == nil {
-				return web.Frame{}, false, nil
-			}
-			m := toAPIMessage(ch.Item, slug, staff)
-			ev.Message = &m
+		if ch.Event.MessageID != nil && ch.Item == nil {
+			return web.Frame{}, false, nil
 		}
-		data, err := json.Marshal(ev)
+		// Encoded once per audience: every stream whose viewer sees the
+		// event the same way gets the same bytes.
+		key := live.FrameKey{Channel: channelID, Seq: ch.Event.Seq, Audience: "json|" + audienceOf(ch.Item, staff)}
+		data, err := frames.Get(key, func() ([]byte, error) {
+			ev := apiEvent{Type: ch.Event.Kind, Seq: ch.Event.Seq}
+			if ch.Item != nil {
+				m := toAPIMessage(ch.Item, slug, staff)
+				ev.Message = &m
+			}
+			return json.Marshal(ev)
+		})
 		if err != nil {
 			return web.Frame{}, false, err
 		}
 		return web.Frame{Data: data}, true, nil
 	}
 	return h.Stream(c, cc, encode)
+}
+
+// audienceOf is what about the viewer changes an event's JSON: staff or not,
+// and the item's viewer-dependent fields (their own post, what they may do
+// with it, their vote and reactions, the author name and state they are
+// shown). Viewers with the same audience get the same bytes.
+func audienceOf(it *chat.Item, staff bool) string {
+	if it == nil {
+		return strconv.FormatBool(staff)
+	}
+	var b strings.Builder
+	for _, f := range []bool{staff, it.Mine, it.CanEdit, it.CanDelete, it.Voted} {
+		b.WriteByte("01"[boolInt(f)])
+	}
+	for _, r := range it.Reactions {
+		b.WriteByte("01"[boolInt(r.Mine)])
+	}
+	b.WriteByte('|')
+	b.WriteString(string(it.Message.State))
+	b.WriteByte('|')
+	b.WriteString(it.Author)
+	return b.String()
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -60,8 +60,13 @@ type Deps struct {
 // Base holds the dependencies of every handler.
 type Base struct {
 	Deps
+	// Frames keeps encoded stream events, so that an event is encoded once
+	// per audience rather than once per stream.
+	Frames       *live.Frames
 	assetVersion string
 }
 
 // New returns the Base of every handler.
-func New(d Deps) *Base { return &Base{Deps: d, assetVersion: static.Version()} }
+func New(d Deps) *Base {
+	return &Base{Deps: d, assetVersion: static.Version(), Frames: live.NewFrames(0)}
+}

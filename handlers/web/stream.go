@@ -60,10 +60,12 @@ func (h *Base) Stream(c *fiber.Ctx, cc *ChannelCtx, encode EncodeFunc) error {
 				if !ok {
 					f = Frame{}
 				}
-				if err := live.WriteEvent(w, change.Event.Seq, f.Event, f.Data); err != nil {
-					return err
-				}
+				live.BufferEvent(w, change.Event.Seq, f.Event, f.Data)
 				last = change.Event.Seq
+			}
+			// One write to the socket for the whole batch.
+			if err := w.Flush(); err != nil {
+				return err
 			}
 			if len(changes) < StreamBatch {
 				return nil
