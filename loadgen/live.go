@@ -208,14 +208,26 @@ func (r *liveRun) post(ctx context.Context, token string, tickets <-chan time.Ti
 // stream reads one JSON event stream until ctx ends, counting each new
 // message once and how long it took since it was sent.
 func (r *liveRun) stream(ctx context.Context, token string, opened chan<- error) {
-	req, _ := http.NewRequestWithContext(ctx, "GET", r.o.URL+"/api/v1/channels/"+LiveSlug+"/events", nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	// Start at the channel's head: only this run's messages count.
-	req.Header.Set("Last-Event-ID", strconv.FormatInt(r.from, 10))
-	resp, err := r.client.Do(req)
-	if err == nil && resp.StatusCode != http.StatusOK {
-		err = fmt.Errorf("GET events: %s", resp.Status)
-		resp.Body.Close()
+	var resp *http.Response
+	var err error
+	// The accounts were made a moment ago by this process: the server
+	// learns of their roles within its policy refresh (half a second), so
+	// a refusal is asked again for a few seconds.
+	for wait := time.Now().Add(5 * time.Second); ; {
+		req, _ := http.NewRequestWithContext(ctx, "GET", r.o.URL+"/api/v1/channels/"+LiveSlug+"/events", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		// Start at the channel's head: only this run's messages count.
+		req.Header.Set("Last-Event-ID", strconv.FormatInt(r.from, 10))
+		resp, err = r.client.Do(req)
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("GET events: %s", resp.Status)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusForbidden && time.Now().Before(wait) {
+				time.Sleep(100 * time.Millisecond)
+				continue
+			}
+		}
+		break
 	}
 	opened <- err
 	if err != nil {
