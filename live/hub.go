@@ -2,16 +2,18 @@
 //
 // The database is the source of truth: every change in a channel is a row in
 // channel_events with a per-channel, monotonically increasing seq. live only
-// carries wake-ups {channelID, seq}; a woken stream reads the rows after its
-// own last seq from the database itself. So a lost, duplicated, reordered or
-// coalesced wake-up can delay a stream but never make it skip or repeat an
+// carries wake-ups {channelID, seq}; a woken stream asks for the rows after
+// its own last seq, which a Ring (ring.go) reads from the database once per
+// instance for every stream of the channel. So a lost, duplicated, reordered
+// or coalesced wake-up can delay a stream but never make it skip or repeat an
 // event.
 //
 // Hub is the in-process fan-out; a Bus wakes the hubs of every instance:
 // LocalBus for one process (the embedded SQLite default), PGBus for several
 // instances sharing PostgreSQL (LISTEN/NOTIFY as a wake-up only). sse.go holds
 // the SSE framing; stream.go the one loop every event stream runs (Stream:
-// retry, replay, merged wake-ups, heartbeat).
+// retry, replay, merged wake-ups, heartbeat); frames.go the cache that
+// encodes an event once per audience.
 package live
 
 import (
