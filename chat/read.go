@@ -24,18 +24,37 @@ type Item struct {
 type Feed struct {
 	Items   []Item // top-level messages with their replies
 	LastSeq int64  // the channel's sequence when the feed was read: streams continue from here
+	// Earlier says that older threads exist: the page offers to load the
+	// ones before Oldest (the seq of its oldest thread).
+	Earlier bool
+	Oldest  int64
 }
 
-// pageSize is how many threads the channel page shows at most.
-const pageSize = 200
+// ThreadsPerPage is how many threads the channel page shows at first, and
+// how many more each "load earlier" brings.
+const ThreadsPerPage = 50
 
 // Feed reads ch as v sees it: the newest threads first loaded (shown oldest
 // first), or the top questions by votes. ch must have been read in this
 // request, before Feed: its LastSeq is where the page's stream starts, so
 // what comes after it reaches the page over the stream.
 func (s *Service) Feed(ctx context.Context, ch *model.Channel, v Viewer, sort string) (*Feed, error) {
+	return s.feedPage(ctx, ch, v, sort, 0)
+}
+
+// Earlier is the page of threads before seq before, newest last, as Feed
+// shows them (sorted by time).
+func (s *Service) Earlier(ctx context.Context, ch *model.Channel, v Viewer, before int64) (*Feed, error) {
+	if before <= 0 {
+		return nil, model.Invalid("before", "Say which message to load the earlier ones of.")
+	}
+	return s.feedPage(ctx, ch, v, "", before)
+}
+
+func (s *Service) feedPage(ctx context.Context, ch *model.Channel, v Viewer, sort string, before int64) (*Feed, error) {
 	lastSeq := ch.LastSeq
-	f := store.MessageFilter{ChannelID: ch.ID, TopLevel: true, Limit: pageSize, Newest: true}
+	// One more than a page: whether there are earlier threads.
+	f := store.MessageFilter{ChannelID: ch.ID, TopLevel: true, Limit: ThreadsPerPage + 1, Newest: true, BeforeSeq: before}
 	if sort == "top" {
 		f.Sort = "top"
 		f.Newest = false
@@ -49,6 +68,14 @@ func (s *Service) Feed(ctx context.Context, ch *model.Channel, v Viewer, sort st
 	// the stream (which starts after LastSeq); showing them here as well
 	// would show them twice.
 	top = upTo(top, lastSeq)
+	earlier := len(top) > ThreadsPerPage
+	if earlier {
+		if f.Newest {
+			top = top[1:] // oldest first: the extra one is the oldest
+		} else {
+			top = top[:ThreadsPerPage]
+		}
+	}
 	ids := make([]int64, 0, len(top))
 	for _, m := range top {
 		ids = append(ids, m.ID)
@@ -75,7 +102,11 @@ func (s *Service) Feed(ctx context.Context, ch *model.Channel, v Viewer, sort st
 	for i := range out {
 		out[i].Replies = byParent[out[i].Message.ID]
 	}
-	return &Feed{Items: out, LastSeq: lastSeq}, nil
+	fd := &Feed{Items: out, LastSeq: lastSeq, Earlier: earlier && f.Newest}
+	if len(out) > 0 && fd.Earlier {
+		fd.Oldest = out[0].Message.Seq
+	}
+	return fd, nil
 }
 
 // limitStates lets participants see visible messages, removed ones as

@@ -91,6 +91,7 @@ func MessagesByID(ctx context.Context, db bun.IDB, ids []int64) ([]model.Message
 type MessageFilter struct {
 	ChannelID int64
 	AfterSeq  int64                // only messages created after this sequence number
+	BeforeSeq int64                // only messages created before this sequence number (0: any)
 	States    []model.MessageState // empty: every state
 	// VisibleOr lets an actor also see their own messages in other states
 	// (e.g. held ones) while States limits everyone else's.
@@ -108,6 +109,9 @@ func ListMessages(ctx context.Context, db bun.IDB, f MessageFilter) ([]model.Mes
 	q := db.NewSelect().Model(&ms).Where("channel_id = ?", f.ChannelID)
 	if f.AfterSeq > 0 {
 		q = q.Where("seq > ?", f.AfterSeq)
+	}
+	if f.BeforeSeq > 0 {
+		q = q.Where("seq < ?", f.BeforeSeq)
 	}
 	if len(f.States) > 0 {
 		if a := f.VisibleOr; a != nil && !a.IsZero() {

@@ -86,6 +86,10 @@ type ChannelPage struct {
 	Sort            string // "newest" or "top"
 	LastSeq         int64
 	Messages        []Message
+	// Earlier: older threads exist, before the seq Oldest (the page shows
+	// a "load earlier" control above its oldest thread).
+	Earlier         bool
+	Oldest          int64
 	Compose         Compose
 	CanPost         bool
 	Locked          bool

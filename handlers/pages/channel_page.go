@@ -3,6 +3,7 @@ package pages
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"backchannel/chat"
 	"backchannel/handlers/web"
 	"backchannel/model"
 	"backchannel/views"
@@ -28,7 +29,13 @@ func (h *Pages) ChannelPage(c *fiber.Ctx) error {
 	if c.Query("sort") == "top" {
 		sort = "top"
 	}
-	feed, err := h.Chat.Feed(ctx, ch, v, sort)
+	var feed *chat.Feed
+	if before := c.QueryInt("before"); before > 0 && sort == "newest" {
+		// Without JavaScript, "load earlier" is a link to this page.
+		feed, err = h.Chat.Earlier(ctx, ch, v, int64(before))
+	} else {
+		feed, err = h.Chat.Feed(ctx, ch, v, sort)
+	}
 	if err != nil {
 		return err
 	}
@@ -40,7 +47,7 @@ func (h *Pages) ChannelPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := views.ChannelPage{Head: head, Sort: sort, LastSeq: feed.LastSeq, Compose: compose(ch),
+	d := views.ChannelPage{Head: head, Sort: sort, LastSeq: feed.LastSeq, Earlier: feed.Earlier, Oldest: feed.Oldest, Compose: compose(ch),
 		CanPost: v.Poster, Locked: ch.PostingMode == model.PostingLocked && !v.Staff && !v.Host,
 		NeedsGuidelines: v.Poster && !accepted, Guideline: guidelineView(g),
 		ViewerName: v.Actor.Name, IsGuest: v.Actor.GuestID != 0}
@@ -106,4 +113,23 @@ func (h *Pages) ChannelJoin(c *fiber.Ctx) error {
 		return h.renderJoin(c, status, f)
 	}
 	return web.SeeOther(c, "/c/"+cc.Channel.Slug)
+}
+
+// ChannelEarlier is the page of threads before ?before= (a seq), for the
+// channel page's "load earlier": the threads, and the control that loads
+// the page before them when there is one.
+func (h *Pages) ChannelEarlier(c *fiber.Ctx) error {
+	cc, err := h.ViewableChannel(c)
+	if err != nil {
+		return err
+	}
+	feed, err := h.Chat.Earlier(c.UserContext(), cc.Channel, cc.Viewer, int64(c.QueryInt("before")))
+	if err != nil {
+		return err
+	}
+	ms := make([]views.Message, 0, len(feed.Items))
+	for _, it := range feed.Items {
+		ms = append(ms, messageView(cc.Channel.Slug, cc.Viewer, it))
+	}
+	return web.Render(c, fiber.StatusOK, views.EarlierThreads(web.CSRFOf(c), cc.Channel.Slug, feed.Earlier, feed.Oldest, ms))
 }
