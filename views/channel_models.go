@@ -82,10 +82,10 @@ type ChannelHead struct {
 
 // ChannelPage is everything the channel page shows.
 type ChannelPage struct {
-	Head            ChannelHead
-	Sort            string // "newest" or "top"
-	LastSeq         int64
-	Messages        []Message
+	Head     ChannelHead
+	Sort     string // "newest" or "top"
+	LastSeq  int64
+	Messages []Message
 	// Earlier: older threads exist, before the seq Oldest (the page shows
 	// a "load earlier" control above its oldest thread).
 	Earlier         bool
