@@ -15,8 +15,9 @@ import (
 
 // Events streams a channel's events as Server-Sent Events for API
 // clients: each event's id is its seq and its data one JSON object
-// {"type", "seq", "message"?} (the message as this viewer sees it, as it
-// was right after the event; later changes come as later events). An
+// {"type", "seq", "message"?} (the message as this viewer sees it, as the
+// server read it at or after the event; later changes come as later
+// events). An
 // event the viewer may not see goes out as its id alone, so the client's
 // position still advances. Reconnect with Last-Event-ID (or ?since=) to get
 // exactly what was missed.
