@@ -3,6 +3,7 @@ package chat_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -146,18 +147,40 @@ func TestFeedOrder(t *testing.T) {
 			t.Errorf("kind %q", c.Kind)
 		}
 
-		// The page shows the newest 200 threads, oldest first.
+		// The page shows the newest ThreadsPerPage threads, oldest first, and
+		// says that earlier ones exist; Earlier pages back from the oldest.
 		vm := e.Viewer(ch, e.User("Mo", model.RoleModerator))
 		e.Accept(ch, vm)
-		for i := range 200 {
+		const n = chat.ThreadsPerPage + 10
+		for i := range n {
 			e.Post(ch, vm, chat.PostInput{Body: fmt.Sprintf("n%03d", i)})
 		}
 		f, err := e.Chat.Feed(e.Ctx, e.Reload(ch), vb, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(f.Items) != 200 || f.Items[0].Message.Body != "n000" || f.Items[199].Message.Body != "n199" {
-			t.Errorf("%d threads, from %q to %q; want the newest 200, n000 to n199", len(f.Items), f.Items[0].Message.Body, f.Items[len(f.Items)-1].Message.Body)
+		if len(f.Items) != chat.ThreadsPerPage || f.Items[0].Message.Body != fmt.Sprintf("n%03d", 10) ||
+			f.Items[len(f.Items)-1].Message.Body != fmt.Sprintf("n%03d", n-1) || !f.Earlier || f.Oldest != f.Items[0].Message.Seq {
+			t.Errorf("%d threads, from %q to %q, earlier %v; want the newest %d, n010 to n%03d", len(f.Items),
+				f.Items[0].Message.Body, f.Items[len(f.Items)-1].Message.Body, f.Earlier, chat.ThreadsPerPage, n-1)
+		}
+		before, err := e.Chat.Earlier(e.Ctx, e.Reload(ch), vb, f.Oldest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The ten before, after the threads of the test above.
+		ns := 0
+		for _, it := range before.Items {
+			if strings.HasPrefix(it.Message.Body, "n0") {
+				ns++
+			}
+		}
+		if before.Earlier || ns != 10 || before.Items[len(before.Items)-1].Message.Body != "n009" {
+			t.Errorf("earlier: %d threads (%d of this page) ending %q, earlier %v", len(before.Items), ns,
+				before.Items[len(before.Items)-1].Message.Body, before.Earlier)
+		}
+		if _, err := e.Chat.Earlier(e.Ctx, ch, vb, 0); err == nil {
+			t.Error("Earlier(0) accepted")
 		}
 		if last := e.Reload(ch).LastSeq; f.LastSeq != last {
 			t.Errorf("feed last seq %d, channel %d", f.LastSeq, last)
