@@ -12,25 +12,9 @@ import (
 
 // ModChannels lists the channels userID moderates (Casbin domain = channel).
 func (s *Service) ModChannels(ctx context.Context, userID int64) ([]chat.ChannelSummary, error) {
-	cs, err := store.ListChannels(ctx, s.db)
-	if err != nil {
-		return nil, err
-	}
-	live, err := store.LiveChannelIDs(ctx, s.db)
-	if err != nil {
-		return nil, err
-	}
-	var out []chat.ChannelSummary
-	for _, c := range cs {
-		ok, err := s.authz.Can(ctx, userID, c.Slug, policies.MessageModerate)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, chat.ChannelSummary{Channel: c, Live: live[c.ID]})
-		}
-	}
-	return out, nil
+	return s.chat.ChannelsWhere(ctx, func(c *model.Channel) (bool, error) {
+		return s.authz.Can(ctx, userID, c.Slug, policies.MessageModerate)
+	})
 }
 
 // Queue is what waits for moderators in a channel.

@@ -43,8 +43,8 @@ func (h *Pages) ModEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	User := web.ViewerOf(c).User
-	chans, err := h.Moderation.ModChannels(ctx, User.ID)
+	user := web.ViewerOf(c).User
+	chans, err := h.Moderation.ModChannels(ctx, user.ID)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (h *Pages) ModEvents(c *fiber.Ctx) error {
 		if seq, ok := cursor[cs.ID]; ok {
 			f.last = seq
 		}
-		if f.viewer, err = h.Chat.ViewerFor(ctx, &f.ch, User, nil); err != nil {
+		if f.viewer, err = h.Chat.ViewerFor(ctx, &f.ch, user, nil); err != nil {
 			return err
 		}
 		feeds = append(feeds, f)
