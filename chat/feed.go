@@ -19,13 +19,13 @@ type feedEntry struct {
 	Voters    []string
 }
 
-// feedRing sizes the ring of recent events per channel: enough for a burst
-// of a busy class and for a reconnect within a minute or so; older replays
-// read the database.
-var feedRing = live.RingOptions{Size: 256, Channels: 256, Batch: 200}
-
+// newFeed makes the ring of recent events per channel: 256 events are
+// enough for a burst of a busy class and for a reconnect within a minute or
+// so (older replays read the database); 256 channels live at once per
+// instance.
 func newFeed(s *Service) *live.Ring[feedEntry] {
-	return live.NewRing(feedRing, s.readFeed, func(e feedEntry) int64 { return e.Event.Seq })
+	return live.NewRing(live.RingOptions{Size: 256, Channels: 256, Batch: 200}, s.readFeed,
+		func(e feedEntry) int64 { return e.Event.Seq })
 }
 
 // LiveObserver hears from the live hub what was published, so that the
