@@ -177,10 +177,9 @@ func (a *App) HTTP(ctx context.Context, o HTTPOptions) (*fiber.App, error) {
 
 // Background options: how often each job runs.
 type Background struct {
-	IndexerIdle    time.Duration // 0: the indexer's default
-	RetentionFirst time.Duration // 0: retention.StartDelay
-	Retention      bool          // run the retention job
-	Cleanup        bool          // remove expired sign-ins and old sign-in attempts
+	IndexerIdle time.Duration // 0: the indexer's default
+	Retention   bool          // run the retention job (shortly after start, then hourly)
+	Cleanup     bool          // remove expired sign-ins and old sign-in attempts
 }
 
 // Start runs the background jobs until ctx ends; Wait on the result after.
@@ -194,11 +193,7 @@ func (a *App) Start(ctx context.Context, b Background) *sync.WaitGroup {
 	}
 	wg.Go(func() { _ = ix.Run(ctx) })
 	if b.Retention {
-		first := b.RetentionFirst
-		if first <= 0 {
-			first = retention.StartDelay
-		}
-		wg.Go(func() { a.Retention.RunEvery(ctx, first, retention.DefaultInterval) })
+		wg.Go(func() { a.Retention.Run(ctx) })
 	}
 	if b.Cleanup {
 		wg.Go(func() { a.cleanup(ctx) })

@@ -63,21 +63,21 @@ func TestEdit(t *testing.T) {
 			body string
 			want want
 		}{
-			{name: "someone else", v: vb, id: m.ID, body: "first", want: want{problem: "not_author"}},
-			{name: "staff cannot edit others", v: vm, id: m.ID, body: "first", want: want{problem: "not_author"}},
-			{name: "visitor", v: chat.Viewer{}, id: m.ID, body: "first", want: want{problem: "not_author"}},
-			{name: "guest edits a user's post", v: vg, id: m.ID, body: "first", want: want{problem: "not_author"}},
-			{name: "empty", v: va, id: m.ID, body: "  ", want: want{field: "body"}},
-			{name: "too long", v: va, id: m.ID, body: strings.Repeat("x", 21), want: want{field: "body"}},
-			{name: "other channel's message", v: va, id: om.ID, body: "first", want: want{is: model.ErrNotFound}},
-			{name: "missing", v: va, id: 1 << 40, body: "first", want: want{is: model.ErrNotFound}},
+			{name: "someone else", v: vb, id: m.ID, body: "first", want: want{Problem: "not_author"}},
+			{name: "staff cannot edit others", v: vm, id: m.ID, body: "first", want: want{Problem: "not_author"}},
+			{name: "visitor", v: chat.Viewer{}, id: m.ID, body: "first", want: want{Problem: "not_author"}},
+			{name: "guest edits a user's post", v: vg, id: m.ID, body: "first", want: want{Problem: "not_author"}},
+			{name: "empty", v: va, id: m.ID, body: "  ", want: want{Field: "body"}},
+			{name: "too long", v: va, id: m.ID, body: strings.Repeat("x", 21), want: want{Field: "body"}},
+			{name: "other channel's message", v: va, id: om.ID, body: "first", want: want{Is: model.ErrNotFound}},
+			{name: "missing", v: va, id: 1 << 40, body: "first", want: want{Is: model.ErrNotFound}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				seq := e.Reload(ch).LastSeq
 				got, err := e.Chat.Edit(e.Ctx, ch, tt.v, tt.id, tt.body)
-				tt.want.check(t, err)
-				if tt.want.problem != "" && !errors.Is(err, model.ErrForbidden) {
+				tt.want.Check(t, err)
+				if tt.want.Problem != "" && !errors.Is(err, model.ErrForbidden) {
 					t.Errorf("refusal %v is not ErrForbidden", err)
 				}
 				if got != nil || e.Reload(ch).LastSeq != seq || e.Message(m.ID).Body != "frist" {

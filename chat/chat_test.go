@@ -35,26 +35,26 @@ func TestCreateChannel(t *testing.T) {
 			{name: "64 characters", slug: strings.Repeat("a", 64), title: "Long", wantSlug: strings.Repeat("a", 64)},
 			{name: "trimmed and lower-cased", slug: "  Chem-2B  ", title: "Chemistry", wantSlug: "chem-2b"},
 			{name: "digits only", slug: "2026", title: "Year", wantSlug: "2026"},
-			{name: "taken", slug: "physics-101", title: "Again", want: want{field: "slug"}},
-			{name: "taken in other case", slug: "PHYSICS-101", title: "Again", want: want{field: "slug"}},
-			{name: "empty", slug: "", title: "T", want: want{field: "slug"}},
-			{name: "one character", slug: "a", title: "T", want: want{field: "slug"}},
-			{name: "65 characters", slug: strings.Repeat("a", 65), title: "T", want: want{field: "slug"}},
-			{name: "leading dash", slug: "-ab", title: "T", want: want{field: "slug"}},
-			{name: "trailing dash", slug: "ab-", title: "T", want: want{field: "slug"}},
-			{name: "double dash", slug: "a--b", title: "T", want: want{field: "slug"}},
-			{name: "underscore", slug: "a_b", title: "T", want: want{field: "slug"}},
-			{name: "inner space", slug: "a b", title: "T", want: want{field: "slug"}},
-			{name: "slash", slug: "a/b", title: "T", want: want{field: "slug"}},
-			{name: "dot", slug: "a.b", title: "T", want: want{field: "slug"}},
-			{name: "non-ASCII", slug: "übung", title: "T", want: want{field: "slug"}},
-			{name: "no title", slug: "untitled", title: "   ", want: want{field: "title"}},
-			{name: "long title", slug: "long-title", title: strings.Repeat("é", 121), want: want{field: "title"}},
+			{name: "taken", slug: "physics-101", title: "Again", want: want{Field: "slug"}},
+			{name: "taken in other case", slug: "PHYSICS-101", title: "Again", want: want{Field: "slug"}},
+			{name: "empty", slug: "", title: "T", want: want{Field: "slug"}},
+			{name: "one character", slug: "a", title: "T", want: want{Field: "slug"}},
+			{name: "65 characters", slug: strings.Repeat("a", 65), title: "T", want: want{Field: "slug"}},
+			{name: "leading dash", slug: "-ab", title: "T", want: want{Field: "slug"}},
+			{name: "trailing dash", slug: "ab-", title: "T", want: want{Field: "slug"}},
+			{name: "double dash", slug: "a--b", title: "T", want: want{Field: "slug"}},
+			{name: "underscore", slug: "a_b", title: "T", want: want{Field: "slug"}},
+			{name: "inner space", slug: "a b", title: "T", want: want{Field: "slug"}},
+			{name: "slash", slug: "a/b", title: "T", want: want{Field: "slug"}},
+			{name: "dot", slug: "a.b", title: "T", want: want{Field: "slug"}},
+			{name: "non-ASCII", slug: "übung", title: "T", want: want{Field: "slug"}},
+			{name: "no title", slug: "untitled", title: "   ", want: want{Field: "title"}},
+			{name: "long title", slug: "long-title", title: strings.Repeat("é", 121), want: want{Field: "title"}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				ch, err := e.Chat.CreateChannel(e.Ctx, host.ID, chat.ChannelInput{Slug: ptr(tt.slug), Title: ptr(tt.title)})
-				tt.want.check(t, err)
+				tt.want.Check(t, err)
 				if err != nil {
 					return
 				}
@@ -125,8 +125,8 @@ func TestUpdateChannel(t *testing.T) {
 			want  want
 			check func(t *testing.T, c *model.Channel)
 		}{
-			{name: "slow mode negative", in: chat.ChannelInput{SlowModeSeconds: ptr(-1)}, want: want{field: "slow_mode_seconds"}},
-			{name: "slow mode over an hour", in: chat.ChannelInput{SlowModeSeconds: ptr(model.MaxSlowMode + 1)}, want: want{field: "slow_mode_seconds"}},
+			{name: "slow mode negative", in: chat.ChannelInput{SlowModeSeconds: ptr(-1)}, want: want{Field: "slow_mode_seconds"}},
+			{name: "slow mode over an hour", in: chat.ChannelInput{SlowModeSeconds: ptr(model.MaxSlowMode + 1)}, want: want{Field: "slow_mode_seconds"}},
 			{name: "slow mode an hour", in: chat.ChannelInput{SlowModeSeconds: ptr(model.MaxSlowMode)},
 				check: func(t *testing.T, c *model.Channel) {
 					if c.SlowModeSeconds != model.MaxSlowMode {
@@ -134,8 +134,8 @@ func TestUpdateChannel(t *testing.T) {
 					}
 				}},
 			{name: "slow mode off", in: chat.ChannelInput{SlowModeSeconds: ptr(0)}},
-			{name: "max length zero", in: chat.ChannelInput{MaxLength: ptr(0)}, want: want{field: "max_length"}},
-			{name: "max length over limit", in: chat.ChannelInput{MaxLength: ptr(model.MaxMaxLength + 1)}, want: want{field: "max_length"}},
+			{name: "max length zero", in: chat.ChannelInput{MaxLength: ptr(0)}, want: want{Field: "max_length"}},
+			{name: "max length over limit", in: chat.ChannelInput{MaxLength: ptr(model.MaxMaxLength + 1)}, want: want{Field: "max_length"}},
 			{name: "max length one", in: chat.ChannelInput{MaxLength: ptr(1)}},
 			{name: "max length limit", in: chat.ChannelInput{MaxLength: ptr(model.MaxMaxLength)},
 				check: func(t *testing.T, c *model.Channel) {
@@ -143,13 +143,13 @@ func TestUpdateChannel(t *testing.T) {
 						t.Errorf("max length %d", c.MaxLength)
 					}
 				}},
-			{name: "unknown visibility", in: chat.ChannelInput{Visibility: ptr(model.Visibility("secret"))}, want: want{field: "visibility"}},
-			{name: "unknown posting mode", in: chat.ChannelInput{PostingMode: ptr(model.PostingMode("chaos"))}, want: want{field: "posting_mode"}},
-			{name: "join code with space", in: chat.ChannelInput{JoinCode: ptr("AB CD")}, want: want{field: "join_code"}},
-			{name: "join code too long", in: chat.ChannelInput{JoinCode: ptr(strings.Repeat("X", 65))}, want: want{field: "join_code"}},
-			{name: "slug change", in: chat.ChannelInput{Slug: ptr("physics-102")}, want: want{field: "slug"}},
-			{name: "empty title", in: chat.ChannelInput{Title: ptr("")}, want: want{field: "title"}},
-			{name: "long description", in: chat.ChannelInput{Description: ptr(strings.Repeat("d", 1001))}, want: want{field: "description"}},
+			{name: "unknown visibility", in: chat.ChannelInput{Visibility: ptr(model.Visibility("secret"))}, want: want{Field: "visibility"}},
+			{name: "unknown posting mode", in: chat.ChannelInput{PostingMode: ptr(model.PostingMode("chaos"))}, want: want{Field: "posting_mode"}},
+			{name: "join code with space", in: chat.ChannelInput{JoinCode: ptr("AB CD")}, want: want{Field: "join_code"}},
+			{name: "join code too long", in: chat.ChannelInput{JoinCode: ptr(strings.Repeat("X", 65))}, want: want{Field: "join_code"}},
+			{name: "slug change", in: chat.ChannelInput{Slug: ptr("physics-102")}, want: want{Field: "slug"}},
+			{name: "empty title", in: chat.ChannelInput{Title: ptr("")}, want: want{Field: "title"}},
+			{name: "long description", in: chat.ChannelInput{Description: ptr(strings.Repeat("d", 1001))}, want: want{Field: "description"}},
 			{name: "same slug is fine", in: chat.ChannelInput{Slug: ptr("physics-101"), Title: ptr("  Physics I  ")},
 				check: func(t *testing.T, c *model.Channel) {
 					if c.Slug != "physics-101" || c.Title != "Physics I" {
@@ -182,7 +182,7 @@ func TestUpdateChannel(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				before := e.Reload(ch)
 				c, err := e.Chat.UpdateChannel(e.Ctx, host.ID, ch.Slug, tt.in)
-				tt.want.check(t, err)
+				tt.want.Check(t, err)
 				after := e.Reload(ch)
 				if err != nil {
 					if after.LastSeq != before.LastSeq || after.ChannelSettings != before.ChannelSettings || after.Title != before.Title {
@@ -253,11 +253,11 @@ func TestVisibilityAndJoin(t *testing.T) {
 			want want
 			view bool
 		}{
-			{"visitor", pub, chat.Viewer{}, "", want{is: model.ErrUnauthorized}, false},
-			{"members only", members, e.Viewer(members, alice), "", want{problem: "members_only"}, false},
+			{"visitor", pub, chat.Viewer{}, "", want{Is: model.ErrUnauthorized}, false},
+			{"members only", members, e.Viewer(members, alice), "", want{Problem: "members_only"}, false},
 			{"members only, staff", members, e.Viewer(members, mod), "", want{}, true},
-			{"no code", coded, e.Viewer(coded, alice), "", want{field: "code"}, false},
-			{"wrong code", coded, e.Viewer(coded, alice), "ABC124", want{field: "code"}, false},
+			{"no code", coded, e.Viewer(coded, alice), "", want{Field: "code"}, false},
+			{"wrong code", coded, e.Viewer(coded, alice), "ABC124", want{Field: "code"}, false},
 			{"code in other case and spaces", coded, e.Viewer(coded, alice), "  abc123 ", want{}, true},
 			{"again", coded, e.Viewer(coded, alice), "ABC123", want{}, true},
 			{"public", pub, e.Viewer(pub, alice), "", want{}, true},
@@ -265,7 +265,7 @@ func TestVisibilityAndJoin(t *testing.T) {
 		for _, tt := range joins {
 			t.Run("join "+tt.name, func(t *testing.T) {
 				err := e.Chat.Join(e.Ctx, tt.ch, tt.v, tt.code)
-				tt.want.check(t, err)
+				tt.want.Check(t, err)
 				if ok, err := e.Chat.CanView(e.Ctx, tt.ch, tt.v); err != nil || ok != tt.view {
 					t.Errorf("CanView after join = %v, %v; want %v", ok, err, tt.view)
 				}
@@ -319,21 +319,21 @@ func TestGuests(t *testing.T) {
 			{name: "plain", ch: pub, guest: "Ada", wantName: "Ada"},
 			{name: "spaces collapsed", ch: pub, guest: "  Ada \t  Lovelace ", wantName: "Ada Lovelace"},
 			{name: "40 characters", ch: pub, guest: strings.Repeat("ü", 40), wantName: strings.Repeat("ü", 40)},
-			{name: "41 characters", ch: pub, guest: strings.Repeat("ü", 41), want: want{field: "name"}},
-			{name: "empty", ch: pub, guest: "", want: want{field: "name"}},
-			{name: "blank", ch: pub, guest: " \t ", want: want{field: "name"}},
-			{name: "markup", ch: pub, guest: "<b>Ada</b>", want: want{field: "name"}},
-			{name: "members only", ch: members, guest: "Ada", want: want{problem: "guests_not_allowed"}},
-			{name: "guests off", ch: closed, guest: "Ada", want: want{problem: "guests_not_allowed"}},
-			{name: "no code", ch: coded, guest: "Ada", want: want{field: "code"}},
-			{name: "wrong code", ch: coded, guest: "Ada", code: "XYZ", want: want{field: "code"}},
+			{name: "41 characters", ch: pub, guest: strings.Repeat("ü", 41), want: want{Field: "name"}},
+			{name: "empty", ch: pub, guest: "", want: want{Field: "name"}},
+			{name: "blank", ch: pub, guest: " \t ", want: want{Field: "name"}},
+			{name: "markup", ch: pub, guest: "<b>Ada</b>", want: want{Field: "name"}},
+			{name: "members only", ch: members, guest: "Ada", want: want{Problem: "guests_not_allowed"}},
+			{name: "guests off", ch: closed, guest: "Ada", want: want{Problem: "guests_not_allowed"}},
+			{name: "no code", ch: coded, guest: "Ada", want: want{Field: "code"}},
+			{name: "wrong code", ch: coded, guest: "Ada", code: "XYZ", want: want{Field: "code"}},
 			{name: "right code", ch: coded, guest: "Ada", code: "abc123", wantName: "Ada"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				token, g, err := e.Chat.JoinAsGuest(e.Ctx, tt.ch, tt.guest, tt.code)
-				tt.want.check(t, err)
-				if tt.want.problem != "" && !errors.Is(err, model.ErrForbidden) {
+				tt.want.Check(t, err)
+				if tt.want.Problem != "" && !errors.Is(err, model.ErrForbidden) {
 					t.Errorf("refusal %v is not ErrForbidden", err)
 				}
 				if err != nil {

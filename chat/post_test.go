@@ -163,26 +163,26 @@ func TestPostRules(t *testing.T) {
 						t.Errorf("kind %q", m.Kind)
 					}
 				}},
-			{name: "unknown kind", in: chat.PostInput{Body: "vote!", Kind: "poll"}, want: want{field: "kind"}},
+			{name: "unknown kind", in: chat.PostInput{Body: "vote!", Kind: "poll"}, want: want{Field: "kind"}},
 			{name: "body trimmed, CRLF normalised", in: chat.PostInput{Body: "  line one\r\nline two \n"},
 				check: func(t *testing.T, m *model.Message) {
 					if m.Body != "line one\nline two" {
 						t.Errorf("body %q", m.Body)
 					}
 				}},
-			{name: "empty body", in: chat.PostInput{Body: ""}, want: want{field: "body"}},
-			{name: "blank body", in: chat.PostInput{Body: " \r\n\t "}, want: want{field: "body"}},
-			{name: "NUL in body", in: chat.PostInput{Body: "a\x00b"}, want: want{field: "body"}},
-			{name: "invalid UTF-8", in: chat.PostInput{Body: "a\xffb"}, want: want{field: "body"}},
+			{name: "empty body", in: chat.PostInput{Body: ""}, want: want{Field: "body"}},
+			{name: "blank body", in: chat.PostInput{Body: " \r\n\t "}, want: want{Field: "body"}},
+			{name: "NUL in body", in: chat.PostInput{Body: "a\x00b"}, want: want{Field: "body"}},
+			{name: "invalid UTF-8", in: chat.PostInput{Body: "a\xffb"}, want: want{Field: "body"}},
 			{name: "500 emoji at max 500", in: chat.PostInput{Body: emoji(500)},
 				check: func(t *testing.T, m *model.Message) {
 					if m.Body != emoji(500) {
 						t.Errorf("body of %d bytes", len(m.Body))
 					}
 				}},
-			{name: "501 emoji at max 500", in: chat.PostInput{Body: emoji(501)}, want: want{field: "body"}},
+			{name: "501 emoji at max 500", in: chat.PostInput{Body: emoji(501)}, want: want{Field: "body"}},
 			{name: "max 10, 10 runes", settings: chat.ChannelInput{MaxLength: ptr(10)}, in: chat.PostInput{Body: "ééééééééé!"}},
-			{name: "max 10, 11 runes", settings: chat.ChannelInput{MaxLength: ptr(10)}, in: chat.PostInput{Body: "ééééééééé!!"}, want: want{field: "body"}},
+			{name: "max 10, 11 runes", settings: chat.ChannelInput{MaxLength: ptr(10)}, in: chat.PostInput{Body: "ééééééééé!!"}, want: want{Field: "body"}},
 			{name: "anonymous allowed", in: chat.PostInput{Body: "psst", Anonymous: true},
 				check: func(t *testing.T, m *model.Message) {
 					if !m.Anonymous || m.AuthorUserID == nil {
@@ -190,14 +190,14 @@ func TestPostRules(t *testing.T) {
 					}
 				}},
 			{name: "anonymous not allowed", settings: chat.ChannelInput{AllowAnonymous: ptr(false)},
-				in: chat.PostInput{Body: "psst", Anonymous: true}, want: want{field: "anonymous"}},
+				in: chat.PostInput{Body: "psst", Anonymous: true}, want: want{Field: "anonymous"}},
 			{name: "named post where anonymity is off", settings: chat.ChannelInput{AllowAnonymous: ptr(false)}, in: chat.PostInput{Body: "hi"}},
 			{name: "questions only: comment", settings: chat.ChannelInput{PostingMode: ptr(model.PostingQuestions)},
-				in: chat.PostInput{Body: "nice"}, want: want{field: "kind"}},
+				in: chat.PostInput{Body: "nice"}, want: want{Field: "kind"}},
 			{name: "questions only: default kind", settings: chat.ChannelInput{PostingMode: ptr(model.PostingQuestions)},
-				in: chat.PostInput{Body: "nice", Kind: ""}, want: want{field: "kind"}},
+				in: chat.PostInput{Body: "nice", Kind: ""}, want: want{Field: "kind"}},
 			{name: "questions only: guest comment", settings: chat.ChannelInput{PostingMode: ptr(model.PostingQuestions)},
-				who: guest, in: chat.PostInput{Body: "nice"}, want: want{field: "kind"}},
+				who: guest, in: chat.PostInput{Body: "nice"}, want: want{Field: "kind"}},
 			{name: "questions only: question", settings: chat.ChannelInput{PostingMode: ptr(model.PostingQuestions)},
 				in: chat.PostInput{Body: "why?", Kind: model.KindQuestion}},
 			{name: "questions only: reply", settings: chat.ChannelInput{PostingMode: ptr(model.PostingQuestions)},
@@ -207,11 +207,11 @@ func TestPostRules(t *testing.T) {
 			{name: "questions only: staff comment", settings: chat.ChannelInput{PostingMode: ptr(model.PostingQuestions)},
 				who: staff, in: chat.PostInput{Body: "welcome"}},
 			{name: "locked: participant", settings: chat.ChannelInput{PostingMode: ptr(model.PostingLocked)},
-				in: chat.PostInput{Body: "hello"}, want: want{problem: "channel_locked", is: model.ErrForbidden}},
+				in: chat.PostInput{Body: "hello"}, want: want{Problem: "channel_locked", Is: model.ErrForbidden}},
 			{name: "locked: guest", settings: chat.ChannelInput{PostingMode: ptr(model.PostingLocked)},
-				who: guest, in: chat.PostInput{Body: "hello"}, want: want{problem: "channel_locked"}},
+				who: guest, in: chat.PostInput{Body: "hello"}, want: want{Problem: "channel_locked"}},
 			{name: "locked: reply", settings: chat.ChannelInput{PostingMode: ptr(model.PostingLocked)},
-				parent: true, in: chat.PostInput{Body: "hello"}, want: want{problem: "channel_locked"}},
+				parent: true, in: chat.PostInput{Body: "hello"}, want: want{Problem: "channel_locked"}},
 			{name: "locked: host", settings: chat.ChannelInput{PostingMode: ptr(model.PostingLocked)}, who: hostV, in: chat.PostInput{Body: "hello"}},
 			{name: "locked: staff", settings: chat.ChannelInput{PostingMode: ptr(model.PostingLocked)}, who: staff, in: chat.PostInput{Body: "hello"}},
 			{name: "guest", who: guest, in: chat.PostInput{Body: "hello"},
@@ -220,12 +220,12 @@ func TestPostRules(t *testing.T) {
 						t.Errorf("guest message %+v", m)
 					}
 				}},
-			{name: "visitor", who: visitor, in: chat.PostInput{Body: "hello"}, want: want{is: model.ErrUnauthorized}},
-			{name: "not a poster", who: nonPoster, in: chat.PostInput{Body: "hello"}, want: want{problem: "cannot_post"}},
+			{name: "visitor", who: visitor, in: chat.PostInput{Body: "hello"}, want: want{Is: model.ErrUnauthorized}},
+			{name: "not a poster", who: nonPoster, in: chat.PostInput{Body: "hello"}, want: want{Problem: "cannot_post"}},
 			{name: "not a member", settings: chat.ChannelInput{Visibility: ptr(model.VisibilityMembers)}, noJoin: true,
-				in: chat.PostInput{Body: "hello"}, want: want{problem: "not_a_member"}},
+				in: chat.PostInput{Body: "hello"}, want: want{Problem: "not_a_member"}},
 			{name: "join code not given", settings: chat.ChannelInput{Visibility: ptr(model.VisibilityJoinCode)}, noJoin: true,
-				in: chat.PostInput{Body: "hello"}, want: want{problem: "not_a_member"}},
+				in: chat.PostInput{Body: "hello"}, want: want{Problem: "not_a_member"}},
 		}
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -258,9 +258,9 @@ func TestPostRules(t *testing.T) {
 				}
 				before := e.Reload(ch)
 				m, err := e.Chat.Post(e.Ctx, ch, v, in)
-				tt.want.check(t, err)
-				if tt.want.is != nil && tt.want.problem != "" && !errors.Is(err, tt.want.is) {
-					t.Errorf("err %v is not %v", err, tt.want.is)
+				tt.want.Check(t, err)
+				if tt.want.Is != nil && tt.want.Problem != "" && !errors.Is(err, tt.want.Is) {
+					t.Errorf("err %v is not %v", err, tt.want.Is)
 				}
 				after := e.Reload(ch)
 				if err != nil {

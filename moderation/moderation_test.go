@@ -109,17 +109,17 @@ func TestModerateActions(t *testing.T) {
 			err   want
 			after snap // when err is empty
 		}{
-			{name: "approve visible", v: vm, m: c, act: model.ActApprove, err: want{problem: "not_held"}},
-			{name: "deny visible", v: vm, m: c, act: model.ActDeny, err: want{problem: "not_held"}},
-			{name: "unhide visible", v: vm, m: c, act: model.ActUnhide, err: want{problem: "not_hidden"}},
-			{name: "answer comment", v: vm, m: c, act: model.ActAnswer, err: want{problem: "not_a_question"}},
-			{name: "participant hides", v: va, m: c, act: model.ActHide, err: want{is: model.ErrForbidden}},
-			{name: "host hides", v: vh, m: c, act: model.ActHide, err: want{is: model.ErrForbidden}},
-			{name: "host deletes", v: vh, m: c, act: model.ActDelete, err: want{is: model.ErrForbidden}},
-			{name: "unknown action", v: vm, m: c, act: "shout", err: want{field: "action"}},
-			{name: "long reason", v: vm, m: c, act: model.ActHide, in: moderation.ModInput{Reason: long}, err: want{field: "reason"}},
-			{name: "long guideline", v: vm, m: c, act: model.ActHide, in: moderation.ModInput{Guideline: "the one about kindness"}, err: want{field: "guideline"}},
-			{name: "other channel's message", v: vm, m: elsewhere, act: model.ActHide, err: want{is: model.ErrNotFound}},
+			{name: "approve visible", v: vm, m: c, act: model.ActApprove, err: want{Problem: "not_held"}},
+			{name: "deny visible", v: vm, m: c, act: model.ActDeny, err: want{Problem: "not_held"}},
+			{name: "unhide visible", v: vm, m: c, act: model.ActUnhide, err: want{Problem: "not_hidden"}},
+			{name: "answer comment", v: vm, m: c, act: model.ActAnswer, err: want{Problem: "not_a_question"}},
+			{name: "participant hides", v: va, m: c, act: model.ActHide, err: want{Is: model.ErrForbidden}},
+			{name: "host hides", v: vh, m: c, act: model.ActHide, err: want{Is: model.ErrForbidden}},
+			{name: "host deletes", v: vh, m: c, act: model.ActDelete, err: want{Is: model.ErrForbidden}},
+			{name: "unknown action", v: vm, m: c, act: "shout", err: want{Field: "action"}},
+			{name: "long reason", v: vm, m: c, act: model.ActHide, in: moderation.ModInput{Reason: long}, err: want{Field: "reason"}},
+			{name: "long guideline", v: vm, m: c, act: model.ActHide, in: moderation.ModInput{Guideline: "the one about kindness"}, err: want{Field: "guideline"}},
+			{name: "other channel's message", v: vm, m: elsewhere, act: model.ActHide, err: want{Is: model.ErrNotFound}},
 
 			{name: "hide", v: vm, m: c, act: model.ActHide, in: moderation.ModInput{Reason: "off-topic", Guideline: "G2"}, after: snap{State: model.StateHidden}},
 			{name: "hide again", v: vm, m: c, act: model.ActHide, after: snap{State: model.StateHidden}},
@@ -133,8 +133,8 @@ func TestModerateActions(t *testing.T) {
 			{name: "hide to approve", v: vm, m: c, act: model.ActHide, after: snap{State: model.StateHidden}},
 			{name: "approve hidden", v: vm, m: c, act: model.ActApprove, in: moderation.ModInput{Reason: "fine after all"}, after: snap{State: model.StateVisible}},
 			{name: "delete", v: vm, m: c, act: model.ActDelete, in: moderation.ModInput{Reason: "abuse", Guideline: "G1"}, after: snap{State: model.StateDeleted}},
-			{name: "hide deleted", v: vm, m: c, act: model.ActHide, err: want{problem: "message_removed"}},
-			{name: "approve deleted", v: vm, m: c, act: model.ActApprove, err: want{problem: "not_held"}},
+			{name: "hide deleted", v: vm, m: c, act: model.ActHide, err: want{Problem: "message_removed"}},
+			{name: "approve deleted", v: vm, m: c, act: model.ActApprove, err: want{Problem: "not_held"}},
 		}
 		for _, st := range steps {
 			seq := e.Reload(ch).LastSeq
@@ -142,7 +142,7 @@ func TestModerateActions(t *testing.T) {
 			nAudit := len(e.Audits(store.AuditFilter{ChannelID: ch.ID, Limit: 1000}))
 			d, err := e.Moderation.Moderate(e.Ctx, ch, st.v, st.m.ID, st.act, st.in)
 			if st.err != (want{}) {
-				st.err.check(t, err)
+				st.err.Check(t, err)
 				if d != nil || e.Reload(ch).LastSeq != seq || snapOf(e.Message(st.m.ID)) != before ||
 					len(e.Audits(store.AuditFilter{ChannelID: ch.ID, Limit: 1000})) != nAudit {
 					t.Errorf("%s: refused action changed something", st.name)
@@ -389,17 +389,17 @@ func TestMute(t *testing.T) {
 			in   moderation.SanctionInput
 			want want
 		}{
-			{moderation.SanctionInput{Subject: key(alice), Kind: model.SanctionMute, Duration: "2m"}, want{field: "duration"}},
-			{moderation.SanctionInput{Subject: key(alice), Kind: model.SanctionMute}, want{field: "duration"}},
-			{moderation.SanctionInput{Subject: key(alice), Kind: model.SanctionMute, Duration: moderation.MuteSession}, want{problem: "no_live_session"}},
-			{moderation.SanctionInput{Subject: key(alice), Kind: "scold"}, want{field: "kind"}},
-			{moderation.SanctionInput{Subject: "x:1", Kind: model.SanctionWarn}, want{field: "subject"}},
-			{moderation.SanctionInput{Subject: "u:abc", Kind: model.SanctionWarn}, want{field: "subject"}},
-			{moderation.SanctionInput{Subject: key(mod), Kind: model.SanctionWarn}, want{field: "subject"}},
-			{moderation.SanctionInput{Subject: key(alice), Kind: model.SanctionWarn, ModInput: moderation.ModInput{Reason: strings.Repeat("r", 501)}}, want{field: "reason"}},
+			{moderation.SanctionInput{Subject: key(alice), Kind: model.SanctionMute, Duration: "2m"}, want{Field: "duration"}},
+			{moderation.SanctionInput{Subject: key(alice), Kind: model.SanctionMute}, want{Field: "duration"}},
+			{moderation.SanctionInput{Subject: key(alice), Kind: model.SanctionMute, Duration: moderation.MuteSession}, want{Problem: "no_live_session"}},
+			{moderation.SanctionInput{Subject: key(alice), Kind: "scold"}, want{Field: "kind"}},
+			{moderation.SanctionInput{Subject: "x:1", Kind: model.SanctionWarn}, want{Field: "subject"}},
+			{moderation.SanctionInput{Subject: "u:abc", Kind: model.SanctionWarn}, want{Field: "subject"}},
+			{moderation.SanctionInput{Subject: key(mod), Kind: model.SanctionWarn}, want{Field: "subject"}},
+			{moderation.SanctionInput{Subject: key(alice), Kind: model.SanctionWarn, ModInput: moderation.ModInput{Reason: strings.Repeat("r", 501)}}, want{Field: "reason"}},
 		} {
 			_, err := e.Moderation.Sanction(e.Ctx, ch, vm, c.in)
-			c.want.check(t, err)
+			c.want.Check(t, err)
 		}
 		if _, err := e.Moderation.Sanction(e.Ctx, ch, va, moderation.SanctionInput{Subject: key(mod), Kind: model.SanctionMute, Duration: moderation.Mute1m}); !errors.Is(err, model.ErrForbidden) {
 			t.Errorf("participant mutes: %v", err)
@@ -733,14 +733,14 @@ func TestReports(t *testing.T) {
 			reason string
 			want   want
 		}{
-			{vb, m1.ID, "  ", want{field: "reason"}},
-			{vb, m1.ID, strings.Repeat("r", 501), want{field: "reason"}},
-			{chat.Viewer{}, m1.ID, "x", want{is: model.ErrUnauthorized}},
-			{vb, o.ID, "x", want{is: model.ErrNotFound}},
-			{vb, 999999, "x", want{is: model.ErrNotFound}},
+			{vb, m1.ID, "  ", want{Field: "reason"}},
+			{vb, m1.ID, strings.Repeat("r", 501), want{Field: "reason"}},
+			{chat.Viewer{}, m1.ID, "x", want{Is: model.ErrUnauthorized}},
+			{vb, o.ID, "x", want{Is: model.ErrNotFound}},
+			{vb, 999999, "x", want{Is: model.ErrNotFound}},
 		} {
 			_, err := e.Moderation.Report(e.Ctx, ch, c.v, c.id, c.reason)
-			c.want.check(t, err)
+			c.want.Check(t, err)
 		}
 		wantNoWake(t, sub)
 		for _, rp := range []struct {

@@ -128,9 +128,9 @@ func (h *API) SanctionRevoke(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &body, true); err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return model.ErrNotFound
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return err
 	}
 	cc, err := h.ChannelContext(c)
 	if err != nil {

@@ -1,12 +1,9 @@
 package pages
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"backchannel/handlers/web"
-	"backchannel/model"
 )
 
 // AccountTokenCreate makes a personal access token and shows it once.
@@ -21,9 +18,9 @@ func (h *Pages) AccountTokenCreate(c *fiber.Ctx) error {
 
 // AccountTokenRevoke revokes one of the person's tokens.
 func (h *Pages) AccountTokenRevoke(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	id, err := web.IDParam(c, "id")
 	if err != nil {
-		return model.ErrNotFound
+		return err
 	}
 	if err := h.Accounts.RevokeAPIToken(c.UserContext(), web.ViewerOf(c).User.ID, id); err != nil {
 		return err

@@ -69,9 +69,9 @@ func (h *Pages) ModUndo(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	auditID, err := strconv.ParseInt(c.Params("audit"), 10, 64)
-	if err != nil || auditID <= 0 {
-		return model.ErrNotFound
+	auditID, err := web.IDParam(c, "audit")
+	if err != nil {
+		return err
 	}
 	back := backTo(c)
 	if err := h.Moderation.Undo(ctx, cc.Channel, cc.Viewer, auditID); err != nil {
