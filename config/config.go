@@ -33,6 +33,7 @@ type Config struct {
 	SessionMax    time.Duration // BACKCHANNEL_SESSION_MAX
 	TrustProxy    bool          // BACKCHANNEL_TRUST_PROXY
 	BodyLimit     int           // BACKCHANNEL_BODY_LIMIT (bytes)
+	DebugAddr     string        // BACKCHANNEL_DEBUG_ADDR (empty: off)
 
 	secureSet bool // BACKCHANNEL_SECURE_COOKIES was given explicitly
 	derived   bool // BaseURL was filled in by Validate from Addr
@@ -68,6 +69,7 @@ func Vars() []Var {
 		{"BACKCHANNEL_SESSION_MAX", "720h", "a sign-in ends this long after it began, however active"},
 		{"BACKCHANNEL_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind your own proxy)"},
 		{"BACKCHANNEL_BODY_LIMIT", "1048576", "largest request body accepted, in bytes"},
+		{"BACKCHANNEL_DEBUG_ADDR", "(empty: off)", "loopback host:port serving Go's profiler (`/debug/pprof/`), e.g. `127.0.0.1:6060`; never expose it"},
 	}
 }
 
@@ -101,6 +103,7 @@ func Load(getenv Getenv) (Config, error) {
 		AdminEmail:    get("BACKCHANNEL_ADMIN_EMAIL", ""),
 		AdminPassword: getenv("BACKCHANNEL_ADMIN_PASSWORD"),
 		BaseURL:       strings.TrimRight(get("BACKCHANNEL_BASE_URL", ""), "/"),
+		DebugAddr:     get("BACKCHANNEL_DEBUG_ADDR", ""),
 	}
 	var err error
 	if c.LogLevel, err = ParseLogLevel(get("BACKCHANNEL_LOG_LEVEL", "info")); err != nil {
@@ -139,6 +142,12 @@ func (c *Config) Validate() error {
 	}
 	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 		return &Error{"BACKCHANNEL_ADDR", fmt.Sprintf("%q has no valid port", c.Addr)}
+	}
+	if c.DebugAddr != "" {
+		h, _, err := net.SplitHostPort(c.DebugAddr)
+		if ip := net.ParseIP(h); err != nil || (h != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			return &Error{"BACKCHANNEL_DEBUG_ADDR", fmt.Sprintf("%q is not a loopback host:port (the profiler must not be reachable from outside)", c.DebugAddr)}
+		}
 	}
 	if c.DataDir == "" {
 		return &Error{"BACKCHANNEL_DATA_DIR", "must not be empty"}

@@ -186,6 +186,7 @@ func TestErrorsNameTheVariable(t *testing.T) {
 		base     = "BACKCHANNEL_BASE_URL"
 		proxy    = "BACKCHANNEL_TRUST_PROXY"
 		secure   = "BACKCHANNEL_SECURE_COOKIES"
+		debug    = "BACKCHANNEL_DEBUG_ADDR"
 	)
 	goodPassword := "correct horse battery"
 	tests := []struct {
@@ -230,6 +231,9 @@ func TestErrorsNameTheVariable(t *testing.T) {
 		{"body limit negative", map[string]string{body: "-5"}, body, "at least 4096"},
 		{"base url without scheme", map[string]string{base: "chat.example.org"}, base, "not an http(s) URL"},
 		{"base url wrong scheme", map[string]string{base: "ws://chat.example.org"}, base, "not an http(s) URL"},
+		{"debug addr on every interface", map[string]string{debug: ":6060"}, debug, "not a loopback"},
+		{"debug addr public", map[string]string{debug: "192.0.2.1:6060"}, debug, "not a loopback"},
+		{"debug addr without port", map[string]string{debug: "127.0.0.1"}, debug, "not a loopback"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

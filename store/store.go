@@ -42,7 +42,10 @@ func Open(ctx context.Context, rawURL string) (*bun.DB, error) {
 			}
 		}
 		q := url.Values{}
-		for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+		for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)",
+			// Statement journals in memory, not in temporary files: a post's
+			// transaction spent 15 % of its CPU writing them (see BENCHMARKS.md).
+			"temp_store(MEMORY)"} {
 			q.Add("_pragma", p)
 		}
 		q.Set("_txlock", "immediate")

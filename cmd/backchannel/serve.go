@@ -9,6 +9,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"backchannel/app"
@@ -124,6 +126,13 @@ func serveWith(ctx context.Context, name string, args []string, getenv config.Ge
 
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
+	if cfg.DebugAddr != "" {
+		stop, err := serveDebug(cfg.DebugAddr, log)
+		if err != nil {
+			return usageErr(&config.Error{Var: "BACKCHANNEL_DEBUG_ADDR", Msg: err.Error()})
+		}
+		defer stop()
+	}
 	background := c.Start(runCtx, app.Background{Retention: true, Cleanup: true})
 	defer background.Wait()
 
@@ -162,4 +171,27 @@ func serveWith(ctx context.Context, name string, args []string, getenv config.Ge
 	}
 	log.Info("stopped")
 	return runErr
+}
+
+// serveDebug serves Go's profiler on addr (a loopback address, checked by
+// config) until stop is called.
+func serveDebug(addr string, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s: %v", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Warn("debug listener stopped", "err", err)
+		}
+	}()
+	log.Info("profiler listening", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
+	return func() { srv.Close() }, nil
 }
