@@ -5,9 +5,9 @@
 // reactions, votes, edits and deletions, and reading a channel as a given
 // viewer, whose standing (sanctions, guideline accepted, membership) is read
 // once per request. Every change is one transaction that writes the rows and
-// a numbered channel event; after commit the event's number is published on
-// the live bus so every stream (on every instance) reads it from the
-// database. What moderators do lives in package moderation; transcripts,
+// a numbered channel event (posts are committed in groups: see commit.go);
+// after commit the event's number is published on the live bus so every
+// stream (on every instance) reads it from the database. What moderators do lives in package moderation; transcripts,
 // tags and search in package transcripts.
 package chat
 
@@ -63,6 +63,7 @@ type Service struct {
 	now    func() time.Time
 	filter Filter
 	feed   *live.Ring[feedEntry] // channels' recent events, read once for every stream
+	posts  postQueues            // posts waiting for their channel's writer (group commit)
 }
 
 // New returns a Service. Every post goes through filter (nil: none).
@@ -76,6 +77,7 @@ func New(db *bun.DB, bus Bus, authz Authorizer, filter Filter, opts Options, log
 	}
 	s := &Service{db: db, bus: bus, authz: authz, filter: filter, opts: opts, log: log, now: opts.Now}
 	s.feed = newFeed(s)
+	s.posts.waiting = map[int64][]*pendingPost{}
 	return s
 }
 

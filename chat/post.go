@@ -2,14 +2,11 @@ package chat
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/uptrace/bun"
 
 	"backchannel/model"
 	"backchannel/store"
@@ -103,34 +100,8 @@ func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in Post
 	if parent != nil {
 		m.ParentID = &parent.ID
 	}
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		// Pace is checked under the channel's lock, so posting in parallel
-		// cannot slip past slow mode or the rate limit.
-		if err := store.LockChannel(ctx, tx, ch.ID); err != nil {
-			return err
-		}
-		if !v.Staff && !v.Host {
-			if err := s.checkPace(ctx, tx, ch, v.Actor); err != nil {
-				return err
-			}
-		}
-		if live, err := store.LiveChannelSession(ctx, tx, ch.ID); err == nil {
-			m.SessionID = &live.ID
-		} else if !errors.Is(err, model.ErrNotFound) {
-			return err
-		}
-		if err := store.InsertMessage(ctx, tx, m); err != nil {
-			return err
-		}
-		return s.auditVerdict(ctx, tx, ch, m, verdict)
-	})
-	if err != nil {
+	if err := s.commitPost(ctx, &pendingPost{ch: ch, v: v, m: m, verdict: verdict}); err != nil {
 		return nil, err
-	}
-	s.Publish(ctx, ch.ID, m.Seq)
-	if parent != nil {
-		// The parent's reply count changed: tell streams showing it.
-		s.touch(ctx, ch.ID, parent.ID)
 	}
 	return m, nil
 }
@@ -148,18 +119,10 @@ func checkBody(body string, max int) error {
 	return nil
 }
 
-// checkPace applies the channel's slow mode and the per-person rate limit.
-func (s *Service) checkPace(ctx context.Context, db bun.IDB, ch *model.Channel, a model.Actor) error {
-	now := s.now().UTC()
-	window := s.opts.RateWindow
+// pace applies the channel's slow mode and the per-person rate limit to a
+// post at now, given the times of the poster's recent posts, newest first.
+func (s *Service) pace(ch *model.Channel, recent []time.Time, now time.Time) error {
 	slow := time.Duration(ch.SlowModeSeconds) * time.Second
-	if slow > window {
-		window = slow
-	}
-	recent, err := store.RecentPosts(ctx, db, ch.ID, a, now.Add(-window))
-	if err != nil {
-		return err
-	}
 	if slow > 0 && len(recent) > 0 {
 		if wait := recent[0].Add(slow).Sub(now); wait > 0 {
 			secs := int(math.Ceil(wait.Seconds()))

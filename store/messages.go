@@ -39,31 +39,82 @@ func AddEvent(ctx context.Context, db bun.IDB, channelID int64, kind model.Event
 }
 
 // InsertMessage stores a new message with its creation event; m.Seq is the
-// event's number.
+// event's number. It is InsertPosts with one message.
 func InsertMessage(ctx context.Context, db bun.IDB, m *model.Message) error {
-	seq, err := NextSeq(ctx, db, m.ChannelID)
-	if err != nil {
-		return err
+	_, err := InsertPosts(ctx, db, m.ChannelID, []*model.Message{m})
+	return err
+}
+
+// InsertPosts stores new messages to one channel, in order, with their
+// message.created events, a message.updated event for each thread they reply
+// to (its reply count changed), the reply counts and the search outbox
+// entries: five statements at most, whatever the number of messages. It
+// fills in each message's ID, Seq and CreatedAt and returns the channel's
+// last sequence number. The channel's row is locked from the sequence
+// allocation to the end of the transaction (on PostgreSQL), so events
+// commit in the order of their numbers.
+func InsertPosts(ctx context.Context, db bun.IDB, channelID int64, ms []*model.Message) (int64, error) {
+	if len(ms) == 0 {
+		return 0, nil
 	}
-	m.Seq = seq
-	m.CreatedAt = now()
-	if m.State == "" {
-		m.State = model.StateVisible
-	}
-	if _, err := db.NewInsert().Model(m).Returning("id").Exec(ctx); err != nil {
-		return fmt.Errorf("store: insert message: %w", err)
-	}
-	e := &model.ChannelEvent{ChannelID: m.ChannelID, Seq: seq, Kind: model.EventMessageCreated, MessageID: &m.ID, CreatedAt: m.CreatedAt}
-	if _, err := db.NewInsert().Model(e).Exec(ctx); err != nil {
-		return fmt.Errorf("store: insert message event: %w", err)
-	}
-	if m.ParentID != nil {
-		if _, err := db.NewUpdate().Model((*model.Message)(nil)).Set("reply_count = reply_count + 1").
-			Where("id = ?", *m.ParentID).Exec(ctx); err != nil {
-			return fmt.Errorf("store: count reply: %w", err)
+	var parents []int64 // threads replied to, in order of first reply
+	replies := map[int64]int{}
+	for _, m := range ms {
+		if m.ChannelID != channelID {
+			return 0, fmt.Errorf("store: insert posts: message for channel %d in a batch for %d", m.ChannelID, channelID)
+		}
+		if m.ParentID != nil {
+			if replies[*m.ParentID] == 0 {
+				parents = append(parents, *m.ParentID)
+			}
+			replies[*m.ParentID]++
 		}
 	}
-	return EnqueueIndex(ctx, db, m.ID)
+	var last int64
+	err := db.NewUpdate().Model((*model.Channel)(nil)).Set("last_seq = last_seq + ?", len(ms)+len(parents)).
+		Where("id = ?", channelID).Returning("last_seq").Scan(ctx, &last)
+	if err != nil {
+		return 0, notFound("next seq", err)
+	}
+	seq := last - int64(len(ms)+len(parents))
+	t := now()
+	for _, m := range ms {
+		seq++
+		m.Seq, m.CreatedAt = seq, t
+		if m.State == "" {
+			m.State = model.StateVisible
+		}
+	}
+	if _, err := db.NewInsert().Model(&ms).Returning("id").Exec(ctx); err != nil {
+		return 0, fmt.Errorf("store: insert messages: %w", err)
+	}
+	es := make([]model.ChannelEvent, 0, len(ms)+len(parents))
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+		es = append(es, model.ChannelEvent{ChannelID: channelID, Seq: m.Seq, Kind: model.EventMessageCreated, MessageID: &m.ID, CreatedAt: t})
+	}
+	if len(parents) > 0 {
+		cases, args := "CASE id", []any{}
+		for _, id := range parents {
+			seq++
+			es = append(es, model.ChannelEvent{ChannelID: channelID, Seq: seq, Kind: model.EventMessageUpdated, MessageID: &id, CreatedAt: t})
+			cases += " WHEN ? THEN ?"
+			args = append(args, id, replies[id])
+		}
+		args = append(args, bun.In(parents))
+		if _, err := db.NewUpdate().Model((*model.Message)(nil)).Set("reply_count = reply_count + "+cases+" END", args[:len(args)-1]...).
+			Where("id IN (?)", args[len(args)-1]).Exec(ctx); err != nil {
+			return 0, fmt.Errorf("store: count replies: %w", err)
+		}
+	}
+	if _, err := db.NewInsert().Model(&es).Exec(ctx); err != nil {
+		return 0, fmt.Errorf("store: insert message events: %w", err)
+	}
+	if err := EnqueueIndex(ctx, db, ids...); err != nil {
+		return 0, err
+	}
+	return last, nil
 }
 
 // MessageByID loads one message.
@@ -173,16 +224,51 @@ func authorWhere(q *bun.SelectQuery, a model.Actor) *bun.SelectQuery {
 	return q.Where("author_guest_id = ?", a.GuestID)
 }
 
-// RecentPosts returns the times of an actor's posts in a channel since t,
-// newest first.
-func RecentPosts(ctx context.Context, db bun.IDB, channelID int64, a model.Actor, since time.Time) ([]time.Time, error) {
-	var ts []time.Time
-	q := db.NewSelect().Model((*model.Message)(nil)).Column("created_at").Where("channel_id = ?", channelID).
-		Where("created_at >= ?", since.UTC()).Order("created_at DESC")
-	if err := authorWhere(q, a).Scan(ctx, &ts); err != nil {
+// RecentPostsBy returns the times of each actor's posts in a channel since
+// t, newest first, by actor key (model.Actor.Key); actors with none are
+// left out.
+func RecentPostsBy(ctx context.Context, db bun.IDB, channelID int64, actors []model.Actor, since time.Time) (map[string][]time.Time, error) {
+	out := map[string][]time.Time{}
+	var users, guests []int64
+	for _, a := range actors {
+		if a.UserID != 0 {
+			users = append(users, a.UserID)
+		} else if a.GuestID != 0 {
+			guests = append(guests, a.GuestID)
+		}
+	}
+	if len(users)+len(guests) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		AuthorUserID  *int64
+		AuthorGuestID *int64
+		CreatedAt     time.Time
+	}
+	q := db.NewSelect().Model((*model.Message)(nil)).Column("author_user_id", "author_guest_id", "created_at").
+		Where("channel_id = ?", channelID).Where("created_at >= ?", since.UTC()).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			if len(users) > 0 {
+				q = q.WhereOr("author_user_id IN (?)", bun.In(users))
+			}
+			if len(guests) > 0 {
+				q = q.WhereOr("author_guest_id IN (?)", bun.In(guests))
+			}
+			return q
+		}).Order("created_at DESC")
+	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("store: recent posts: %w", err)
 	}
-	return ts, nil
+	for _, r := range rows {
+		a := model.Actor{}
+		if r.AuthorUserID != nil {
+			a.UserID = *r.AuthorUserID
+		} else if r.AuthorGuestID != nil {
+			a.GuestID = *r.AuthorGuestID
+		}
+		out[a.Key()] = append(out[a.Key()], r.CreatedAt)
+	}
+	return out, nil
 }
 
 // UpdateMessage writes a message's body, state, counts and times.

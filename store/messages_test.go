@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,8 +36,9 @@ func TestInsertMessageWritesSeqEventReplyCountAndOutbox(t *testing.T) {
 		}
 		r1 := post(t, db, &model.Message{ChannelID: c.ID, ParentID: &root.ID, Body: "reply 1"})
 		r2 := post(t, db, &model.Message{ChannelID: c.ID, ParentID: &root.ID, Body: "reply 2"})
-		if r1.Seq != 3 || r2.Seq != 4 {
-			t.Fatalf("reply seqs = %d, %d; want 3, 4", r1.Seq, r2.Seq)
+		// Each reply is followed by its thread's message.updated event.
+		if r1.Seq != 3 || r2.Seq != 5 {
+			t.Fatalf("reply seqs = %d, %d; want 3, 5", r1.Seq, r2.Seq)
 		}
 
 		got, err := store.MessageByID(ctx, db, root.ID)
@@ -46,17 +48,21 @@ func TestInsertMessageWritesSeqEventReplyCountAndOutbox(t *testing.T) {
 		if got.ReplyCount != 2 || got.Body != "root" || got.Kind != model.KindQuestion || !got.CreatedAt.Equal(root.CreatedAt) {
 			t.Errorf("root read back = %+v; want 2 replies", got)
 		}
-		if ch, _ := store.ChannelByID(ctx, db, c.ID); ch.LastSeq != 4 {
-			t.Errorf("channel last_seq = %d; want 4", ch.LastSeq)
+		if ch, _ := store.ChannelByID(ctx, db, c.ID); ch.LastSeq != 6 {
+			t.Errorf("channel last_seq = %d; want 6", ch.LastSeq)
 		}
 		es, err := store.EventsAfter(ctx, db, c.ID, 0, 0)
-		if err != nil || len(es) != 4 {
-			t.Fatalf("events = %+v, %v; want 4", es, err)
+		if err != nil || len(es) != 6 {
+			t.Fatalf("events = %+v, %v; want 6", es, err)
 		}
-		for i, want := range []*model.Message{root, held, r1, r2} {
+		created, updated := model.EventMessageCreated, model.EventMessageUpdated
+		for i, want := range []struct {
+			kind model.EventKind
+			m    *model.Message
+		}{{created, root}, {created, held}, {created, r1}, {updated, root}, {created, r2}, {updated, root}} {
 			e := es[i]
-			if e.Seq != want.Seq || e.Kind != model.EventMessageCreated || e.MessageID == nil || *e.MessageID != want.ID {
-				t.Errorf("event %d = %+v; want created event of message %d", i, e, want.ID)
+			if e.Seq != int64(i+1) || e.Kind != want.kind || e.MessageID == nil || *e.MessageID != want.m.ID {
+				t.Errorf("event %d = %+v; want %s event of message %d", i, e, want.kind, want.m.ID)
 			}
 		}
 		if ob := outboxIDs(t, db); len(ob) != 5 || !slices.Contains(ob, root.ID) || !slices.Contains(ob, r2.ID) {
@@ -73,8 +79,8 @@ func TestInsertMessageWritesSeqEventReplyCountAndOutbox(t *testing.T) {
 		if err == nil {
 			t.Fatal("transaction did not fail")
 		}
-		if ch, _ := store.ChannelByID(ctx, db, c.ID); ch.LastSeq != 4 {
-			t.Errorf("last_seq after rollback = %d; want 4", ch.LastSeq)
+		if ch, _ := store.ChannelByID(ctx, db, c.ID); ch.LastSeq != 6 {
+			t.Errorf("last_seq after rollback = %d; want 6", ch.LastSeq)
 		}
 		if n, _ := store.CountMessages(ctx, db); n != 5 {
 			t.Errorf("messages after rollback = %d; want 5", n)
@@ -260,6 +266,79 @@ func TestMessagesByIDAndUpdateMessage(t *testing.T) {
 	})
 }
 
+// A batch of posts is numbered in order, counts each thread's replies once
+// and wakes each thread with one event, in five statements.
+func TestInsertPostsBatch(t *testing.T) {
+	t.Parallel()
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		c := newChannel(t, db, "batch")
+		root := post(t, db, &model.Message{ChannelID: c.ID, Body: "root"})
+		other := post(t, db, &model.Message{ChannelID: c.ID, Body: "other root"})
+		clearOutbox(t, db)
+		batch := []*model.Message{
+			{ChannelID: c.ID, Kind: model.KindComment, AuthorName: "a", Body: "one"},
+			{ChannelID: c.ID, Kind: model.KindComment, AuthorName: "b", Body: "two", ParentID: &root.ID},
+			{ChannelID: c.ID, Kind: model.KindComment, AuthorName: "c", Body: "three", ParentID: &other.ID, State: model.StateHeld},
+			{ChannelID: c.ID, Kind: model.KindComment, AuthorName: "d", Body: "four", ParentID: &root.ID},
+		}
+		log := &statements{}
+		db.AddQueryHook(log)
+		var last int64
+		err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			var err error
+			last, err = store.InsertPosts(ctx, tx, c.ID, batch)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := log.count(); n > 5+2 { // BEGIN and COMMIT besides
+			t.Errorf("a batch of 4 took %d statements; want at most 5", n-2)
+		}
+		// 2 messages before; 4 created and 2 threads updated now.
+		if last != 8 {
+			t.Errorf("last seq = %d; want 8", last)
+		}
+		for i, m := range batch {
+			if m.ID == 0 || m.Seq != int64(3+i) || m.CreatedAt.IsZero() {
+				t.Errorf("message %d = id %d seq %d; want an id and seq %d", i, m.ID, m.Seq, 3+i)
+			}
+			got, err := store.MessageByID(ctx, db, m.ID)
+			if err != nil || got.Body != m.Body || got.Seq != m.Seq {
+				t.Errorf("message %d read back = %+v, %v", i, got, err)
+			}
+		}
+		if batch[0].State != model.StateVisible || batch[2].State != model.StateHeld {
+			t.Errorf("states = %s, %s; want visible, held", batch[0].State, batch[2].State)
+		}
+		for _, want := range []struct {
+			m       *model.Message
+			replies int
+		}{{root, 2}, {other, 1}} {
+			if got, _ := store.MessageByID(ctx, db, want.m.ID); got.ReplyCount != want.replies {
+				t.Errorf("%q has %d replies; want %d", want.m.Body, got.ReplyCount, want.replies)
+			}
+		}
+		es, err := store.EventsAfter(ctx, db, c.ID, 6, 0)
+		if err != nil || len(es) != 2 {
+			t.Fatalf("events after the created ones = %+v, %v; want 2", es, err)
+		}
+		if es[0].Kind != model.EventMessageUpdated || *es[0].MessageID != root.ID || es[1].Seq != 8 || *es[1].MessageID != other.ID {
+			t.Errorf("update events = %+v, %+v; want the threads in order of first reply", es[0], es[1])
+		}
+		if ob := outboxIDs(t, db); len(ob) != 4 {
+			t.Errorf("outbox = %v; want the 4 new messages", ob)
+		}
+		if _, err := store.InsertPosts(ctx, db, c.ID+1000, []*model.Message{{ChannelID: c.ID + 1000, Body: "x"}}); !errors.Is(err, model.ErrNotFound) {
+			t.Errorf("batch to a missing channel: err = %v; want not found", err)
+		}
+		if _, err := store.InsertPosts(ctx, db, c.ID, []*model.Message{{ChannelID: c.ID + 1, Body: "x"}}); err == nil {
+			t.Error("a message for another channel was accepted in the batch")
+		}
+	})
+}
+
 func TestRecentPosts(t *testing.T) {
 	t.Parallel()
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
@@ -280,21 +359,27 @@ func TestRecentPosts(t *testing.T) {
 		at(post(t, db, &model.Message{ChannelID: other.ID, Body: "elsewhere", AuthorUserID: &ada.ID}), time.Second)
 		at(post(t, db, &model.Message{ChannelID: c.ID, Body: "guest", AuthorGuestID: &g.ID}), 2*time.Second)
 
-		ts, err := store.RecentPosts(ctx, db, c.ID, model.Actor{UserID: ada.ID}, now.Add(-time.Minute))
+		adaKey, gusKey := model.Actor{UserID: ada.ID}.Key(), model.Actor{GuestID: g.ID}.Key()
+		both := []model.Actor{{UserID: ada.ID}, {GuestID: g.ID}}
+		recent, err := store.RecentPostsBy(ctx, db, c.ID, both, now.Add(-time.Minute))
+		ts := recent[adaKey]
 		if err != nil || len(ts) != 2 {
-			t.Fatalf("ada's recent posts = %v, %v; want 2", ts, err)
+			t.Fatalf("ada's recent posts = %v, %v; want 2", recent, err)
 		}
 		if !ts[0].After(ts[1]) || now.Sub(ts[0]) < 4*time.Second || now.Sub(ts[0]) > 6*time.Second {
 			t.Errorf("recent posts not newest first: %v", ts)
 		}
-		if ts, _ := store.RecentPosts(ctx, db, c.ID, model.Actor{GuestID: g.ID}, now.Add(-time.Minute)); len(ts) != 1 {
-			t.Errorf("guest's recent posts = %v; want 1", ts)
+		if len(recent[gusKey]) != 1 || len(recent) != 2 {
+			t.Errorf("recent posts = %v; want ada's 2 and the guest's 1", recent)
 		}
-		if ts, _ := store.RecentPosts(ctx, db, c.ID, model.Actor{UserID: ada.ID}, now.Add(-2*time.Hour)); len(ts) != 3 {
-			t.Errorf("ada's posts in two hours = %v; want 3", ts)
+		if r, _ := store.RecentPostsBy(ctx, db, c.ID, both[:1], now.Add(-2*time.Hour)); len(r[adaKey]) != 3 || len(r) != 1 {
+			t.Errorf("ada's posts in two hours = %v; want 3 and nobody else's", r)
 		}
-		if ts, _ := store.RecentPosts(ctx, db, c.ID, model.Actor{UserID: ada.ID}, now); len(ts) != 0 {
-			t.Errorf("posts since now = %v; want none", ts)
+		if r, _ := store.RecentPostsBy(ctx, db, c.ID, both, now); len(r) != 0 {
+			t.Errorf("posts since now = %v; want none", r)
+		}
+		if r, err := store.RecentPostsBy(ctx, db, c.ID, nil, now.Add(-time.Hour)); err != nil || len(r) != 0 {
+			t.Errorf("posts of nobody = %v, %v", r, err)
 		}
 	})
 }
@@ -493,3 +578,10 @@ func TestLockChannel(t *testing.T) {
 		}
 	})
 }
+
+// statements counts the statements run through a bun.DB.
+type statements struct{ n atomic.Int64 }
+
+func (s *statements) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
+func (s *statements) AfterQuery(context.Context, *bun.QueryEvent)                        { s.n.Add(1) }
+func (s *statements) count() int                                                         { return int(s.n.Load()) }
