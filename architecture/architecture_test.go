@@ -86,6 +86,7 @@ var layers = []entry{
 	{pkgs: []string{"policies"}, note: "Casbin model, Authorizer, bun adapter"},
 	{pkgs: []string{"store", "store/migrations"}, note: "bun data layer: the only place with SQL"},
 	{pkgs: []string{"config"}, ext: stdlibOnly, note: "settings from the environment; standard library only"},
+	{pkgs: []string{"richtext"}, leaf: true, note: "finds a body's links (once, when written) and splits it along them"},
 	{pkgs: []string{"export"}, note: "formats messages as Markdown, CSV, JSON; a pure formatter, callers decide what goes in"},
 	{pkgs: []string{"model"}, leaf: true, ext: stdlibOnly, note: "plain domain types and sentinel errors; standard library only"},
 	{pkgs: []string{"static"}, leaf: true, ext: stdlibOnly, note: "embedded files; imports nothing of the project"},

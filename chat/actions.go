@@ -65,6 +65,7 @@ func (s *Service) Edit(ctx context.Context, ch *model.Channel, v Viewer, id int6
 	}
 	t := s.now().UTC()
 	m.Body, m.EditedAt = body, &t
+	m.Links = links(body)
 	return m, s.update(ctx, m)
 }
 

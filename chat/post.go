@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"backchannel/model"
+	"backchannel/richtext"
 	"backchannel/store"
 )
 
@@ -92,6 +93,7 @@ func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in Post
 	if err != nil {
 		return nil, err
 	}
+	m.Links = links(m.Body) // after screening, which may mask words
 	if v.Actor.UserID != 0 {
 		m.AuthorUserID = &v.Actor.UserID
 	} else {
@@ -104,6 +106,13 @@ func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in Post
 		return nil, err
 	}
 	return m, nil
+}
+
+// links finds a body's links once, when it is written, for every later
+// rendering.
+func links(body string) *string {
+	s := richtext.Encode(richtext.Find(body))
+	return &s
 }
 
 func checkBody(body string, max int) error {

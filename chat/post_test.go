@@ -513,3 +513,35 @@ func TestConcurrentPosts(t *testing.T) {
 		wantWake(t, sub, writers*each)
 	})
 }
+
+// A message's links are found once, when it is written or edited, and stored
+// with it.
+func TestPostStoresLinks(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db, chat.Options{})
+		host := e.User("Hana", model.RoleHost)
+		ch := e.Channel(host, "links", chat.ChannelInput{})
+		v := e.Ready(ch, e.User("Alice", model.RoleParticipant))
+		stored := func(id int64) string {
+			t.Helper()
+			m := e.Message(id)
+			if m.Links == nil {
+				t.Fatalf("message %d stored without its links", id)
+			}
+			return *m.Links
+		}
+		m := e.Post(ch, v, chat.PostInput{Body: "slides: example.org/talk and https://example.net/a?b=1"})
+		if got := stored(m.ID); got != "8-24,29-54" {
+			t.Errorf("links = %q; want 8-24,29-54", got)
+		}
+		if plain := e.Post(ch, v, chat.PostInput{Body: "no links, ada@example.org"}); stored(plain.ID) != "" {
+			t.Errorf("a body without links stored %q", stored(plain.ID))
+		}
+		if _, err := e.Chat.Edit(e.Ctx, ch, v, m.ID, "now at  example.com"); err != nil {
+			t.Fatal(err)
+		}
+		if got := stored(m.ID); got != "8-19" {
+			t.Errorf("links after the edit = %q; want 8-19", got)
+		}
+	})
+}

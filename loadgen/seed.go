@@ -12,6 +12,7 @@ import (
 
 	"backchannel/chat"
 	"backchannel/model"
+	"backchannel/richtext"
 	"backchannel/store"
 )
 
@@ -200,6 +201,8 @@ func (s *seeder) batches(ctx context.Context, out chan<- *store.MessageBatch) er
 				m.ParentID = &pid
 			}
 			m.CreatedAt = m.CreatedAt.UTC()
+			links := richtext.Encode(richtext.Find(m.Body)) // as posting stores them
+			m.Links = &links
 			id := m.ID
 			b.Messages = append(b.Messages, m)
 			b.Events = append(b.Events, model.ChannelEvent{ChannelID: chID, Seq: m.Seq, Kind: model.EventMessageCreated,

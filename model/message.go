@@ -86,6 +86,10 @@ type Message struct {
 	// BodyRemovedAt is when retention removed the body; the row stays as
 	// the record that the message existed.
 	BodyRemovedAt *time.Time `bun:"body_removed_at" json:"body_removed_at,omitempty"`
+	// Links are the places of the body's links, found when the body was
+	// written (richtext.Encode); nil for rows written without them, whose
+	// links are found when shown.
+	Links *string `bun:"links" json:"-"`
 }
 
 // AuthoredBy reports whether a wrote m.

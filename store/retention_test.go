@@ -49,7 +49,8 @@ func TestRetentionStore(t *testing.T) {
 		now := time.Now().UTC()
 		var ids []int64
 		for i, age := range []int{40, 35, 31, 2, 0} {
-			m := &model.Message{ChannelID: ch.ID, AuthorName: "Ada", Kind: model.KindComment, Body: "message " + strconv.Itoa(i)}
+			links := "0-7"
+			m := &model.Message{ChannelID: ch.ID, AuthorName: "Ada", Kind: model.KindComment, Body: "message " + strconv.Itoa(i), Links: &links}
 			if err := store.InsertMessage(ctx, db, m); err != nil {
 				t.Fatal(err)
 			}
@@ -112,8 +113,8 @@ func TestRetentionStore(t *testing.T) {
 				t.Fatal(err)
 			}
 			removed := i < 3
-			if (m.Body == "") != removed || (m.BodyRemovedAt != nil) != removed {
-				t.Errorf("message %d: body %q removed at %v", i, m.Body, m.BodyRemovedAt)
+			if (m.Body == "") != removed || (m.BodyRemovedAt != nil) != removed || (m.Links == nil) != removed {
+				t.Errorf("message %d: body %q, links %v, removed at %v", i, m.Body, m.Links, m.BodyRemovedAt)
 			}
 		}
 		if has, err := store.OutboxHas(ctx, db, ids[:3]); err != nil || !has {

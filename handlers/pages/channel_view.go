@@ -33,7 +33,7 @@ func messageView(slug string, v chat.Viewer, it chat.Item) views.Message {
 	}
 	vm.CanReport = vm.CanAct && !it.Mine && !v.Staff
 	if m.Body != "" {
-		vm.Body = web.Segments(m.Body)
+		vm.Body = web.Segments(m.Body, m.Links)
 		vm.RawBody = m.Body
 	}
 	counts := map[string]views.Reaction{}

@@ -109,7 +109,7 @@ func wallItem(list string, ch *model.Channel, it chat.Item, reports []model.Repo
 		Reply: m.ParentID != nil, RawBody: m.Body, State: string(m.State), Flagged: m.Flagged, Pinned: m.Pinned,
 		Highlighted: m.Highlighted, Answered: m.Answered, Reason: m.ModReason, CreatedAt: m.CreatedAt}
 	if m.Body != "" {
-		w.Body = web.Segments(m.Body)
+		w.Body = web.Segments(m.Body, m.Links)
 	}
 	for _, r := range reports {
 		w.Reports = append(w.Reports, views.WallReport{Reason: r.Reason, CreatedAt: r.CreatedAt})
