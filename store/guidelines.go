@@ -21,16 +21,32 @@ func ChannelScope(channelID int64) string { return fmt.Sprintf("channel:%d", cha
 // version of the channel's own unless its body is empty (the host went back
 // to the site's), else the newest site-wide one.
 func CurrentGuideline(ctx context.Context, db bun.IDB, channelID int64) (*model.Guideline, error) {
-	for _, scope := range []string{ChannelScope(channelID), SiteScope} {
-		g, err := LatestGuideline(ctx, db, scope)
-		if err == nil && (scope == SiteScope || strings.TrimSpace(g.Body) != "") {
-			return g, nil
+	// The newest version of both scopes in one statement.
+	var gs []model.Guideline
+	latest := func(scope string) *bun.SelectQuery {
+		return db.NewSelect().Model((*model.Guideline)(nil)).ColumnExpr("MAX(version)").Where("scope = ?", scope)
+	}
+	channel := ChannelScope(channelID)
+	err := db.NewSelect().Model(&gs).
+		WhereOr("scope = ? AND version = (?)", channel, latest(channel)).
+		WhereOr("scope = ? AND version = (?)", SiteScope, latest(SiteScope)).
+		Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: guideline: %w", err)
+	}
+	var site *model.Guideline
+	for i := range gs {
+		if gs[i].Scope == channel && strings.TrimSpace(gs[i].Body) != "" {
+			return &gs[i], nil
 		}
-		if err != nil && !isNotFoundErr(err) {
-			return nil, err
+		if gs[i].Scope == SiteScope {
+			site = &gs[i]
 		}
 	}
-	return nil, fmt.Errorf("store: guideline: %w", model.ErrNotFound)
+	if site == nil {
+		return nil, fmt.Errorf("store: guideline: %w", model.ErrNotFound)
+	}
+	return site, nil
 }
 
 // LatestGuideline returns the newest version of a scope.
