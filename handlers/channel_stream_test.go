@@ -293,7 +293,7 @@ func TestChannelActionsWithThePageToken(t *testing.T) {
 			t.Errorf("deleted reply shows %q", got)
 		}
 		// The report form of someone else's message, through htmx.
-		rep := pat.get("/c/tok").Doc.Find("#m-" + id + " .report-form").AttrOr("hx-post", "")
+		rep := pat.get("/c/tok").Doc.Find("#m-"+id+" .report-form").AttrOr("hx-post", "")
 		if r := pat.post(rep, url.Values{"_csrf": {""}, "reason": {"off topic"}}, "HX-Request", "true", "X-CSRF-Token", token); r.Status != http.StatusOK ||
 			r.Doc.Find("[data-testid=report-note]").Length() != 1 {
 			t.Fatalf("report = %d", r.Status)
