@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"backchannel/chat"
@@ -95,6 +97,33 @@ func TestBrowserChannelLiveBetweenTwoBrowsers(t *testing.T) {
 	)
 	testenv.WaitUntil(t, pat, "the reply in the thread", `[...document.querySelectorAll('.replies [data-testid="message-body"]')].some(e => e.textContent.includes('wondered too'))`)
 
+	// Each got the other's message from the stream's shared frame, and each
+	// sees edit and delete on their own message only.
+	withControls := func(ctx context.Context, css string) string {
+		return testenv.Eval[string](t, ctx, fmt.Sprintf(`[...document.querySelectorAll('[data-testid="message"]')].filter(m => m.querySelector(%s)).map(m => m.querySelector('[data-testid="message-body"]').textContent.trim().slice(0, 12)).join('|')`, strconv.Quote(css)))
+	}
+	for _, c := range []struct {
+		who  string
+		ctx  context.Context
+		want string
+	}{{"pat", pat, "How does dam"}, {"the guest", guest, "Good questio"}} {
+		if got := withControls(c.ctx, ".edit-box"); got != c.want {
+			t.Errorf("%s has edit controls on %q, want %q", c.who, got, c.want)
+		}
+		if got := withControls(c.ctx, `button[formaction$="/delete"]`); got != c.want {
+			t.Errorf("%s has delete buttons on %q, want %q", c.who, got, c.want)
+		}
+	}
+
+	// Pat reacts to the reply (a button of the page's one action form, sent
+	// through htmx): the guest sees the count; only pat's button is pressed.
+	testenv.Do(t, pat, chromedp.Click(chromedp.CSS(`.replies [data-testid="reaction"][value="👍"]`)))
+	testenv.WaitUntil(t, guest, "pat's reaction to arrive", `document.querySelector('.replies [data-testid="reaction"][value="👍"]')?.textContent.includes('1')`)
+	testenv.WaitUntil(t, pat, "pat's reaction pressed", `document.querySelector('.replies [data-testid="reaction"][value="👍"]')?.getAttribute('aria-pressed') === 'true'`)
+	if got := testenv.Eval[string](t, guest, `document.querySelector('.replies [data-testid="reaction"][value="👍"]').getAttribute('aria-pressed')`); got != "false" {
+		t.Errorf("the guest's 👍 is pressed (%s): pat's reaction leaked into the guest's page", got)
+	}
+
 	// A few more messages for the screenshot.
 	pv, err := s.Chat.ViewerFor(ctx, ch, host, nil)
 	if err != nil {
@@ -118,4 +147,57 @@ func TestBrowserChannelLiveBetweenTwoBrowsers(t *testing.T) {
 	if strings.Contains(testenv.Eval[string](t, guest, `document.body.innerHTML`), "<script>alert") {
 		t.Error("unescaped markup")
 	}
+}
+
+// Without JavaScript the channel page still works: the message buttons
+// submit the page's one action form (its token, their formaction), and a
+// reply form without a token is taken because the browser says it comes from
+// this origin (Sec-Fetch-Site).
+func TestBrowserChannelWithoutJavaScript(t *testing.T) {
+	root := testenv.Browser(t)
+	s := newServer(t, testenv.Databases(t)[0].URL)
+	ctx := context.Background()
+	slow := 0
+	ch, host := s.newChannel(t, "nojs", chat.ChannelInput{SlowModeSeconds: &slow})
+	hv, err := s.Chat.ViewerFor(ctx, ch, host, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Chat.AcceptGuideline(ctx, ch, hv, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Chat.Post(ctx, ch, hv, chat.PostInput{Body: "Questions welcome", Kind: model.KindQuestion}); err != nil {
+		t.Fatal(err)
+	}
+	s.createUser(t, "pat@example.org", model.RoleParticipant)
+	pat := testenv.BrowserContext(t, root)
+	testenv.Do(t, pat, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+	testenv.Do(t, pat,
+		chromedp.Navigate(s.URL+"/login?next=/c/nojs"),
+		chromedp.SendKeys(chromedp.ID("f-email"), "pat@example.org"),
+		chromedp.SendKeys(chromedp.ID("f-password"), "correct horse battery"),
+		chromedp.Click(buttonXPath("main", "Sign in")),
+	)
+	testenv.WaitPath(t, pat, "/c/nojs")
+	testenv.Do(t, pat, chromedp.Click(buttonXPath("main", "I accept")))
+	testenv.WaitUntil(t, pat, "the compose box", `!!document.querySelector('#compose-body') && !document.querySelector('[data-testid="guidelines"]')`)
+	if testenv.Eval[bool](t, pat, `!!window.htmx`) {
+		t.Fatal("scripts ran")
+	}
+	testenv.Do(t, pat, chromedp.Click(chromedp.CSS(`[data-testid="vote"]`)))
+	testenv.WaitUntil(t, pat, "the vote, after the page came back", `document.querySelector('[data-testid="vote"]')?.getAttribute('aria-pressed') === 'true'`)
+	testenv.Do(t, pat, chromedp.Click(chromedp.CSS(`[data-testid="reaction"][value="🎉"]`)))
+	testenv.WaitUntil(t, pat, "the reaction", `document.querySelector('[data-testid="reaction"][value="🎉"]')?.textContent.includes('1')`)
+	testenv.Do(t, pat,
+		chromedp.Click(chromedp.CSS(`.reply-box summary`)),
+		chromedp.SendKeys(chromedp.CSS(`.reply-box textarea`), "Is chapter 4 included?"),
+		chromedp.Click(chromedp.CSS(`.reply-box button[type=submit]`)),
+	)
+	testenv.WaitUntil(t, pat, "the reply", `[...document.querySelectorAll('.replies [data-testid="message-body"]')].some(e => e.textContent.includes('chapter 4'))`)
+	// Pat deletes the reply (no confirmation without JavaScript).
+	testenv.Do(t, pat, chromedp.Click(chromedp.CSS(`.replies button[formaction$="/delete"]`)))
+	testenv.WaitUntil(t, pat, "the reply removed", `document.querySelector('.replies .message')?.textContent.includes('removed')`)
 }

@@ -131,5 +131,5 @@ func (h *Pages) ChannelEarlier(c *fiber.Ctx) error {
 	for _, it := range feed.Items {
 		ms = append(ms, messageView(cc.Channel.Slug, cc.Viewer, it))
 	}
-	return web.Render(c, fiber.StatusOK, views.EarlierThreads(web.CSRFOf(c), cc.Channel.Slug, feed.Earlier, feed.Oldest, ms))
+	return web.Render(c, fiber.StatusOK, views.EarlierThreads(cc.Channel.Slug, feed.Earlier, feed.Oldest, ms))
 }

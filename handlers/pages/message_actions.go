@@ -41,7 +41,7 @@ func (h *Pages) messageResult(c *fiber.Ctx, cc *web.ChannelCtx, id int64, actErr
 			return web.Render(c, status, views.ErrorFragment(views.ErrorPage{Status: status, Heading: "That did not work", Message: msg}))
 		}
 	}
-	return web.Render(c, status, views.MessageView(web.CSRFOf(c), vm))
+	return web.Render(c, status, views.MessageView(vm))
 }
 
 func (h *Pages) messageAction(c *fiber.Ctx, act func(cc *web.ChannelCtx, id int64) error) error {

@@ -47,5 +47,5 @@ func (h *Pages) MessageReport(c *fiber.Ctx) error {
 		vm.ReportNote = "Reported. Thank you: the moderators will take a look."
 		vm.CanReport = false
 	}
-	return web.Render(c, status, views.MessageView(web.CSRFOf(c), vm))
+	return web.Render(c, status, views.MessageView(vm))
 }

@@ -70,6 +70,19 @@
     });
   }
   registerUpsert();
+  // The channel page's message buttons (reactions, votes, delete) belong to
+  // the page's one action form (#act, views.ActionForm), each with its own
+  // formaction: without JavaScript the browser posts that form, token and
+  // all, and comes back to the page. Here the button goes through htmx
+  // instead (the token travels in the header from <body hx-headers>), and
+  // the answer, the message as this viewer now sees it, replaces it.
+  document.addEventListener("submit", function (e) {
+    var b = e.submitter, msg = b && b.closest("article[id]");
+    if (e.target.id !== "act" || !msg || !window.htmx) { return; }
+    e.preventDefault();
+    if (b.dataset.confirm && !window.confirm(b.dataset.confirm)) { return; }
+    htmx.ajax("POST", b.getAttribute("formaction"), { source: b, target: msg, swap: "outerHTML" });
+  });
   // Ctrl/Cmd+Enter posts from any message box.
   document.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && e.target.matches("form textarea")) {
