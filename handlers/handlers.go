@@ -34,7 +34,13 @@ func New(d Deps) *fiber.App {
 		ReadTimeout:           30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
-		ReadBufferSize:        16 * 1024,
+		// The read buffer is the budget for a request's line and headers
+		// (cookies included); a larger head is answered 431. With
+		// ReduceMemoryUsage a connection holds it only while it reads a
+		// request: idle keep-alive connections and event streams (which
+		// take their connection over, web.ServeStream) hold none.
+		ReadBufferSize:    8 * 1024,
+		ReduceMemoryUsage: true,
 	}
 	if d.TrustProxy {
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor

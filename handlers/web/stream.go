@@ -3,6 +3,7 @@ package web
 import (
 	"bufio"
 	"context"
+	"net"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -78,16 +79,24 @@ func (h *Base) Stream(c *fiber.Ctx, cc *ChannelCtx, encode EncodeFunc) error {
 
 // ServeStream answers c with an event stream: it sets the SSE headers and
 // runs live.Stream over subs (which it takes over and closes) with flush.
-// flush runs after the handler has returned, so it must use nothing of c:
-// copy what it needs first.
+// The stream takes the connection over from fasthttp (Hijack), so that it
+// runs in one goroutine and holds no buffer while idle (live.Conns); the
+// connection is closed when the stream ends. flush runs after the handler
+// has returned, so it must use nothing of c: copy what it needs first.
 func (h *Base) ServeStream(c *fiber.Ctx, subs []*live.Subscription, flush live.FlushFunc) {
 	for _, hd := range live.StreamHeaders() {
 		c.Set(hd.Name, hd.Value)
 	}
-	log := h.Log
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		// A failed write is a client that has gone; flush logs its own errors.
-		if err := (live.Stream{Subs: subs, Flush: flush}).Serve(context.Background(), w); err != nil {
+	c.Status(fiber.StatusOK)
+	c.Response().Header.SetContentLength(-1) // chunked
+	// A copy: the header's own bytes are reused once the handler returns.
+	head := append([]byte(nil), c.Response().Header.Header()...)
+	log, conns := h.Log, h.Conns
+	c.Context().HijackSetNoResponse(true)
+	c.Context().Hijack(func(conn net.Conn) {
+		// A failed write is a client that has gone or stopped reading;
+		// flush logs its own errors.
+		if err := conns.Serve(context.Background(), conn, head, live.Stream{Subs: subs, Flush: flush}); err != nil {
 			log.Debug("stream ended", "err", err)
 		}
 	})

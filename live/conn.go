@@ -1,0 +1,145 @@
+package live
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// ConnOptions tune the streams Conns serves; zero fields take the defaults.
+type ConnOptions struct {
+	// WriteTimeout bounds every write to a client: a client that does not
+	// take a write within it (it stopped reading and its backlog is full)
+	// is dropped, and replays what it missed from its Last-Event-ID when it
+	// reconnects. Default 10 s.
+	WriteTimeout time.Duration
+	// Backlog is each stream's socket send buffer in bytes: how far a client
+	// that has stopped reading may fall behind (beyond what its own
+	// receive buffer holds) before writes to it block and WriteTimeout
+	// runs. Default 64 KiB; negative: the system's own, which grows to
+	// megabytes.
+	Backlog int
+	// BufferSize is the size of the write buffers the streams share: a
+	// stream holds one only while it writes. Default 4 KiB.
+	BufferSize int
+}
+
+// Conns serves event streams on connections taken over from the HTTP
+// server (fasthttp's Hijack), so that an open stream costs one goroutine,
+// its connection and its subscriptions, and an idle stream holds no
+// buffer: the write buffers are shared through a pool and taken only for a
+// burst of writes. Safe for concurrent use; make one per server.
+type Conns struct {
+	o    ConnOptions
+	pool sync.Pool // of *bufio.Writer
+}
+
+// NewConns returns a Conns with options o.
+func NewConns(o ConnOptions) *Conns {
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = 10 * time.Second
+	}
+	if o.Backlog == 0 {
+		o.Backlog = 64 << 10
+	}
+	if o.BufferSize <= 0 {
+		o.BufferSize = 4 << 10
+	}
+	return &Conns{o: o}
+}
+
+// Serve runs st on conn until the stream stops (see Stream): it writes
+// head, the response's status line and headers, which must announce
+// "Transfer-Encoding: chunked", then the stream as the chunked body, each
+// burst of writes one chunk. When the stream ends by itself (ctx ended, the
+// hub closed a subscription) it writes the last chunk. Serve never closes
+// conn (the HTTP server does when Serve's caller returns); it returns what
+// Stream.Serve would.
+func (c *Conns) Serve(ctx context.Context, conn net.Conn, head []byte, st Stream) error {
+	raw := conn
+	// fasthttp hands over a wrapper; write to the socket itself, whose
+	// writes of several buffers are one system call.
+	if u, ok := conn.(interface{ UnsafeConn() net.Conn }); ok {
+		raw = u.UnsafeConn()
+	}
+	if tc, ok := raw.(*net.TCPConn); ok && c.o.Backlog > 0 {
+		_ = tc.SetWriteBuffer(c.o.Backlog)
+	}
+	cw := &chunkWriter{conn: raw, timeout: c.o.WriteTimeout}
+	if err := cw.raw(head); err != nil {
+		return err
+	}
+	err := st.run(ctx, &connWriters{c: c, cw: cw})
+	if err == nil {
+		err = cw.raw([]byte("0\r\n\r\n"))
+	}
+	return err
+}
+
+// connWriters lends the stream a pooled writer onto its connection.
+type connWriters struct {
+	c  *Conns
+	cw *chunkWriter
+}
+
+func (p *connWriters) get() *bufio.Writer {
+	if w, ok := p.c.pool.Get().(*bufio.Writer); ok {
+		w.Reset(p.cw)
+		return w
+	}
+	return bufio.NewWriterSize(p.cw, p.c.o.BufferSize)
+}
+
+func (p *connWriters) put(w *bufio.Writer) error {
+	err := w.Flush()
+	w.Reset(nil)
+	p.c.pool.Put(w)
+	return err
+}
+
+// chunkWriter writes each Write as one HTTP/1.1 chunk, within the write
+// timeout.
+type chunkWriter struct {
+	conn    net.Conn
+	timeout time.Duration
+	size    [18]byte
+}
+
+var crlf = []byte("\r\n")
+
+func (c *chunkWriter) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	size := append(strconv.AppendInt(c.size[:0], int64(len(p)), 16), '\r', '\n')
+	bufs := net.Buffers{size, p, crlf}
+	if err := c.deadline(); err != nil {
+		return 0, err
+	}
+	if _, err := bufs.WriteTo(c.conn); err != nil {
+		return 0, fmt.Errorf("live: write: %w", err)
+	}
+	return len(p), nil
+}
+
+// raw writes b as it is (the head, the last chunk).
+func (c *chunkWriter) raw(b []byte) error {
+	if err := c.deadline(); err != nil {
+		return err
+	}
+	if _, err := c.conn.Write(b); err != nil {
+		return fmt.Errorf("live: write: %w", err)
+	}
+	return nil
+}
+
+func (c *chunkWriter) deadline() error {
+	if err := c.conn.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
+		return fmt.Errorf("live: write deadline: %w", err)
+	}
+	return nil
+}
