@@ -24,7 +24,8 @@ type ConnOptions struct {
 	// megabytes.
 	Backlog int
 	// BufferSize is the size of the write buffers the streams share: a
-	// stream holds one only while it writes. Default 4 KiB.
+	// stream holds one only while it has bytes to send, and sends a full
+	// one as one chunk. Default 4 KiB.
 	BufferSize int
 }
 
@@ -35,7 +36,7 @@ type ConnOptions struct {
 // burst of writes. Safe for concurrent use; make one per server.
 type Conns struct {
 	o    ConnOptions
-	pool sync.Pool // of *bufio.Writer
+	pool sync.Pool // of *[]byte, empty, of capacity BufferSize
 }
 
 // NewConns returns a Conns with options o.
@@ -73,31 +74,79 @@ func (c *Conns) Serve(ctx context.Context, conn net.Conn, head []byte, st Stream
 	if err := cw.raw(head); err != nil {
 		return err
 	}
-	err := st.run(ctx, &connWriters{c: c, cw: cw})
+	err := st.run(ctx, newConnWriters(c, cw))
 	if err == nil {
 		err = cw.raw([]byte("0\r\n\r\n"))
 	}
 	return err
 }
 
-// connWriters lends the stream a pooled writer onto its connection.
+// connWriters gives the stream one small writer for its whole life, onto a
+// batch that takes a pooled buffer only once bytes reach it: a stream
+// waiting for the ring or the frame cache before it writes holds no buffer,
+// nor does an idle one. The batch goes to the socket as one chunk when the
+// buffer is full and when the burst ends (put); the writer's own Flush only
+// moves its few bytes into the batch.
 type connWriters struct {
-	c  *Conns
-	cw *chunkWriter
+	w     *bufio.Writer // small: only what comes in pieces shorter than it
+	batch *batch
 }
 
-func (p *connWriters) get() *bufio.Writer {
-	if w, ok := p.c.pool.Get().(*bufio.Writer); ok {
-		w.Reset(p.cw)
-		return w
-	}
-	return bufio.NewWriterSize(p.cw, p.c.o.BufferSize)
+func newConnWriters(c *Conns, cw *chunkWriter) *connWriters {
+	b := &batch{c: c, cw: cw}
+	return &connWriters{w: bufio.NewWriterSize(b, 64), batch: b}
 }
+
+func (p *connWriters) get() *bufio.Writer { return p.w }
 
 func (p *connWriters) put(w *bufio.Writer) error {
 	err := w.Flush()
-	w.Reset(nil)
-	p.c.pool.Put(w)
+	if berr := p.batch.send(); err == nil {
+		err = berr
+	}
+	return err
+}
+
+// batch gathers a burst of writes in a buffer of the Conns' pool.
+type batch struct {
+	c   *Conns
+	cw  *chunkWriter
+	buf *[]byte // nil while nothing is pending
+}
+
+func (b *batch) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		if b.buf == nil {
+			if v, ok := b.c.pool.Get().(*[]byte); ok {
+				b.buf = v
+			} else {
+				buf := make([]byte, 0, b.c.o.BufferSize)
+				b.buf = &buf
+			}
+		}
+		room := cap(*b.buf) - len(*b.buf)
+		k := min(room, len(p))
+		*b.buf = append(*b.buf, p[:k]...)
+		p = p[k:]
+		if len(*b.buf) == cap(*b.buf) {
+			if err := b.send(); err != nil {
+				return n - len(p), err
+			}
+		}
+	}
+	return n, nil
+}
+
+// send writes what is pending as one chunk and gives the buffer back.
+func (b *batch) send() error {
+	if b.buf == nil {
+		return nil
+	}
+	_, err := b.cw.Write(*b.buf)
+	*b.buf = (*b.buf)[:0]
+	b.c.pool.Put(b.buf)
+	b.buf = nil
 	return err
 }
 

@@ -39,7 +39,7 @@ type ringChannel[T any] struct {
 	stale atomic.Bool  // a Resync: fetch whatever is new whatever known says
 	used  atomic.Int64 // UnixNano of the last ask, for eviction
 
-	mu      sync.Mutex // held while reading or fetching
+	mu      sync.RWMutex // read-held while serving from memory, held while fetching
 	init    bool
 	base    int64 // entries cover the seqs after base, up to head
 	head    int64
@@ -108,6 +108,15 @@ func (r *Ring[T]) After(ctx context.Context, channelID, after int64, limit int) 
 		limit = r.batch
 	}
 	c := r.channel(channelID)
+	// Most asks (every stream of a channel after a wake-up but the first)
+	// find the ring current: they share the read lock.
+	c.mu.RLock()
+	if c.init && after >= c.base && after <= c.head && c.head >= c.known.Load() && !c.stale.Load() && r.observed.Load() {
+		out := r.entriesAfter(c, after, limit)
+		c.mu.RUnlock()
+		return out, nil
+	}
+	c.mu.RUnlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.init {
@@ -128,12 +137,17 @@ func (r *Ring[T]) After(ctx context.Context, channelID, after int64, limit int) 
 			return nil, err
 		}
 	}
-	// The entries after after (in seq order: search).
+	return r.entriesAfter(c, after, limit), nil
+}
+
+// entriesAfter copies the ring's entries after seq after, at most limit.
+// Called with c.mu held (read or write).
+func (r *Ring[T]) entriesAfter(c *ringChannel[T], after int64, limit int) []T {
 	i := sort.Search(len(c.entries), func(i int) bool { return r.seqOf(c.entries[i]) > after })
 	n := min(limit, len(c.entries)-i)
 	out := make([]T, n)
 	copy(out, c.entries[i:i+n])
-	return out, nil
+	return out
 }
 
 // catchUp reads everything after the ring's head. Called with c.mu held.

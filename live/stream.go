@@ -73,9 +73,9 @@ func (s Stream) Serve(ctx context.Context, w *bufio.Writer) error {
 }
 
 // writers hands the loop a writer for each burst of writes (the retry
-// line, a flush, a heartbeat) and takes it back after: a stream on its own
-// connection (Conns.Serve) holds a buffer only while it writes, so an idle
-// stream holds none.
+// line, a flush, a heartbeat) and takes it back after, sending what it
+// holds: a stream on its own connection (Conns.Serve) holds a buffer only
+// while it has bytes to send, so an idle stream holds none.
 type writers interface {
 	get() *bufio.Writer
 	// put flushes what w still holds and takes it back.
@@ -92,8 +92,6 @@ func (fixedWriter) put(w *bufio.Writer) error {
 
 // run is the loop of Serve over ws.
 func (s Stream) run(ctx context.Context, ws writers) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	wake := s.merge()
 	defer wake.stop()
 
