@@ -15,7 +15,8 @@ type ConnOptions struct {
 	// WriteTimeout bounds every write to a client: a client that does not
 	// take a write within it (it stopped reading and its backlog is full)
 	// is dropped, and replays what it missed from its Last-Event-ID when it
-	// reconnects. Default 10 s.
+	// reconnects. (A write is given between half of it and all of it: see
+	// chunkWriter.) Default 10 s.
 	WriteTimeout time.Duration
 	// Backlog is each stream's socket send buffer in bytes: how far a client
 	// that has stopped reading may fall behind (beyond what its own
@@ -36,7 +37,7 @@ type ConnOptions struct {
 // burst of writes. Safe for concurrent use; make one per server.
 type Conns struct {
 	o    ConnOptions
-	pool sync.Pool // of *[]byte, empty, of capacity BufferSize
+	pool sync.Pool // of *[]byte holding chunkHead bytes, of capacity BufferSize+chunkHead+2
 }
 
 // NewConns returns a Conns with options o.
@@ -71,12 +72,12 @@ func (c *Conns) Serve(ctx context.Context, conn net.Conn, head []byte, st Stream
 		_ = tc.SetWriteBuffer(c.o.Backlog)
 	}
 	cw := &chunkWriter{conn: raw, timeout: c.o.WriteTimeout}
-	if err := cw.raw(head); err != nil {
+	if err := cw.write(head); err != nil {
 		return err
 	}
 	err := st.run(ctx, newConnWriters(c, cw))
 	if err == nil {
-		err = cw.raw([]byte("0\r\n\r\n"))
+		err = cw.write([]byte("0\r\n\r\n"))
 	}
 	return err
 }
@@ -107,12 +108,17 @@ func (p *connWriters) put(w *bufio.Writer) error {
 	return err
 }
 
-// batch gathers a burst of writes in a buffer of the Conns' pool.
+// batch gathers a burst of writes in a buffer of the Conns' pool. The
+// buffer keeps room for the chunk's size line before the bytes and its
+// line end after them, so that a chunk is one write to the socket.
 type batch struct {
 	c   *Conns
 	cw  *chunkWriter
-	buf *[]byte // nil while nothing is pending
+	buf *[]byte // nil while nothing is pending; else chunkHead reserved bytes, then the data
 }
+
+// chunkHead is the room kept for a chunk's size line: 16 hex digits, CRLF.
+const chunkHead = 18
 
 func (b *batch) Write(p []byte) (int, error) {
 	n := len(p)
@@ -121,15 +127,15 @@ func (b *batch) Write(p []byte) (int, error) {
 			if v, ok := b.c.pool.Get().(*[]byte); ok {
 				b.buf = v
 			} else {
-				buf := make([]byte, 0, b.c.o.BufferSize)
+				buf := make([]byte, chunkHead, chunkHead+b.c.o.BufferSize+2)
 				b.buf = &buf
 			}
 		}
-		room := cap(*b.buf) - len(*b.buf)
+		room := cap(*b.buf) - 2 - len(*b.buf)
 		k := min(room, len(p))
 		*b.buf = append(*b.buf, p[:k]...)
 		p = p[k:]
-		if len(*b.buf) == cap(*b.buf) {
+		if k == room {
 			if err := b.send(); err != nil {
 				return n - len(p), err
 			}
@@ -143,52 +149,40 @@ func (b *batch) send() error {
 	if b.buf == nil {
 		return nil
 	}
-	_, err := b.cw.Write(*b.buf)
-	*b.buf = (*b.buf)[:0]
+	buf := *b.buf
+	var err error
+	if size := len(buf) - chunkHead; size > 0 {
+		var head [chunkHead]byte
+		h := append(strconv.AppendInt(head[:0], int64(size), 16), '\r', '\n')
+		start := chunkHead - len(h)
+		copy(buf[start:], h)
+		err = b.cw.write(append(buf, '\r', '\n')[start:])
+	}
+	*b.buf = buf[:chunkHead]
 	b.c.pool.Put(b.buf)
 	b.buf = nil
 	return err
 }
 
-// chunkWriter writes each Write as one HTTP/1.1 chunk, within the write
-// timeout.
+// chunkWriter writes to the client, each write within the write timeout.
+// The deadline is moved on only when less than half of it is left, so that
+// a stream writing every second does not touch the timer at every write:
+// a write may block between half the timeout and the whole of it.
 type chunkWriter struct {
 	conn    net.Conn
 	timeout time.Duration
-	size    [18]byte
+	until   time.Time // the deadline set
 }
 
-var crlf = []byte("\r\n")
-
-func (c *chunkWriter) Write(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	size := append(strconv.AppendInt(c.size[:0], int64(len(p)), 16), '\r', '\n')
-	bufs := net.Buffers{size, p, crlf}
-	if err := c.deadline(); err != nil {
-		return 0, err
-	}
-	if _, err := bufs.WriteTo(c.conn); err != nil {
-		return 0, fmt.Errorf("live: write: %w", err)
-	}
-	return len(p), nil
-}
-
-// raw writes b as it is (the head, the last chunk).
-func (c *chunkWriter) raw(b []byte) error {
-	if err := c.deadline(); err != nil {
-		return err
+func (c *chunkWriter) write(b []byte) error {
+	if now := time.Now(); c.until.Sub(now) < c.timeout/2 {
+		c.until = now.Add(c.timeout)
+		if err := c.conn.SetWriteDeadline(c.until); err != nil {
+			return fmt.Errorf("live: write deadline: %w", err)
+		}
 	}
 	if _, err := c.conn.Write(b); err != nil {
 		return fmt.Errorf("live: write: %w", err)
-	}
-	return nil
-}
-
-func (c *chunkWriter) deadline() error {
-	if err := c.conn.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
-		return fmt.Errorf("live: write deadline: %w", err)
 	}
 	return nil
 }

@@ -102,7 +102,8 @@ func (r *Ring[T]) ResyncAll() {
 }
 
 // After returns a channel's entries after seq after, in seq order, at most
-// limit (0: the ring's batch size).
+// limit (0: the ring's batch size). The entries may be the ring's own
+// (every stream of a channel shares them): read them, never change them.
 func (r *Ring[T]) After(ctx context.Context, channelID, after int64, limit int) ([]T, error) {
 	if limit <= 0 {
 		limit = r.batch
@@ -140,14 +141,15 @@ func (r *Ring[T]) After(ctx context.Context, channelID, after int64, limit int) 
 	return r.entriesAfter(c, after, limit), nil
 }
 
-// entriesAfter copies the ring's entries after seq after, at most limit.
-// Called with c.mu held (read or write).
+// entriesAfter returns the ring's entries after seq after, at most limit,
+// without copying them: an entry is never changed once it is in the ring
+// (catchUp appends past the end, and trimming moves the entries kept to a
+// new array), and the capacity is capped so that an append by the caller
+// copies. Called with c.mu held (read or write).
 func (r *Ring[T]) entriesAfter(c *ringChannel[T], after int64, limit int) []T {
 	i := sort.Search(len(c.entries), func(i int) bool { return r.seqOf(c.entries[i]) > after })
 	n := min(limit, len(c.entries)-i)
-	out := make([]T, n)
-	copy(out, c.entries[i:i+n])
-	return out
+	return c.entries[i : i+n : i+n]
 }
 
 // catchUp reads everything after the ring's head. Called with c.mu held.

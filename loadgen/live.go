@@ -74,7 +74,8 @@ func LiveBench(ctx context.Context, s Services, o LiveOptions, stdout io.Writer)
 		DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr}
-	r := &liveRun{o: o, client: client, started: time.Now(), from: ch.LastSeq, path: path, parse: parse}
+	r := &liveRun{o: o, client: client, started: time.Now(), from: ch.LastSeq, path: path, parse: parse,
+		opening: make(chan struct{}, 256)}
 
 	// Streams first, all open before the first post.
 	streamCtx, stopStreams := context.WithCancel(ctx)
@@ -174,6 +175,7 @@ type liveRun struct {
 	from    int64 // the channel's seq before the run: streams start after it
 	path    string
 	parse   func(data []byte) (id int64, body string, ok bool)
+	opening chan struct{} // streams being opened at once: 10,000 dials at once overflow the server's listen queue
 
 	accepted, postErrors, deliveries, streamErrors atomic.Int64
 	firstError                                     atomic.Pointer[string]
@@ -268,6 +270,7 @@ func parseHTMLEvent(data []byte) (int64, string, bool) {
 func (r *liveRun) stream(ctx context.Context, token string, opened chan<- error) {
 	var resp *http.Response
 	var err error
+	r.opening <- struct{}{}
 	// The accounts were made a moment ago by this process: the server
 	// learns of their roles within its policy refresh (half a second), so
 	// a refusal is asked again for a few seconds.
@@ -287,6 +290,7 @@ func (r *liveRun) stream(ctx context.Context, token string, opened chan<- error)
 		}
 		break
 	}
+	<-r.opening
 	opened <- err
 	if err != nil {
 		return
