@@ -46,6 +46,10 @@ func New(d Deps) *fiber.App {
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor
 	}
 	app := fiber.New(cfg)
+	// Event streams take their connection over and close it themselves
+	// (web.ServeStream), so that fasthttp's request context is not held
+	// for as long as a stream is open.
+	app.Server().KeepHijackedConns = true
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
 	app.Use(requestid.New())
 	app.Use(h.logRequests)

@@ -79,10 +79,13 @@ func (h *Base) Stream(c *fiber.Ctx, cc *ChannelCtx, encode EncodeFunc) error {
 
 // ServeStream answers c with an event stream: it sets the SSE headers and
 // runs live.Stream over subs (which it takes over and closes) with flush.
-// The stream takes the connection over from fasthttp (Hijack), so that it
-// runs in one goroutine and holds no buffer while idle (live.Conns); the
-// connection is closed when the stream ends. flush runs after the handler
-// has returned, so it must use nothing of c: copy what it needs first.
+// The stream takes the connection over from fasthttp (Hijack) and runs on
+// it in one goroutine, holding no buffer while idle (live.Conns). When the
+// server keeps hijacked connections (handlers.New sets it), that goroutine
+// is the stream's own and fasthttp's request context goes back to its pool
+// at once; the stream closes the connection when it ends. flush runs after
+// the handler has returned, so it must use nothing of c: copy what it needs
+// first.
 func (h *Base) ServeStream(c *fiber.Ctx, subs []*live.Subscription, flush live.FlushFunc) {
 	for _, hd := range live.StreamHeaders() {
 		c.Set(hd.Name, hd.Value)
@@ -92,13 +95,23 @@ func (h *Base) ServeStream(c *fiber.Ctx, subs []*live.Subscription, flush live.F
 	// A copy: the header's own bytes are reused once the handler returns.
 	head := append([]byte(nil), c.Response().Header.Header()...)
 	log, conns := h.Log, h.Conns
-	c.Context().HijackSetNoResponse(true)
-	c.Context().Hijack(func(conn net.Conn) {
+	serve := func(conn net.Conn) {
 		// A failed write is a client that has gone or stopped reading;
 		// flush logs its own errors.
 		if err := conns.Serve(context.Background(), conn, head, live.Stream{Subs: subs, Flush: flush}); err != nil {
 			log.Debug("stream ended", "err", err)
 		}
+	}
+	c.Context().HijackSetNoResponse(true)
+	if !c.App().Server().KeepHijackedConns {
+		c.Context().Hijack(serve) // fasthttp closes conn once serve returns
+		return
+	}
+	c.Context().Hijack(func(conn net.Conn) {
+		go func() {
+			defer conn.Close()
+			serve(conn)
+		}()
 	})
 }
 
