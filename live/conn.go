@@ -59,12 +59,11 @@ func NewConns(o ConnOptions) *Conns {
 // "Transfer-Encoding: chunked", then the stream as the chunked body, each
 // burst of writes one chunk. When the stream ends by itself (ctx ended, the
 // hub closed a subscription) it writes the last chunk. Serve never closes
-// conn (the HTTP server does when Serve's caller returns); it returns what
-// Stream.Serve would.
+// conn: its caller does. It returns what Stream.Serve would.
 func (c *Conns) Serve(ctx context.Context, conn net.Conn, head []byte, st Stream) error {
 	raw := conn
-	// fasthttp hands over a wrapper; write to the socket itself, whose
-	// writes of several buffers are one system call.
+	// fasthttp hands over a wrapper (whose Close may do nothing): write to
+	// the socket itself, and bound its send buffer.
 	if u, ok := conn.(interface{ UnsafeConn() net.Conn }); ok {
 		raw = u.UnsafeConn()
 	}
