@@ -143,7 +143,7 @@ func TestConnsDropSlowReaderAndReplay(t *testing.T) {
 	hub := live.NewHub(nil)
 	defer hub.Close()
 	l := &eventLog{hub: hub}
-	srv := newStreamServer(t, l, live.ConnOptions{WriteTimeout: 200 * time.Millisecond, Backlog: 8 << 10})
+	srv := newStreamServer(t, l, live.ConnOptions{WriteTimeout: time.Second, Backlog: 8 << 10})
 
 	const n = 1000
 	payload := strings.Repeat("x", 1000)
