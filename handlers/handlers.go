@@ -34,12 +34,22 @@ func New(d Deps) *fiber.App {
 		ReadTimeout:           30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
-		ReadBufferSize:        16 * 1024,
+		// The read buffer is the budget for a request's line and headers
+		// (cookies included); a larger head is answered 431. With
+		// ReduceMemoryUsage a connection holds it only while it reads a
+		// request: idle keep-alive connections and event streams (which
+		// take their connection over, web.ServeStream) hold none.
+		ReadBufferSize:    8 * 1024,
+		ReduceMemoryUsage: true,
 	}
 	if d.TrustProxy {
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor
 	}
 	app := fiber.New(cfg)
+	// Event streams take their connection over and close it themselves
+	// (web.ServeStream), so that fasthttp's request context is not held
+	// for as long as a stream is open.
+	app.Server().KeepHijackedConns = true
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
 	app.Use(requestid.New())
 	app.Use(h.logRequests)

@@ -17,15 +17,18 @@ type FrameKey struct {
 // the others (even at the same moment) wait for it and reuse the bytes. It
 // holds at most Max frames, the oldest going first. Safe for concurrent use.
 type Frames struct {
-	mu    sync.Mutex
+	mu    sync.RWMutex
 	max   int
 	m     map[FrameKey]*frame
 	order []FrameKey // a ring of the keys, oldest at next
 	next  int
 }
 
+// frame is one encoding: done is closed once data and err are set, which
+// wakes every stream waiting for it at once (a mutex would hand it on to
+// them one by one).
 type frame struct {
-	once sync.Once
+	done chan struct{}
 	data []byte
 	err  error
 }
@@ -38,22 +41,34 @@ func NewFrames(max int) *Frames {
 	return &Frames{max: max, m: make(map[FrameKey]*frame, max)}
 }
 
-// Get returns the frame of k, building it with build the first time.
+// Get returns the frame of k, building it with build the first time. When
+// an event reaches thousands of streams at once, they all find its frame
+// under the read lock; one builds it, the others wait for it.
 func (f *Frames) Get(k FrameKey, build func() ([]byte, error)) ([]byte, error) {
-	f.mu.Lock()
+	f.mu.RLock()
 	e := f.m[k]
+	f.mu.RUnlock()
 	if e == nil {
-		e = &frame{}
-		if len(f.order) < f.max {
-			f.order = append(f.order, k)
-		} else {
-			delete(f.m, f.order[f.next])
-			f.order[f.next] = k
-			f.next = (f.next + 1) % f.max
+		f.mu.Lock()
+		if e = f.m[k]; e == nil {
+			e = &frame{done: make(chan struct{})}
+			if len(f.order) < f.max {
+				f.order = append(f.order, k)
+			} else {
+				delete(f.m, f.order[f.next])
+				f.order[f.next] = k
+				f.next = (f.next + 1) % f.max
+			}
+			f.m[k] = e
+			f.mu.Unlock()
+			func() {
+				defer close(e.done)
+				e.data, e.err = build()
+			}()
+			return e.data, e.err
 		}
-		f.m[k] = e
+		f.mu.Unlock()
 	}
-	f.mu.Unlock()
-	e.once.Do(func() { e.data, e.err = build() })
+	<-e.done
 	return e.data, e.err
 }

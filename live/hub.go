@@ -12,8 +12,11 @@
 // LocalBus for one process (the embedded SQLite default), PGBus for several
 // instances sharing PostgreSQL (LISTEN/NOTIFY as a wake-up only). sse.go holds
 // the SSE framing; stream.go the one loop every event stream runs (Stream:
-// retry, replay, merged wake-ups, heartbeat); frames.go the cache that
-// encodes an event once per audience.
+// retry, replay, merged wake-ups, heartbeat); conn.go runs it on a
+// connection taken over from the HTTP server (Conns: one goroutine, no
+// buffer while idle, a write deadline and a bounded backlog that drop a
+// reader who stops reading); frames.go the cache that encodes an event once
+// per audience.
 package live
 
 import (

@@ -39,7 +39,7 @@ type ringChannel[T any] struct {
 	stale atomic.Bool  // a Resync: fetch whatever is new whatever known says
 	used  atomic.Int64 // UnixNano of the last ask, for eviction
 
-	mu      sync.Mutex // held while reading or fetching
+	mu      sync.RWMutex // read-held while serving from memory, held while fetching
 	init    bool
 	base    int64 // entries cover the seqs after base, up to head
 	head    int64
@@ -102,12 +102,22 @@ func (r *Ring[T]) ResyncAll() {
 }
 
 // After returns a channel's entries after seq after, in seq order, at most
-// limit (0: the ring's batch size).
+// limit (0: the ring's batch size). The entries may be the ring's own
+// (every stream of a channel shares them): read them, never change them.
 func (r *Ring[T]) After(ctx context.Context, channelID, after int64, limit int) ([]T, error) {
 	if limit <= 0 {
 		limit = r.batch
 	}
 	c := r.channel(channelID)
+	// Most asks (every stream of a channel after a wake-up but the first)
+	// find the ring current: they share the read lock.
+	c.mu.RLock()
+	if c.init && after >= c.base && after <= c.head && c.head >= c.known.Load() && !c.stale.Load() && r.observed.Load() {
+		out := r.entriesAfter(c, after, limit)
+		c.mu.RUnlock()
+		return out, nil
+	}
+	c.mu.RUnlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.init {
@@ -128,12 +138,18 @@ func (r *Ring[T]) After(ctx context.Context, channelID, after int64, limit int) 
 			return nil, err
 		}
 	}
-	// The entries after after (in seq order: search).
+	return r.entriesAfter(c, after, limit), nil
+}
+
+// entriesAfter returns the ring's entries after seq after, at most limit,
+// without copying them: an entry is never changed once it is in the ring
+// (catchUp appends past the end, and trimming moves the entries kept to a
+// new array), and the capacity is capped so that an append by the caller
+// copies. Called with c.mu held (read or write).
+func (r *Ring[T]) entriesAfter(c *ringChannel[T], after int64, limit int) []T {
 	i := sort.Search(len(c.entries), func(i int) bool { return r.seqOf(c.entries[i]) > after })
 	n := min(limit, len(c.entries)-i)
-	out := make([]T, n)
-	copy(out, c.entries[i:i+n])
-	return out, nil
+	return c.entries[i : i+n : i+n]
 }
 
 // catchUp reads everything after the ring's head. Called with c.mu held.

@@ -60,7 +60,9 @@ func BufferEventID(w *bufio.Writer, id, event string, data []byte) {
 		w.WriteString(oneLine(event))
 		w.WriteByte('\n')
 	}
-	data = bytes.ReplaceAll(data, []byte{'\r'}, nil)
+	if bytes.IndexByte(data, '\r') >= 0 {
+		data = bytes.ReplaceAll(data, []byte{'\r'}, nil)
+	}
 	for {
 		line, rest, more := bytes.Cut(data, []byte{'\n'})
 		w.WriteString("data: ")

@@ -69,8 +69,29 @@ type Stream struct {
 // when ctx ended or the hub closed a subscription, and the error of Flush or
 // of the failed write otherwise.
 func (s Stream) Serve(ctx context.Context, w *bufio.Writer) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	return s.run(ctx, fixedWriter{w})
+}
+
+// writers hands the loop a writer for each burst of writes (the retry
+// line, a flush, a heartbeat) and takes it back after, sending what it
+// holds: a stream on its own connection (Conns.Serve) holds a buffer only
+// while it has bytes to send, so an idle stream holds none.
+type writers interface {
+	get() *bufio.Writer
+	// put flushes what w still holds and takes it back.
+	put(w *bufio.Writer) error
+}
+
+// fixedWriter is one writer for the whole stream (Serve).
+type fixedWriter struct{ w *bufio.Writer }
+
+func (f fixedWriter) get() *bufio.Writer { return f.w }
+func (fixedWriter) put(w *bufio.Writer) error {
+	return w.Flush()
+}
+
+// run is the loop of Serve over ws.
+func (s Stream) run(ctx context.Context, ws writers) error {
 	wake := s.merge()
 	defer wake.stop()
 
@@ -78,13 +99,16 @@ func (s Stream) Serve(ctx context.Context, w *bufio.Writer) error {
 	if retry <= 0 {
 		retry = RetryDelay
 	}
-	if err := WriteRetry(w, int(retry.Milliseconds())); err != nil {
-		return err
+	w := ws.get()
+	err := WriteRetry(w, int(retry.Milliseconds()))
+	for i := 0; err == nil && i < len(s.Subs); i++ {
+		err = s.Flush(ctx, w, i)
 	}
-	for i := range s.Subs {
-		if err := s.Flush(ctx, w, i); err != nil {
-			return err
-		}
+	if perr := ws.put(w); err == nil {
+		err = perr
+	}
+	if err != nil {
+		return err
 	}
 	every := s.Heartbeat
 	if every <= 0 {
@@ -102,18 +126,24 @@ func (s Stream) Serve(ctx context.Context, w *bufio.Writer) error {
 			if !open {
 				return nil
 			}
-			for i := range s.Subs {
-				if !wake.dirty(i) {
-					continue
+			w := ws.get()
+			for i := 0; err == nil && i < len(s.Subs); i++ {
+				if wake.dirty(i) {
+					err = s.Flush(ctx, w, i)
 				}
-				if err := s.Flush(ctx, w, i); err != nil {
-					return err
-				}
+			}
+			if perr := ws.put(w); err == nil {
+				err = perr
 			}
 		case <-heartbeat.C:
-			if err := WriteComment(w, "ping"); err != nil {
-				return err
+			w := ws.get()
+			err = WriteComment(w, "ping")
+			if perr := ws.put(w); err == nil {
+				err = perr
 			}
+		}
+		if err != nil {
+			return err
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,20 +35,33 @@ type LiveOptions struct {
 	Duration    time.Duration // how long to post
 	Drain       time.Duration // how long to wait afterwards for the last deliveries
 	ServerPID   int           // when not 0, the server's CPU time and memory are reported
+	// Stream is the event stream the subscribers open: StreamJSON (the
+	// API's, the default when empty) or StreamHTML (the channel page's).
+	Stream string
 }
+
+// The event streams bench live can open.
+const (
+	StreamJSON = "json" // /api/v1/channels/{slug}/events: one JSON object per event
+	StreamHTML = "html" // /c/{slug}/events: the channel page's HTML fragments (htmx SSE)
+)
 
 // liveMark starts every body bench live posts: "bench <unix nanoseconds> …",
 // so a subscriber knows when the message was sent.
 const liveMark = "bench "
 
-// LiveBench opens o.Subscribers JSON event streams of the LiveSlug channel
-// on a running server and posts through its API from o.Posters accounts
+// LiveBench opens o.Subscribers event streams (JSON or the channel page's
+// HTML, o.Stream) of the LiveSlug channel on a running server and posts through its API from o.Posters accounts
 // (site-wide hosts, so the participants' rate limit does not apply), then
 // reports accepted messages a second, deliveries a second, how long a
 // message took from its post to each stream (delivery) and to the poster's
 // answer (ack), errors, and deliveries lost. The accounts, tokens and the
 // channel are made through the same database the server uses.
 func LiveBench(ctx context.Context, s Services, o LiveOptions, stdout io.Writer) error {
+	path, parse, err := liveStream(o.Stream)
+	if err != nil {
+		return err
+	}
 	tokens, err := liveSetup(ctx, s, o.Posters)
 	if err != nil {
 		return err
@@ -60,7 +74,8 @@ func LiveBench(ctx context.Context, s Services, o LiveOptions, stdout io.Writer)
 		DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr}
-	r := &liveRun{o: o, client: client, started: time.Now(), from: ch.LastSeq}
+	r := &liveRun{o: o, client: client, started: time.Now(), from: ch.LastSeq, path: path, parse: parse,
+		opening: make(chan struct{}, 256)}
 
 	// Streams first, all open before the first post.
 	streamCtx, stopStreams := context.WithCancel(ctx)
@@ -158,6 +173,9 @@ type liveRun struct {
 	client  *http.Client
 	started time.Time
 	from    int64 // the channel's seq before the run: streams start after it
+	path    string
+	parse   func(data []byte) (id int64, body string, ok bool)
+	opening chan struct{} // streams being opened at once: 10,000 dials at once overflow the server's listen queue
 
 	accepted, postErrors, deliveries, streamErrors atomic.Int64
 	firstError                                     atomic.Pointer[string]
@@ -205,16 +223,59 @@ func (r *liveRun) post(ctx context.Context, token string, tickets <-chan time.Ti
 	}
 }
 
-// stream reads one JSON event stream until ctx ends, counting each new
-// message once and how long it took since it was sent.
+// liveStream is the path of the event stream kind names, and how to find a
+// new message (its id and body) in one event's data.
+func liveStream(kind string) (string, func([]byte) (int64, string, bool), error) {
+	switch kind {
+	case "", StreamJSON:
+		return "/api/v1/channels/" + LiveSlug + "/events", parseJSONEvent, nil
+	case StreamHTML:
+		return "/c/" + LiveSlug + "/events", parseHTMLEvent, nil
+	}
+	return "", nil, fmt.Errorf("bench live: no stream %q (say %s or %s)", kind, StreamJSON, StreamHTML)
+}
+
+// parseJSONEvent finds the message of a message.created event.
+func parseJSONEvent(data []byte) (int64, string, bool) {
+	var ev struct {
+		Type    string `json:"type"`
+		Message *struct {
+			ID   int64  `json:"id"`
+			Body string `json:"body"`
+		} `json:"message"`
+	}
+	if json.Unmarshal(data, &ev) != nil || ev.Type != string(model.EventMessageCreated) || ev.Message == nil {
+		return 0, "", false
+	}
+	return ev.Message.ID, ev.Message.Body, true
+}
+
+// htmlMessage finds, in a fragment of the channel page's stream, the first
+// message element's id (id="m-…") and the bench body in it.
+var htmlMessage = regexp.MustCompile(`(?s)\bid="m-(\d+)".*?(` + liveMark + `\d+ message \d+)`)
+
+// parseHTMLEvent finds a message of the bench in a fragment of the channel
+// page's stream (an edit of one already seen counts once, by its id).
+func parseHTMLEvent(data []byte) (int64, string, bool) {
+	m := htmlMessage.FindSubmatch(data)
+	if m == nil {
+		return 0, "", false
+	}
+	id, err := strconv.ParseInt(string(m[1]), 10, 64)
+	return id, string(m[2]), err == nil
+}
+
+// stream reads one event stream until ctx ends, counting each new message
+// once and how long it took since it was sent.
 func (r *liveRun) stream(ctx context.Context, token string, opened chan<- error) {
 	var resp *http.Response
 	var err error
+	r.opening <- struct{}{}
 	// The accounts were made a moment ago by this process: the server
 	// learns of their roles within its policy refresh (half a second), so
 	// a refusal is asked again for a few seconds.
 	for wait := time.Now().Add(5 * time.Second); ; {
-		req, _ := http.NewRequestWithContext(ctx, "GET", r.o.URL+"/api/v1/channels/"+LiveSlug+"/events", nil)
+		req, _ := http.NewRequestWithContext(ctx, "GET", r.o.URL+r.path, nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		// Start at the channel's head: only this run's messages count.
 		req.Header.Set("Last-Event-ID", strconv.FormatInt(r.from, 10))
@@ -229,6 +290,7 @@ func (r *liveRun) stream(ctx context.Context, token string, opened chan<- error)
 		}
 		break
 	}
+	<-r.opening
 	opened <- err
 	if err != nil {
 		return
@@ -243,23 +305,27 @@ func (r *liveRun) stream(ctx context.Context, token string, opened chan<- error)
 		r.delivered = append(r.delivered, local...)
 		r.mu.Unlock()
 	}()
+	var data []byte // the data lines of the event being read, joined by \n
+	lines := 0
 	for sc.Scan() {
 		line := sc.Bytes()
-		data, ok := bytes.CutPrefix(line, []byte("data: "))
-		if !ok {
+		if len(line) > 0 {
+			if d, ok := bytes.CutPrefix(line, []byte("data: ")); ok {
+				if lines > 0 {
+					data = append(data, '\n')
+				}
+				data = append(data, d...)
+				lines++
+			}
 			continue
 		}
-		var ev struct {
-			Type    string `json:"type"`
-			Message *struct {
-				ID   int64  `json:"id"`
-				Body string `json:"body"`
-			} `json:"message"`
-		}
-		if json.Unmarshal(data, &ev) != nil || ev.Type != string(model.EventMessageCreated) || ev.Message == nil || seen[ev.Message.ID] {
+		// A blank line ends the event.
+		id, body, ok := r.parse(data)
+		data, lines = data[:0], 0
+		if !ok || seen[id] {
 			continue
 		}
-		rest, ok := strings.CutPrefix(ev.Message.Body, liveMark)
+		rest, ok := strings.CutPrefix(body, liveMark)
 		if !ok {
 			continue
 		}
@@ -267,7 +333,7 @@ func (r *liveRun) stream(ctx context.Context, token string, opened chan<- error)
 		if err != nil || sentNano < r.started.UnixNano() {
 			continue
 		}
-		seen[ev.Message.ID] = true
+		seen[id] = true
 		local = append(local, time.Since(time.Unix(0, sentNano)))
 		r.deliveries.Add(1)
 	}

@@ -24,7 +24,7 @@ const benchUsage = `Usage:
         time two-word searches with a channel filter against the configured engine
   backchannel bench lag [--rate N] [--duration D]
         post through chat at a steady rate and time until each message is searchable
-  backchannel bench live [--url U] [--subscribers N] [--posters N] [--rate N] [--duration D] [--server-pid P]
+  backchannel bench live [--url U] [--subscribers N] [--posters N] [--rate N] [--duration D] [--server-pid P] [--stream json|html]
         open N event streams on a running server, post through its API and time each delivery
 
 Every subcommand takes --database-url, --meili-url and --meili-index; the
@@ -244,6 +244,7 @@ func benchLive(ctx context.Context, args []string, getenv func(string) string, s
 	fs.DurationVar(&o.Duration, "duration", 20*time.Second, "how long to post")
 	fs.DurationVar(&o.Drain, "drain", 10*time.Second, "how long to wait afterwards for the last deliveries")
 	fs.IntVar(&o.ServerPID, "server-pid", 0, "the server's process id, to report its CPU and memory (Linux)")
+	fs.StringVar(&o.Stream, "stream", loadgen.StreamJSON, "the event stream to open: json (the API's) or html (the channel page's)")
 	check := func() error {
 		return cmp.Or(
 			badFlag(o.Subscribers < 1 || o.Subscribers > 50000, "bench live: --subscribers must be between 1 and 50000"),
@@ -251,6 +252,7 @@ func benchLive(ctx context.Context, args []string, getenv func(string) string, s
 			badFlag(o.Rate < 0 || o.Rate > 100000, "bench live: --rate must be between 0 and 100000"),
 			badFlag(o.Duration <= 0 || o.Duration > time.Hour, "bench live: --duration must be positive and at most 1h"),
 			badFlag(o.Drain < 0 || o.Drain > 10*time.Minute, "bench live: --drain must be between 0 and 10m"),
+			badFlag(o.Stream != loadgen.StreamJSON && o.Stream != loadgen.StreamHTML, "bench live: --stream must be json or html"),
 		)
 	}
 	return runBench(ctx, fs, args, getenv, stderr, check, func(ctx context.Context, cfg config.Config, log *slog.Logger) error {

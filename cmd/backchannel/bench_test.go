@@ -109,3 +109,10 @@ func checkSeeded(t *testing.T, db *bun.DB, n int) {
 		t.Errorf("outbox holds %d entries (err %v), want none: seeding bypasses the outbox", waiting, err)
 	}
 }
+
+// bench live opens the API's JSON streams or the channel page's HTML ones,
+// and nothing else.
+func TestBenchLiveStreamFlag(t *testing.T) {
+	env := baseEnv(t, "sqlite://"+t.TempDir()+"/bc.db")
+	wantFail(t, env, 2, []string{"bench", "live", "--stream", "xml"}, "--stream must be json or html")
+}

@@ -62,11 +62,14 @@ type Base struct {
 	Deps
 	// Frames keeps encoded stream events, so that an event is encoded once
 	// per audience rather than once per stream.
-	Frames       *live.Frames
+	Frames *live.Frames
+	// Conns serves the event streams on the connections they take over.
+	Conns        *live.Conns
 	assetVersion string
 }
 
 // New returns the Base of every handler.
 func New(d Deps) *Base {
-	return &Base{Deps: d, assetVersion: static.Version(), Frames: live.NewFrames(0)}
+	return &Base{Deps: d, assetVersion: static.Version(), Frames: live.NewFrames(0),
+		Conns: live.NewConns(live.ConnOptions{})}
 }

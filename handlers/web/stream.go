@@ -3,6 +3,7 @@ package web
 import (
 	"bufio"
 	"context"
+	"net"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -78,18 +79,39 @@ func (h *Base) Stream(c *fiber.Ctx, cc *ChannelCtx, encode EncodeFunc) error {
 
 // ServeStream answers c with an event stream: it sets the SSE headers and
 // runs live.Stream over subs (which it takes over and closes) with flush.
-// flush runs after the handler has returned, so it must use nothing of c:
-// copy what it needs first.
+// The stream takes the connection over from fasthttp (Hijack) and runs on
+// it in one goroutine, holding no buffer while idle (live.Conns). When the
+// server keeps hijacked connections (handlers.New sets it), that goroutine
+// is the stream's own and fasthttp's request context goes back to its pool
+// at once; the stream closes the connection when it ends. flush runs after
+// the handler has returned, so it must use nothing of c: copy what it needs
+// first.
 func (h *Base) ServeStream(c *fiber.Ctx, subs []*live.Subscription, flush live.FlushFunc) {
 	for _, hd := range live.StreamHeaders() {
 		c.Set(hd.Name, hd.Value)
 	}
-	log := h.Log
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		// A failed write is a client that has gone; flush logs its own errors.
-		if err := (live.Stream{Subs: subs, Flush: flush}).Serve(context.Background(), w); err != nil {
+	c.Status(fiber.StatusOK)
+	c.Response().Header.SetContentLength(-1) // chunked
+	// A copy: the header's own bytes are reused once the handler returns.
+	head := append([]byte(nil), c.Response().Header.Header()...)
+	log, conns := h.Log, h.Conns
+	serve := func(conn net.Conn) {
+		// A failed write is a client that has gone or stopped reading;
+		// flush logs its own errors.
+		if err := conns.Serve(context.Background(), conn, head, live.Stream{Subs: subs, Flush: flush}); err != nil {
 			log.Debug("stream ended", "err", err)
 		}
+	}
+	c.Context().HijackSetNoResponse(true)
+	if !c.App().Server().KeepHijackedConns {
+		c.Context().Hijack(serve) // fasthttp closes conn once serve returns
+		return
+	}
+	c.Context().Hijack(func(conn net.Conn) {
+		go func() {
+			defer conn.Close()
+			serve(conn)
+		}()
 	})
 }
 
