@@ -3,6 +3,7 @@ package loadgen
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -29,6 +30,7 @@ const LiveSlug = "bench-live"
 // LiveOptions say how LiveBench loads a running server.
 type LiveOptions struct {
 	URL         string        // the server, e.g. http://127.0.0.1:8080
+	PostURL     string        // where the posters post (empty: URL); another instance on the same database
 	Subscribers int           // open event streams
 	Posters     int           // accounts posting in parallel
 	Rate        float64       // messages a second in all; 0: as fast as the posters can
@@ -186,7 +188,7 @@ type liveRun struct {
 }
 
 func (r *liveRun) post(ctx context.Context, token string, tickets <-chan time.Time) {
-	url := r.o.URL + "/api/v1/channels/" + LiveSlug + "/messages"
+	url := cmp.Or(r.o.PostURL, r.o.URL) + "/api/v1/channels/" + LiveSlug + "/messages"
 	for n := 0; ; n++ {
 		if tickets != nil {
 			select {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"backchannel/app"
@@ -24,7 +25,7 @@ const benchUsage = `Usage:
         time two-word searches with a channel filter against the configured engine
   backchannel bench lag [--rate N] [--duration D]
         post through chat at a steady rate and time until each message is searchable
-  backchannel bench live [--url U] [--subscribers N] [--posters N] [--rate N] [--duration D] [--server-pid P] [--stream json|html]
+  backchannel bench live [--url U] [--subscribers N] [--posters N] [--rate N] [--duration D] [--server-pid P] [--stream json|html] [--post-url U2]
         open N event streams on a running server, post through its API and time each delivery
 
 Every subcommand takes --database-url, --meili-url and --meili-index; the
@@ -238,6 +239,7 @@ func benchLive(ctx context.Context, args []string, getenv func(string) string, s
 	fs := flag.NewFlagSet("bench live", flag.ContinueOnError)
 	var o loadgen.LiveOptions
 	fs.StringVar(&o.URL, "url", "http://127.0.0.1:8080", "the running server (its database is the one configured here)")
+	fs.StringVar(&o.PostURL, "post-url", "", "post through this server instead (another instance on the same database: delivery across instances)")
 	fs.IntVar(&o.Subscribers, "subscribers", 1000, "event streams to open")
 	fs.IntVar(&o.Posters, "posters", 8, "accounts posting in parallel")
 	fs.Float64Var(&o.Rate, "rate", 100, "messages per second in all (0: as fast as the posters can)")
@@ -247,6 +249,7 @@ func benchLive(ctx context.Context, args []string, getenv func(string) string, s
 	fs.StringVar(&o.Stream, "stream", loadgen.StreamJSON, "the event stream to open: json (the API's) or html (the channel page's)")
 	check := func() error {
 		return cmp.Or(
+			badFlag(o.PostURL != "" && !strings.HasPrefix(o.PostURL, "http://") && !strings.HasPrefix(o.PostURL, "https://"), "bench live: --post-url must be an http(s) URL"),
 			badFlag(o.Subscribers < 1 || o.Subscribers > 50000, "bench live: --subscribers must be between 1 and 50000"),
 			badFlag(o.Posters < 1 || o.Posters > 256, "bench live: --posters must be between 1 and 256"),
 			badFlag(o.Rate < 0 || o.Rate > 100000, "bench live: --rate must be between 0 and 100000"),

@@ -115,4 +115,5 @@ func checkSeeded(t *testing.T, db *bun.DB, n int) {
 func TestBenchLiveStreamFlag(t *testing.T) {
 	env := baseEnv(t, "sqlite://"+t.TempDir()+"/bc.db")
 	wantFail(t, env, 2, []string{"bench", "live", "--stream", "xml"}, "--stream must be json or html")
+	wantFail(t, env, 2, []string{"bench", "live", "--post-url", "127.0.0.1:8081"}, "--post-url must be an http(s) URL")
 }
