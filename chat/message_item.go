@@ -27,6 +27,10 @@ func (s *Service) MessageItem(ctx context.Context, ch *model.Channel, v Viewer, 
 	return &items[0], nil
 }
 
+// PostedItem is the message v has just posted (as Post returned it), as v
+// sees it. Nobody can have reacted or voted yet, so nothing is read.
+func (s *Service) PostedItem(v Viewer, m *model.Message) Item { return s.item(v, *m, nil, false) }
+
 // SetReaction puts v's emoji on a message (on) or takes it off (!on). Asking
 // for what is already so changes nothing and records no event, so the call
 // is idempotent (the JSON API's PUT and DELETE); React is the toggle.

@@ -1,8 +1,10 @@
 package chat_test
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -542,6 +544,41 @@ func TestPostStoresLinks(t *testing.T) {
 		}
 		if got := stored(m.ID); got != "8-19" {
 			t.Errorf("links after the edit = %q; want 8-19", got)
+		}
+	})
+}
+
+// The item of a message just posted, built without reading, is what reading
+// it back gives.
+func TestPostedItemIsTheStoredOne(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db, chat.Options{})
+		host := e.User("Hana", model.RoleHost)
+		ch := e.Channel(host, "posted", chat.ChannelInput{AllowAnonymous: ptr(true)})
+		v := e.Ready(ch, e.User("Alice", model.RoleParticipant))
+		var root int64
+		for _, in := range []chat.PostInput{
+			{Body: "a question at example.org", Kind: model.KindQuestion},
+			{Body: "anonymous", Anonymous: true},
+			{Body: "a reply", ParentID: -1},
+		} {
+			if in.ParentID == -1 {
+				in.ParentID = root
+			}
+			m := e.Post(ch, v, in)
+			root = cmp.Or(root, m.ID)
+			read, err := e.Chat.MessageItem(e.Ctx, ch, v, m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			posted := e.Chat.PostedItem(v, m)
+			if !posted.Message.CreatedAt.Equal(read.Message.CreatedAt) {
+				t.Errorf("message %d: created at %v posted, %v read", m.ID, posted.Message.CreatedAt, read.Message.CreatedAt)
+			}
+			posted.Message.CreatedAt = read.Message.CreatedAt
+			if !reflect.DeepEqual(posted, *read) {
+				t.Errorf("message %d:\nposted %+v\nread   %+v", m.ID, posted, *read)
+			}
 		}
 	})
 }

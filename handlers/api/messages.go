@@ -93,7 +93,8 @@ func (h *API) MessagePost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.sendMessage(c.Status(fiber.StatusCreated), cc, m.ID)
+	it := h.Chat.PostedItem(cc.Viewer, m)
+	return c.Status(fiber.StatusCreated).JSON(toAPIMessage(&it, cc.Channel.Slug, cc.Viewer.Staff))
 }
 
 // sendMessage writes message id as the viewer sees it now.
