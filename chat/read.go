@@ -191,6 +191,7 @@ func (s *Service) Changes(ctx context.Context, ch *model.Channel, v Viewer, afte
 		key = v.Actor.Key()
 	}
 	out := make([]Change, 0, len(es))
+	items := make([]Item, 0, len(es)) // one allocation for the batch: this runs per stream
 	for _, e := range es {
 		c := Change{Event: e.Event}
 		if m := e.Message; m != nil && (visibleTo(m, v) || m.State == model.StateDeleted) {
@@ -198,8 +199,8 @@ func (s *Service) Changes(ctx context.Context, ch *model.Channel, v Viewer, afte
 			if len(e.Reactions) > 0 {
 				reactions = store.SummariseReactions(e.Reactions, key)[m.ID]
 			}
-			it := s.item(v, *m, reactions, key != "" && slices.Contains(e.Voters, key))
-			c.Item = &it
+			items = append(items, s.item(v, *m, reactions, key != "" && slices.Contains(e.Voters, key)))
+			c.Item = &items[len(items)-1]
 		}
 		out = append(out, c)
 	}

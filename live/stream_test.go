@@ -338,3 +338,63 @@ func TestStreamHeaders(t *testing.T) {
 		t.Fatalf("headers %v", got)
 	}
 }
+
+// Events that come within the coalescing window after a write go out
+// together at its end; the first after a quiet spell goes out at once.
+func TestStreamCoalescesWrites(t *testing.T) {
+	for _, n := range []int{1, 2} {
+		t.Run(strconv.Itoa(n)+" sources", func(t *testing.T) {
+			hub := live.NewHub(nil)
+			defer hub.Close()
+			src := newSources(n)
+			subs := make([]*live.Subscription, n)
+			for i := range subs {
+				subs[i] = hub.Subscribe(int64(i + 1))
+			}
+			const window = time.Second
+			conn, done := serve(context.Background(), live.Stream{Subs: subs, Flush: src.flush, Heartbeat: time.Hour, Coalesce: window})
+			conn.waitFor(t, "the initial flushes", func(s string) bool { return strings.Count(s, "id: ") == n })
+
+			// Quiet so far: the first wake-up is written at once, well
+			// before a window could have passed.
+			start := time.Now()
+			hub.Publish(1, 1)
+			conn.waitFor(t, "the first event", func(string) bool { return src.count(0) == 2 })
+			if time.Since(start) >= window {
+				t.Fatalf("the first event after a quiet spell waited %v", time.Since(start))
+			}
+			// A burst right after that write waits for the window's end
+			// and goes out in one flush per source.
+			for seq := int64(2); seq <= 10; seq++ {
+				for i := range n {
+					hub.Publish(int64(i+1), seq)
+				}
+			}
+			time.Sleep(window / 4)
+			if c := src.count(0); c != 2 {
+				t.Errorf("source 0 flushed %d times within the window; want 2 (no write before its end)", c)
+			}
+			// Source 0: the initial flush, the first event, the burst;
+			// the others: the initial flush and the burst.
+			want := func(i int) int { return 2 + min(1, 1-i) }
+			conn.waitFor(t, "the burst", func(string) bool {
+				for i := range n {
+					if src.count(i) < want(i) {
+						return false
+					}
+				}
+				return true
+			})
+			time.Sleep(window / 4)
+			for i := range n {
+				if c := src.count(i); c != want(i) {
+					t.Errorf("source %d flushed %d times in all; want %d (one for the whole burst)", i, c, want(i))
+				}
+			}
+			hub.Close()
+			if err := ended(t, done); err != nil {
+				t.Fatalf("Serve after the hub closed = %v, want nil", err)
+			}
+		})
+	}
+}
