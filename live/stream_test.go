@@ -191,10 +191,7 @@ func TestStreamMergesWakeUps(t *testing.T) {
 			hub := live.NewHub(nil)
 			defer hub.Close()
 			src := newSources(n)
-			subs := make([]*live.Subscription, n)
-			for i := range subs {
-				subs[i] = hub.Subscribe(int64(i + 1))
-			}
+			subs := subscribeEach(hub, n)
 			conn, done := serve(context.Background(), live.Stream{Subs: subs, Flush: src.flush, Heartbeat: time.Hour})
 			conn.waitFor(t, "the initial flushes", func(s string) bool { return strings.Count(s, "id: ") == n })
 
@@ -347,10 +344,7 @@ func TestStreamCoalescesWrites(t *testing.T) {
 			hub := live.NewHub(nil)
 			defer hub.Close()
 			src := newSources(n)
-			subs := make([]*live.Subscription, n)
-			for i := range subs {
-				subs[i] = hub.Subscribe(int64(i + 1))
-			}
+			subs := subscribeEach(hub, n)
 			const window = time.Second
 			conn, done := serve(context.Background(), live.Stream{Subs: subs, Flush: src.flush, Heartbeat: time.Hour, Coalesce: window})
 			conn.waitFor(t, "the initial flushes", func(s string) bool { return strings.Count(s, "id: ") == n })
@@ -397,4 +391,13 @@ func TestStreamCoalescesWrites(t *testing.T) {
 			}
 		})
 	}
+}
+
+// subscribeEach subscribes to channels 1 to n, one subscription each.
+func subscribeEach(hub *live.Hub, n int) []*live.Subscription {
+	subs := make([]*live.Subscription, n)
+	for i := range subs {
+		subs[i] = hub.Subscribe(int64(i + 1))
+	}
+	return subs
 }
