@@ -94,6 +94,18 @@ func LiveBench(ctx context.Context, s Services, o LiveOptions, stdout io.Writer)
 			return fmt.Errorf("bench live: open a stream: %w", err)
 		}
 	}
+	if o.PostURL != "" {
+		// The posting instance must know the accounts' roles too.
+		for _, token := range tokens {
+			resp, err := r.open(streamCtx, o.PostURL, token)
+			if err != nil {
+				stopStreams()
+				streams.Wait()
+				return fmt.Errorf("bench live: the posting server: %w", err)
+			}
+			resp.Body.Close()
+		}
+	}
 	cpu0, _ := procCPU(o.ServerPID)
 	fmt.Fprintf(stdout, "%d streams open; posting from %d accounts for %s…\n", o.Subscribers, o.Posters, o.Duration)
 
@@ -270,28 +282,8 @@ func parseHTMLEvent(data []byte) (int64, string, bool) {
 // stream reads one event stream until ctx ends, counting each new message
 // once and how long it took since it was sent.
 func (r *liveRun) stream(ctx context.Context, token string, opened chan<- error) {
-	var resp *http.Response
-	var err error
 	r.opening <- struct{}{}
-	// The accounts were made a moment ago by this process: the server
-	// learns of their roles within its policy refresh (half a second), so
-	// a refusal is asked again for a few seconds.
-	for wait := time.Now().Add(5 * time.Second); ; {
-		req, _ := http.NewRequestWithContext(ctx, "GET", r.o.URL+r.path, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		// Start at the channel's head: only this run's messages count.
-		req.Header.Set("Last-Event-ID", strconv.FormatInt(r.from, 10))
-		resp, err = r.client.Do(req)
-		if err == nil && resp.StatusCode != http.StatusOK {
-			err = fmt.Errorf("GET events: %s", resp.Status)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusForbidden && time.Now().Before(wait) {
-				time.Sleep(100 * time.Millisecond)
-				continue
-			}
-		}
-		break
-	}
+	resp, err := r.open(ctx, r.o.URL, token)
 	<-r.opening
 	opened <- err
 	if err != nil {
@@ -342,6 +334,32 @@ func (r *liveRun) stream(ctx context.Context, token string, opened chan<- error)
 	if ctx.Err() == nil {
 		r.streamErrors.Add(1) // the server ended the stream
 	}
+}
+
+// open opens the event stream on the server at base. The accounts were made
+// a moment ago by this process: a server learns of their roles within its
+// policy refresh (half a second), so a refusal is asked again for a few
+// seconds.
+func (r *liveRun) open(ctx context.Context, base, token string) (*http.Response, error) {
+	var resp *http.Response
+	var err error
+	for wait := time.Now().Add(5 * time.Second); ; {
+		req, _ := http.NewRequestWithContext(ctx, "GET", base+r.path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		// Start at the channel's head: only this run's messages count.
+		req.Header.Set("Last-Event-ID", strconv.FormatInt(r.from, 10))
+		resp, err = r.client.Do(req)
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("GET events: %s", resp.Status)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusForbidden && time.Now().Before(wait) {
+				time.Sleep(100 * time.Millisecond)
+				continue
+			}
+		}
+		break
+	}
+	return resp, err
 }
 
 func (r *liveRun) report(w io.Writer, postTime time.Duration, accepted int64, cpu time.Duration, pid int) error {
