@@ -842,3 +842,36 @@ func TestQueueAndPerson(t *testing.T) {
 		}
 	})
 }
+
+// Staff are exempt from sanctions where they are staff, so one is refused up
+// front instead of being stored to no effect.
+func TestSanctionOnStaffRefused(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db, chat.Options{})
+		host := e.User("Hana", model.RoleHost)
+		admin := e.User("Ada", model.RoleAdmin)
+		mod := e.User("Mo", model.RoleModerator)
+		alice := e.User("Alice", model.RoleParticipant)
+		ch := e.Channel(host, "staff", chat.ChannelInput{})
+		other := e.Channel(host, "elsewhere", chat.ChannelInput{})
+		chanMod := e.User("Cam", model.RoleParticipant)
+		if err := e.Authz.Grant(e.Ctx, chanMod.ID, model.RoleModerator, other.Slug); err != nil {
+			t.Fatal(err)
+		}
+		va, vm := e.Viewer(ch, admin), e.Viewer(ch, mod)
+		for _, c := range []struct {
+			by       chat.Viewer
+			who      *model.User
+			siteWide bool
+		}{{va, host, false}, {va, mod, false}, {vm, admin, false}, {va, mod, true}, {va, host, true}} {
+			_, err := e.Moderation.Sanction(e.Ctx, ch, c.by, moderation.SanctionInput{Subject: key(c.who), Kind: model.SanctionBan, SiteWide: c.siteWide})
+			wantProblem(t, err, "subject_is_staff", model.ErrConflict)
+			if ss, err := store.ActiveSanctions(e.Ctx, db, key(c.who), ch.ID, time.Now()); err != nil || len(ss) != 0 {
+				t.Errorf("sanctions of %s stored: %v, %v", c.who.DisplayName, ss, err)
+			}
+		}
+		// A moderator of another channel is a participant here.
+		e.sanction(ch, va, moderation.SanctionInput{Subject: key(chanMod), Kind: model.SanctionMute, Duration: moderation.Mute1m})
+		e.sanction(ch, va, moderation.SanctionInput{Subject: key(alice), Kind: model.SanctionBan})
+	})
+}

@@ -41,11 +41,15 @@ func (s *Service) Sanction(ctx context.Context, ch *model.Channel, v Viewer, in 
 	if err := in.check(); err != nil {
 		return nil, err
 	}
-	if _, err := parseSubject(in.Subject); err != nil {
+	subject, err := parseSubject(in.Subject)
+	if err != nil {
 		return nil, err
 	}
 	if in.Subject == v.Actor.Key() {
 		return nil, model.Invalid("subject", "You cannot sanction yourself.")
+	}
+	if err := s.sanctionable(ctx, ch, subject, in.SiteWide); err != nil {
+		return nil, err
 	}
 	if in.SiteWide {
 		ok, err := s.authz.Can(ctx, v.Actor.UserID, model.SiteWide, policies.UserSanction)
@@ -93,7 +97,7 @@ func (s *Service) Sanction(ctx context.Context, ch *model.Channel, v Viewer, in 
 		return nil, model.Invalid("kind", "A sanction is warn, mute, ban or shadow_mute.")
 	}
 	var auditID int64
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := store.CreateSanction(ctx, tx, sn); err != nil {
 			return err
 		}
@@ -154,4 +158,29 @@ func (s *Service) Purge(ctx context.Context, ch *model.Channel, v Viewer, subjec
 		s.publish(ctx, ch.ID, last)
 	}
 	return &Done{AuditID: auditID}, len(before), nil
+}
+
+// sanctionable refuses a sanction on someone who moderates or hosts where
+// it would apply (the channel, or the whole site when siteWide): staff are
+// exempt from sanctions there, so it would be stored and do nothing. Their
+// role is changed first, by whoever may.
+func (s *Service) sanctionable(ctx context.Context, ch *model.Channel, subject model.Actor, siteWide bool) error {
+	if subject.UserID == 0 {
+		return nil // guests hold no roles
+	}
+	domain := ch.Slug
+	if siteWide {
+		domain = model.SiteWide
+	}
+	for _, p := range []policies.Permission{policies.MessageModerate, policies.ChannelManage} {
+		ok, err := s.authz.Can(ctx, subject.UserID, domain, p)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return model.Refuse(model.ErrConflict, "subject_is_staff",
+				"This person moderates or hosts here, so a sanction would have no effect. Change their role first.")
+		}
+	}
+	return nil
 }

@@ -110,12 +110,27 @@
   function personURL(el) {
     return "/mod/c/" + el.dataset.slug + "/people/" + encodeURIComponent(el.dataset.subject);
   }
+  // afterCard runs once the card asked for is in the page: the request's
+  // promise may settle before its swap, and acting on the card about to be
+  // replaced (focusing its note field) would lose the focus, and with it
+  // what the moderator types next, to the wall's shortcuts.
+  var afterCard = null, cardBefore = null;
+  function cardSwapped() {
+    var card = document.getElementById("person-card");
+    if (!afterCard || !card || card === cardBefore) { return; }
+    var f = afterCard;
+    afterCard = null;
+    f();
+  }
   function openCard(then) {
     var el = selected();
     if (!el || !el.dataset.subject) { toast("Select a message first (j / k).", null, "info"); return; }
+    cardBefore = document.getElementById("person-card");
+    afterCard = then || null;
     var p = htmx.ajax("GET", personURL(el), { source: document.body, target: "#person-panel", swap: "innerHTML" });
-    if (then && p && p.then) { p.then(then); }
+    if (p && p.then) { p.then(cardSwapped); }
   }
+  document.addEventListener("htmx:after:swap", function () { setTimeout(cardSwapped, 0); });
   function sanction(values, what) {
     var el = selected();
     if (!el || !el.dataset.subject) { toast("Select a message first (j / k).", null, "info"); return; }
