@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"backchannel/model"
 	"backchannel/store"
@@ -18,6 +19,38 @@ type Item struct {
 	Voted     bool
 	Reactions []store.ReactionSummary
 	Replies   []Item
+}
+
+// Audience names everything about it that depends on who looks at it: their
+// own post or not (and so what they may do with it, and the author's own
+// view of an anonymous, held or shadow-muted post), their vote and
+// reactions, and the name and state they are shown. Streams encode an event
+// once per audience (with what else of the viewer their encoding uses):
+// viewers whose items have the same audience are sent the same bytes.
+func (it *Item) Audience() string {
+	var b strings.Builder
+	for _, f := range []bool{it.Mine, it.CanEdit, it.CanDelete, it.Voted} {
+		b.WriteByte(Bit(f))
+	}
+	for _, r := range it.Reactions {
+		if r.Mine {
+			b.WriteByte('|')
+			b.WriteString(r.Emoji)
+		}
+	}
+	b.WriteByte('|')
+	b.WriteString(string(it.Message.State))
+	b.WriteByte('|')
+	b.WriteString(it.Author)
+	return b.String()
+}
+
+// Bit is f as the byte '1' or '0', for audience keys.
+func Bit(f bool) byte {
+	if f {
+		return '1'
+	}
+	return '0'
 }
 
 // Feed is what the channel page shows.

@@ -111,14 +111,22 @@ func (s Stream) run(ctx context.Context, ws writers) error {
 	if retry <= 0 {
 		retry = RetryDelay
 	}
-	w := ws.get()
-	err := WriteRetry(w, int(retry.Milliseconds()))
-	for i := 0; err == nil && i < len(s.Subs); i++ {
-		err = s.Flush(ctx, w, i)
+	// burst writes with one writer from ws and sends what it wrote.
+	burst := func(write func(w *bufio.Writer) error) error {
+		w := ws.get()
+		err := write(w)
+		if perr := ws.put(w); err == nil {
+			err = perr
+		}
+		return err
 	}
-	if perr := ws.put(w); err == nil {
-		err = perr
-	}
+	err := burst(func(w *bufio.Writer) error {
+		err := WriteRetry(w, int(retry.Milliseconds()))
+		for i := 0; err == nil && i < len(s.Subs); i++ {
+			err = s.Flush(ctx, w, i)
+		}
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -143,18 +151,16 @@ func (s Stream) run(ctx context.Context, ws writers) error {
 		}
 	}()
 	flush := func() error {
-		w := ws.get()
-		var err error
-		for i := 0; err == nil && i < len(s.Subs); i++ {
-			if wake.dirty(i) {
-				err = s.Flush(ctx, w, i)
-			}
-		}
-		if perr := ws.put(w); err == nil {
-			err = perr
-		}
 		lastWrite = time.Now()
-		return err
+		return burst(func(w *bufio.Writer) error {
+			var err error
+			for i := 0; err == nil && i < len(s.Subs); i++ {
+				if wake.dirty(i) {
+					err = s.Flush(ctx, w, i)
+				}
+			}
+			return err
+		})
 	}
 	for {
 		// While a flush is due, the loop does not take kicks: the hub's
@@ -194,11 +200,7 @@ func (s Stream) run(ctx context.Context, ws writers) error {
 			}
 			err = flush()
 		case <-heartbeat.C:
-			w := ws.get()
-			err = WriteComment(w, "ping")
-			if perr := ws.put(w); err == nil {
-				err = perr
-			}
+			err = burst(func(w *bufio.Writer) error { return WriteComment(w, "ping") })
 		}
 		if err != nil {
 			return err

@@ -95,6 +95,7 @@ func InsertPosts(ctx context.Context, db bun.IDB, channelID int64, ms []*model.M
 		es = append(es, model.ChannelEvent{ChannelID: channelID, Seq: m.Seq, Kind: model.EventMessageCreated, MessageID: &m.ID, CreatedAt: t})
 	}
 	if len(parents) > 0 {
+		// reply_count + CASE id WHEN parent THEN its new replies … END
 		cases, args := "CASE id", []any{}
 		for _, id := range parents {
 			seq++
@@ -102,9 +103,8 @@ func InsertPosts(ctx context.Context, db bun.IDB, channelID int64, ms []*model.M
 			cases += " WHEN ? THEN ?"
 			args = append(args, id, replies[id])
 		}
-		args = append(args, bun.In(parents))
-		if _, err := db.NewUpdate().Model((*model.Message)(nil)).Set("reply_count = reply_count + "+cases+" END", args[:len(args)-1]...).
-			Where("id IN (?)", args[len(args)-1]).Exec(ctx); err != nil {
+		if _, err := db.NewUpdate().Model((*model.Message)(nil)).Set("reply_count = reply_count + "+cases+" END", args...).
+			Where("id IN (?)", bun.In(parents)).Exec(ctx); err != nil {
 			return 0, fmt.Errorf("store: count replies: %w", err)
 		}
 	}

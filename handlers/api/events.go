@@ -3,8 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -55,30 +53,11 @@ func (h *API) Events(c *fiber.Ctx) error {
 }
 
 // audienceOf is what about the viewer changes an event's JSON: staff or not,
-// and the item's viewer-dependent fields (their own post, what they may do
-// with it, their vote and reactions, the author name and state they are
-// shown). Viewers with the same audience get the same bytes.
+// and the item as the viewer sees it (chat.Item.Audience). Viewers with the
+// same audience get the same bytes.
 func audienceOf(it *chat.Item, staff bool) string {
 	if it == nil {
-		return strconv.FormatBool(staff)
+		return string(chat.Bit(staff))
 	}
-	var b strings.Builder
-	for _, f := range []bool{staff, it.Mine, it.CanEdit, it.CanDelete, it.Voted} {
-		b.WriteByte("01"[boolInt(f)])
-	}
-	for _, r := range it.Reactions {
-		b.WriteByte("01"[boolInt(r.Mine)])
-	}
-	b.WriteByte('|')
-	b.WriteString(string(it.Message.State))
-	b.WriteByte('|')
-	b.WriteString(it.Author)
-	return b.String()
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+	return string(chat.Bit(staff)) + it.Audience()
 }

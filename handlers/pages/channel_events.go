@@ -113,11 +113,9 @@ func (e channelEncoder) render(ctx context.Context, change chat.Change) ([]byte,
 // change (see messageView and channelHead); viewers with the same audience
 // are sent the same bytes. For a message: whether the viewer is staff
 // (states, flags, anonymous authors, removed bodies), whether they may react
-// and reply, and the item as chat worked it out for them — their own post
-// (edit and delete, their own name on an anonymous post, the state of their
-// held or shadow-muted post: the author's own view is an audience of its
-// own, so who wrote an anonymous post never reaches anyone else's frame),
-// the name and state they are shown, their vote and their reactions.
+// and reply, and the item as chat worked it out for them (chat.Item.Audience:
+// the author's own view is an audience of its own, so who wrote an anonymous
+// post never reaches anyone else's frame).
 //
 // Votes and reactions are in the audience, as in the JSON stream, rather
 // than patched in by script: the pressed state then stays right across every
@@ -130,36 +128,16 @@ func htmlAudience(v chat.Viewer, change chat.Change) string {
 	switch {
 	case change.Event.Kind == model.EventChannelUpdated:
 		b.WriteString("head|")
-		b.WriteByte(bit(v.Host))
-		b.WriteByte(bit(v.Staff))
+		b.WriteByte(chat.Bit(v.Host))
+		b.WriteByte(chat.Bit(v.Staff))
 	case change.Item == nil:
 		b.WriteString("gone") // the same delete for everyone who may not see it
 	default:
-		it := change.Item
-		b.WriteByte(bit(v.Staff))
-		b.WriteByte(bit(v.Poster && !v.Actor.IsZero()))
-		for _, f := range []bool{it.Mine, it.CanEdit, it.CanDelete, it.Voted} {
-			b.WriteByte(bit(f))
-		}
-		for _, r := range it.Reactions {
-			if r.Mine {
-				b.WriteByte('|')
-				b.WriteString(r.Emoji)
-			}
-		}
-		b.WriteByte('|')
-		b.WriteString(string(it.Message.State))
-		b.WriteByte('|')
-		b.WriteString(it.Author)
+		b.WriteByte(chat.Bit(v.Staff))
+		b.WriteByte(chat.Bit(v.Poster && !v.Actor.IsZero()))
+		b.WriteString(change.Item.Audience())
 	}
 	return b.String()
-}
-
-func bit(f bool) byte {
-	if f {
-		return '1'
-	}
-	return '0'
 }
 
 // placeMessage is the partial that puts a message where it belongs on the
