@@ -206,3 +206,174 @@ func TestModDismissReport(t *testing.T) {
 		}
 	})
 }
+
+// Filters tell moderators, not the poster: a blocked poster reads the
+// guideline the rule cites, not the rule; staff can read the text of a
+// masked message as written (the wall's toggle, the API) while it never
+// reaches a participant (page, API, either stream); the wall's Why line
+// quotes a pattern as written.
+func TestModFiltersTellModerators(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		m := newModSetup(t, s)
+		admin := s.apiUser(t, "ada@example.org", model.RoleAdmin)
+		for _, r := range []map[string]any{
+			{"pattern": "scam.example", "kind": "domain", "action": "block", "guideline": "G4"},
+			{"pattern": "darn", "action": "mask"},
+			{"pattern": `\bfree\s+money\b`, "kind": "regex", "action": "flag"},
+		} {
+			admin.do("POST", "/api/v1/filters", r).want(201)
+		}
+		pat := s.apiUser(t, "pat2@example.org", model.RoleParticipant)
+		pat.accept("beta")
+		patB := s.browser(t)
+		patB.signIn("pat2@example.org")
+		peer := s.apiUser(t, "peer2@example.org", model.RoleParticipant)
+		peer.accept("beta")
+		peerB := s.browser(t)
+		peerB.signIn("peer2@example.org")
+		site := s.apiUser(t, "api-mod@example.org", model.RoleModerator)
+
+		// Blocked: the page's form and the API name the guideline only.
+		blocked := []string{}
+		r := patB.postMessage("beta", url.Values{"body": {"Cheap answers at https://scam.example/physics"}}, "HX-Request", "true")
+		blocked = append(blocked, r.Doc.Find(".field-error, [role=alert]").Text())
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("blocked htmx post = %d", r.Status)
+		}
+		patB.postMessage("beta", url.Values{"body": {"Cheap answers at https://scam.example/physics"}})
+		blocked = append(blocked, patB.get("/c/beta").Doc.Find("#flash").Text())
+		var e apiErr
+		pat.do("POST", chanPath("beta", "/messages"), map[string]any{"body": "see scam.example"}).into(&e)
+		if e.Error.Code != "blocked_by_filter" {
+			t.Errorf("API block %+v", e.Error)
+		}
+		blocked = append(blocked, e.Error.Message)
+		for i, msg := range blocked {
+			if !strings.Contains(msg, "guideline G4") || strings.Contains(msg, "scam") || strings.Contains(msg, "rule") {
+				t.Errorf("blocked message %d tells the poster %q", i, msg)
+			}
+		}
+
+		// Masked: the participant, the peer and their streams never see the word.
+		peerStream := openPageStream(t, peerB, "beta", 0)
+		authorStream := openPageStream(t, patB, "beta", 0)
+		apiStream := peer.openStream("beta", "")
+		mm := pat.post("beta", map[string]any{"body": "Well darn, the lab is cancelled"})
+		if mm.Body != "Well ****, the lab is cancelled" {
+			t.Fatalf("masked body %q", mm.Body)
+		}
+		for who, b := range map[string]*browser{"author": patB, "peer": peerB} {
+			if page := b.get("/c/beta"); page.Status != 200 || strings.Contains(page.Body, "darn") || !strings.Contains(page.Body, "Well ****") {
+				t.Errorf("%s's page: status %d, holds the original: %v", who, page.Status, strings.Contains(page.Body, "darn"))
+			}
+		}
+		for who, a := range map[string]*apiClient{"author": pat, "peer": peer} {
+			if res := a.do("GET", chanPath("beta", "/messages"), nil).want(200); strings.Contains(string(res.Body), "darn") {
+				t.Errorf("%s's API messages hold the original: %s", who, res.Body)
+			}
+			a.do("GET", chanPath("beta", "/messages/"+itoa(mm.ID)+"/original"), nil).wantError(403, "forbidden", "")
+		}
+		for who, st := range map[string]*sseReader{"author": authorStream, "peer": peerStream} {
+			if f := st.frame(t, mm.Seq); strings.Contains(f, "darn") || !strings.Contains(f, "Well ****") {
+				t.Errorf("%s's page stream frame holds the original: %s", who, f)
+			}
+		}
+		for {
+			ev := apiStream.next()
+			if ev.ID == itoa(mm.Seq) {
+				if strings.Contains(ev.Data, "darn") || !strings.Contains(ev.Data, "Well ****") {
+					t.Errorf("API stream frame %s", ev.Data)
+				}
+				break
+			}
+		}
+
+		// Staff read the original: on the wall behind a toggle, and through the API.
+		wall := m.site.get("/mod")
+		row := wallItemIn(wall, "incoming", m.betaID, mm.ID)
+		if got := row.Find(`[data-testid="wall-body"]`).Text(); strings.Contains(got, "darn") {
+			t.Errorf("the wall shows the original as the body: %q", got)
+		}
+		orig := row.Find(`details[data-testid="original"]`)
+		if orig.Length() != 1 || orig.AttrOr("open", "none") != "none" || !strings.Contains(orig.Find("summary").Text(), "Show original") ||
+			strings.TrimSpace(orig.Find(".wall-original-body").Text()) != "Well darn, the lab is cancelled" {
+			t.Errorf("the wall's original toggle: %q", orig.Text())
+		}
+		var o struct {
+			Body     string  `json:"body"`
+			Original *string `json:"original"`
+			Masked   bool    `json:"masked"`
+		}
+		site.do("GET", chanPath("beta", "/messages/"+itoa(mm.ID)+"/original"), nil).want(200).into(&o)
+		if !o.Masked || o.Original == nil || *o.Original != "Well darn, the lab is cancelled" || o.Body != mm.Body {
+			t.Errorf("API original %+v", o)
+		}
+		plain := pat.post("beta", map[string]any{"body": "No lab, then"})
+		site.do("GET", chanPath("beta", "/messages/"+itoa(plain.ID)+"/original"), nil).want(200).into(&o)
+		if o.Masked || o.Original != nil {
+			t.Errorf("an unmasked message's original %+v", o)
+		}
+		if wallItemIn(m.site.get("/mod"), "incoming", m.betaID, plain.ID).Find(`[data-testid="original"]`).Length() != 0 {
+			t.Error("the wall offers the original of an unmasked message")
+		}
+
+		// The Why line quotes the pattern as written.
+		flagged := pat.post("beta", map[string]any{"body": "Get free money now"})
+		why := wallItemIn(m.site.get("/mod"), "flagged", m.betaID, flagged.ID).Find(".wall-reason").Text()
+		if !strings.Contains(why, `matched regex rule "\bfree\s+money\b"`) || strings.Contains(why, `\\`) {
+			t.Errorf("Why line %q", why)
+		}
+		var q tQueue
+		site.do("GET", chanPath("beta", "/queue"), nil).want(200).into(&q)
+		if len(q.Flagged) != 1 || q.Flagged[0].ModReason != `matched regex rule "\bfree\s+money\b"` {
+			t.Errorf("queue's flagged %+v", q.Flagged)
+		}
+	})
+}
+
+// Notes on a person card show who wrote them and when, on the wall's card
+// (fragment and page) and through the API.
+func TestModNotesShowAuthor(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		m := newModSetup(t, s)
+		site := s.apiUser(t, "api-mod@example.org", model.RoleModerator)
+		card := "/mod/c/alpha/people/" + url.PathEscape(m.authorKey)
+		if r := m.modA.post(card+"/notes", url.Values{"body": {"Asked twice about the deadline."}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("note = %d", r.Status)
+		}
+		var n struct {
+			Body      string `json:"body"`
+			Author    string `json:"author"`
+			CreatedAt string `json:"created_at"`
+		}
+		site.do("POST", chanPath("alpha", "/people/"+m.authorKey+"/notes"), map[string]any{"body": "Helpful in the lab."}).want(201).into(&n)
+		if n.Author != "api-mod" || n.CreatedAt == "" {
+			t.Errorf("created note %+v", n)
+		}
+		for _, r := range []*response{m.modA.get(card), m.modA.get(card, "HX-Request", "true")} {
+			notes := r.Doc.Find(`[data-testid="notes"] li`)
+			if notes.Length() != 2 {
+				t.Fatalf("%d notes on the card", notes.Length())
+			}
+			for i, want := range []string{"api-mod", "mod-a"} {
+				by := notes.Eq(i).Find(`[data-testid="note-by"]`)
+				if !strings.Contains(by.Text(), want) || by.Find("time[datetime]").Length() != 1 {
+					t.Errorf("note %d: by %q, want %s and a time", i, by.Text(), want)
+				}
+			}
+		}
+		var p struct {
+			Notes []struct {
+				Body      string `json:"body"`
+				Author    string `json:"author"`
+				CreatedBy *int64 `json:"created_by"`
+				CreatedAt string `json:"created_at"`
+			} `json:"notes"`
+		}
+		site.do("GET", chanPath("alpha", "/people/"+m.authorKey), nil).want(200).into(&p)
+		if len(p.Notes) != 2 || p.Notes[0].Author != "api-mod" || p.Notes[1].Author != "mod-a" ||
+			p.Notes[1].CreatedBy == nil || *p.Notes[1].CreatedBy != m.modAUser.ID || p.Notes[1].CreatedAt == "" {
+			t.Errorf("API notes %+v", p.Notes)
+		}
+	})
+}
