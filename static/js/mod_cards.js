@@ -128,6 +128,14 @@
     var dialog = document.getElementById("shortcuts");
     if ((dialog && dialog.open) || isOpen()) { return; }
     e.preventDefault();
+    rDown = true;
+  }, true);
+  // The field is focused once the key is up, so that the key's own
+  // character never lands in it.
+  var rDown = false;
+  document.addEventListener("keyup", function (e) {
+    if (e.key !== "r" || !rDown) { return; }
+    rDown = false;
     dismissKey();
   }, true);
 })();
