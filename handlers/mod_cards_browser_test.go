@@ -84,13 +84,10 @@ func TestBrowserModDismissKeyAndPersonSheet(t *testing.T) {
 	last := post(viewer(lastAuthor+"@example.org"), "Could we get the worked examples as a PDF after class?")
 
 	tab := testenv.BrowserContext(t, root)
-	testenv.Do(t, tab,
-		chromedp.Navigate(s.URL+"/login?next=/mod"),
-		chromedp.WaitVisible(chromedp.ID("f-email")),
-		chromedp.SendKeys(chromedp.ID("f-email"), "mia@example.org"),
-		chromedp.SendKeys(chromedp.ID("f-password"), "correct horse battery"),
-		chromedp.Click(buttonXPath("main", "Sign in")),
-	)
+	if err := signInBrowser(tab, s.URL, "mia@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Do(t, tab, chromedp.Navigate(s.URL+"/mod"))
 	testenv.WaitPath(t, tab, "/mod")
 	testenv.WaitUntil(t, tab, "the wall's stream", `!!document.querySelector('#wall-live')?._htmx?.sse`)
 
