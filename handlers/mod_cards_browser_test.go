@@ -91,6 +91,13 @@ func TestBrowserModDismissKeyAndPersonSheet(t *testing.T) {
 	testenv.WaitPath(t, tab, "/mod")
 	testenv.WaitUntil(t, tab, "the wall's stream", `!!document.querySelector('#wall-live')?._htmx?.sse`)
 
+	// On a laptop the card stays in its side panel, with no Close button.
+	testenv.Do(t, tab, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#wi-%d a.author`, reported))))
+	testenv.WaitUntil(t, tab, "chloe's card in the side panel", `document.querySelector('#person-panel #person-name')?.textContent === 'chloe'`)
+	if testenv.Eval[bool](t, tab, `document.querySelector('#person-panel').classList.contains('is-sheet') || getComputedStyle(document.querySelector('[data-person-close]')).display !== 'none'`) {
+		t.Error("on a laptop the card is a sheet, or shows a Close button")
+	}
+
 	// r on the reported message: its reason field, filled; Enter dismisses.
 	row := fmt.Sprintf("wr-%d", reported)
 	testenv.Do(t, tab, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById(%q).click()`, row)))

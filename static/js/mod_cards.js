@@ -87,6 +87,8 @@
     panel.removeAttribute("aria-labelledby");
     document.documentElement.classList.remove("sheet-open");
     setInert(false);
+    var close = panel.querySelector("[data-person-close]");
+    if (close) { close.hidden = true; }
     var back = opener && opener.isConnected ? opener : null;
     if (!back && openerItem) {
       // The row was re-rendered meanwhile: its author link, or the row.
