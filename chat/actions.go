@@ -66,6 +66,7 @@ func (s *Service) Edit(ctx context.Context, ch *model.Channel, v Viewer, id int6
 	t := s.now().UTC()
 	m.Body, m.EditedAt = body, &t
 	m.Links = links(body)
+	m.Original = nil // the masked words, if any, are gone with the old text
 	return m, s.update(ctx, m)
 }
 

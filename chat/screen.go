@@ -46,11 +46,7 @@ func (s *Service) screen(ctx context.Context, ch *model.Channel, v Viewer, m *mo
 	switch verdict.Action {
 	case wordfilter.Block:
 		s.auditBlocked(ctx, ch, v, verdict, m.Body)
-		msg := "Your message was not posted: it goes against this channel's guidelines."
-		if len(reasons) > 0 {
-			msg = "Your message was not posted: " + reasons[0] + "."
-		}
-		return verdict, model.Refuse(model.ErrInvalid, "blocked_by_filter", msg)
+		return verdict, model.Refuse(model.ErrInvalid, "blocked_by_filter", blockedMessage(verdict.Guideline()))
 	case wordfilter.Hold:
 		m.State = model.StateHeld
 		m.ModReason = strings.Join(reasons, "; ")
@@ -60,8 +56,10 @@ func (s *Service) screen(ctx context.Context, ch *model.Channel, v Viewer, m *mo
 	}
 	if verdict.Masked != "" && verdict.Masked != m.Body {
 		// Masked words stay masked even when another rule holds the message,
-		// so approving it never publishes them.
-		m.Body = verdict.Masked
+		// so approving it never publishes them. Staff may read the text as
+		// written.
+		original := m.Body
+		m.Body, m.Original = verdict.Masked, &original
 	}
 	if ruleIDs := verdict.RuleIDs(); len(ruleIDs) > 0 {
 		ids := make([]string, 0, len(ruleIDs))
@@ -106,4 +104,14 @@ func (s *Service) auditBlocked(ctx context.Context, ch *model.Channel, v Viewer,
 	s.audit(ctx, store.AuditRecord{Action: "filter." + verdict.Action.String(), TargetType: "actor", TargetID: 0,
 		ChannelID: ch.ID, Guideline: verdict.Guideline(),
 		After: map[string]any{"actor": v.Actor.Key(), "rules": verdict.RuleIDs(), "reasons": verdict.ReasonsStrongestFirst(), "body": body}})
+}
+
+// blockedMessage tells a poster their message was blocked, citing the
+// guideline the deciding rule names. Which rule matched is for moderators
+// only: telling the poster would show them how to get around it.
+func blockedMessage(guideline string) string {
+	if guideline == "" {
+		return "Your message was not posted: it goes against this channel's guidelines."
+	}
+	return "Your message was not posted: it goes against guideline " + guideline + " of this channel."
 }

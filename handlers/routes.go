@@ -88,6 +88,8 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/mod/c/:slug/people/:subject/notes", Perm: policies.ModView, Domain: slug, Handler: p.ModNote},
 		{Method: "POST", Path: "/mod/c/:slug/undo/:audit", Perm: policies.MessageModerate, Domain: slug, Handler: p.ModUndo},
 		{Method: "POST", Path: "/mod/c/:slug/staff-chat", Perm: policies.ModView, Domain: slug, Handler: p.ModStaffChat},
+		// A reported message that breaks no rule is kept: its reports are dismissed.
+		{Method: "POST", Path: "/mod/c/:slug/messages/:id/reports/dismiss", Perm: policies.MessageModerate, Domain: slug, Handler: p.ModReportDismiss},
 
 		// HTML: search and tagging across channels (each person sees what their roles
 		// let them see; tagging is checked per channel).
@@ -188,6 +190,9 @@ func (h *server) routes() []route {
 		{Method: "GET", Path: "/api/v1/channels/:slug/people/:subject", Perm: policies.ModView, Domain: slug, Handler: a.Person},
 		{Method: "POST", Path: "/api/v1/channels/:slug/people/:subject/notes", Perm: policies.ModView, Domain: slug, Handler: a.Note},
 		{Method: "GET", Path: "/api/v1/channels/:slug/audit", Perm: policies.ModView, Domain: slug, Handler: a.ChannelAudit},
+		// API: moderation: dismissing a message's reports; the text of a masked message as written.
+		{Method: "POST", Path: "/api/v1/channels/:slug/messages/:id/reports/dismiss", Perm: policies.MessageModerate, Domain: slug, Handler: a.DismissReports},
+		{Method: "GET", Path: "/api/v1/channels/:slug/messages/:id/original", Perm: policies.ModView, Domain: slug, Handler: a.MessageOriginal},
 		{Method: "GET", Path: "/api/v1/audit", Perm: policies.AuditView, Handler: a.Audit},
 
 		// API: word and link filters (site and channel).

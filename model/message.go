@@ -90,6 +90,10 @@ type Message struct {
 	// written (richtext.Encode); nil for rows written without them, whose
 	// links are found when shown.
 	Links *string `bun:"links" json:"-"`
+	// Original is the body as written when a filter masked words in it;
+	// for staff only, never shown to participants. Nil when nothing was
+	// masked.
+	Original *string `bun:"original" json:"-"`
 }
 
 // AuthoredBy reports whether a wrote m.

@@ -40,6 +40,9 @@ type Report struct {
 	CreatedAt  time.Time  `bun:"created_at,notnull" json:"created_at"`
 	ResolvedAt *time.Time `bun:"resolved_at" json:"resolved_at,omitempty"`
 	ResolvedBy *int64     `bun:"resolved_by" json:"resolved_by,omitempty"`
+	// Resolution is why moderators closed the report without acting on
+	// the message (dismissed); empty when an action resolved it.
+	Resolution string `bun:"resolution,notnull" json:"resolution,omitempty"`
 }
 
 // ModNote is a note staff keep about a person.

@@ -91,3 +91,59 @@ func (s *Service) StaffPost(ctx context.Context, ch *model.Channel, v Viewer, bo
 	s.publish(ctx, ch.ID, seq)
 	return m, nil
 }
+
+// DismissReports keeps a reported message as it is: every open report of it
+// is resolved with the moderator's reason (required), audited as
+// report.dismiss. A message with no open report is refused.
+func (s *Service) DismissReports(ctx context.Context, ch *model.Channel, v Viewer, id int64, in ModInput) (*Done, error) {
+	if !v.Staff {
+		return nil, model.ErrForbidden
+	}
+	if err := in.check(); err != nil {
+		return nil, err
+	}
+	if in.Reason == "" {
+		return nil, model.Invalid("reason", "Say why the message can stay, such as \"breaks no rule\".")
+	}
+	m, err := store.MessageByID(ctx, s.db, id)
+	if err != nil || m.ChannelID != ch.ID {
+		return nil, model.ErrNotFound
+	}
+	var auditID, seq int64
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		rs, err := store.ReportsOf(ctx, tx, m.ID)
+		if err != nil {
+			return err
+		}
+		var open []int64
+		for _, r := range rs {
+			if r.ResolvedAt == nil {
+				open = append(open, r.ID)
+			}
+		}
+		if len(open) == 0 {
+			return model.Refuse(model.ErrConflict, "no_open_reports", "This message has no open reports: they were dealt with already.")
+		}
+		if _, err := store.DismissReports(ctx, tx, m.ID, v.Actor.UserID, in.Reason); err != nil {
+			return err
+		}
+		if seq, err = store.AddEvent(ctx, tx, ch.ID, model.EventMessageUpdated, &m.ID); err != nil {
+			return err
+		}
+		auditID, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "report.dismiss", TargetType: "message",
+			TargetID: m.ID, ChannelID: ch.ID, Before: dismissed{Reports: open}, After: dismissed{Reports: []int64{}},
+			Reason: in.Reason, Guideline: in.Guideline})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.publish(ctx, ch.ID, seq)
+	return &Done{AuditID: auditID, Message: m}, nil
+}
+
+// dismissed is what report.dismiss records: the reports it resolved before,
+// none open after; undo opens them again.
+type dismissed struct {
+	Reports []int64 `json:"open_reports"`
+}

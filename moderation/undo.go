@@ -73,6 +73,19 @@ func (s *Service) Undo(ctx context.Context, ch *model.Channel, v Viewer, auditID
 					return err
 				}
 			}
+		case e.Action == "report.dismiss":
+			var d dismissed
+			if err := json.Unmarshal([]byte(e.Before), &d); err != nil {
+				return fmt.Errorf("chat: undo: %w", err)
+			}
+			if err := store.ReopenReports(ctx, tx, d.Reports); err != nil {
+				return err
+			}
+			id := mustInt(e.TargetID)
+			var err error
+			if last, err = store.AddEvent(ctx, tx, ch.ID, model.EventMessageUpdated, &id); err != nil {
+				return err
+			}
 		case strings.HasPrefix(e.Action, "user."):
 			var sn model.Sanction
 			if err := json.Unmarshal([]byte(e.After), &sn); err != nil {

@@ -1,9 +1,11 @@
 package moderation
 
 import (
-	"backchannel/chat"
 	"context"
+	"errors"
 	"time"
+
+	"backchannel/chat"
 
 	"backchannel/model"
 	"backchannel/policies"
@@ -91,6 +93,19 @@ type Person struct {
 	Sanctions []model.Sanction
 	Notes     []model.ModNote
 	Active    []model.Sanction // in force in the channel
+	// NoteAuthors names the staff who wrote the notes, by user id.
+	NoteAuthors map[int64]string
+}
+
+// NoteAuthor is the name of the staff member who wrote n ("a former
+// moderator" when the account is gone).
+func (p *Person) NoteAuthor(n *model.ModNote) string {
+	if n.CreatedBy != nil {
+		if name, ok := p.NoteAuthors[*n.CreatedBy]; ok {
+			return name
+		}
+	}
+	return "a former moderator"
 }
 
 // PersonCard reads a person's recent messages across channels, past
@@ -126,6 +141,23 @@ func (s *Service) PersonCard(ctx context.Context, ch *model.Channel, v Viewer, s
 	if p.Notes, err = store.NotesOf(ctx, s.db, subject); err != nil {
 		return nil, err
 	}
+	p.NoteAuthors = map[int64]string{}
+	for _, n := range p.Notes {
+		if n.CreatedBy == nil {
+			continue
+		}
+		if _, ok := p.NoteAuthors[*n.CreatedBy]; ok {
+			continue
+		}
+		u, err := store.UserByID(ctx, s.db, *n.CreatedBy)
+		if errors.Is(err, model.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		p.NoteAuthors[u.ID] = u.DisplayName
+	}
 	if p.Active, err = store.ActiveSanctions(ctx, s.db, subject, ch.ID, s.now()); err != nil {
 		return nil, err
 	}
@@ -158,4 +190,18 @@ func (s *Service) Warnings(ctx context.Context, ch *model.Channel, v Viewer) ([]
 		}
 	}
 	return out, nil
+}
+
+// Original reads a message of ch with the text its author wrote before a
+// filter masked words in it (Message.Original; nil when nothing was
+// masked), for staff only.
+func (s *Service) Original(ctx context.Context, ch *model.Channel, v Viewer, id int64) (*model.Message, error) {
+	if !v.Staff {
+		return nil, model.ErrForbidden
+	}
+	m, err := store.MessageByID(ctx, s.db, id)
+	if err != nil || m.ChannelID != ch.ID {
+		return nil, model.ErrNotFound
+	}
+	return m, nil
 }

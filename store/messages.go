@@ -274,7 +274,7 @@ func RecentPostsBy(ctx context.Context, db bun.IDB, channelID int64, actors []mo
 // UpdateMessage writes a message's body, state, counts and times.
 func UpdateMessage(ctx context.Context, db bun.IDB, m *model.Message) error {
 	res, err := db.NewUpdate().Model(m).Column("body", "links", "state", "edited_at", "deleted_at", "pinned", "highlighted",
-		"answered", "flagged", "mod_reason").
+		"answered", "flagged", "mod_reason", "original").
 		WherePK().Exec(ctx)
 	if err := affected("update message", res, err); err != nil {
 		return err

@@ -95,13 +95,43 @@ func OpenReports(ctx context.Context, db bun.IDB, channelIDs []int64) ([]model.R
 
 // ResolveReports marks every open report of a message resolved.
 func ResolveReports(ctx context.Context, db bun.IDB, messageID, by int64) (int64, error) {
+	return DismissReports(ctx, db, messageID, by, "")
+}
+
+// DismissReports marks every open report of a message resolved with the
+// moderators' reason for keeping the message (resolution); it reports how
+// many were open.
+func DismissReports(ctx context.Context, db bun.IDB, messageID, by int64, resolution string) (int64, error) {
 	res, err := db.NewUpdate().Model((*model.Report)(nil)).Set("resolved_at = ?", now()).Set("resolved_by = ?", by).
-		Where("message_id = ?", messageID).Where("resolved_at IS NULL").Exec(ctx)
+		Set("resolution = ?", resolution).Where("message_id = ?", messageID).Where("resolved_at IS NULL").Exec(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("store: resolve reports: %w", err)
 	}
 	n, _ := res.RowsAffected()
 	return n, nil
+}
+
+// ReopenReports opens reports again (a dismissal taken back).
+func ReopenReports(ctx context.Context, db bun.IDB, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := db.NewUpdate().Model((*model.Report)(nil)).Set("resolved_at = NULL").Set("resolved_by = NULL").
+		Set("resolution = ''").Where("id IN (?)", bun.In(ids)).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("store: reopen reports: %w", err)
+	}
+	return nil
+}
+
+// ReportsOf lists every report of a message, open or resolved, oldest
+// first.
+func ReportsOf(ctx context.Context, db bun.IDB, messageID int64) ([]model.Report, error) {
+	var rs []model.Report
+	if err := db.NewSelect().Model(&rs).Where("message_id = ?", messageID).Order("id ASC").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("store: reports of: %w", err)
+	}
+	return rs, nil
 }
 
 // CreateNote stores a moderator note.

@@ -97,7 +97,7 @@ func RemoveBodies(ctx context.Context, db bun.IDB, bodies map[int64]string, t ti
 		ids = append(ids, id)
 	}
 	var changed []int64
-	err := db.NewUpdate().Model((*model.Message)(nil)).Set("body = ''").Set("links = NULL").Set("body_removed_at = ?", t.UTC()).
+	err := db.NewUpdate().Model((*model.Message)(nil)).Set("body = ''").Set("links = NULL").Set("original = NULL").Set("body_removed_at = ?", t.UTC()).
 		Where("id IN (?)", bun.In(ids)).Where("body_removed_at IS NULL").
 		Returning("id").Scan(ctx, &changed)
 	if err != nil {

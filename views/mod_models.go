@@ -75,6 +75,9 @@ type WallItem struct {
 	Reason      string // why it was held or flagged
 	CreatedAt   time.Time
 	Reports     []WallReport
+	// Original is the text as written when a filter masked words in it
+	// (the wall is for staff only); empty otherwise.
+	Original string
 	// Resolved: the message has left this list (approved, denied, hidden,
 	// reports dealt with); it stays as one compact line so that nothing
 	// moves under the moderator's cursor.
@@ -146,6 +149,7 @@ type SanctionLine struct {
 // NoteLine is one staff note about a person.
 type NoteLine struct {
 	Body      string
+	Author    string // the staff member who wrote it
 	CreatedAt time.Time
 }
 
@@ -193,6 +197,10 @@ func StaffListID(channelID int64) string { return "staff-" + i64(channelID) }
 
 // StaffLineID is the element id of a staff chat message.
 func StaffLineID(id int64) string { return "sm-" + i64(id) }
+
+func dismissURL(it WallItem) string {
+	return "/mod/c/" + it.Slug + "/messages/" + i64(it.ID) + "/reports/dismiss"
+}
 
 func modActionURL(it WallItem, act string) string {
 	return "/mod/c/" + it.Slug + "/messages/" + i64(it.ID) + "/" + act

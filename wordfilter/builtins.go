@@ -25,7 +25,7 @@ func builtins(v *Verdict, sc *scratch, text string, s Settings, recent []string,
 			dup = dup || o.RuleID == mt.RuleID
 		}
 		if !dup {
-			v.Reasons = append(v.Reasons, fmt.Sprintf("matched %s rule %q", mt.Kind, mt.Pattern))
+			v.Reasons = append(v.Reasons, fmt.Sprintf("matched %s rule \"%s\"", mt.Kind, mt.Pattern))
 		}
 	}
 	add := func(name string, a Action, start, end int, reason string) {

@@ -29,12 +29,14 @@ type apiStaffMessage struct {
 	Flagged     bool    `json:"flagged"`
 	ModReason   string  `json:"mod_reason"`
 	RuleIDs     []int64 `json:"rule_ids"`
+	// Original is the text as written when a filter masked words in it.
+	Original *string `json:"original,omitempty"`
 }
 
 func toAPIStaffMessage(it *chat.Item, slug string) apiStaffMessage {
 	m := &it.Message
 	out := apiStaffMessage{apiMessage: toAPIMessage(it, slug, true), Pinned: m.Pinned, Highlighted: m.Highlighted,
-		Answered: m.Answered, Flagged: m.Flagged, ModReason: m.ModReason, RuleIDs: []int64{}}
+		Answered: m.Answered, Flagged: m.Flagged, ModReason: m.ModReason, RuleIDs: []int64{}, Original: m.Original}
 	for _, s := range strings.Split(m.RuleIDs, ",") {
 		if id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64); err == nil {
 			out.RuleIDs = append(out.RuleIDs, id)
@@ -85,16 +87,21 @@ func (h *API) Moderate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	d, err := h.Moderation.Moderate(ctx, cc.Channel, cc.Viewer, id, model.ModAction(strings.TrimSpace(body.Action)), body.input())
+	d, err := h.Moderation.Moderate(c.UserContext(), cc.Channel, cc.Viewer, id, model.ModAction(strings.TrimSpace(body.Action)), body.input())
 	if err != nil {
 		return err
 	}
-	it, err := h.Chat.MessageItem(ctx, cc.Channel, cc.Viewer, id)
+	return h.moderated(c, cc, id, d.AuditID)
+}
+
+// moderated answers an action on message id: the message as staff see it
+// now and the action's audit id.
+func (h *API) moderated(c *fiber.Ctx, cc *web.ChannelCtx, id, auditID int64) error {
+	it, err := h.Chat.MessageItem(c.UserContext(), cc.Channel, cc.Viewer, id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"message": toAPIStaffMessage(it, cc.Channel.Slug), "audit_id": d.AuditID})
+	return c.JSON(fiber.Map{"message": toAPIStaffMessage(it, cc.Channel.Slug), "audit_id": auditID})
 }
 
 // Sanction warns, mutes, bans or shadow-mutes a person: 201 with the

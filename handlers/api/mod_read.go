@@ -78,11 +78,12 @@ type apiNoteJSON struct {
 	Subject   string    `json:"subject"`
 	Body      string    `json:"body"`
 	CreatedBy *int64    `json:"created_by"`
+	Author    string    `json:"author"` // the name of who wrote it
 	CreatedAt time.Time `json:"created_at"`
 }
 
-func toAPINote(n *model.ModNote) apiNoteJSON {
-	return apiNoteJSON{ID: n.ID, Subject: n.Subject, Body: n.Body, CreatedBy: n.CreatedBy, CreatedAt: n.CreatedAt}
+func toAPINote(n *model.ModNote, author string) apiNoteJSON {
+	return apiNoteJSON{ID: n.ID, Subject: n.Subject, Body: n.Body, CreatedBy: n.CreatedBy, Author: author, CreatedAt: n.CreatedAt}
 }
 
 // Person is a person's card: their recent messages in the channels the
@@ -118,7 +119,7 @@ func (h *API) Person(c *fiber.Ctx) error {
 	}
 	notes := make([]apiNoteJSON, 0, len(p.Notes))
 	for i := range p.Notes {
-		notes = append(notes, toAPINote(&p.Notes[i]))
+		notes = append(notes, toAPINote(&p.Notes[i], p.NoteAuthor(&p.Notes[i])))
 	}
 	out := fiber.Map{"subject": p.Subject, "name": p.Name, "messages": msgs, "sanctions": toAPISanctions(p.Sanctions),
 		"active": toAPISanctions(p.Active), "notes": notes}
@@ -150,7 +151,7 @@ func (h *API) Note(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(toAPINote(n))
+	return c.Status(fiber.StatusCreated).JSON(toAPINote(n, cc.Viewer.Actor.Name))
 }
 
 // Page sizes of the audit log.

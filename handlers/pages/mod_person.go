@@ -81,8 +81,9 @@ func (h *Pages) personCard(ctx context.Context, cc *web.ChannelCtx, subject stri
 	for _, s := range p.Sanctions {
 		card.Sanctions = append(card.Sanctions, sanctionLine(s))
 	}
-	for _, n := range p.Notes {
-		card.Notes = append(card.Notes, views.NoteLine{Body: n.Body, CreatedAt: n.CreatedAt})
+	for i := range p.Notes {
+		n := &p.Notes[i]
+		card.Notes = append(card.Notes, views.NoteLine{Body: n.Body, Author: p.NoteAuthor(n), CreatedAt: n.CreatedAt})
 	}
 	for _, m := range p.Messages {
 		cs, ok := titles[m.ChannelID]

@@ -111,6 +111,9 @@ func wallItem(list string, ch *model.Channel, it chat.Item, reports []model.Repo
 	if m.Body != "" {
 		w.Body = web.Segments(m.Body, m.Links)
 	}
+	if m.Original != nil {
+		w.Original = *m.Original
+	}
 	for _, r := range reports {
 		w.Reports = append(w.Reports, views.WallReport{Reason: r.Reason, CreatedAt: r.CreatedAt})
 	}
