@@ -90,6 +90,10 @@ type Message struct {
 	// written (richtext.Encode); nil for rows written without them, whose
 	// links are found when shown.
 	Links *string `bun:"links" json:"-"`
+	// AuthorRole is the staff role the author held in the channel when
+	// posting (admin, moderator or host; "" for participants and guests):
+	// the badge beside their name, the same for every viewer.
+	AuthorRole Role `bun:"author_role,notnull" json:"-"`
 }
 
 // AuthoredBy reports whether a wrote m.
