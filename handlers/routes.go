@@ -76,6 +76,11 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/c/:slug/messages/:id/tags", Perm: policies.MessageTag, Domain: slug, Handler: p.MessageTag},
 		{Method: "POST", Path: "/c/:slug/messages/:id/tags/:tag/remove", Perm: policies.MessageTag, Domain: slug, Handler: p.MessageUntag},
 
+		// HTML: the presenter view (projector or second screen) and the host's actions from it.
+		{Method: "GET", Path: "/c/:slug/present", Perm: policies.ChannelPresent, Domain: slug, Handler: p.Present},
+		{Method: "GET", Path: "/c/:slug/present/events", Perm: policies.ChannelPresent, Domain: slug, Handler: p.PresentEvents},
+		{Method: "POST", Path: "/c/:slug/present/messages/:id/:action", Perm: policies.ChannelPresent, Domain: slug, Handler: p.PresentAction},
+
 		// HTML: the triage wall. /mod and its stream need only a signed-in user; they
 		// show the channels the person moderates and answer 403 when there is
 		// none. Every action names its channel and is checked there..
