@@ -180,3 +180,64 @@ func TestPresenterViewAndPermissions(t *testing.T) {
 		}
 	})
 }
+
+// The presenter board through the JSON API: for the channel's hosts and
+// staff (403 for participants), questions by votes with the join link; the
+// host marks one answered and it leaves the board; a bad action is a 422
+// naming the field and changes nothing.
+func TestAPIPresenterBoard(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		host := s.apiUser(t, "hana@example.org", model.RoleHost)
+		host.createChannel(map[string]any{"slug": "seminar", "title": "Seminar", "visibility": "join-code", "join_code": "WAVES1"})
+		pat := s.apiUser(t, "pat@example.org", model.RoleParticipant)
+		kim := s.apiUser(t, "kim@example.org", model.RoleParticipant)
+		for _, a := range []*apiClient{pat, kim} {
+			a.do("POST", chanPath("seminar", "/join"), map[string]any{"code": "WAVES1"}).want(http.StatusNoContent)
+			a.accept("seminar")
+		}
+		low := pat.post("seminar", map[string]any{"body": "What about damping?", "kind": "question"})
+		top := kim.post("seminar", map[string]any{"body": "Is resonance dangerous?", "kind": "question", "anonymous": true})
+		pat.post("seminar", map[string]any{"body": "Nice!"})
+		pat.do("PUT", chanPath("seminar", "/messages/"+itoa(top.ID)+"/vote"), nil).want(http.StatusOK)
+
+		type board struct {
+			JoinURL   string  `json:"join_url"`
+			JoinCode  *string `json:"join_code"`
+			Questions []struct {
+				ID         int64   `json:"id"`
+				Author     string  `json:"author"`
+				VoteCount  int     `json:"vote_count"`
+				Pinned     bool    `json:"pinned"`
+				AuthorRole *string `json:"author_role"`
+			} `json:"questions"`
+			Highlighted *struct{ ID int64 } `json:"highlighted"`
+		}
+		var b board
+		host.do("GET", chanPath("seminar", "/present"), nil).want(http.StatusOK).into(&b)
+		if b.JoinURL != s.URL+"/c/seminar" || b.JoinCode == nil || *b.JoinCode != "WAVES1" || b.Highlighted != nil {
+			t.Errorf("board = %+v", b)
+		}
+		if len(b.Questions) != 2 || b.Questions[0].ID != top.ID || b.Questions[0].VoteCount != 1 || b.Questions[0].Author != "Anonymous" || b.Questions[1].ID != low.ID {
+			t.Errorf("questions = %+v, want the voted (anonymous) one first", b.Questions)
+		}
+		pat.do("GET", chanPath("seminar", "/present"), nil).wantError(http.StatusForbidden, "forbidden", "")
+		pat.do("POST", chanPath("seminar", "/present/messages/"+itoa(top.ID)), map[string]any{"action": "answer"}).wantError(http.StatusForbidden, "forbidden", "")
+		host.do("POST", chanPath("seminar", "/present/messages/"+itoa(top.ID)), map[string]any{"action": "hide"}).wantError(http.StatusUnprocessableEntity, "invalid", "action")
+
+		var done struct {
+			Message struct {
+				ID       int64 `json:"id"`
+				Answered bool  `json:"answered"`
+			} `json:"message"`
+			AuditID int64 `json:"audit_id"`
+		}
+		host.do("POST", chanPath("seminar", "/present/messages/"+itoa(top.ID)), map[string]any{"action": "answer"}).want(http.StatusOK).into(&done)
+		if !done.Message.Answered || done.AuditID == 0 {
+			t.Errorf("answer = %+v", done)
+		}
+		host.do("GET", chanPath("seminar", "/present"), nil).want(http.StatusOK).into(&b)
+		if len(b.Questions) != 1 || b.Questions[0].ID != low.ID {
+			t.Errorf("after answering: questions = %+v", b.Questions)
+		}
+	})
+}

@@ -183,6 +183,10 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/api/v1/channels/:slug/messages/:id/tags", Perm: policies.MessageTag, Domain: slug, Handler: a.MessageTag},
 		{Method: "DELETE", Path: "/api/v1/channels/:slug/messages/:id/tags/:tag", Perm: policies.MessageTag, Domain: slug, Handler: a.MessageUntag},
 
+		// API: the presenter view's board and the host's actions from it.
+		{Method: "GET", Path: "/api/v1/channels/:slug/present", Perm: policies.ChannelPresent, Domain: slug, Handler: a.Present},
+		{Method: "POST", Path: "/api/v1/channels/:slug/present/messages/:id", Perm: policies.ChannelPresent, Domain: slug, Handler: a.PresentAction},
+
 		// API: moderation: the queue, actions, sanctions, purge, undo, people, notes, audit.
 		{Method: "GET", Path: "/api/v1/channels/:slug/queue", Perm: policies.ModView, Domain: slug, Handler: a.Queue},
 		{Method: "POST", Path: "/api/v1/channels/:slug/messages/:id/moderate", Perm: policies.MessageModerate, Domain: slug, Handler: a.Moderate},

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	qrcode "github.com/skip2/go-qrcode"
@@ -31,7 +30,7 @@ func (h *Pages) Present(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := views.PresentPage{Slug: ch.Slug, JoinURL: strings.TrimRight(h.BaseURL, "/") + "/c/" + ch.Slug, LastSeq: ch.LastSeq, Board: board}
+	d := views.PresentPage{Slug: ch.Slug, JoinURL: h.JoinURL(ch.Slug), LastSeq: ch.LastSeq, Board: board}
 	if ch.Visibility == model.VisibilityJoinCode {
 		d.JoinCode = ch.JoinCode
 	}
