@@ -31,6 +31,13 @@ func TestBrowserPresenterView(t *testing.T) {
 	if _, err := s.Chat.StartSession(ctx, f.host.ID, f.ch, "Lecture 7: entropy"); err != nil {
 		t.Fatal(err)
 	}
+	hv, err := s.Chat.ViewerFor(ctx, f.ch, f.host, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Chat.Post(ctx, f.ch, hv, chat.PostInput{Body: "Which topic should we cover next week?", Kind: model.KindQuestion}); err != nil {
+		t.Fatal(err)
+	}
 
 	tab := testenv.BrowserContext(t, root)
 	if err := signInBrowser(tab, s.URL, f.host.Email); err != nil {
@@ -57,11 +64,14 @@ func TestBrowserPresenterView(t *testing.T) {
 	questions := func() string {
 		return testenv.Eval[string](t, tab, `[...document.querySelectorAll('[data-testid="present-question-body"]')].map(e => e.textContent.trim()).join('|')`)
 	}
-	if got, want := questions(), "How does entropy relate to information?|Is there a reading list?|Will the slides be shared?"; got != want {
+	if got, want := questions(), "How does entropy relate to information?|Is there a reading list?|Will the slides be shared?|Which topic should we cover next week?"; got != want {
 		t.Errorf("questions = %q, want %q", got, want)
 	}
 	if got := pageText(t, tab, "[data-testid=present-highlight-body]"); got != "Great demo of the Maxwell demon!" {
 		t.Errorf("highlighted = %q", got)
+	}
+	if got := pageText(t, tab, "#present-board [data-testid=author-role]"); got != "Host" {
+		t.Errorf("the host's question carries badge %q, want Host", got)
 	}
 	testenv.Laptop(t, tab)
 	testenv.Screenshot(t, tab, screenshotDir+"presenter.png")
@@ -93,10 +103,6 @@ func TestBrowserPresenterView(t *testing.T) {
 		t.Fatal(err)
 	}
 	testenv.WaitUntil(t, tab, "the new question", `[...document.querySelectorAll('[data-testid="present-question-body"]')].some(e => e.textContent.includes('decrease locally'))`)
-	hv, err := s.Chat.ViewerFor(ctx, f.ch, f.host, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, err := s.Moderation.Moderate(ctx, f.ch, hv, q.ID, model.ActHighlight, moderation.ModInput{}); err != nil {
 		t.Fatal(err)
 	}
