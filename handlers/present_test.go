@@ -159,6 +159,11 @@ func TestPresenterViewAndPermissions(t *testing.T) {
 		if r := host.post("/c/talk/present/messages/"+pinned+"/pin", nil); r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/c/talk/present" {
 			t.Errorf("pin without JavaScript = %d → %q", r.Status, r.Header.Get("Location"))
 		}
+		comment := r.Doc.Find("[data-testid=present-highlight] blockquote").AttrOr("data-id", "")
+		if r := host.post("/c/talk/present/messages/"+comment+"/answer", nil, "HX-Request", "true"); r.Status != http.StatusConflict ||
+			!strings.Contains(r.Header.Get("HX-Trigger"), "question") {
+			t.Errorf("answer a comment = %d, trigger %q: want 409 with the reason", r.Status, r.Header.Get("HX-Trigger"))
+		}
 		if r := host.post("/c/talk/present/messages/"+id+"/hide", nil, "HX-Request", "true"); r.Status != http.StatusNotFound {
 			t.Errorf("hide from the presenter view = %d, want 404", r.Status)
 		}
