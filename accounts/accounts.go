@@ -92,7 +92,7 @@ type Input struct {
 // Validate checks and tidies the input; errors name the field at fault.
 func (in *Input) Validate() error {
 	in.Email = store.NormalizeEmail(in.Email)
-	in.DisplayName = strings.Join(strings.Fields(in.DisplayName), " ")
+	in.DisplayName = model.CleanLine(in.DisplayName)
 	if err := ValidateEmail(in.Email); err != nil {
 		return err
 	}

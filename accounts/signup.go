@@ -70,6 +70,14 @@ func (s *Service) Register(ctx context.Context, in Input, invite string) (*model
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
+	// A new account may not take a reserved name or a site staff member's.
+	staff, err := StaffNames(ctx, s.db, s.roles, model.SiteWide)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckName("display_name", in.DisplayName, staff); err != nil {
+		return nil, err
+	}
 	if inv != nil {
 		// Claim the invitation before creating the account, so that one
 		// invitation never makes two accounts.

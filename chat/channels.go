@@ -11,6 +11,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"backchannel/accounts"
 	"backchannel/model"
 	"backchannel/policies"
 	"backchannel/store"
@@ -56,10 +57,10 @@ func (in ChannelInput) apply(c *model.Channel) error {
 		c.Slug = strings.ToLower(strings.TrimSpace(*in.Slug))
 	}
 	if in.Title != nil {
-		c.Title = strings.TrimSpace(*in.Title)
+		c.Title = model.CleanLine(*in.Title)
 	}
 	if in.Description != nil {
-		c.Description = strings.TrimSpace(*in.Description)
+		c.Description = strings.TrimSpace(model.StripBidi(*in.Description))
 	}
 	if in.Visibility != nil {
 		c.Visibility = *in.Visibility
@@ -332,7 +333,7 @@ func (s *Service) JoinAsGuest(ctx context.Context, ch *model.Channel, name, code
 	if ch.Visibility == model.VisibilityJoinCode && !sameCode(code, ch.JoinCode) {
 		return "", nil, model.Invalid("code", "That join code is not right.")
 	}
-	name = strings.Join(strings.Fields(name), " ")
+	name = model.CleanLine(name)
 	switch {
 	case name == "":
 		return "", nil, model.Invalid("name", "Enter the name others will see.")
@@ -340,6 +341,14 @@ func (s *Service) JoinAsGuest(ctx context.Context, ch *model.Channel, name, code
 		return "", nil, model.Invalid("name", "Keep your name to 40 characters.")
 	case strings.ContainsAny(name, "<>"):
 		return "", nil, model.Invalid("name", "Your name cannot contain < or >.")
+	}
+	// Not a reserved name, nor the name of the site's or this channel's staff.
+	staff, err := accounts.StaffNames(ctx, s.db, s.authz, model.SiteWide, ch.Slug)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := accounts.CheckName("name", name, staff); err != nil {
+		return "", nil, err
 	}
 	token := newSecret()
 	g := &model.Guest{ChannelID: ch.ID, DisplayName: name, TokenHash: hashSecret(token)}

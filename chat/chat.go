@@ -34,6 +34,7 @@ type Authorizer interface {
 	Can(ctx context.Context, userID int64, domain string, p policies.Permission) (bool, error)
 	CanGuest(ctx context.Context, domain string, p policies.Permission) (bool, error)
 	Grant(ctx context.Context, userID int64, role model.Role, domain string) error
+	Holders(ctx context.Context, role model.Role, domain string) ([]int64, error)
 }
 
 // Options tune posting limits.

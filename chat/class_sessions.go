@@ -3,7 +3,6 @@ package chat
 import (
 	"context"
 	"errors"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -15,7 +14,7 @@ import (
 // StartSession begins a class meeting or talk in ch (ending a live one);
 // messages posted from now on belong to it.
 func (s *Service) StartSession(ctx context.Context, actorID int64, ch *model.Channel, title string) (*model.ChannelSession, error) {
-	title = strings.TrimSpace(title)
+	title = model.CleanLine(title)
 	if utf8.RuneCountInString(title) > 120 {
 		return nil, model.Invalid("title", "Keep the session title to 120 characters.")
 	}

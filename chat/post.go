@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"backchannel/model"
+	"backchannel/policies"
 	"backchannel/richtext"
 	"backchannel/store"
 )
@@ -94,6 +95,9 @@ func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in Post
 		return nil, err
 	}
 	m.Links = links(m.Body) // after screening, which may mask words
+	if m.AuthorRole, err = s.staffRole(ctx, v); err != nil {
+		return nil, err
+	}
 	if v.Actor.UserID != 0 {
 		m.AuthorUserID = &v.Actor.UserID
 	} else {
@@ -174,4 +178,22 @@ func visibleTo(m *model.Message, v Viewer) bool {
 		return true
 	}
 	return m.State != model.StateDeleted && m.AuthoredBy(v.Actor)
+}
+
+// staffRole is the staff role v holds in the channel, for the badge beside
+// their name: admin (site-wide), moderator or host; "" for everyone else.
+func (s *Service) staffRole(ctx context.Context, v Viewer) (model.Role, error) {
+	switch {
+	case v.Actor.UserID == 0:
+		return "", nil
+	case v.Staff:
+		admin, err := s.authz.Can(ctx, v.Actor.UserID, model.SiteWide, policies.AdminView)
+		if err != nil || !admin {
+			return model.RoleModerator, err
+		}
+		return model.RoleAdmin, nil
+	case v.Host:
+		return model.RoleHost, nil
+	}
+	return "", nil
 }

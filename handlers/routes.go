@@ -76,6 +76,11 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/c/:slug/messages/:id/tags", Perm: policies.MessageTag, Domain: slug, Handler: p.MessageTag},
 		{Method: "POST", Path: "/c/:slug/messages/:id/tags/:tag/remove", Perm: policies.MessageTag, Domain: slug, Handler: p.MessageUntag},
 
+		// HTML: the presenter view (projector or second screen) and the host's actions from it.
+		{Method: "GET", Path: "/c/:slug/present", Perm: policies.ChannelPresent, Domain: slug, Handler: p.Present},
+		{Method: "GET", Path: "/c/:slug/present/events", Perm: policies.ChannelPresent, Domain: slug, Handler: p.PresentEvents},
+		{Method: "POST", Path: "/c/:slug/present/messages/:id/:action", Perm: policies.ChannelPresent, Domain: slug, Handler: p.PresentAction},
+
 		// HTML: the triage wall. /mod and its stream need only a signed-in user; they
 		// show the channels the person moderates and answer 403 when there is
 		// none. Every action names its channel and is checked there..
@@ -179,6 +184,10 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/api/v1/channels/:slug/messages/:id/report", Perm: policies.MessagePost, Domain: slug, Handler: a.Report},
 		{Method: "POST", Path: "/api/v1/channels/:slug/messages/:id/tags", Perm: policies.MessageTag, Domain: slug, Handler: a.MessageTag},
 		{Method: "DELETE", Path: "/api/v1/channels/:slug/messages/:id/tags/:tag", Perm: policies.MessageTag, Domain: slug, Handler: a.MessageUntag},
+
+		// API: the presenter view's board and the host's actions from it.
+		{Method: "GET", Path: "/api/v1/channels/:slug/present", Perm: policies.ChannelPresent, Domain: slug, Handler: a.Present},
+		{Method: "POST", Path: "/api/v1/channels/:slug/present/messages/:id", Perm: policies.ChannelPresent, Domain: slug, Handler: a.PresentAction},
 
 		// API: moderation: the queue, actions, sanctions, purge, undo, people, notes, audit.
 		{Method: "GET", Path: "/api/v1/channels/:slug/queue", Perm: policies.ModView, Domain: slug, Handler: a.Queue},

@@ -94,6 +94,10 @@ type Message struct {
 	// for staff only, never shown to participants. Nil when nothing was
 	// masked.
 	Original *string `bun:"original" json:"-"`
+	// AuthorRole is the staff role the author held in the channel when
+	// posting (admin, moderator or host; "" for participants and guests):
+	// the badge beside their name, the same for every viewer.
+	AuthorRole Role `bun:"author_role,notnull" json:"-"`
 }
 
 // AuthoredBy reports whether a wrote m.

@@ -204,8 +204,8 @@ func TestSeedIdempotent(t *testing.T) {
 			}
 		}
 		p, g := countRows(t, db, "p"), countRows(t, db, "g")
-		if p != 22 || g != 4 {
-			t.Fatalf("after seeding: %d p and %d g rules, want 22 and 4", p, g)
+		if p != 24 || g != 4 {
+			t.Fatalf("after seeding: %d p and %d g rules, want 24 and 4", p, g)
 		}
 		before := storedRules(t, db)
 		a := newAuthorizer(t, db)
@@ -218,12 +218,12 @@ func TestSeedIdempotent(t *testing.T) {
 		if err := policies.NewAdapter(ctx, db).RemovePolicy("p", "p", []string{"role:participant", "*", "message", "post"}); err != nil {
 			t.Fatal(err)
 		}
-		if n := countRows(t, db, "p"); n != 21 {
-			t.Fatalf("after removing a p rule: %d p rules, want 21", n)
+		if n := countRows(t, db, "p"); n != 23 {
+			t.Fatalf("after removing a p rule: %d p rules, want 23", n)
 		}
 		newAuthorizer(t, db)
-		if n := countRows(t, db, "p"); n != 22 {
-			t.Errorf("New after removing a p rule: %d p rules, want 22", n)
+		if n := countRows(t, db, "p"); n != 24 {
+			t.Errorf("New after removing a p rule: %d p rules, want 24", n)
 		}
 		if err := a.Grant(ctx, 1, model.RoleParticipant, "*"); err != nil {
 			t.Fatal(err)

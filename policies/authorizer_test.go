@@ -86,8 +86,8 @@ func TestGrantPersists(t *testing.T) {
 		if got, err := c.Roles(ctx, 8); err != nil || !slices.Equal(got, []policies.Grant{{model.RoleHost, "*"}}) {
 			t.Errorf("Roles(8) after RevokeAll(7) = %v, %v", got, err)
 		}
-		if n := countRows(t, db, "p"); n != 22 {
-			t.Errorf("%d p rules, want 22", n)
+		if n := countRows(t, db, "p"); n != 24 {
+			t.Errorf("%d p rules, want 24", n)
 		}
 	})
 }

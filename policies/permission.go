@@ -38,6 +38,10 @@ const (
 	TranscriptStaff Permission = "transcript:staff"
 	MessageTag      Permission = "message:tag"
 
+	// ChannelPresent: host or moderator (and admin) of the channel: the
+	// presenter view, and marking questions answered or pinned from it.
+	ChannelPresent Permission = "channel:present"
+
 	// Admin only, held site-wide.
 	AdminView      Permission = "admin:view"
 	UserManage     Permission = "user:manage"
@@ -54,6 +58,7 @@ func All() []Permission {
 		ChannelCreate, ChannelManage, SessionManage,
 		MessageModerate, UserSanction, ModView,
 		TranscriptView, TranscriptStaff, MessageTag,
+		ChannelPresent,
 		AdminView, UserManage, RoleManage, SettingsManage, AuditView,
 	}
 }

@@ -30,23 +30,24 @@ func TestEnforce(t *testing.T) {
 		policies.TranscriptView}
 	hostPerms := []policies.Permission{policies.AccountUse, policies.ChannelList, policies.ChannelView, policies.MessagePost,
 		policies.TranscriptView, policies.ChannelCreate, policies.ChannelManage, policies.SessionManage,
-		policies.TranscriptStaff, policies.MessageTag}
+		policies.TranscriptStaff, policies.MessageTag, policies.ChannelPresent}
 	moderatorPerms := []policies.Permission{policies.AccountUse, policies.ChannelList, policies.ChannelView, policies.MessagePost,
 		policies.TranscriptView, policies.MessageModerate, policies.UserSanction, policies.ModView,
-		policies.TranscriptStaff, policies.MessageTag}
+		policies.TranscriptStaff, policies.MessageTag, policies.ChannelPresent}
 	adminPerms := policies.All()
 
 	// Held only in a channel: no permission that needs the role site-wide.
 	channelParticipantPerms := []policies.Permission{policies.ChannelList, policies.ChannelView, policies.MessagePost,
 		policies.TranscriptView}
 	channelHostPerms := []policies.Permission{policies.ChannelList, policies.ChannelView, policies.MessagePost,
-		policies.TranscriptView, policies.ChannelManage, policies.SessionManage, policies.TranscriptStaff, policies.MessageTag}
+		policies.TranscriptView, policies.ChannelManage, policies.SessionManage, policies.TranscriptStaff, policies.MessageTag,
+		policies.ChannelPresent}
 	channelModeratorPerms := []policies.Permission{policies.ChannelList, policies.ChannelView, policies.MessagePost,
 		policies.TranscriptView, policies.MessageModerate, policies.UserSanction, policies.ModView,
-		policies.TranscriptStaff, policies.MessageTag}
+		policies.TranscriptStaff, policies.MessageTag, policies.ChannelPresent}
 	channelAdminPerms := []policies.Permission{policies.ChannelList, policies.ChannelView, policies.MessagePost,
 		policies.TranscriptView, policies.ChannelManage, policies.SessionManage, policies.MessageModerate,
-		policies.UserSanction, policies.ModView, policies.TranscriptStaff, policies.MessageTag}
+		policies.UserSanction, policies.ModView, policies.TranscriptStaff, policies.MessageTag, policies.ChannelPresent}
 
 	const physics, chemistry = "physics-101", "chemistry"
 	tests := []struct {
@@ -143,8 +144,8 @@ func TestPermissions(t *testing.T) {
 		}
 		seen[p] = true
 	}
-	if len(all) != 18 {
-		t.Errorf("len(All()) = %d, want 18", len(all))
+	if len(all) != 19 {
+		t.Errorf("len(All()) = %d, want 19", len(all))
 	}
 	for _, p := range []policies.Permission{policies.Public, policies.AdminView} {
 		if !p.Valid() {

@@ -111,3 +111,17 @@ func RequirePasswordReset(ctx context.Context, db bun.IDB, userID int64) error {
 		Set("updated_at = ?", now()).Where("id = ?", userID).Exec(ctx)
 	return affected("require password reset", res, err)
 }
+
+// DisplayNames returns the display names of the users with ids (each name
+// once; unknown ids are left out).
+func DisplayNames(ctx context.Context, db bun.IDB, ids []int64) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var names []string
+	if err := db.NewSelect().Model((*model.User)(nil)).Distinct().Column("display_name").
+		Where("id IN (?)", bun.In(ids)).Scan(ctx, &names); err != nil {
+		return nil, fmt.Errorf("store: display names: %w", err)
+	}
+	return names, nil
+}

@@ -50,6 +50,10 @@ type Message struct {
 	ReportNote   string
 	ReportError  string
 	ReportReason string
+	// AuthorRole is the author's staff role in the channel ("admin",
+	// "moderator", "host"; "" for everyone else, and for an anonymous post
+	// as participants see it): a badge beside the name.
+	AuthorRole string
 }
 
 // Compose is the state of a compose form.

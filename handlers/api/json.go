@@ -103,6 +103,10 @@ type apiMessage struct {
 	// apart); never sent to participants.
 	AuthorUserID  *int64 `json:"author_user_id,omitempty"`
 	AuthorGuestID *int64 `json:"author_guest_id,omitempty"`
+	// AuthorRole is the author's staff role in the channel when they
+	// posted: "admin", "moderator", "host", or "" (participants, guests,
+	// and anonymous posts as other participants see them).
+	AuthorRole model.Role `json:"author_role"`
 }
 
 func toAPIMessage(it *chat.Item, slug string, staff bool) apiMessage {
@@ -111,7 +115,7 @@ func toAPIMessage(it *chat.Item, slug string, staff bool) apiMessage {
 		Kind: m.Kind, Body: m.Body, Author: it.Author, Anonymous: m.Anonymous, State: m.State,
 		VoteCount: m.VoteCount, ReplyCount: m.ReplyCount, Reactions: make([]apiReaction, 0, len(it.Reactions)),
 		Voted: it.Voted, CreatedAt: m.CreatedAt, EditedAt: m.EditedAt, DeletedAt: m.DeletedAt,
-		Mine: it.Mine, CanEdit: it.CanEdit, CanDelete: it.CanDelete}
+		Mine: it.Mine, CanEdit: it.CanEdit, CanDelete: it.CanDelete, AuthorRole: m.AuthorRole}
 	for _, r := range it.Reactions {
 		out.Reactions = append(out.Reactions, apiReaction{Emoji: r.Emoji, Count: r.Count, Mine: r.Mine})
 	}

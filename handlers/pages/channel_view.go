@@ -18,7 +18,7 @@ func messageView(slug string, v chat.Viewer, it chat.Item) views.Message {
 		Author: it.Author, Anonymous: m.Anonymous, Mine: it.Mine, State: string(m.State),
 		Deleted: m.State == model.StateDeleted, CreatedAt: m.CreatedAt, Edited: m.EditedAt != nil,
 		VoteCount: m.VoteCount, Voted: it.Voted, ReplyCount: m.ReplyCount, CanEdit: it.CanEdit,
-		CanDelete: it.CanDelete, CanAct: v.Poster && !v.Actor.IsZero()}
+		CanDelete: it.CanDelete, CanAct: v.Poster && !v.Actor.IsZero(), AuthorRole: string(m.AuthorRole)}
 	if m.ParentID != nil {
 		vm.ParentID = *m.ParentID
 	}

@@ -1,0 +1,43 @@
+package chat
+
+import (
+	"context"
+
+	"backchannel/model"
+	"backchannel/store"
+)
+
+// PresentQuestions is how many questions the presenter view shows: as many
+// as read from across a room.
+const PresentQuestions = 6
+
+// Board is what the presenter view projects of a channel: its open
+// questions (pinned first, then by votes) and the highlighted message, as
+// the room sees them (anonymous authors stay anonymous). It is the same for
+// everyone who presents.
+type Board struct {
+	Questions   []Item
+	Highlighted *Item
+}
+
+// Board reads ch's presenter board.
+func (s *Service) Board(ctx context.Context, ch *model.Channel) (*Board, error) {
+	qs, err := store.OpenQuestions(ctx, s.db, ch.ID, PresentQuestions)
+	if err != nil {
+		return nil, err
+	}
+	hl, err := store.HighlightedMessage(ctx, s.db, ch.ID)
+	if err != nil {
+		return nil, err
+	}
+	var room Viewer // nobody in particular: what every participant sees
+	b := &Board{Questions: make([]Item, 0, len(qs))}
+	for _, m := range qs {
+		b.Questions = append(b.Questions, s.item(room, m, nil, false))
+	}
+	if hl != nil {
+		it := s.item(room, *hl, nil, false)
+		b.Highlighted = &it
+	}
+	return b, nil
+}
