@@ -131,6 +131,7 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/admin/filters/import", Perm: policies.SettingsManage, Handler: p.AdminFilterImport},
 		{Method: "GET", Path: "/admin/filters/export", Perm: policies.SettingsManage, Handler: p.AdminFilterExport},
 		{Method: "POST", Path: "/admin/filters/dry-run", Perm: policies.SettingsManage, Handler: p.AdminFilterDryRun},
+		{Method: "POST", Path: "/admin/filters/try", Perm: policies.SettingsManage, Handler: p.AdminFilterTry},
 		{Method: "POST", Path: "/admin/filters/:id/toggle", Perm: policies.SettingsManage, Handler: p.AdminFilterToggle},
 		{Method: "POST", Path: "/admin/filters/:id/delete", Perm: policies.SettingsManage, Handler: p.AdminFilterDelete},
 		{Method: "GET", Path: "/admin/audit", Perm: policies.AuditView, Handler: p.AdminAudit},
