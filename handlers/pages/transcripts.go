@@ -116,9 +116,9 @@ func transcriptMessage(e transcripts.TranscriptEntry, view transcripts.Transcrip
 }
 
 func transcriptAction(a model.AuditEntry, names *web.AuditNames, target bool) views.TranscriptAction {
-	out := views.TranscriptAction{When: a.CreatedAt, Actor: names.Actor(a.ActorID), Action: a.Action, Rule: a.Guideline, Reason: a.Reason}
+	out := views.TranscriptAction{When: a.CreatedAt, Actor: names.ActorOf(&a).Label(), Action: a.Action, Rule: a.Guideline, Reason: a.Reason}
 	if target && a.TargetType != "" {
-		out.Target = a.TargetType + ":" + a.TargetID
+		out.Target = names.TargetOf(&a).Label()
 	}
 	return out
 }
