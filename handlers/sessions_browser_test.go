@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -28,26 +29,23 @@ func TestBrowserSessionNameRenameEnd(t *testing.T) {
 	testenv.WaitPath(t, tab, "/c/physics")
 	shots := os.Getenv("BACKCHANNEL_SESSION_SHOTS") // a folder to look at the steps in; none by default
 
-	testenv.Do(t, tab, chromedp.Click(chromedp.CSS(`[data-testid="session-start"]`)))
-	testenv.WaitPath(t, tab, "/c/physics/sessions/start")
-	testenv.Do(t, tab,
-		chromedp.WaitVisible(chromedp.ID("f-title")),
-		chromedp.SendKeys(chromedp.ID("f-title"), "Week 3: Forces"),
-		chromedp.Click(buttonXPath("main", "Start session")),
-	)
-	testenv.WaitPath(t, tab, "/c/physics")
-	testenv.WaitUntil(t, tab, "the live badge and the session's name",
-		`!!document.querySelector('[data-testid="live-badge"]') && document.querySelector('.channel-facts')?.textContent.includes('Week 3: Forces')`)
-
-	testenv.Do(t, tab, chromedp.Click(chromedp.CSS(`[data-testid="session-rename"]`)))
-	testenv.WaitPath(t, tab, "/c/physics/sessions/rename")
-	testenv.Do(t, tab,
-		chromedp.WaitVisible(chromedp.ID("f-title")),
-		chromedp.SetValue(chromedp.ID("f-title"), "Week 3: Newton's laws"),
-		chromedp.Click(buttonXPath("main", "Save name")),
-	)
-	testenv.WaitPath(t, tab, "/c/physics")
-	testenv.WaitUntil(t, tab, "the new name", `document.querySelector('.channel-facts')?.textContent.includes("Week 3: Newton's laws")`)
+	// name follows the title bar's link to a step's page, types the name
+	// and sends it; the channel shows the name.
+	name := func(link, step, title, button string) {
+		t.Helper()
+		testenv.Do(t, tab, chromedp.Click(chromedp.CSS(`[data-testid="`+link+`"]`)))
+		testenv.WaitPath(t, tab, "/c/physics/sessions/"+step)
+		testenv.Do(t, tab,
+			chromedp.WaitVisible(chromedp.ID("f-title")),
+			chromedp.SetValue(chromedp.ID("f-title"), title),
+			chromedp.Click(buttonXPath("main", button)),
+		)
+		testenv.WaitPath(t, tab, "/c/physics")
+		testenv.WaitUntil(t, tab, "the live badge and the session's name "+title,
+			`!!document.querySelector('[data-testid="live-badge"]') && document.querySelector('.channel-facts')?.textContent.includes(`+strconv.Quote(title)+`)`)
+	}
+	name("session-start", "start", "Week 3: Forces", "Start session")
+	name("session-rename", "rename", "Week 3: Newton's laws", "Save name")
 
 	testenv.Do(t, tab, chromedp.Click(chromedp.CSS(`[data-testid="session-end"]`)))
 	testenv.WaitPath(t, tab, "/c/physics/sessions/end")
