@@ -15,11 +15,11 @@ type explainer interface {
 	Explain(ctx context.Context, userID int64, domain string, p policies.Permission) (bool, []string, error)
 }
 
-// grantable reports whether role may be granted in domain: moderator and
-// host per channel; admin, moderator and host site-wide.
+// grantable reports whether role may be granted in domain: participant,
+// moderator and host per channel; every role site-wide.
 func grantable(role model.Role, domain string) bool {
 	switch role {
-	case model.RoleModerator, model.RoleHost:
+	case model.RoleParticipant, model.RoleModerator, model.RoleHost:
 		return true
 	case model.RoleAdmin:
 		return domain == model.SiteWide
@@ -47,7 +47,7 @@ func (s *Service) roleDomain(ctx context.Context, role model.Role, channel strin
 		if domain == model.SiteWide {
 			return "", nil, model.Invalid("role", "Choose admin, moderator or host.")
 		}
-		return "", nil, model.Invalid("role", "In a channel, choose moderator or host.")
+		return "", nil, model.Invalid("role", "In a channel, choose participant, moderator or host.")
 	}
 	return domain, ch, nil
 }
@@ -68,7 +68,11 @@ func (s *Service) GrantRole(ctx context.Context, actorID, userID int64, role mod
 	if err != nil {
 		return err
 	}
-	if _, err := store.UserByID(ctx, s.db, userID); err != nil {
+	u, err := store.UserByID(ctx, s.db, userID)
+	if err != nil {
+		return err
+	}
+	if err := s.refuseHeld(ctx, u, role, ch); err != nil {
 		return err
 	}
 	if err := s.roles.Grant(ctx, userID, role, domain); err != nil {
@@ -123,6 +127,11 @@ func (s *Service) Holders(ctx context.Context, role model.Role, domain string) (
 type Explanation struct {
 	Allowed bool     `json:"allowed"`
 	Rule    []string `json:"rule"`
+	// Grant is the user's grant the rule applies through (nil when denied).
+	Grant *policies.Grant `json:"grant,omitempty"`
+	// Why says it in words: "Mia is moderator of Physics 101, which allows
+	// moderating messages there."
+	Why string `json:"why"`
 }
 
 // Explain says whether a user holds a permission in a channel (slug, or ""
@@ -135,6 +144,7 @@ func (s *Service) Explain(ctx context.Context, userID int64, channel string, p p
 		return Explanation{}, err
 	}
 	domain := model.SiteWide
+	var ch *model.Channel
 	if channel = strings.TrimSpace(channel); channel != "" && channel != model.SiteWide {
 		c, err := store.ChannelBySlug(ctx, s.db, channel)
 		if err != nil {
@@ -143,7 +153,7 @@ func (s *Service) Explain(ctx context.Context, userID int64, channel string, p p
 			}
 			return Explanation{}, err
 		}
-		domain = c.Slug
+		domain, ch = c.Slug, c
 	}
 	ex, ok := s.roles.(explainer)
 	if !ok {
@@ -153,7 +163,7 @@ func (s *Service) Explain(ctx context.Context, userID int64, channel string, p p
 	if err != nil {
 		return Explanation{}, err
 	}
-	return Explanation{Allowed: allowed, Rule: rule}, nil
+	return s.explainInWords(ctx, userID, ch, p, Explanation{Allowed: allowed, Rule: rule})
 }
 
 // ForcePasswordReset makes the user choose a new password at next sign-in

@@ -89,9 +89,9 @@ func (s *Service) Delete(ctx context.Context, ch *model.Channel, v Viewer, id in
 	if err := s.update(ctx, m); err != nil {
 		return nil, err
 	}
-	if !m.AuthoredBy(v.Actor) || v.Actor.UserID != 0 {
-		s.audit(ctx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "message.delete", TargetType: "message", TargetID: m.ID, ChannelID: ch.ID, Before: string(before), After: string(m.State)})
-	}
+	// A guest is recorded as the guest (actor_guest_id), never as the user
+	// with the same number.
+	s.audit(ctx, store.AuditRecord{ActorID: v.Actor.UserID, ActorGuestID: v.Actor.GuestID, Action: "message.delete", TargetType: "message", TargetID: m.ID, ChannelID: ch.ID, Before: string(before), After: string(m.State)})
 	return m, nil
 }
 

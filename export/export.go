@@ -28,6 +28,41 @@ type Document struct {
 	View     string    `json:"view,omitempty"`  // "participant" or "staff"
 	Query    string    `json:"query,omitempty"` // search results: what was searched
 	Messages []Message `json:"messages"`
+	// Activity (staff exports) is the session's moderation that is not about
+	// one of its messages: sanctions, blocked posts, the session's start.
+	Activity []Action `json:"activity,omitempty"`
+}
+
+// Action is one moderation action in a staff export: who did what, when,
+// why and under which guideline.
+type Action struct {
+	When      time.Time `json:"when"`
+	Who       string    `json:"who"`              // the name of who acted, or "system"
+	What      string    `json:"what"`             // the action, such as message.hide or user.mute
+	Target    string    `json:"target,omitempty"` // whom or what (activity only), such as "Sam (guest:5)"
+	Reason    string    `json:"reason,omitempty"`
+	Guideline string    `json:"guideline,omitempty"`
+}
+
+// Line is the action as one line of text: "2026-11-22 10:05 UTC message.hide
+// by Mo — reason: off-topic · guideline: G2".
+func (a Action) Line() string {
+	s := a.When.UTC().Format("2006-01-02 15:04 UTC") + " " + oneLine(a.What)
+	if a.Target != "" {
+		s += " " + oneLine(a.Target)
+	}
+	s += " by " + oneLine(a.Who)
+	var notes []string
+	if a.Reason != "" {
+		notes = append(notes, "reason: "+oneLine(a.Reason))
+	}
+	if a.Guideline != "" {
+		notes = append(notes, "guideline: "+oneLine(a.Guideline))
+	}
+	if len(notes) > 0 {
+		s += " — " + strings.Join(notes, " · ")
+	}
+	return s
 }
 
 // Channel names the channel of a Document.
@@ -63,6 +98,7 @@ type Message struct {
 	Answered  bool      `json:"answered"`
 	Pinned    bool      `json:"pinned"`
 	Tags      []string  `json:"tags"`
+	Actions   []Action  `json:"actions,omitempty"` // staff exports: its moderation, oldest first
 	Replies   []Message `json:"replies,omitempty"`
 }
 
@@ -115,12 +151,14 @@ func fill(ms []Message) {
 // CSVHeader is the header row of WriteCSV.
 func CSVHeader() []string {
 	return []string{"id", "parent_id", "channel", "session_id", "created_at", "author", "kind", "state", "body",
-		"votes", "reactions", "answered", "pinned", "tags", "anonymous"}
+		"votes", "reactions", "answered", "pinned", "tags", "anonymous", "moderation"}
 }
 
 // WriteCSV writes a header row and one row per message (replies right after
 // their thread's first message). Times are RFC 3339 in UTC, tags are
-// separated by "; ". Every text cell is passed through CSVSafe.
+// separated by "; ". A staff export's "moderation" cell lists the message's
+// actions, one a line (Action.Line), and its Activity follows as rows of
+// kind "moderation". Every text cell is passed through CSVSafe.
 func WriteCSV(w io.Writer, d Document) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader()); err != nil {
@@ -141,7 +179,15 @@ func WriteCSV(w io.Writer, d Document) error {
 		row := []string{strconv.FormatInt(m.ID, 10), parent, CSVSafe(m.Channel), session,
 			m.CreatedAt.UTC().Format(time.RFC3339), CSVSafe(m.Author), CSVSafe(m.Kind), CSVSafe(m.State), CSVSafe(body),
 			strconv.Itoa(m.Votes), strconv.Itoa(m.Reactions), strconv.FormatBool(m.Answered), strconv.FormatBool(m.Pinned),
-			CSVSafe(strings.Join(m.Tags, "; ")), strconv.FormatBool(m.Anonymous)}
+			CSVSafe(strings.Join(m.Tags, "; ")), strconv.FormatBool(m.Anonymous), CSVSafe(actionLines(m.Actions))}
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("export: csv: %w", err)
+		}
+	}
+	// The session's other moderation: one row each, kind "moderation".
+	for _, a := range d.Activity {
+		row := []string{"", "", "", "", a.When.UTC().Format(time.RFC3339), CSVSafe(a.Who), "moderation", "", CSVSafe(a.What + " " + a.Target),
+			"", "", "", "", "", "", CSVSafe(a.Line())}
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("export: csv: %w", err)
 		}
@@ -169,6 +215,8 @@ func CSVSafe(s string) string {
 //   - **Author** (10:02): body — ✅ answered · 📌 pinned · 3 votes · tags: exam
 //
 // with replies indented under their thread's first message. Times are UTC.
+// A staff export lists each message's moderation under it ("🛡 …") and the
+// session's other moderation in a section at the end.
 // Staff views mark each message that is not visible with its state, e.g.
 // "[hidden]" before the body.
 func WriteMarkdown(w io.Writer, d Document) error {
@@ -215,10 +263,19 @@ func WriteMarkdown(w io.Writer, d Document) error {
 				indent = "  "
 			}
 			b.WriteString(indent + MarkdownLine(m) + "\n")
+			for _, a := range m.Actions {
+				b.WriteString(indent + "  - 🛡 " + escapeMD(a.Line()) + "\n")
+			}
 			write(m.Replies, depth+1)
 		}
 	}
 	write(d.Messages, 0)
+	if len(d.Activity) > 0 {
+		b.WriteString("\n## Other moderation during the session\n\n")
+		for _, a := range d.Activity {
+			b.WriteString("- " + escapeMD(a.Line()) + "\n")
+		}
+	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("export: markdown: %w", err)
 	}
@@ -295,4 +352,13 @@ func oneLine(s string) string {
 func escapeMD(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`)
 	return r.Replace(s)
+}
+
+// actionLines is actions one a line.
+func actionLines(as []Action) string {
+	lines := make([]string, 0, len(as))
+	for _, a := range as {
+		lines = append(lines, a.Line())
+	}
+	return strings.Join(lines, "\n")
 }

@@ -28,9 +28,10 @@ const maxDryRunMessages = 20000
 
 // DryRunInput says what to try and on what.
 type DryRunInput struct {
-	Scope    string // "site": the last sessions of every channel; "channel:<id>": of that channel
-	CSV      []byte // the rules to try, as Import reads them; empty: the scope's enabled rules
-	Sessions int    // how many of the latest sessions (DefaultDryRunSessions when 0)
+	Scope    string  // "site": the last sessions of every channel; "channel:<id>": of that channel
+	CSV      []byte  // the rules to try, as Import reads them; empty: the scope's enabled rules
+	Rules    []Input // rules to try as typed (a rule not yet added); they come before CSV
+	Sessions int     // how many of the latest sessions (DefaultDryRunSessions when 0)
 }
 
 // DryRunRule is one rule of a dry run and how many messages it caught.
@@ -75,7 +76,22 @@ func (s *Set) DryRun(ctx context.Context, in DryRunInput) (*DryRunResult, error)
 		return nil, model.Invalid("sessions", fmt.Sprintf("Try the rules on 1 to %d sessions.", MaxDryRunSessions))
 	}
 	var rules []wordfilter.Rule
-	if len(bytes.TrimSpace(in.CSV)) > 0 {
+	if len(in.Rules) > 0 {
+		for i, ri := range in.Rules {
+			on := true
+			ri.Enabled = &on // tried as if it were on
+			r, err := newRule(in.Scope, ri)
+			if err != nil {
+				return nil, err
+			}
+			r.ID = int64(i + 1)
+			cr, err := toRule(r)
+			if err != nil {
+				return nil, err
+			}
+			rules = append(rules, cr)
+		}
+	} else if len(bytes.TrimSpace(in.CSV)) > 0 {
 		parsed, err := wordfilter.ParseCSV(bytes.NewReader(in.CSV))
 		if err != nil {
 			return nil, model.Invalid("rules_csv", importProblem(err))

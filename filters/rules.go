@@ -77,21 +77,14 @@ func (s *Set) Create(ctx context.Context, actorID int64, scope string, in Input)
 	if err := checkScope(scope); err != nil {
 		return nil, err
 	}
-	r := &model.FilterRule{Scope: scope, Pattern: in.Pattern, Kind: in.Kind, Action: in.Action,
-		Allow: strings.Join(in.Allow, "|"), Enabled: in.Enabled == nil || *in.Enabled, Guideline: in.Guideline}
-	if r.Kind == "" {
-		r.Kind = wordfilter.KindWord.String()
-	}
-	if err := checkAllow(in.Allow); err != nil {
+	r, err := newRule(scope, in)
+	if err != nil {
 		return nil, err
 	}
 	if actorID != 0 {
 		r.CreatedBy = &actorID
 	}
-	if err := check(r); err != nil {
-		return nil, err
-	}
-	err := s.change(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err = s.change(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if err := s.unique(ctx, tx, r); err != nil {
 			return err
 		}
@@ -101,6 +94,22 @@ func (s *Set) Create(ctx context.Context, actorID int64, scope string, in Input)
 		return audit(ctx, tx, actorID, "filter_rule.create", "filter_rule", strconv.FormatInt(r.ID, 10), scope, nil, r)
 	})
 	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// newRule is the rule in describes in scope, checked by compiling it.
+func newRule(scope string, in Input) (*model.FilterRule, error) {
+	r := &model.FilterRule{Scope: scope, Pattern: in.Pattern, Kind: in.Kind, Action: in.Action,
+		Allow: strings.Join(in.Allow, "|"), Enabled: in.Enabled == nil || *in.Enabled, Guideline: in.Guideline}
+	if r.Kind == "" {
+		r.Kind = wordfilter.KindWord.String()
+	}
+	if err := checkAllow(in.Allow); err != nil {
+		return nil, err
+	}
+	if err := check(r); err != nil {
 		return nil, err
 	}
 	return r, nil

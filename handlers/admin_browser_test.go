@@ -53,14 +53,15 @@ func TestBrowserAdminFilterDryRunThenHold(t *testing.T) {
 		testenv.WaitPath(t, tab, next)
 	}
 
-	// The admin tries the rule first: the add form cannot create a disabled
-	// rule, so the dry run uses the CSV box.
+	// The admin tries the rule first, straight from the add form.
 	admin := testenv.BrowserContext(t, root)
 	signIn(admin, "admin@example.org", "/admin/filters")
 	testenv.Do(t, admin,
-		chromedp.WaitVisible(chromedp.ID("f-rules-csv")),
-		chromedp.SendKeys(chromedp.ID("f-rules-csv"), "pattern,kind,action\nspoilers,word,hold"),
-		chromedp.Click(buttonXPath(`form[@data-testid="filter-dry-run"]`, "Run")),
+		chromedp.WaitVisible(chromedp.ID("f-pattern")),
+		chromedp.SendKeys(chromedp.ID("f-pattern"), "spoilers"),
+		chromedp.SetValue(chromedp.ID("f-kind"), "word"),
+		chromedp.SetValue(chromedp.ID("f-action"), "hold"),
+		chromedp.Click(buttonXPath(`form[@data-testid="filter-add"]`, "Try this rule")),
 	)
 	testenv.WaitUntil(t, admin, "the dry run's result", `!!document.querySelector('[data-testid="dry-run-result"]')`)
 	hits := testenv.Eval[[]string](t, admin, `[...document.querySelectorAll('[data-testid="dry-run-hit"]')].map(h => h.dataset.messageId)`)
@@ -82,13 +83,11 @@ func TestBrowserAdminFilterDryRunThenHold(t *testing.T) {
 	testenv.Do(t, admin, chromedp.Evaluate[chromedp.Void](`document.activeElement?.blur()`))
 	testenv.Screenshot(t, admin, screenshotDir+"admin-dry-run.png")
 
-	// Now the admin adds it for real.
-	testenv.Do(t, admin,
-		chromedp.SendKeys(chromedp.ID("f-pattern"), "spoilers"),
-		chromedp.SetValue(chromedp.ID("f-kind"), "word"),
-		chromedp.SetValue(chromedp.ID("f-action"), "hold"),
-		chromedp.Click(buttonXPath(`form[@data-testid="filter-add"]`, "Add rule")),
-	)
+	// Now the admin adds it for real: the form still holds the rule tried.
+	if got := testenv.Eval[string](t, admin, `document.getElementById('f-pattern').value`); got != "spoilers" {
+		t.Errorf("after trying, the add form holds %q", got)
+	}
+	testenv.Do(t, admin, chromedp.Click(buttonXPath(`form[@data-testid="filter-add"]`, "Add rule")))
 	testenv.WaitUntil(t, admin, "the new rule, enabled",
 		`document.querySelector('[data-testid="filter-row"][data-pattern="spoilers"] [data-testid="filter-status"]')?.textContent.trim() === 'enabled'`)
 	if got := pageText(t, admin, `[data-testid="filter-row"][data-pattern="spoilers"]`); !containsAll(got, "word", "hold") {

@@ -215,7 +215,7 @@ func TestAdminAuditViewerAndCSV(t *testing.T) {
 		}
 		channels := 0
 		for _, rec := range recs[1:] {
-			if rec[4] != "role.grant" || rec[3] != "admin@example.org" {
+			if rec[4] != "role.grant" || rec[3] != "admin" || rec[12] != "user:"+strconv.FormatInt(admin.ID, 10) {
 				t.Fatalf("record = %v", rec)
 			}
 			if rec[7] == "alpha" {

@@ -242,7 +242,7 @@ func TestChannelVisibilityAndHostTools(t *testing.T) {
 		if got.Title != "Secret seminar" || got.PostingMode != model.PostingQuestions || got.SlowModeSeconds != 10 || got.AllowAnonymous || !got.AllowGuests {
 			t.Errorf("settings stored = %+v", got.ChannelSettings)
 		}
-		if r := hb.post("/c/secret/sessions/end", nil); r.Status != http.StatusSeeOther {
+		if r := hb.post("/c/secret/sessions/end", url.Values{"confirm": {"yes"}}); r.Status != http.StatusSeeOther {
 			t.Errorf("end session = %d", r.Status)
 		}
 		// A host creates a channel from the list page; a participant cannot.

@@ -63,6 +63,11 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/c/:slug/members/:user/remove", Perm: policies.ChannelManage, Domain: slug, Handler: p.MemberRemove},
 		{Method: "POST", Path: "/c/:slug/sessions/start", Perm: policies.SessionManage, Domain: slug, Handler: p.SessionStart},
 		{Method: "POST", Path: "/c/:slug/sessions/end", Perm: policies.SessionManage, Domain: slug, Handler: p.SessionEnd},
+		// HTML: a session's steps as pages: name it when starting, rename it, confirm its end.
+		{Method: "GET", Path: "/c/:slug/sessions/start", Perm: policies.SessionManage, Domain: slug, Handler: p.SessionStartForm},
+		{Method: "GET", Path: "/c/:slug/sessions/rename", Perm: policies.SessionManage, Domain: slug, Handler: p.SessionRenameForm},
+		{Method: "POST", Path: "/c/:slug/sessions/rename", Perm: policies.SessionManage, Domain: slug, Handler: p.SessionRename},
+		{Method: "GET", Path: "/c/:slug/sessions/end", Perm: policies.SessionManage, Domain: slug, Handler: p.SessionEndConfirm},
 		{Method: "GET", Path: "/c/:slug/guidelines/edit", Perm: policies.ChannelManage, Domain: slug, Handler: p.ChannelGuidelines},
 		{Method: "POST", Path: "/c/:slug/guidelines", Perm: policies.ChannelManage, Domain: slug, Handler: p.ChannelGuidelinesSave},
 
@@ -133,6 +138,7 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/admin/filters/import", Perm: policies.SettingsManage, Handler: p.AdminFilterImport},
 		{Method: "GET", Path: "/admin/filters/export", Perm: policies.SettingsManage, Handler: p.AdminFilterExport},
 		{Method: "POST", Path: "/admin/filters/dry-run", Perm: policies.SettingsManage, Handler: p.AdminFilterDryRun},
+		{Method: "POST", Path: "/admin/filters/try", Perm: policies.SettingsManage, Handler: p.AdminFilterTry},
 		{Method: "POST", Path: "/admin/filters/:id/toggle", Perm: policies.SettingsManage, Handler: p.AdminFilterToggle},
 		{Method: "POST", Path: "/admin/filters/:id/delete", Perm: policies.SettingsManage, Handler: p.AdminFilterDelete},
 		{Method: "GET", Path: "/admin/audit", Perm: policies.AuditView, Handler: p.AdminAudit},
@@ -170,6 +176,7 @@ func (h *server) routes() []route {
 		{Method: "DELETE", Path: "/api/v1/channels/:slug/members/:user", Perm: policies.ChannelManage, Domain: slug, Handler: a.MemberRemove},
 		{Method: "POST", Path: "/api/v1/channels/:slug/sessions", Perm: policies.SessionManage, Domain: slug, Handler: a.SessionStart},
 		{Method: "POST", Path: "/api/v1/channels/:slug/sessions/current/end", Perm: policies.SessionManage, Domain: slug, Handler: a.SessionEnd},
+		{Method: "PATCH", Path: "/api/v1/channels/:slug/sessions/:session", Perm: policies.SessionManage, Domain: slug, Handler: a.SessionRename},
 		{Method: "GET", Path: "/api/v1/channels/:slug/events", Perm: policies.ChannelView, Domain: slug, Handler: a.Events},
 
 		// API: messages, reactions, votes, reports and tags.

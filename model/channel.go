@@ -105,17 +105,20 @@ type Membership struct {
 
 // AuditEntry records one action: who did what to what, before and after.
 type AuditEntry struct {
-	ID         int64      `bun:"id,pk,autoincrement" json:"id"`
-	CreatedAt  time.Time  `bun:"created_at,notnull" json:"created_at"`
-	ActorID    *int64     `bun:"actor_id" json:"actor_id,omitempty"`
-	Action     string     `bun:"action,notnull" json:"action"`
-	TargetType string     `bun:"target_type,notnull" json:"target_type"`
-	TargetID   string     `bun:"target_id,notnull" json:"target_id"`
-	ChannelID  *int64     `bun:"channel_id" json:"channel_id,omitempty"`
-	Before     string     `bun:"before,notnull" json:"before,omitempty"`
-	After      string     `bun:"after,notnull" json:"after,omitempty"`
-	Reason     string     `bun:"reason,notnull" json:"reason,omitempty"`
-	Guideline  string     `bun:"guideline,notnull" json:"guideline,omitempty"`
-	UndoneAt   *time.Time `bun:"undone_at" json:"undone_at,omitempty"`
-	IP         string     `bun:"ip,notnull" json:"ip,omitempty"`
+	ID        int64     `bun:"id,pk,autoincrement" json:"id"`
+	CreatedAt time.Time `bun:"created_at,notnull" json:"created_at"`
+	ActorID   *int64    `bun:"actor_id" json:"actor_id,omitempty"`
+	// ActorGuestID is the guest who acted (ActorID is then nil): guests and
+	// users are numbered apart, so the same number may name both.
+	ActorGuestID *int64     `bun:"actor_guest_id" json:"actor_guest_id,omitempty"`
+	Action       string     `bun:"action,notnull" json:"action"`
+	TargetType   string     `bun:"target_type,notnull" json:"target_type"`
+	TargetID     string     `bun:"target_id,notnull" json:"target_id"`
+	ChannelID    *int64     `bun:"channel_id" json:"channel_id,omitempty"`
+	Before       string     `bun:"before,notnull" json:"before,omitempty"`
+	After        string     `bun:"after,notnull" json:"after,omitempty"`
+	Reason       string     `bun:"reason,notnull" json:"reason,omitempty"`
+	Guideline    string     `bun:"guideline,notnull" json:"guideline,omitempty"`
+	UndoneAt     *time.Time `bun:"undone_at" json:"undone_at,omitempty"`
+	IP           string     `bun:"ip,notnull" json:"ip,omitempty"`
 }

@@ -54,7 +54,7 @@ func (s *Service) RevokeSanction(ctx context.Context, ch *model.Channel, v Viewe
 			return err
 		}
 		sn = after
-		auditID, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "sanction.revoke", TargetType: "user", TargetID: subjectID(sn.Subject), ChannelID: ch.ID, Before: before, After: sn, Reason: in.Reason, Guideline: in.Guideline})
+		auditID, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "sanction.revoke", TargetType: subjectType(sn.Subject), TargetID: subjectID(sn.Subject), ChannelID: ch.ID, Before: before, After: sn, Reason: in.Reason, Guideline: in.Guideline})
 		return err
 	})
 	if err != nil {

@@ -102,7 +102,7 @@ func (s *Service) Sanction(ctx context.Context, ch *model.Channel, v Viewer, in 
 			return err
 		}
 		var err error
-		auditID, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "user." + string(in.Kind), TargetType: "user", TargetID: subjectID(in.Subject), ChannelID: ch.ID, After: sn, Reason: in.ModInput.Reason, Guideline: in.ModInput.Guideline})
+		auditID, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "user." + string(in.Kind), TargetType: subjectType(in.Subject), TargetID: subjectID(in.Subject), ChannelID: ch.ID, After: sn, Reason: in.ModInput.Reason, Guideline: in.ModInput.Guideline})
 		return err
 	})
 	if err != nil {
@@ -148,7 +148,7 @@ func (s *Service) Purge(ctx context.Context, ch *model.Channel, v Viewer, subjec
 			last = seq
 		}
 		var err error
-		auditID, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "user.purge", TargetType: "user", TargetID: subjectID(subject), ChannelID: ch.ID, Before: before, After: len(before), Reason: in.Reason, Guideline: in.Guideline})
+		auditID, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "user.purge", TargetType: subjectType(subject), TargetID: subjectID(subject), ChannelID: ch.ID, Before: before, After: len(before), Reason: in.Reason, Guideline: in.Guideline})
 		return err
 	})
 	if err != nil {

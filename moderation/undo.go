@@ -127,6 +127,15 @@ func parseSubject(key string) (model.Actor, error) {
 	return model.Actor{GuestID: n}, nil
 }
 
+// subjectType is the audit target type of a person: "user" or "guest" (their
+// numbers are apart, so the type tells them apart).
+func subjectType(key string) string {
+	if a, _ := parseSubject(key); a.GuestID != 0 {
+		return "guest"
+	}
+	return "user"
+}
+
 func subjectID(key string) int64 {
 	a, _ := parseSubject(key)
 	return a.UserID + a.GuestID

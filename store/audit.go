@@ -15,11 +15,13 @@ import (
 // AuditRecord is one entry to append to the audit log: who did what to
 // which target, where, and the state before and after.
 type AuditRecord struct {
-	ActorID    int64 // 0: the system (filters, retention)
-	Action     string
-	TargetType string
-	TargetID   any   // an int64 id or a string
-	ChannelID  int64 // 0: site-wide
+	ActorID int64 // 0: the system (filters, retention), or a guest
+	// ActorGuestID is the guest who acted (a guest deleting their message).
+	ActorGuestID int64
+	Action       string
+	TargetType   string
+	TargetID     any   // an int64 id or a string
+	ChannelID    int64 // 0: site-wide
 	// Before and After are kept as they are when strings and as JSON
 	// otherwise; nil (or a nil pointer) is kept as nothing.
 	Before, After any
@@ -39,6 +41,9 @@ func Audit(ctx context.Context, db bun.IDB, r AuditRecord) (int64, error) {
 	}
 	if r.ChannelID != 0 {
 		e.ChannelID = &r.ChannelID
+	}
+	if r.ActorGuestID != 0 && r.ActorID == 0 {
+		e.ActorGuestID = &r.ActorGuestID
 	}
 	if _, err := db.NewInsert().Model(e).Returning("id").Exec(ctx); err != nil {
 		return 0, fmt.Errorf("store: audit %s: %w", r.Action, err)
@@ -71,16 +76,17 @@ func JSON(v any) string {
 
 // AuditFilter narrows ListAudit and AuditPage.
 type AuditFilter struct {
-	ID         int64
-	ChannelID  int64
-	ActorID    int64
-	ActorEmail string // the actor's sign-in email
-	Action     string
-	TargetType string
-	TargetID   string
-	From, To   time.Time // To is exclusive; zero: open
-	Limit      int       // 100 when 0; at most 10,000
-	Offset     int
+	ID           int64
+	ChannelID    int64
+	ActorID      int64
+	ActorEmail   string // the actor's sign-in email
+	ActorGuestID int64
+	Action       string
+	TargetType   string
+	TargetID     string
+	From, To     time.Time // To is exclusive; zero: open
+	Limit        int       // 100 when 0; at most 10,000
+	Offset       int
 }
 
 // ListAudit returns audit entries newest first.
@@ -117,6 +123,9 @@ func auditQuery(db bun.IDB, f AuditFilter, es *[]model.AuditEntry) *bun.SelectQu
 	}
 	if f.ActorID != 0 {
 		q = q.Where("actor_id = ?", f.ActorID)
+	}
+	if f.ActorGuestID != 0 {
+		q = q.Where("actor_guest_id = ?", f.ActorGuestID)
 	}
 	if e := NormalizeEmail(f.ActorEmail); e != "" {
 		q = q.Where("actor_id IN (SELECT id FROM users WHERE email = ?)", e)

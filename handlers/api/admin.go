@@ -122,5 +122,10 @@ func (h *API) PermissionExplain(c *fiber.Ctx) error {
 	if rule == nil {
 		rule = []string{}
 	}
-	return c.JSON(fiber.Map{"user_id": id, "permission": p, "channel": c.Query("channel"), "allowed": e.Allowed, "rule": rule})
+	var grant *roleJSON
+	if e.Grant != nil {
+		grant = &roleJSON{Role: string(e.Grant.Role), Channel: e.Grant.Domain}
+	}
+	return c.JSON(fiber.Map{"user_id": id, "permission": p, "channel": c.Query("channel"), "allowed": e.Allowed, "rule": rule,
+		"grant": grant, "why": e.Why})
 }

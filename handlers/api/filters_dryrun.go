@@ -22,13 +22,20 @@ type apiDryRunMatch struct {
 	Text    string `json:"text"`
 }
 
-// FilterDryRun is the dry run as JSON: {"rules_csv"?, "scope"?,
+// FilterDryRun is the dry run as JSON: {"rules_csv"? or "rule"?, "scope"?,
 // "sessions"?}; scope is "site" (the default), "channel:<id>" or a slug.
 func (h *API) FilterDryRun(c *fiber.Ctx) error {
 	var body struct {
 		RulesCSV string `json:"rules_csv"`
 		Scope    string `json:"scope"`
 		Sessions int    `json:"sessions"`
+		Rule     *struct {
+			Pattern   string   `json:"pattern"`
+			Kind      string   `json:"kind"`
+			Action    string   `json:"action"`
+			Allow     []string `json:"allow"`
+			Guideline string   `json:"guideline"`
+		} `json:"rule"` // one rule as the create endpoint takes it, tried without adding it
 	}
 	if err := web.DecodeJSON(c, &body, true); err != nil {
 		return err
@@ -55,7 +62,14 @@ func (h *API) FilterDryRun(c *fiber.Ctx) error {
 	if body.Sessions < 0 {
 		return model.Invalid("sessions", "Sessions is a positive number.")
 	}
-	res, err := h.Filters.DryRun(c.UserContext(), filters.DryRunInput{Scope: scope, CSV: []byte(body.RulesCSV), Sessions: body.Sessions})
+	in := filters.DryRunInput{Scope: scope, CSV: []byte(body.RulesCSV), Sessions: body.Sessions}
+	if r := body.Rule; r != nil {
+		if body.RulesCSV != "" {
+			return model.Invalid("rule", "Send either rule or rules_csv, not both.")
+		}
+		in.Rules = []filters.Input{{Pattern: r.Pattern, Kind: r.Kind, Action: r.Action, Allow: r.Allow, Guideline: r.Guideline}}
+	}
+	res, err := h.Filters.DryRun(c.UserContext(), in)
 	if err != nil {
 		return err
 	}

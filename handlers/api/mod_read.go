@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 
@@ -163,19 +164,29 @@ const (
 // apiAuditEntry is one entry of the audit log. before and after are JSON
 // as recorded (a string for entries that recorded plain text).
 type apiAuditEntry struct {
-	ID         int64           `json:"id"`
-	CreatedAt  time.Time       `json:"created_at"`
-	ActorID    *int64          `json:"actor_id"` // null: the system (filters)
-	Actor      string          `json:"actor"`
-	Action     string          `json:"action"`
-	TargetType string          `json:"target_type"`
-	TargetID   string          `json:"target_id"`
-	Channel    *string         `json:"channel"` // slug; null for site-wide entries
-	Before     json.RawMessage `json:"before"`
-	After      json.RawMessage `json:"after"`
-	Reason     string          `json:"reason"`
-	Guideline  string          `json:"guideline"`
-	UndoneAt   *time.Time      `json:"undone_at"`
+	ID         int64            `json:"id"`
+	CreatedAt  time.Time        `json:"created_at"`
+	ActorID    *int64           `json:"actor_id"`  // null: the system (filters) or a guest
+	Actor      string           `json:"actor"`     // the display name; "system"
+	ActorRef   string           `json:"actor_ref"` // "user:3", "guest:5" or "system"
+	Action     string           `json:"action"`
+	TargetType string           `json:"target_type"`
+	TargetID   string           `json:"target_id"`
+	TargetName string           `json:"target_name,omitempty"` // a person's display name
+	Channel    *string          `json:"channel"`               // slug; null for site-wide entries
+	Before     json.RawMessage  `json:"before"`
+	After      json.RawMessage  `json:"after"`
+	Reason     string           `json:"reason"`
+	Guideline  string           `json:"guideline"`
+	UndoneAt   *time.Time       `json:"undone_at"`
+	Changes    []apiAuditChange `json:"changes"` // the fields that changed, read from before and after
+}
+
+// apiAuditChange is one field an audited action changed.
+type apiAuditChange struct {
+	Field  string `json:"field,omitempty"`
+	Before string `json:"before"`
+	After  string `json:"after"`
 }
 
 // auditValue is a recorded before or after as JSON.
@@ -225,9 +236,17 @@ func (h *API) ChannelAudit(c *fiber.Ctx) error {
 // auditFilter reads the audit log's query parameters.
 func auditFilter(c *fiber.Ctx) (accounts.AuditQuery, error) {
 	var f accounts.AuditQuery
-	actor, err := queryInt(c, "actor", 0)
-	if err != nil {
+	var actor int64
+	if g, ok := strings.CutPrefix(c.Query("actor"), "guest:"); ok { // a guest; guests and users are numbered apart
+		id, err := strconv.ParseInt(g, 10, 64)
+		if err != nil || id <= 0 {
+			return f, web.BadRequest("?actor= is a user id or guest:<id>.")
+		}
+		f.ActorGuestID = id
+	} else if a, err := queryInt(c, "actor", 0); err != nil {
 		return f, err
+	} else {
+		actor = a
 	}
 	limit, err := queryInt(c, "limit", apiAuditDefault)
 	if err != nil {
@@ -265,12 +284,15 @@ func (h *API) sendAudit(c *fiber.Ctx, f accounts.AuditQuery) error {
 	}
 	names := h.AuditNamer(c)
 	out := make([]apiAuditEntry, 0, len(es))
-	for _, e := range es {
-		a := apiAuditEntry{ID: e.ID, CreatedAt: e.CreatedAt, ActorID: e.ActorID, Action: e.Action, TargetType: e.TargetType,
-			TargetID: e.TargetID, Before: auditValue(e.Before), After: auditValue(e.After), Reason: e.Reason,
-			Guideline: e.Guideline, UndoneAt: e.UndoneAt}
-		if u := names.User(e.ActorID); u != nil {
-			a.Actor = u.DisplayName
+	for i := range es {
+		e := &es[i]
+		actor := names.ActorOf(e)
+		a := apiAuditEntry{ID: e.ID, CreatedAt: e.CreatedAt, ActorID: e.ActorID, Actor: actor.Name, ActorRef: actor.Ref,
+			Action: e.Action, TargetType: e.TargetType, TargetID: e.TargetID, TargetName: names.TargetOf(e).Name,
+			Before: auditValue(e.Before), After: auditValue(e.After), Reason: e.Reason,
+			Guideline: e.Guideline, UndoneAt: e.UndoneAt, Changes: []apiAuditChange{}}
+		for _, c := range web.AuditChanges(e.Before, e.After) {
+			a.Changes = append(a.Changes, apiAuditChange(c))
 		}
 		if e.ChannelID != nil {
 			slug := names.Channel(e.ChannelID)

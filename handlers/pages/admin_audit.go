@@ -30,7 +30,12 @@ func (h *Pages) auditFilter(c *fiber.Ctx) (views.AuditFilterForm, accounts.Audit
 	}
 	q := accounts.AuditQuery{Action: f.Action}
 	if f.Actor != "" {
-		if id, err := strconv.ParseInt(f.Actor, 10, 64); err == nil {
+		kind, num, _ := strings.Cut(f.Actor, ":")
+		if id, err := strconv.ParseInt(num, 10, 64); err == nil && kind == "guest" {
+			q.ActorGuestID = id
+		} else if err == nil && kind == "user" {
+			q.ActorID = id
+		} else if id, err := strconv.ParseInt(f.Actor, 10, 64); err == nil {
 			q.ActorID = id
 		} else {
 			q.ActorEmail = f.Actor
@@ -90,9 +95,11 @@ func (h *Pages) AdminAudit(c *fiber.Ctx) error {
 		}
 		d.Total = total
 		names := h.AuditNamer(c)
-		for _, e := range es {
-			d.Rows = append(d.Rows, views.AuditRow{ID: e.ID, When: e.CreatedAt, Actor: names.Actor(e.ActorID), Action: e.Action,
-				Target: e.TargetType + ":" + e.TargetID, Channel: names.Channel(e.ChannelID), Before: e.Before, After: e.After, Reason: e.Reason})
+		for i := range es {
+			e := &es[i]
+			d.Rows = append(d.Rows, views.AuditRow{ID: e.ID, When: e.CreatedAt, Actor: names.ActorOf(e), Action: e.Action,
+				Target: names.TargetOf(e), Channel: names.Channel(e.ChannelID), Changes: web.AuditChanges(e.Before, e.After),
+				Reason: e.Reason, Guideline: e.Guideline})
 		}
 	}
 	return web.Render(c, status, views.AdminAuditPage(h.Page(c, "Audit log", "/admin/users"), d))
@@ -108,7 +115,8 @@ func (h *Pages) AdminAuditCSV(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="audit.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	w := csv.NewWriter(c.Response().BodyWriter())
-	_ = w.Write([]string{"id", "created_at", "actor_id", "actor", "action", "target_type", "target_id", "channel", "before", "after", "reason", "ip"})
+	_ = w.Write([]string{"id", "created_at", "actor_id", "actor", "action", "target_type", "target_id", "channel", "before", "after", "reason", "ip",
+		"actor_ref", "target_name", "guideline"})
 	names := h.AuditNamer(c)
 	const batch = 1000
 	for off := 0; ; off += batch {
@@ -117,13 +125,16 @@ func (h *Pages) AdminAuditCSV(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		for _, e := range es {
+		for i := range es {
+			e := &es[i]
 			actorID := ""
 			if e.ActorID != nil {
 				actorID = strconv.FormatInt(*e.ActorID, 10)
 			}
-			_ = w.Write([]string{strconv.FormatInt(e.ID, 10), e.CreatedAt.UTC().Format(time.RFC3339), actorID, names.Actor(e.ActorID),
-				e.Action, e.TargetType, e.TargetID, names.Channel(e.ChannelID), csvSafe(e.Before), csvSafe(e.After), csvSafe(e.Reason), e.IP})
+			actor, target := names.ActorOf(e), names.TargetOf(e)
+			_ = w.Write([]string{strconv.FormatInt(e.ID, 10), e.CreatedAt.UTC().Format(time.RFC3339), actorID, csvSafe(actor.Name),
+				e.Action, e.TargetType, e.TargetID, names.Channel(e.ChannelID), csvSafe(e.Before), csvSafe(e.After), csvSafe(e.Reason), e.IP,
+				actor.Ref, csvSafe(target.Name), csvSafe(e.Guideline)})
 		}
 		if len(es) < batch {
 			break

@@ -45,7 +45,7 @@ func adminFiltersURL(slug string) string {
 }
 
 func newFilterForms(c *fiber.Ctx) (views.Form, views.Form, views.Form) {
-	return web.FormOf(c, "pattern", "kind", "action", "allow", "guideline"), web.FormOf(c, "csv", "format", "word_action", "action"),
+	return web.FormOf(c, "pattern", "kind", "action", "allow", "guideline", "enabled"), web.FormOf(c, "csv", "format", "word_action", "action"),
 		web.FormOf(c, "rules_csv", "sessions")
 }
 
@@ -117,8 +117,7 @@ func (h *Pages) AdminFilterCreate(c *fiber.Ctx) error {
 		return err
 	}
 	f, imp, dry := newFilterForms(c)
-	r, err := h.Filters.Create(c.UserContext(), web.ViewerOf(c).User.ID, scope, filters.Input{Pattern: f.Value("pattern"),
-		Kind: f.Value("kind"), Action: f.Value("action"), Allow: splitList(f.Value("allow")), Guideline: f.Value("guideline")})
+	r, err := h.Filters.Create(c.UserContext(), web.ViewerOf(c).User.ID, scope, filterInput(f))
 	if err != nil {
 		status, err := web.FormError(&f, err)
 		if err != nil {
@@ -126,7 +125,11 @@ func (h *Pages) AdminFilterCreate(c *fiber.Ctx) error {
 		}
 		return h.renderAdminFilters(c, status, f, imp, dry, nil)
 	}
-	h.Flash(c, "success", fmt.Sprintf("Rule %q added.", r.Pattern))
+	if r.Enabled {
+		h.Flash(c, "success", fmt.Sprintf("Rule %q added.", r.Pattern))
+	} else {
+		h.Flash(c, "success", fmt.Sprintf("Rule %q added, turned off: it acts on no post until you enable it.", r.Pattern))
+	}
 	return web.SeeOther(c, adminFiltersURL(slug))
 }
 

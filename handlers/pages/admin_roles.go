@@ -15,7 +15,12 @@ import (
 	"backchannel/views"
 )
 
-// grantableRoles are the roles the roles page grants.
+// formRoles are the roles the grant form offers, least power first.
+func formRoles() []string {
+	return []string{string(model.RoleParticipant), string(model.RoleHost), string(model.RoleModerator), string(model.RoleAdmin)}
+}
+
+// grantableRoles are the roles the roles page lists holders of.
 func grantableRoles() []string {
 	return []string{string(model.RoleAdmin), string(model.RoleModerator), string(model.RoleHost)}
 }
@@ -43,7 +48,13 @@ func (h *Pages) renderRoles(c *fiber.Ctx, status int, msg, email string) error {
 	if err != nil {
 		return err
 	}
-	d := views.AdminRoles{Channels: opts, Roles: grantableRoles(), Error: msg, Email: email}
+	d := views.AdminRoles{Channels: opts, Roles: formRoles(), Error: msg, Email: email, Role: string(model.RoleParticipant)}
+	if len(opts) > 0 {
+		d.Channel = opts[0].Slug // the least power: participant, in one channel
+	}
+	if c.Method() == fiber.MethodPost && email != "" { // the grant form again, as sent
+		d.Role, d.Channel = c.FormValue("role"), c.FormValue("channel")
+	}
 	type dom struct{ slug, label string }
 	doms := []dom{{model.SiteWide, "Site-wide"}}
 	for _, ch := range chs {
@@ -171,7 +182,7 @@ func (h *Pages) AdminPermissions(c *fiber.Ctx) error {
 		if err == nil {
 			var e accounts.Explanation
 			e, err = h.Accounts.Explain(c.UserContext(), u.ID, d.Channel, policies.Permission(d.Permission))
-			d.Allowed, d.Rule = e.Allowed, strings.Join(e.Rule, ", ")
+			d.Allowed, d.Rule, d.Why = e.Allowed, strings.Join(e.Rule, ", "), e.Why
 		} else if isNotFoundErr(err) {
 			err = model.Invalid("user", "No such user.")
 		}

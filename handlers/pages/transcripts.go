@@ -116,9 +116,6 @@ func transcriptMessage(e transcripts.TranscriptEntry, view transcripts.Transcrip
 }
 
 func transcriptAction(a model.AuditEntry, names *web.AuditNames, target bool) views.TranscriptAction {
-	out := views.TranscriptAction{When: a.CreatedAt, Actor: names.Actor(a.ActorID), Action: a.Action, Rule: a.Guideline, Reason: a.Reason}
-	if target && a.TargetType != "" {
-		out.Target = a.TargetType + ":" + a.TargetID
-	}
-	return out
+	x := web.ExportAction(&a, names, target && a.TargetType != "")
+	return views.TranscriptAction{When: x.When, Actor: x.Who, Action: x.What, Target: x.Target, Rule: x.Guideline, Reason: x.Reason}
 }

@@ -59,7 +59,7 @@ func (h *Base) SendTranscript(c *fiber.Ctx, ch *model.Channel, staff bool, forma
 		return err
 	}
 	name := ch.Slug + "-session-" + strconv.FormatInt(id, 10) + "-" + string(view) + "." + format
-	return SendExport(c, format, name, transcriptDocument(tr))
+	return SendExport(c, format, name, transcriptDocument(tr, h.AuditNamer(c)))
 }
 
 func ValidExport(format string) bool {
@@ -97,14 +97,19 @@ func SendExport(c *fiber.Ctx, format, filename string, doc export.Document) erro
 
 // transcriptDocument turns a transcript into an export document: what the
 // transcript's version shows, names as it shows them.
-func transcriptDocument(tr *transcripts.Transcript) export.Document {
+// The staff version carries the moderation the staff page shows: each
+// message's actions and the session's other activity.
+func transcriptDocument(tr *transcripts.Transcript, names *AuditNames) export.Document {
 	s := tr.Session
 	doc := export.Document{Title: tr.Channel.Title + " — " + s.Title,
 		Channel: &export.Channel{Slug: tr.Channel.Slug, Title: tr.Channel.Title},
 		Session: &export.Session{ID: s.ID, Title: s.Title, StartedAt: s.StartedAt, EndedAt: s.EndedAt},
 		View:    string(tr.View), Messages: []export.Message{}}
 	for _, e := range tr.Entries {
-		doc.Messages = append(doc.Messages, exportMessage(tr.Channel.Slug, e))
+		doc.Messages = append(doc.Messages, exportMessage(tr.Channel.Slug, e, names))
+	}
+	for i := range tr.Activity {
+		doc.Activity = append(doc.Activity, ExportAction(&tr.Activity[i], names, true))
 	}
 	return doc
 }
@@ -149,7 +154,17 @@ func TranscriptView(c *fiber.Ctx, staff bool) (transcripts.TranscriptView, error
 	return v, nil
 }
 
-func exportMessage(slug string, e transcripts.TranscriptEntry) export.Message {
+// ExportAction is an audit entry as a staff export lists it; target says
+// whether to name what it was about.
+func ExportAction(e *model.AuditEntry, names *AuditNames, target bool) export.Action {
+	a := export.Action{When: e.CreatedAt, Who: names.ActorOf(e).Label(), What: e.Action, Reason: e.Reason, Guideline: e.Guideline}
+	if target {
+		a.Target = names.TargetOf(e).Label()
+	}
+	return a
+}
+
+func exportMessage(slug string, e transcripts.TranscriptEntry, names *AuditNames) export.Message {
 	m := e.Message
 	out := export.Message{ID: m.ID, Channel: slug, Author: e.Author, Anonymous: m.Anonymous, Kind: string(m.Kind), State: string(m.State),
 		Body: m.Body, Removed: e.Removed, CreatedAt: m.CreatedAt, Votes: m.VoteCount, Answered: m.Answered, Pinned: m.Pinned}
@@ -165,8 +180,11 @@ func exportMessage(slug string, e transcripts.TranscriptEntry) export.Message {
 	for _, t := range e.Tags {
 		out.Tags = append(out.Tags, t.Name)
 	}
+	for i := range e.Actions {
+		out.Actions = append(out.Actions, ExportAction(&e.Actions[i], names, false))
+	}
 	for _, r := range e.Replies {
-		out.Replies = append(out.Replies, exportMessage(slug, r))
+		out.Replies = append(out.Replies, exportMessage(slug, r, names))
 	}
 	return out
 }
