@@ -88,6 +88,8 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/mod/c/:slug/people/:subject/notes", Perm: policies.ModView, Domain: slug, Handler: p.ModNote},
 		{Method: "POST", Path: "/mod/c/:slug/undo/:audit", Perm: policies.MessageModerate, Domain: slug, Handler: p.ModUndo},
 		{Method: "POST", Path: "/mod/c/:slug/staff-chat", Perm: policies.ModView, Domain: slug, Handler: p.ModStaffChat},
+		// Bulk actions name messages in any channel: each is checked in its own.
+		{Method: "POST", Path: "/mod/messages/bulk", Perm: policies.AccountUse, Handler: p.ModBulk},
 
 		// HTML: search and tagging across channels (each person sees what their roles
 		// let them see; tagging is checked per channel).
@@ -189,6 +191,7 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/api/v1/channels/:slug/people/:subject/notes", Perm: policies.ModView, Domain: slug, Handler: a.Note},
 		{Method: "GET", Path: "/api/v1/channels/:slug/audit", Perm: policies.ModView, Domain: slug, Handler: a.ChannelAudit},
 		{Method: "GET", Path: "/api/v1/audit", Perm: policies.AuditView, Handler: a.Audit},
+		{Method: "POST", Path: "/api/v1/mod/messages/bulk", Perm: policies.AccountUse, Handler: a.ModBulk},
 
 		// API: word and link filters (site and channel).
 		{Method: "POST", Path: "/api/v1/filters/dry-run", Perm: policies.SettingsManage, Handler: a.FilterDryRun},
