@@ -14,7 +14,7 @@
     if (!s) {
       // waiting: id -> element, in arrival order; updates: id -> element
       // for rows on show; count: arrivals since the list paused.
-      s = { waiting: new Map(), updates: new Map(), count: 0, pointer: false, focus: false };
+      s = { waiting: new Map(), updates: new Map(), count: 0, pointer: false, focus: false, scrolled: false };
       states.set(list, s);
     }
     return s;
@@ -26,7 +26,7 @@
   }
   function paused(list) {
     var s = state(list);
-    return s.pointer || s.focus || list.scrollTop > 2;
+    return s.pointer || s.focus || s.scrolled;
   }
   function showCount(list) {
     var b = newButton(list), s = state(list);
@@ -58,11 +58,25 @@
       shown = shown.concat(fresh);
       keepCap(list);
     }
-    shown.forEach(function (el) { if (el.isConnected) { htmx.process(el); } });
+    shown.forEach(function (el) {
+      if (el.isConnected) { htmx.process(el); }
+    });
+    localTimes(shown);
     showCount(list);
     if (shown.length) {
       document.dispatchEvent(new CustomEvent("wall:incoming-shown", { detail: { list: list.id } }));
     }
+  }
+  // Rows that waited missed the page's pass over new times (app.js): show
+  // them in the reader's time zone too.
+  function localTimes(els) {
+    els.forEach(function (el) {
+      el.querySelectorAll("time[data-local]").forEach(function (t) {
+        var d = new Date(t.getAttribute("datetime"));
+        t.dataset.localized = "";
+        if (!isNaN(d)) { t.textContent = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }); }
+      });
+    });
   }
   function resume(list) {
     if (!paused(list)) { show(list); }
@@ -102,17 +116,27 @@
     list.addEventListener("pointerenter", function () { s.pointer = true; });
     list.addEventListener("pointerleave", function () { s.pointer = false; resume(list); });
     list.addEventListener("focusin", function () { s.focus = true; });
+    var b = newButton(list);
     list.addEventListener("focusout", function (e) {
       if (e.relatedTarget && list.contains(e.relatedTarget)) { return; }
       s.focus = false;
-      resume(list);
+      // Focus moving to the list's "new" button: its press shows them.
+      if (!b || e.relatedTarget !== b) { resume(list); }
     });
-    list.addEventListener("scroll", function () { if (list.scrollTop <= 2) { resume(list); } }, { passive: true });
-    var b = newButton(list);
+    // Read on scroll only: reading it on every arrival would lay the page
+    // out each time.
+    list.addEventListener("scroll", function () {
+      s.scrolled = list.scrollTop > 2;
+      resume(list);
+    }, { passive: true });
     if (b) {
+      b.addEventListener("focusout", function (e) {
+        if (!e.relatedTarget || !list.contains(e.relatedTarget)) { resume(list); }
+      });
       b.addEventListener("click", function () {
         s.pointer = false;
         s.focus = false;
+        s.scrolled = false;
         list.scrollTop = 0;
         show(list);
         var first = list.querySelector(".wall-item");
