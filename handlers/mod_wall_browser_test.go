@@ -157,6 +157,16 @@ func (r *wallRig) wall() context.Context {
 	return tab
 }
 
+// rowIDs lists the message ids of the rows of list (a JS expression).
+func rowIDs(t *testing.T, tab context.Context, list string) []string {
+	t.Helper()
+	var out []string
+	if err := json.Unmarshal([]byte(testenv.Eval[string](t, tab, `JSON.stringify([...`+list+`.children].map(li => li.dataset.id))`)), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // mouseTo moves the pointer to x, y of the page's viewport.
 func mouseTo(t *testing.T, tab context.Context, x, y float64) {
 	t.Helper()
@@ -176,13 +186,7 @@ func TestBrowserModIncomingFollowsStream(t *testing.T) {
 	}
 	tab := r.wall()
 	list := fmt.Sprintf("document.querySelector('#incoming-%d')", ch.ID)
-	ids := func() []string {
-		var out []string
-		if err := json.Unmarshal([]byte(testenv.Eval[string](t, tab, `JSON.stringify([...`+list+`.children].map(li => li.dataset.id))`)), &out); err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
+	ids := func() []string { return rowIDs(t, tab, list) }
 	// layout is where every shown row is: it must not change while paused.
 	layout := func() string {
 		return testenv.Eval[string](t, tab, `JSON.stringify([...`+list+`.children].map(li => [li.id, Math.round(li.getBoundingClientRect().top)]))`)
@@ -366,13 +370,7 @@ func TestBrowserModIncomingBounded(t *testing.T) {
 	r.crowd(ch, 64)
 	tab := r.wall()
 	list := fmt.Sprintf("document.querySelector('#incoming-%d')", ch.ID)
-	ids := func() []string {
-		var out []string
-		if err := json.Unmarshal([]byte(testenv.Eval[string](t, tab, `JSON.stringify([...`+list+`.children].map(li => li.dataset.id))`)), &out); err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
+	ids := func() []string { return rowIDs(t, tab, list) }
 	// Bounded: 300 rows as hundreds more arrive, newest on top, no repeats.
 	testenv.Do(t, tab, chromedp.Evaluate[chromedp.Void](`window.__most = 0;
 		new MutationObserver(() => { window.__most = Math.max(window.__most, `+list+`.children.length) }).observe(`+list+`, { childList: true })`))
