@@ -100,6 +100,8 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/mod/c/:slug/staff-chat", Perm: policies.ModView, Domain: slug, Handler: p.ModStaffChat},
 		// A reported message that breaks no rule is kept: its reports are dismissed.
 		{Method: "POST", Path: "/mod/c/:slug/messages/:id/reports/dismiss", Perm: policies.MessageModerate, Domain: slug, Handler: p.ModReportDismiss},
+		// Bulk actions name messages in any channel: each is checked in its own.
+		{Method: "POST", Path: "/mod/messages/bulk", Perm: policies.AccountUse, Handler: p.ModBulk},
 
 		// HTML: search and tagging across channels (each person sees what their roles
 		// let them see; tagging is checked per channel).
@@ -210,6 +212,7 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/api/v1/channels/:slug/messages/:id/reports/dismiss", Perm: policies.MessageModerate, Domain: slug, Handler: a.DismissReports},
 		{Method: "GET", Path: "/api/v1/channels/:slug/messages/:id/original", Perm: policies.ModView, Domain: slug, Handler: a.MessageOriginal},
 		{Method: "GET", Path: "/api/v1/audit", Perm: policies.AuditView, Handler: a.Audit},
+		{Method: "POST", Path: "/api/v1/mod/messages/bulk", Perm: policies.AccountUse, Handler: a.ModBulk},
 
 		// API: word and link filters (site and channel).
 		{Method: "POST", Path: "/api/v1/filters/dry-run", Perm: policies.SettingsManage, Handler: a.FilterDryRun},

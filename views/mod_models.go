@@ -363,3 +363,7 @@ func firstAction(it WallItem) string {
 	}
 	return "hide"
 }
+
+// IncomingCap is how many messages a channel's Incoming list keeps as
+// new ones arrive; the oldest go.
+const IncomingCap = 300

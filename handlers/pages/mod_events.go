@@ -154,7 +154,9 @@ func (ws *wallStream) flush(ctx context.Context, w *bufio.Writer, i int) error {
 // static/js/app.js) replaces an element with the same id or appends the new
 // one; "upsert existing" only replaces. So replays and the answers to a
 // moderator's own actions never duplicate an item, and nothing is inserted
-// above what the moderator is looking at.
+// above what the moderator is looking at. The Incoming list's "incoming"
+// swap (static/js/mod_incoming.js) is the same with new messages on top,
+// held back while the moderator is in the list.
 func (ws *wallStream) encode(ctx context.Context, buf *bytes.Buffer, f *wallFeed, change chat.Change,
 	reports map[int64][]model.Report, staff []model.StaffMessage) error {
 	ch := &f.ch
@@ -196,7 +198,7 @@ func (ws *wallStream) encode(ctx context.Context, buf *bytes.Buffer, f *wallFeed
 	m := &it.Message
 	rs := reports[m.ID]
 	if change.Event.Kind == model.EventMessageCreated {
-		if err := put(views.ListIncoming, "upsert", wallItem(views.ListIncoming, ch, it, nil)); err != nil {
+		if err := put(views.ListIncoming, "incoming", wallItem(views.ListIncoming, ch, it, nil)); err != nil {
 			return err
 		}
 		for _, list := range []string{views.ListHeld, views.ListFlagged, views.ListReports} {
@@ -210,7 +212,7 @@ func (ws *wallStream) encode(ctx context.Context, buf *bytes.Buffer, f *wallFeed
 	}
 	// Updated or reported: refresh it wherever it is shown; add it to the
 	// lists it now belongs to (a report, an undone approval).
-	if err := put(views.ListIncoming, "upsert existing", wallItem(views.ListIncoming, ch, it, nil)); err != nil {
+	if err := put(views.ListIncoming, "incoming existing", wallItem(views.ListIncoming, ch, it, nil)); err != nil {
 		return err
 	}
 	for _, list := range []string{views.ListHeld, views.ListFlagged, views.ListReports} {

@@ -87,8 +87,8 @@ func wallChannelView(ch *model.Channel, live bool, q *moderation.Queue, staff []
 	for _, it := range q.Flagged {
 		wc.Flagged = append(wc.Flagged, wallItem(views.ListFlagged, ch, it, nil))
 	}
-	for _, it := range q.Incoming {
-		wc.Incoming = append(wc.Incoming, wallItem(views.ListIncoming, ch, it, nil))
+	for i := len(q.Incoming) - 1; i >= 0; i-- { // newest first
+		wc.Incoming = append(wc.Incoming, wallItem(views.ListIncoming, ch, q.Incoming[i], nil))
 	}
 	for _, m := range staff {
 		wc.Staff = append(wc.Staff, staffLine(m))

@@ -146,14 +146,9 @@ func (h *Pages) SearchTag(c *fiber.Ctx) error {
 	if back == "/" {
 		back = "/search"
 	}
-	var ids []int64
-	args := c.Request().PostArgs()
-	for _, raw := range args.PeekMulti("id") {
-		id, err := strconv.ParseInt(string(raw), 10, 64)
-		if err != nil || id <= 0 {
-			return model.Invalid("id", "A selected message is not valid.")
-		}
-		ids = append(ids, id)
+	ids, err := formIDs(c, "id")
+	if err != nil {
+		return err
 	}
 	if len(ids) == 0 {
 		h.Flash(c, "error", "Select at least one message to tag.")

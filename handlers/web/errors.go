@@ -120,17 +120,7 @@ func (h *Base) ErrorHandler(c *fiber.Ctx, err error) error {
 	SetRetryAfter(c, err)
 	heading, message := PublicMessage(err, status)
 	if isAPI(c) {
-		code := errorCode(status)
-		var prob *model.Problem
-		if errors.As(err, &prob) && prob.Code != "" {
-			code = prob.Code
-		}
-		body := fiber.Map{"code": code, "message": message}
-		var fieldErr *model.FieldError
-		if errors.As(err, &fieldErr) && fieldErr.Field != "" {
-			body["field"] = fieldErr.Field
-		}
-		return c.Status(status).JSON(fiber.Map{"error": body})
+		return c.Status(status).JSON(fiber.Map{"error": ErrorJSON(err)})
 	}
 	if status == http.StatusUnauthorized && c.Method() == fiber.MethodGet && !IsHTMX(c) {
 		return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), http.StatusSeeOther)
@@ -140,6 +130,25 @@ func (h *Base) ErrorHandler(c *fiber.Ctx, err error) error {
 		return Render(c, status, views.ErrorFragment(e))
 	}
 	return Render(c, status, views.ErrorFullPage(h.Page(c, heading, ""), e))
+}
+
+// ErrorJSON is the "error" object of a JSON answer about err: its code (the
+// refusal's own or one per status), the message a person is told and, for
+// a bad field, its name.
+func ErrorJSON(err error) fiber.Map {
+	status := StatusOf(err)
+	_, message := PublicMessage(err, status)
+	code := errorCode(status)
+	var prob *model.Problem
+	if errors.As(err, &prob) && prob.Code != "" {
+		code = prob.Code
+	}
+	body := fiber.Map{"code": code, "message": message}
+	var fieldErr *model.FieldError
+	if errors.As(err, &fieldErr) && fieldErr.Field != "" {
+		body["field"] = fieldErr.Field
+	}
+	return body
 }
 
 func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }

@@ -8,10 +8,12 @@
     var el = (root || document).querySelector('[aria-invalid="true"]');
     if (el) { el.focus(); }
   }
-  // Show message times in the reader's own time zone.
+  // Show message times in the reader's own time zone. Each time once: a
+  // page with hundreds of live rows swaps many times a second.
   function localTimes(root) {
-    (root || document).querySelectorAll("time[data-local]").forEach(function (t) {
+    (root || document).querySelectorAll("time[data-local]:not([data-localized])").forEach(function (t) {
       var d = new Date(t.getAttribute("datetime"));
+      t.dataset.localized = "";
       if (!isNaN(d)) {
         t.textContent = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
         t.title = d.toLocaleString();
