@@ -73,6 +73,9 @@ func TestBrowserModDismissKeyAndPersonSheet(t *testing.T) {
 	if _, err := s.Moderation.AddNote(ctx, modV, chloe.Actor.Key(), "Spotted two typos on the slides last week; helpful."); err != nil {
 		t.Fatal(err)
 	}
+	// Incoming is newest first: the oldest message is the one far down the wall.
+	const lastAuthor = "dana"
+	last := post(viewer(lastAuthor+"@example.org"), "Could we get the worked examples as a PDF after class?")
 	var who chat.Viewer
 	for i := range 24 { // four posts a person: under the rate limit
 		if i%4 == 0 {
@@ -80,8 +83,6 @@ func TestBrowserModDismissKeyAndPersonSheet(t *testing.T) {
 		}
 		post(who, fmt.Sprintf("Question %d: does the normal force do work on the block here?", i+1))
 	}
-	const lastAuthor = "dana"
-	last := post(viewer(lastAuthor+"@example.org"), "Could we get the worked examples as a PDF after class?")
 
 	tab := testenv.BrowserContext(t, root)
 	if err := signInBrowser(tab, s.URL, "mia@example.org"); err != nil {
@@ -119,7 +120,7 @@ func TestBrowserModDismissKeyAndPersonSheet(t *testing.T) {
 	testenv.Do(t, tab, chromedp.KeyEvent("r"))
 	testenv.WaitUntil(t, tab, "the explanation", `document.querySelector('#wall-toast')?.textContent.includes('Only a reported message')`)
 
-	// A phone: the last message's author, far down the wall.
+	// A phone: the oldest message's author, far down the wall.
 	testenv.Phone(t, tab)
 	testenv.Do(t, tab, chromedp.Reload())
 	testenv.WaitUntil(t, tab, "the wall's stream", `!!document.querySelector('#wall-live')?._htmx?.sse`)
@@ -127,7 +128,7 @@ func TestBrowserModDismissKeyAndPersonSheet(t *testing.T) {
 	testenv.Do(t, tab, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: 'center'})`, link)))
 	scrolled := testenv.Eval[float64](t, tab, `window.scrollY`)
 	if scrolled < 1500 {
-		t.Fatalf("the last message is only %.0f px down the page; the test needs a long wall", scrolled)
+		t.Fatalf("the oldest message is only %.0f px down the page; the test needs a long wall", scrolled)
 	}
 	if n := testenv.Eval[int](t, tab, `[...document.querySelectorAll('.wall-list, .staff-list')].filter(l => l.scrollHeight > l.clientHeight + 1 && getComputedStyle(l).overflowY !== 'visible').length`); n != 0 {
 		t.Errorf("%d lists scroll inside the page on a phone", n)
