@@ -228,7 +228,7 @@ func TestBrowserSignInEndedKeepsDraft(t *testing.T) {
 		if got := testenv.Eval[string](t, b, `document.querySelector('#compose-body')?.value`); got != draft {
 			t.Errorf("draft = %q after the refused post", got)
 		}
-		if testenv.Eval[bool](t, b, `!!document.querySelector('[data-testid="current-user"]') || ![...document.querySelectorAll('#user-menu a')].some(a => a.textContent.trim() === 'Sign in')`) {
+		if testenv.Eval[bool](t, b, `!!document.querySelector('[data-testid="current-user"], #main-nav a[href="/account"]') || ![...document.querySelectorAll('#user-menu a')].some(a => a.textContent.trim() === 'Sign in')`) {
 			t.Error("the header still shows the person signed in")
 		}
 		testenv.Do(t, b, chromedp.Click(chromedp.CSS(`[data-testid="signed-out"] a`)))
