@@ -19,11 +19,23 @@
     }, Math.max(0, end - Date.now()) + 250));
   }
 
-  function status(form, text) {
+  // The line above the box: said once to screen readers (said), while the
+  // countdown (shown) changes only on screen.
+  function status(form, said, shown) {
     var p = form.querySelector("[data-testid=slow-wait]");
     if (!p) { return; }
-    p.hidden = text === "";
-    p.textContent = text;
+    p.hidden = said === "" && !shown;
+    if (!shown) { p.textContent = said; return; }
+    var sr = p.querySelector(".sr-only"), vis = p.querySelector("[aria-hidden]");
+    if (!sr || !vis) {
+      p.textContent = "";
+      sr = p.appendChild(document.createElement("span"));
+      sr.className = "sr-only";
+      vis = p.appendChild(document.createElement("span"));
+      vis.setAttribute("aria-hidden", "true");
+    }
+    if (said) { sr.textContent = said; }
+    vis.textContent = shown;
   }
 
   // Slow mode (<form data-wait="seconds">): the Post button waits, and says
@@ -32,6 +44,7 @@
     var left = parseInt(form.dataset.wait || "0", 10);
     if (!(left > 0) || timers.has(form)) { return; }
     var button = form.querySelector("button[type=submit]");
+    var first = true;
     function tick() {
       if (left <= 0) {
         clearInterval(timers.get(form));
@@ -41,7 +54,9 @@
         return;
       }
       if (button) { button.disabled = true; }
-      status(form, "Slow mode: you can post again in " + left + " s.");
+      status(form, first ? "Slow mode: you can post again in " + left + " seconds." : "",
+        "Slow mode: you can post again in " + left + " s.");
+      first = false;
       left--;
     }
     tick();
