@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"backchannel/chat"
 	"backchannel/handlers/web"
@@ -18,7 +19,9 @@ func sanctionView(sn *model.Sanction) *views.Sanction {
 	}
 	out := &views.Sanction{Reason: sn.Reason, Guideline: sn.Guideline}
 	if sn.ExpiresAt != nil {
-		out.Until = *sn.ExpiresAt
+		// Shown, and timed by the page, to the second: rounded up, so the
+		// box never opens before the server takes posts again.
+		out.Until = sn.ExpiresAt.Add(time.Second - time.Nanosecond).Truncate(time.Second)
 	}
 	return out
 }
