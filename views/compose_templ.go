@@ -180,17 +180,17 @@ func GuidelineChangeBanner(csrf, slug string, g GuidelineChange) templ.Component
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, " is now in force. ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, " is now in force. Accept it to keep posting. ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "The guidelines in force here changed since you accepted them. ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "The guidelines in force here changed since you accepted them. Accept them to keep posting. ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "Accept them to keep posting. What you are typing stays in the box.</p><ul class=\"guideline-diff plain-list\" aria-label=\"What changed\" data-testid=\"guideline-diff\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "What you are typing stays in the box.</p><ul class=\"guideline-diff plain-list\" aria-label=\"What changed\" data-testid=\"guideline-diff\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
