@@ -194,6 +194,7 @@ func (s *Service) saveGuideline(ctx context.Context, actorID int64, scope string
 		return nil, err
 	}
 	s.audit(ctx, store.AuditRecord{ActorID: actorID, Action: "guideline.update", TargetType: "guideline", TargetID: g.ID, ChannelID: deref(channelID), After: fmt.Sprintf("%s v%d material=%t", scope, g.Version, g.Material)})
+	s.announceGuideline(ctx, channelID)
 	return g, nil
 }
 

@@ -72,6 +72,8 @@ type sanctionsOf struct {
 	banned   bool
 	muted    string // why they cannot post now ("" when they can)
 	shadowed bool
+	ban      *model.Sanction // the ban in force, when banned
+	mute     *model.Sanction // the mute in force, when muted
 }
 
 // sanctions reads the sanctions in force on v in ch (once per viewer). Staff and hosts have none.
@@ -91,9 +93,15 @@ func (s *Service) sanctions(ctx context.Context, ch *model.Channel, v Viewer) (s
 		switch sn.Kind {
 		case model.SanctionBan:
 			st.banned = true
+			if st.ban == nil {
+				st.ban = &sn
+			}
 		case model.SanctionShadowMute:
 			st.shadowed = true
 		case model.SanctionMute:
+			if st.mute == nil {
+				st.mute = &sn
+			}
 			switch {
 			case sn.ExpiresAt != nil:
 				st.muted = fmt.Sprintf("A moderator muted you until %s UTC.", sn.ExpiresAt.UTC().Format("15:04"))

@@ -32,7 +32,7 @@ func (s *testServer) newChannel(t *testing.T, slug string, in chat.ChannelInput)
 func (b *browser) accept(slug string) {
 	b.t.Helper()
 	r := b.get("/c/" + slug)
-	id, ok := r.Doc.Find(`[data-testid=guidelines] input[name=guideline_id]`).Attr("value")
+	id, ok := r.Doc.Find(`[data-testid=guidelines] input[name=guideline_id], [data-testid=guideline-change] input[name=guideline_id]`).Attr("value")
 	if !ok {
 		b.t.Fatalf("no guidelines to accept on /c/%s (status %d)", slug, r.Status)
 	}

@@ -23,7 +23,10 @@ func TestGuidelinesVersionsAcceptanceAndSanitising(t *testing.T) {
 		admin.signIn("admin@example.org")
 		pat.signIn("pat@example.org")
 		pat.accept("gl")
-		gated := func() bool { return pat.get("/c/gl").Doc.Find("[data-testid=guidelines]").Length() == 1 }
+		// Gated: the first-time gate, or the banner of a change to accept again.
+		gated := func() bool {
+			return pat.get("/c/gl").Doc.Find("[data-testid=guidelines], [data-testid=guideline-change]").Length() == 1
+		}
 		if gated() {
 			t.Fatal("gate shown after accepting")
 		}
@@ -56,13 +59,21 @@ func TestGuidelinesVersionsAcceptanceAndSanitising(t *testing.T) {
 			t.Fatal("material change did not ask for re-acceptance")
 		}
 		r = pat.get("/c/gl")
-		body := strings.ToLower(r.Body)
+		// The rendered guidelines hold nothing unsafe; the diff of the
+		// change shows the Markdown as written, as escaped text.
+		rendered := strings.ToLower(func() string { h, _ := r.Doc.Find("[data-testid=guideline-body]").Html(); return h }())
 		for _, bad := range []string{"<script>alert", "javascript:", "onerror"} {
-			if strings.Contains(body, bad) {
+			if strings.Contains(rendered, bad) || strings.Contains(strings.ToLower(r.Body), "<script>alert") {
 				t.Fatalf("channel page holds %q", bad)
 			}
 		}
-		if got := r.Doc.Find("[data-testid=guidelines] [data-testid=guideline-body] li strong").First().Text(); got != "G1." {
+		if n := r.Doc.Find("main script:not([src]), [onerror], a[href^=javascript]").Length(); n != 0 {
+			t.Fatalf("channel page holds %d unsafe elements", n)
+		}
+		if !strings.Contains(r.Doc.Find("[data-testid=guideline-diff] .diff-add").Text(), "G3. No personal attacks.") {
+			t.Fatalf("diff = %q", r.Doc.Find("[data-testid=guideline-diff]").Text())
+		}
+		if got := r.Doc.Find("[data-testid=guideline-change] [data-testid=guideline-body] li strong").First().Text(); got != "G1." {
 			t.Fatalf("rule id rendered as %q", got)
 		}
 		if r := admin.post("/admin/guidelines", url.Values{"title": {"x"}, "body": {evil}, "intent": {"preview"}}); r.Status != 200 ||
@@ -129,7 +140,7 @@ func TestGuidelinesChannelOverridePermissionsAndCounts(t *testing.T) {
 			t.Fatalf("host save = %d: %s", r.Status, r.Doc.Find(".field-error, [role=alert]").Text())
 		}
 		r = pat.get("/c/own")
-		if !strings.Contains(r.Doc.Find("[data-testid=guidelines]").Text(), "Wear goggles") {
+		if !strings.Contains(r.Doc.Find("[data-testid=guideline-change]").Text(), "Wear goggles") {
 			t.Fatal("channel override not shown")
 		}
 		if r := pat.get("/c/other"); strings.Contains(r.Body, "Wear goggles") || r.Doc.Find("[data-testid=guidelines]").Length() != 1 {

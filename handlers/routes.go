@@ -55,6 +55,7 @@ func (h *server) routes() []route {
 		{Method: "GET", Path: "/c/:slug", Perm: policies.Public, Handler: p.ChannelPage},
 		{Method: "POST", Path: "/c/:slug/join", Perm: policies.Public, Handler: p.ChannelJoin},
 		{Method: "POST", Path: "/c/:slug/guidelines/accept", Perm: policies.ChannelView, Domain: slug, Guests: true, Handler: p.GuidelinesAccept},
+		{Method: "GET", Path: "/c/:slug/guidelines/notice", Perm: policies.ChannelView, Domain: slug, Guests: true, Handler: p.GuidelinesNotice},
 		{Method: "GET", Path: "/c/:slug/earlier", Perm: policies.ChannelView, Domain: slug, Guests: true, Handler: p.ChannelEarlier},
 		{Method: "GET", Path: "/c/:slug/events", Perm: policies.ChannelView, Domain: slug, Guests: true, Handler: p.ChannelEvents},
 		{Method: "GET", Path: "/c/:slug/settings", Perm: policies.ChannelManage, Domain: slug, Handler: p.ChannelSettings},

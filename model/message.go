@@ -155,6 +155,11 @@ type Guideline struct {
 	CreatedAt time.Time `bun:"created_at,notnull" json:"created_at"`
 }
 
+// EventGuidelinesChanged tells a channel's open pages that the guideline in
+// force there has a new version: each page then asks whether its viewer must
+// accept it again, so the event itself is the same for everyone.
+const EventGuidelinesChanged EventKind = "guidelines.changed"
+
 // GuidelineAcceptance records that an actor accepted a guideline version in a
 // channel.
 type GuidelineAcceptance struct {

@@ -68,6 +68,12 @@ type Compose struct {
 	AllowAnon     bool
 	MaxLength     int
 	SlowMode      int
+	// Where the poster stands: muted (until when, why), or seconds to wait
+	// for slow mode; AwaitGuidelines: refused until they accept a new
+	// version of the guidelines, posted again once they do.
+	Muted           *Sanction
+	Wait            int
+	AwaitGuidelines bool
 }
 
 // ChannelHead is the channel's title bar, refreshed live when its settings
@@ -99,6 +105,9 @@ type ChannelPage struct {
 	Locked          bool
 	NeedsGuidelines bool
 	Guideline       Guideline
+	// GuidelineChange: the viewer accepted an earlier version; they keep
+	// the compose box and see what changed, with an Accept button.
+	GuidelineChange *GuidelineChange
 	ViewerName      string
 	Warnings        []string // moderators' warnings to the viewer (last day)
 	IsGuest         bool

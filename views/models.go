@@ -54,4 +54,7 @@ type ErrorPage struct {
 	Status  int
 	Heading string
 	Message string
+	// SignIn is where "sign in again" goes (with ?next= back to the page
+	// the person was on), for a sign-in that ended.
+	SignIn string
 }

@@ -143,10 +143,19 @@ func (h *API) Guidelines(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{
+	out := fiber.Map{
 		"guideline": fiber.Map{"id": g.ID, "version": g.Version, "title": g.Title, "body": g.Body},
 		"accepted":  accepted,
-	})
+	}
+	change, err := h.Chat.GuidelineChangeFor(c.UserContext(), cc.Channel, cc.Viewer)
+	if err != nil {
+		return err
+	}
+	if change != nil {
+		// Accepted an earlier version: what changed since.
+		out["changes"] = fiber.Map{"accepted_id": change.Accepted.ID, "accepted_version": change.Accepted.Version, "diff": change.Diff}
+	}
+	return c.JSON(out)
 }
 
 // GuidelinesAccept records that the user accepted the guideline (the

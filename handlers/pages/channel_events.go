@@ -52,6 +52,19 @@ func (e channelEncoder) encode(ctx context.Context, change chat.Change) (web.Fra
 	case change.Event.Kind == model.EventReport || change.Event.Kind == model.EventStaffMessage:
 		// Staff-only events: they travel on the wall's stream, never here.
 		return web.Frame{}, false, nil
+	case change.Event.Kind == model.EventGuidelinesChanged:
+		// The same frame for everyone: each page then asks for its own
+		// viewer's notice (views.GuidelinesRecheck).
+		key := live.FrameKey{Channel: e.channelID, Seq: change.Event.Seq, Audience: "html|guidelines"}
+		data, err := e.frames.Get(key, func() ([]byte, error) {
+			var buf bytes.Buffer
+			err := views.PartialOf("guidelines-notice", "beforeend", views.GuidelinesRecheck(e.slug)).Render(context.WithoutCancel(ctx), &buf)
+			return buf.Bytes(), err
+		})
+		if err != nil {
+			return web.Frame{}, false, err
+		}
+		return web.Frame{Data: data}, true, nil
 	case change.Event.Kind != model.EventChannelUpdated && change.Item == nil &&
 		(change.Event.Kind != model.EventMessageUpdated || change.Event.MessageID == nil):
 		return web.Frame{}, false, nil

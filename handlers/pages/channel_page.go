@@ -23,6 +23,14 @@ func (h *Pages) ChannelPage(c *fiber.Ctx) error {
 		return err
 	}
 	if !ok {
+		st, err := h.Chat.Standing(ctx, ch, v)
+		if err != nil {
+			return err
+		}
+		if st.Ban != nil {
+			d := views.Banned{Title: ch.Title, Sanction: *sanctionView(st.Ban)}
+			return web.Render(c, fiber.StatusForbidden, views.BannedView(h.Page(c, ch.Title, "/channels"), d))
+		}
 		return h.renderJoin(c, fiber.StatusOK, web.FormOf(c, "name", "code"))
 	}
 	sort := "newest"
@@ -47,8 +55,17 @@ func (h *Pages) ChannelPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := views.ChannelPage{Head: head, Sort: sort, LastSeq: feed.LastSeq, Earlier: feed.Earlier, Oldest: feed.Oldest, Compose: compose(ch),
-		CanPost: v.Poster, Locked: ch.PostingMode == model.PostingLocked && !v.Staff && !v.Host,
+	form, err := h.composeFor(ctx, ch, v)
+	if err != nil {
+		return err
+	}
+	change, err := h.Chat.GuidelineChangeFor(ctx, ch, v)
+	if err != nil {
+		return err
+	}
+	d := views.ChannelPage{Head: head, Sort: sort, LastSeq: feed.LastSeq, Earlier: feed.Earlier, Oldest: feed.Oldest, Compose: form,
+		GuidelineChange: guidelineChangeView(change),
+		CanPost:         v.Poster, Locked: ch.PostingMode == model.PostingLocked && !v.Staff && !v.Host,
 		NeedsGuidelines: v.Poster && !accepted, Guideline: guidelineView(g),
 		ViewerName: v.Actor.Name, IsGuest: v.Actor.GuestID != 0}
 	warnings, err := h.Moderation.Warnings(ctx, ch, v)

@@ -1,10 +1,12 @@
 package pages
 
 import (
-	"backchannel/handlers/web"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+
+	"backchannel/handlers/web"
+	"backchannel/views"
 )
 
 // GuidelinesAccept records that the viewer accepted the channel's guidelines.
@@ -14,8 +16,33 @@ func (h *Pages) GuidelinesAccept(c *fiber.Ctx) error {
 		return err
 	}
 	id, _ := strconv.ParseInt(c.FormValue("guideline_id"), 10, 64)
-	if err := h.Chat.AcceptGuideline(c.UserContext(), cc.Channel, cc.Viewer, id); err != nil {
+	err = h.Chat.AcceptGuideline(c.UserContext(), cc.Channel, cc.Viewer, id)
+	if web.IsHTMX(c) && c.FormValue("from") == "banner" {
+		return h.acceptedFromBanner(c, cc, err)
+	}
+	if err != nil {
 		return err
 	}
 	return web.SeeOther(c, "/c/"+cc.Channel.Slug)
+}
+
+// acceptedFromBanner answers the Accept button of the guideline-change
+// banner: a thank-you in its place (and the page's compose box posts what
+// was refused meanwhile, static/js/compose.js), or, when the guidelines
+// changed again while they read, the banner of the newer version.
+func (h *Pages) acceptedFromBanner(c *fiber.Ctx, cc *web.ChannelCtx, err error) error {
+	if err == nil {
+		c.Set("HX-Trigger", `{"guidelinesaccepted": {"target": "body"}}`)
+		return web.Render(c, fiber.StatusOK, views.GuidelinesAccepted())
+	}
+	if !refusedFor(err, "guidelines_changed") {
+		return err
+	}
+	change, cerr := h.Chat.GuidelineChangeFor(c.UserContext(), cc.Channel, cc.Viewer)
+	if cerr != nil || change == nil {
+		return err
+	}
+	g := guidelineChangeView(change)
+	_, g.Error = web.PublicMessage(err, fiber.StatusConflict)
+	return web.Render(c, fiber.StatusConflict, views.GuidelineChangeBanner(web.CSRFOf(c), cc.Channel.Slug, *g))
 }

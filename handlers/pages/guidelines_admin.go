@@ -27,7 +27,6 @@ func (h *Pages) AdminGuidelines(c *fiber.Ctx) error {
 	if g != nil {
 		f.Values["title"], f.Values["body"] = g.Title, g.Body
 	}
-	f.Values["material"] = "1"
 	return h.renderAdminGuidelines(c, fiber.StatusOK, f, "")
 }
 
@@ -39,6 +38,9 @@ func (h *Pages) renderAdminGuidelines(c *fiber.Ctx, status int, f views.Form, pr
 		return err
 	}
 	fillVersions(&d, vs)
+	if d.Holders, err = h.Chat.GuidelineHolders(ctx, nil); err != nil {
+		return err
+	}
 	counts, err := h.Chat.GuidelineActionCounts(ctx, nil)
 	if err != nil {
 		return err

@@ -24,7 +24,6 @@ func (h *Pages) ChannelGuidelines(c *fiber.Ctx) error {
 	if g != nil {
 		f.Values["title"], f.Values["body"] = g.Title, g.Body
 	}
-	f.Values["material"] = "1"
 	return h.renderChannelGuidelines(c, fiber.StatusOK, cc, f, "")
 }
 
@@ -38,6 +37,9 @@ func (h *Pages) renderChannelGuidelines(c *fiber.Ctx, status int, cc *web.Channe
 		return err
 	}
 	fillVersions(&d, vs)
+	if d.Holders, err = h.Chat.GuidelineHolders(ctx, ch); err != nil {
+		return err
+	}
 	d.UsesSite = d.Current == nil
 	return web.Render(c, status, views.ChannelGuidelinesPage(h.Page(c, "Guidelines · "+ch.Title, "/channels"), d, f))
 }

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -25,19 +26,36 @@ func (h *Pages) MessagePost(c *fiber.Ctx) error {
 	in := chat.PostInput{Body: c.FormValue("body"), Kind: model.MessageKind(c.FormValue("kind")),
 		ParentID: parentID, Anonymous: c.FormValue("anonymous") != ""}
 	m, err := h.Chat.Post(c.UserContext(), ch, cc.Viewer, in)
-	form := compose(ch)
+	if err != nil && web.StatusOf(err) >= 500 {
+		return err
+	}
+	// The fresh form tells where the poster stands now (slow mode's wait
+	// after this post, a mute given meanwhile).
+	form, serr := h.composeFor(c.UserContext(), ch, cc.Viewer)
+	if serr != nil {
+		return serr
+	}
 	form.ParentID = parentID
 	if parentID != 0 {
 		form.MaxLength = ch.MaxLength
+		form.Muted, form.Wait = nil, 0
 	}
 	if err != nil {
 		status := web.StatusOf(err)
-		if status >= 500 {
-			return err
-		}
 		web.SetRetryAfter(c, err)
 		_, msg := web.PublicMessage(err, status)
 		form.Body, form.Kind, form.Anonymous, form.Error = in.Body, string(in.Kind), in.Anonymous, msg
+		var rl *model.RateLimitError
+		if errors.As(err, &rl) && parentID == 0 {
+			form.Wait = rl.RetryAfter
+		}
+		if refusedFor(err, "guidelines_not_accepted") {
+			// A new version came out since the page was opened: the banner
+			// above shows it, and the post goes out once it is accepted.
+			form.AwaitGuidelines = true
+			form.Error = "The guidelines changed. Read what changed above and accept them: your message is sent right after."
+			c.Set("HX-Trigger", `{"guidelineschanged": {"target": "#guidelines-notice"}}`)
+		}
 		if !web.IsHTMX(c) {
 			h.Flash(c, "error", msg)
 			return c.Redirect("/c/"+ch.Slug, fiber.StatusSeeOther)
@@ -47,7 +65,7 @@ func (h *Pages) MessagePost(c *fiber.Ctx) error {
 	if !web.IsHTMX(c) {
 		return c.Redirect("/c/"+ch.Slug+"#m-"+strconv.FormatInt(m.ID, 10), fiber.StatusSeeOther)
 	}
-	form.Kind = string(in.Kind)
-	form.Anonymous = in.Anonymous
+	// Kind and anonymity go back to their defaults, as the text does: the
+	// next message is a comment under the poster's name unless they choose.
 	return web.Render(c, fiber.StatusOK, views.ComposeForm(web.CSRFOf(c), form))
 }

@@ -126,6 +126,12 @@ func (h *Base) ErrorHandler(c *fiber.Ctx, err error) error {
 		return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), http.StatusSeeOther)
 	}
 	e := views.ErrorPage{Status: status, Heading: heading, Message: message}
+	if status == http.StatusUnauthorized {
+		e.SignIn = signInAgain(c)
+		if IsHTMX(c) {
+			return Render(c, status, views.SignedOut(e))
+		}
+	}
 	if IsHTMX(c) {
 		return Render(c, status, views.ErrorFragment(e))
 	}
@@ -161,4 +167,19 @@ func SetRetryAfter(c *fiber.Ctx, err error) {
 	if errors.As(err, &rl) && rl.RetryAfter > 0 {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(rl.RetryAfter))
 	}
+}
+
+// signInAgain is the sign-in link for a request whose sign-in ended: back
+// to the page it came from (htmx names it; a plain form, its Referer) when
+// that page is on this site.
+func signInAgain(c *fiber.Ctx) string {
+	from := c.Get("HX-Current-URL")
+	if from == "" {
+		from = c.Get(fiber.HeaderReferer)
+	}
+	next := "/channels"
+	if u, err := url.Parse(from); err == nil && u.Path != "" && (u.Host == "" || u.Host == c.Hostname()) {
+		next = SafeNext(u.RequestURI())
+	}
+	return "/login?next=" + url.QueryEscape(next)
 }
