@@ -7,7 +7,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// GuidelinesAccept records that the viewer accepted the channel's guidelines.
+// GuidelinesAccept records that the viewer accepted the channel's guidelines
+// and returns them to the channel's compose box.
 func (h *Pages) GuidelinesAccept(c *fiber.Ctx) error {
 	cc, err := h.ViewableChannel(c)
 	if err != nil {
@@ -17,5 +18,7 @@ func (h *Pages) GuidelinesAccept(c *fiber.Ctx) error {
 	if err := h.Chat.AcceptGuideline(c.UserContext(), cc.Channel, cc.Viewer, id); err != nil {
 		return err
 	}
-	return web.SeeOther(c, "/c/"+cc.Channel.Slug)
+	// At the compose box: the page puts the focus there (static/js/feed.js),
+	// where the viewer was about to write.
+	return web.SeeOther(c, "/c/"+cc.Channel.Slug+"#compose-body")
 }
