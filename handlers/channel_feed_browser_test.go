@@ -166,7 +166,6 @@ func TestBrowserChannelFeedNewestFirstAndOwnPosts(t *testing.T) {
 		t.Errorf("the message pat reads moved from %v to %v px", before, after)
 	}
 	testenv.WaitUntil(t, pat, "the notice of a new message above", `!document.querySelector('[data-testid="new-above"]').hidden`)
-	testenv.Screenshot(t, pat, screenshotDir+"channel-feed-phone.png")
 	testenv.Do(t, pat, chromedp.Click(chromedp.CSS(`[data-testid="new-above"]`)))
 	testenv.WaitUntil(t, pat, "the new message in view", inView(msgID(f.ids["Break in five minutes "+long])))
 	testenv.WaitUntil(t, pat, "the notice gone", `document.querySelector('[data-testid="new-above"]').hidden`)
@@ -260,7 +259,6 @@ func TestBrowserChannelFeedKeysAnnouncementsAndConnection(t *testing.T) {
 	if got := testenv.Eval[string](t, pat, `document.querySelector('[data-testid="connection"]').getAttribute('role')`); got != "status" {
 		t.Errorf("the connection note has role %q", got)
 	}
-	testenv.Screenshot(t, pat, screenshotDir+"channel-feed-reconnecting.png")
 	f.post(t, "posted while pat was away", 0)
 	testenv.Do(t, pat, setOffline(false))
 	testenv.WaitUntil(t, pat, "the back note", conn+`.includes('Back')`)
