@@ -149,6 +149,10 @@
   // questions, votes) changed moves to its place; focus that a replaced
   // message took with it goes back to it.
   var current = null; // the id of the message last focused
+  var focusInFeed = false; // when a swap began
+  document.addEventListener("htmx:before:swap", function () {
+    focusInFeed = feed.contains(document.activeElement);
+  });
   document.addEventListener("htmx:after:swap", function () {
     threads().forEach(function (li) {
       if (inPlace(li)) { return; }
@@ -157,7 +161,7 @@
       keep(a);
     });
     closeAll(feed);
-    var el = current && document.getElementById(current);
+    var el = focusInFeed && current && document.getElementById(current);
     if (el && (document.activeElement === document.body || !document.activeElement)) {
       el.focus({ preventScroll: true });
     }
