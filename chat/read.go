@@ -259,6 +259,23 @@ func (s *Service) Messages(ctx context.Context, ch *model.Channel, v Viewer, aft
 	return s.Items(ctx, v, ms)
 }
 
+// MessagesBefore lists ch's messages created before seq, newest first, as v
+// sees them (the API's paging back from the newest, as the channel page's
+// "load earlier" does).
+func (s *Service) MessagesBefore(ctx context.Context, ch *model.Channel, v Viewer, before int64, limit int) ([]Item, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	f := store.MessageFilter{ChannelID: ch.ID, BeforeSeq: before, Limit: limit, Newest: true}
+	s.limitStates(&f, v)
+	ms, err := store.ListMessages(ctx, s.db, f)
+	if err != nil {
+		return nil, err
+	}
+	slices.Reverse(ms)
+	return s.Items(ctx, v, ms)
+}
+
 // upTo keeps the messages created at or before seq.
 func upTo(ms []model.Message, seq int64) []model.Message {
 	out := ms[:0]

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -702,6 +703,31 @@ func TestAPIMessagesPaging(t *testing.T) {
 		if p := pat.messages(slug, "?after="+itoa(seqs[5])); len(p.Messages) != 1 || p.Messages[0].Seq != seqs[6] {
 			t.Errorf("after=%d: %+v", seqs[5], p.Messages)
 		}
+		// Back from the newest, newest first, as the channel page's "load
+		// earlier" pages.
+		var back []int64
+		before := seqs[6] + 1
+		for pages := 0; ; pages++ {
+			if pages > 5 {
+				t.Fatal("paging back does not end")
+			}
+			p := pat.messages(slug, "?limit=3&before="+itoa(before))
+			for _, m := range p.Messages {
+				back = append(back, m.Seq)
+			}
+			if len(p.Messages) > 0 && p.LastSeq != p.Messages[len(p.Messages)-1].Seq {
+				t.Errorf("last_seq %d is not the last message's seq", p.LastSeq)
+			}
+			before = p.LastSeq
+			if !p.HasMore {
+				break
+			}
+		}
+		if fmt.Sprint(back) != fmt.Sprint([]int64{seqs[6], seqs[5], seqs[4], seqs[3], seqs[2], seqs[1], seqs[0]}) {
+			t.Errorf("paged back %v, want %v reversed", back, seqs)
+		}
+		pat.do("GET", chanPath(slug, "/messages?after=1&before=5"), nil).wantError(400, "bad_request", "")
+		pat.do("GET", chanPath(slug, "/messages?before=-1"), nil).wantError(400, "bad_request", "")
 		pat.do("GET", chanPath(slug, "/messages?after=-1"), nil).wantError(400, "bad_request", "")
 		pat.do("GET", chanPath(slug, "/messages?limit=ten"), nil).wantError(400, "bad_request", "")
 		pat.do("GET", chanPath("no-such", "/messages"), nil).wantError(404, "not_found", "")
