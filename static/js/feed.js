@@ -129,11 +129,11 @@
           if (target === feed) {
             feed.appendChild(el);
             place(el);
-            if (a) { noteAbove(el); }
           } else {
             target.appendChild(el);
           }
           keep(a);
+          if (a && target === feed && el.getBoundingClientRect().bottom <= 0) { noteAbove(el); }
           added.push(el);
           closeAll(el);
           var art = el.querySelector("article.message");
