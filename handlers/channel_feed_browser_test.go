@@ -166,6 +166,15 @@ func TestBrowserChannelFeedNewestFirstAndOwnPosts(t *testing.T) {
 		t.Errorf("the message pat reads moved from %v to %v px", before, after)
 	}
 	testenv.WaitUntil(t, pat, "the notice of a new message above", `!document.querySelector('[data-testid="new-above"]').hidden`)
+	// A message above that an edit makes much taller does not move it
+	// either.
+	if _, err := s.Chat.Edit(context.Background(), f.ch, f.host, f.ids["thread 20"], "thread 20, edited: "+long+long); err != nil {
+		t.Fatal(err)
+	}
+	testenv.WaitUntil(t, pat, "the edit", `document.getElementById(`+strconv.Quote(msgID(f.ids["thread 20"]))+`).textContent.includes('edited:')`)
+	if now := testenv.Eval[float64](t, pat, `document.getElementById(`+strconv.Quote(readingID)+`).getBoundingClientRect().top`); now-after > 1 || after-now > 1 {
+		t.Errorf("the message pat reads moved from %v to %v px when a message above grew", after, now)
+	}
 	testenv.Do(t, pat, chromedp.Click(chromedp.CSS(`[data-testid="new-above"]`)))
 	testenv.WaitUntil(t, pat, "the new message in view", inView(msgID(f.ids["Break in five minutes "+long])))
 	testenv.WaitUntil(t, pat, "the notice gone", `document.querySelector('[data-testid="new-above"]').hidden`)

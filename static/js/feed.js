@@ -59,13 +59,16 @@
     for (var i = 0; i < all.length; i++) {
       if (except && except.contains(all[i])) { continue; }
       var r = all[i].getBoundingClientRect();
-      if (r.bottom > 0) { return { el: all[i], top: r.top }; }
+      if (r.bottom > 0) { return { id: all[i].id, top: r.top }; }
     }
     return null;
   }
+  // keep scrolls back what moved the anchor (found by id: a live update
+  // may have replaced it).
   function keep(a) {
-    if (!a || !a.el.isConnected) { return; }
-    var d = a.el.getBoundingClientRect().top - a.top;
+    var el = a && document.getElementById(a.id);
+    if (!el) { return; }
+    var d = el.getBoundingClientRect().top - a.top;
     if (d) { window.scrollBy(0, d); }
   }
 
@@ -145,15 +148,21 @@
     });
   }
 
-  // After every live swap: a thread whose pin, highlight (or, on top
-  // questions, votes) changed moves to its place; focus that a replaced
-  // message took with it goes back to it.
+  // After every live swap: the reader's place is kept; a thread whose pin,
+  // highlight (or, on top questions, votes) changed moves to its place;
+  // focus that a replaced message took with it goes back to it.
   var current = null; // the id of the message last focused
   var focusInFeed = false; // when a swap began
+  var swapAnchor = null;   // what the reader read when a swap began
   document.addEventListener("htmx:before:swap", function () {
     focusInFeed = feed.contains(document.activeElement);
+    swapAnchor = anchor();
   });
   document.addEventListener("htmx:after:swap", function () {
+    // A message above the reader that a swap made taller or shorter
+    // (a reaction, an edit, a removal) does not move what they read.
+    keep(swapAnchor);
+    swapAnchor = null;
     threads().forEach(function (li) {
       if (inPlace(li)) { return; }
       var a = anchor(li);
