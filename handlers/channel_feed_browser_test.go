@@ -136,6 +136,7 @@ func TestBrowserChannelFeedNewestFirstAndOwnPosts(t *testing.T) {
 	if got := testenv.Eval[[]string](t, pat, threadOrder)[3]; got != "Where are the slides?" {
 		t.Errorf("pat's message is not the newest thread under the pinned ones: %q", got)
 	}
+	testenv.WaitUntil(t, pat, "the focus back in the compose box", `document.activeElement?.id === 'compose-body'`)
 
 	// A reply to a thread with twelve replies lands below them, and is
 	// brought into view too.
@@ -148,6 +149,9 @@ func TestBrowserChannelFeedNewestFirstAndOwnPosts(t *testing.T) {
 	reply := `[...document.querySelectorAll('#replies-` + strconv.FormatInt(f.ids["thread 05"], 10) + ` article')].find(a => a.textContent.includes('Same question here.'))`
 	testenv.WaitUntil(t, pat, "pat's reply", reply)
 	testenv.WaitUntil(t, pat, "pat's reply in view", inView(testenv.Eval[string](t, pat, reply+`.id`)))
+	// The focus stays with the thread: in the reply box, or on the message
+	// replied to when the live update of its reply count closed the box.
+	testenv.WaitUntil(t, pat, "the focus back in the thread", `['reply-`+strconv.FormatInt(f.ids["thread 05"], 10)+`', '`+thread+`'].includes(document.activeElement?.id)`)
 	if y := testenv.Eval[float64](t, pat, `scrollY`); y < 1000 {
 		t.Fatalf("the reply is in view without scrolling down (scrollY %v): the test shows nothing", y)
 	}

@@ -152,6 +152,7 @@
   // highlight (or, on top questions, votes) changed moves to its place;
   // focus that a replaced message took with it goes back to it.
   var current = null; // the id of the message last focused
+  var writtenIn = null; // the id of the box a message is being posted from
   var focusInFeed = false; // when a swap began
   var swapAnchor = null;   // what the reader read when a swap began
   document.addEventListener("htmx:before:swap", function () {
@@ -170,7 +171,8 @@
       keep(a);
     });
     closeAll(feed);
-    var el = focusInFeed && current && document.getElementById(current);
+    // (Not after a post from the feed: the box written in gets it back.)
+    var el = focusInFeed && !writtenIn && current && document.getElementById(current);
     if (el && (document.activeElement === document.body || !document.activeElement)) {
       el.focus({ preventScroll: true });
     }
@@ -291,6 +293,7 @@
 
   // ---- After posting: the server names the new message (HX-Trigger
   // bc:posted); when it lands, it is brought into view and marked briefly.
+  // The focus stays in the box written in.
   var posted = null;
   function showPosted() {
     var el = posted && document.getElementById(posted);
@@ -304,8 +307,22 @@
     el.classList.add("just-posted");
     setTimeout(function () { el.classList.remove("just-posted"); }, 3000);
   }
+  // The box written in keeps the focus for the next message (its form was
+  // replaced by a fresh one).
+  document.addEventListener("submit", function (e) {
+    var box = e.target.querySelector && e.target.querySelector("textarea[name=body]");
+    if (box && e.target.closest(".channel")) { writtenIn = box.id; }
+  }, true);
   document.body.addEventListener("bc:posted", function (e) {
     posted = e.detail && e.detail.id;
+    var box = writtenIn && document.getElementById(writtenIn);
+    writtenIn = null;
+    if (box && (document.activeElement === document.body || !document.activeElement)) {
+      box.focus({ preventScroll: true });
+      // A reply box the live update of its message closed: the message.
+      var msg = box.closest("article.message");
+      if (document.activeElement !== box && msg) { msg.focus({ preventScroll: true }); }
+    }
     showPosted();
   });
 
