@@ -67,10 +67,21 @@
   // may have replaced it).
   function keep(a) {
     var el = a && document.getElementById(a.id);
-    if (!el) { return; }
-    var d = el.getBoundingClientRect().top - a.top;
-    if (d) { window.scrollBy(0, d); }
+    if (el) {
+      var d = el.getBoundingClientRect().top - a.top;
+      if (d) { window.scrollBy(0, d); }
+    }
+    remember();
   }
+  // Any other change of the feed (a message above replaced by a taller or
+  // shorter one: an edit, a removal, reactions) is made up for as soon as
+  // it is made, before the page is painted, from the place last seen.
+  var seen = null;
+  function remember() { seen = anchor(); }
+  new MutationObserver(function () { keep(seen); }).observe(feed, { childList: true, subtree: true });
+  window.addEventListener("scroll", remember, { passive: true });
+  window.addEventListener("resize", remember);
+  remember();
 
   // ---- Telling the reader: politely, at most every few seconds.
   var announcer = document.getElementById("feed-announce");
@@ -148,22 +159,17 @@
     });
   }
 
-  // After every live swap: the reader's place is kept; a thread whose pin,
-  // highlight (or, on top questions, votes) changed moves to its place;
-  // focus that a replaced message took with it goes back to it.
+  // After every live swap: a thread whose pin, highlight (or, on top
+  // questions, votes) changed moves to its place (the reader's place kept
+  // by what they read outside it); focus that a replaced message took with
+  // it goes back to it.
   var current = null; // the id of the message last focused
   var writtenIn = null; // the id of the box a message is being posted from
   var focusInFeed = false; // when a swap began
-  var swapAnchor = null;   // what the reader read when a swap began
   document.addEventListener("htmx:before:swap", function () {
     focusInFeed = feed.contains(document.activeElement);
-    swapAnchor = anchor();
   });
   document.addEventListener("htmx:after:swap", function () {
-    // A message above the reader that a swap made taller or shorter
-    // (a reaction, an edit, a removal) does not move what they read.
-    keep(swapAnchor);
-    swapAnchor = null;
     threads().forEach(function (li) {
       if (inPlace(li)) { return; }
       var a = anchor(li);
