@@ -55,7 +55,7 @@ func Bit(f bool) byte {
 
 // Feed is what the channel page shows.
 type Feed struct {
-	Items   []Item // top-level messages with their replies
+	Items   []Item // top-level messages with their replies, newest first (or top questions first)
 	LastSeq int64  // the channel's sequence when the feed was read: streams continue from here
 	// Earlier says that older threads exist: the page offers to load the
 	// ones before Oldest (the seq of its oldest thread).
@@ -67,16 +67,17 @@ type Feed struct {
 // how many more each "load earlier" brings.
 const ThreadsPerPage = 50
 
-// Feed reads ch as v sees it: the newest threads first loaded (shown oldest
-// first), or the top questions by votes. ch must have been read in this
+// Feed reads ch as v sees it: the newest threads, newest first, or the top
+// questions by votes. ch must have been read in this
 // request, before Feed: its LastSeq is where the page's stream starts, so
 // what comes after it reaches the page over the stream.
 func (s *Service) Feed(ctx context.Context, ch *model.Channel, v Viewer, sort string) (*Feed, error) {
 	return s.feedPage(ctx, ch, v, sort, 0)
 }
 
-// Earlier is the page of threads before seq before, newest last, as Feed
-// shows them (sorted by time).
+// Earlier is the page of threads before seq before, newest first, as Feed
+// shows them: the page that follows Feed's (or an earlier page) on the
+// channel page, with the same keyset (seq) the API pages by.
 func (s *Service) Earlier(ctx context.Context, ch *model.Channel, v Viewer, before int64) (*Feed, error) {
 	if before <= 0 {
 		return nil, model.Invalid("before", "Say which message to load the earlier ones of.")
@@ -104,10 +105,13 @@ func (s *Service) feedPage(ctx context.Context, ch *model.Channel, v Viewer, sor
 	earlier := len(top) > ThreadsPerPage
 	if earlier {
 		if f.Newest {
-			top = top[1:] // oldest first: the extra one is the oldest
+			top = top[1:] // oldest first from the store: the extra one is the oldest
 		} else {
 			top = top[:ThreadsPerPage]
 		}
+	}
+	if f.Newest {
+		slices.Reverse(top) // the page shows the newest first
 	}
 	ids := make([]int64, 0, len(top))
 	for _, m := range top {
@@ -137,7 +141,7 @@ func (s *Service) feedPage(ctx context.Context, ch *model.Channel, v Viewer, sor
 	}
 	fd := &Feed{Items: out, LastSeq: lastSeq, Earlier: earlier && f.Newest}
 	if len(out) > 0 && fd.Earlier {
-		fd.Oldest = out[0].Message.Seq
+		fd.Oldest = out[len(out)-1].Message.Seq
 	}
 	return fd, nil
 }
@@ -253,6 +257,23 @@ func (s *Service) Messages(ctx context.Context, ch *model.Channel, v Viewer, aft
 	if err != nil {
 		return nil, err
 	}
+	return s.Items(ctx, v, ms)
+}
+
+// MessagesBefore lists ch's messages created before seq, newest first, as v
+// sees them (the API's paging back from the newest, as the channel page's
+// "load earlier" does).
+func (s *Service) MessagesBefore(ctx context.Context, ch *model.Channel, v Viewer, before int64, limit int) ([]Item, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	f := store.MessageFilter{ChannelID: ch.ID, BeforeSeq: before, Limit: limit, Newest: true}
+	s.limitStates(&f, v)
+	ms, err := store.ListMessages(ctx, s.db, f)
+	if err != nil {
+		return nil, err
+	}
+	slices.Reverse(ms)
 	return s.Items(ctx, v, ms)
 }
 

@@ -135,8 +135,8 @@ func TestFeedOrder(t *testing.T) {
 			sort string
 			want string
 		}{
-			{"", "[q1 q2 c q3 q4]"},
-			{"newest", "[q1 q2 c q3 q4]"},
+			{"", "[q4 q3 c q2 q1]"}, // newest first
+			{"newest", "[q4 q3 c q2 q1]"},
 			{"top", "[q3 q2 q4 q1 c]"}, // by votes, then oldest first
 		} {
 			if got := fmt.Sprint(order(tt.sort)); got != tt.want {
@@ -147,7 +147,7 @@ func TestFeedOrder(t *testing.T) {
 			t.Errorf("kind %q", c.Kind)
 		}
 
-		// The page shows the newest ThreadsPerPage threads, oldest first, and
+		// The page shows the newest ThreadsPerPage threads, newest first, and
 		// says that earlier ones exist; Earlier pages back from the oldest.
 		vm := e.Viewer(ch, e.User("Mo", model.RoleModerator))
 		e.Accept(ch, vm)
@@ -159,9 +159,9 @@ func TestFeedOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(f.Items) != chat.ThreadsPerPage || f.Items[0].Message.Body != fmt.Sprintf("n%03d", 10) ||
-			f.Items[len(f.Items)-1].Message.Body != fmt.Sprintf("n%03d", n-1) || !f.Earlier || f.Oldest != f.Items[0].Message.Seq {
-			t.Errorf("%d threads, from %q to %q, earlier %v; want the newest %d, n010 to n%03d", len(f.Items),
+		if len(f.Items) != chat.ThreadsPerPage || f.Items[0].Message.Body != fmt.Sprintf("n%03d", n-1) ||
+			f.Items[len(f.Items)-1].Message.Body != fmt.Sprintf("n%03d", 10) || !f.Earlier || f.Oldest != f.Items[len(f.Items)-1].Message.Seq {
+			t.Errorf("%d threads, from %q to %q, earlier %v; want the newest %d, n%03d to n010", len(f.Items),
 				f.Items[0].Message.Body, f.Items[len(f.Items)-1].Message.Body, f.Earlier, chat.ThreadsPerPage, n-1)
 		}
 		before, err := e.Chat.Earlier(e.Ctx, e.Reload(ch), vb, f.Oldest)
@@ -175,9 +175,9 @@ func TestFeedOrder(t *testing.T) {
 				ns++
 			}
 		}
-		if before.Earlier || ns != 10 || before.Items[len(before.Items)-1].Message.Body != "n009" {
-			t.Errorf("earlier: %d threads (%d of this page) ending %q, earlier %v", len(before.Items), ns,
-				before.Items[len(before.Items)-1].Message.Body, before.Earlier)
+		if before.Earlier || ns != 10 || before.Items[0].Message.Body != "n009" || before.Items[len(before.Items)-1].Message.Body != "q1" {
+			t.Errorf("earlier: %d threads (%d of this page) from %q to %q, earlier %v", len(before.Items), ns,
+				before.Items[0].Message.Body, before.Items[len(before.Items)-1].Message.Body, before.Earlier)
 		}
 		if _, err := e.Chat.Earlier(e.Ctx, ch, vb, 0); err == nil {
 			t.Error("Earlier(0) accepted")

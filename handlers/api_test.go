@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -661,27 +662,31 @@ func TestAPIMessagesPaging(t *testing.T) {
 		for i := range 7 {
 			seqs = append(seqs, admin.post(slug, map[string]any{"body": "message " + strconv.Itoa(i)}).Seq)
 		}
-		var got []int64
-		after := int64(0)
-		for pages := 0; ; pages++ {
-			if pages > 5 {
-				t.Fatal("paging does not end")
-			}
-			p := pat.messages(slug, "?limit=3&after="+itoa(after))
-			for _, m := range p.Messages {
-				got = append(got, m.Seq)
-			}
-			if len(p.Messages) > 3 {
-				t.Fatalf("page of %d messages with limit 3", len(p.Messages))
-			}
-			if len(p.Messages) > 0 && p.LastSeq != p.Messages[len(p.Messages)-1].Seq {
-				t.Errorf("last_seq %d is not the last message's seq", p.LastSeq)
-			}
-			after = p.LastSeq
-			if !p.HasMore {
-				break
+		// walk pages from the cursor from by param (after or before), 3 at
+		// a time, to the end: the seqs, and the last page's last_seq.
+		walk := func(param string, from int64) ([]int64, int64) {
+			var got []int64
+			for pages := 0; ; pages++ {
+				if pages > 5 {
+					t.Fatalf("paging by %s does not end", param)
+				}
+				p := pat.messages(slug, "?limit=3&"+param+"="+itoa(from))
+				for _, m := range p.Messages {
+					got = append(got, m.Seq)
+				}
+				if len(p.Messages) > 3 {
+					t.Fatalf("page of %d messages with limit 3", len(p.Messages))
+				}
+				if len(p.Messages) > 0 && p.LastSeq != p.Messages[len(p.Messages)-1].Seq {
+					t.Errorf("last_seq %d is not the last message's seq", p.LastSeq)
+				}
+				from = p.LastSeq
+				if !p.HasMore {
+					return got, from
+				}
 			}
 		}
+		got, after := walk("after", 0)
 		if len(got) != len(seqs) {
 			t.Fatalf("paged seqs %v, want %v", got, seqs)
 		}
@@ -702,6 +707,13 @@ func TestAPIMessagesPaging(t *testing.T) {
 		if p := pat.messages(slug, "?after="+itoa(seqs[5])); len(p.Messages) != 1 || p.Messages[0].Seq != seqs[6] {
 			t.Errorf("after=%d: %+v", seqs[5], p.Messages)
 		}
+		// Back from the newest, newest first, as the channel page's "load
+		// earlier" pages.
+		if back, _ := walk("before", seqs[6]+1); fmt.Sprint(back) != fmt.Sprint([]int64{seqs[6], seqs[5], seqs[4], seqs[3], seqs[2], seqs[1], seqs[0]}) {
+			t.Errorf("paged back %v, want %v reversed", back, seqs)
+		}
+		pat.do("GET", chanPath(slug, "/messages?after=1&before=5"), nil).wantError(400, "bad_request", "")
+		pat.do("GET", chanPath(slug, "/messages?before=-1"), nil).wantError(400, "bad_request", "")
 		pat.do("GET", chanPath(slug, "/messages?after=-1"), nil).wantError(400, "bad_request", "")
 		pat.do("GET", chanPath(slug, "/messages?limit=ten"), nil).wantError(400, "bad_request", "")
 		pat.do("GET", chanPath("no-such", "/messages"), nil).wantError(404, "not_found", "")

@@ -16,8 +16,8 @@ import (
 	"backchannel/testenv"
 )
 
-// The channel page shows the newest threads and offers the earlier ones a
-// page at a time, with htmx (a fragment that replaces the control) and
+// The channel page shows the newest threads, newest first, and offers the
+// earlier ones a page at a time below them, with htmx (a fragment that replaces the control) and
 // without (a link to the page of earlier threads); every thread is shown
 // exactly once across the pages.
 func TestChannelPageLoadsEarlier(t *testing.T) {
@@ -52,8 +52,11 @@ func TestChannelPageLoadsEarlier(t *testing.T) {
 		}
 		r := pat.get("/c/paged")
 		first := bodies(r.Doc.Selection)
-		if len(first) != chat.ThreadsPerPage || first[len(first)-1] != fmt.Sprintf("thread %03d", n-1) {
-			t.Fatalf("first paint: %d threads ending %q", len(first), first[len(first)-1])
+		if len(first) != chat.ThreadsPerPage || first[0] != fmt.Sprintf("thread %03d", n-1) || first[len(first)-1] != fmt.Sprintf("thread %03d", n-chat.ThreadsPerPage) {
+			t.Fatalf("first paint: %d threads from %q to %q, want the newest first", len(first), first[0], first[len(first)-1])
+		}
+		if r.Doc.Find("#messages > li").Last().Is("[data-testid=load-earlier]") != true {
+			t.Error("the load earlier control is not below the oldest thread")
 		}
 		control := r.Doc.Find("[data-testid=load-earlier] a")
 		href, _ := control.Attr("href")
@@ -74,7 +77,11 @@ func TestChannelPageLoadsEarlier(t *testing.T) {
 			if r.Status != http.StatusOK {
 				t.Fatalf("GET %s = %d", hx, r.Status)
 			}
-			for _, b := range bodies(r.Doc.Selection) {
+			page := bodies(r.Doc.Selection)
+			if len(page) > 1 && page[0] < page[len(page)-1] {
+				t.Errorf("an earlier page runs %q to %q, want newest first", page[0], page[len(page)-1])
+			}
+			for _, b := range page {
 				if seen[b] {
 					t.Errorf("%q shown twice", b)
 				}
@@ -87,7 +94,7 @@ func TestChannelPageLoadsEarlier(t *testing.T) {
 		}
 		// Without JavaScript: the link is a page of its own.
 		r = pat.get(href)
-		if got := bodies(r.Doc.Selection); r.Status != http.StatusOK || len(got) != chat.ThreadsPerPage || got[len(got)-1] != fmt.Sprintf("thread %03d", n-1-chat.ThreadsPerPage) {
+		if got := bodies(r.Doc.Selection); r.Status != http.StatusOK || len(got) != chat.ThreadsPerPage || got[0] != fmt.Sprintf("thread %03d", n-1-chat.ThreadsPerPage) {
 			t.Errorf("GET %s = %d, %d threads", href, r.Status, len(got))
 		}
 		// A bad position is a clear error and changes nothing.
@@ -97,7 +104,7 @@ func TestChannelPageLoadsEarlier(t *testing.T) {
 	})
 }
 
-// In a browser: "Load earlier messages" brings the earlier threads above
+// In a browser: "Load earlier messages" brings the earlier threads below
 // the ones shown, in place, with no error.
 func TestBrowserChannelLoadEarlier(t *testing.T) {
 	root := testenv.Browser(t)
@@ -134,9 +141,9 @@ func TestBrowserChannelLoadEarlier(t *testing.T) {
 	}
 	testenv.Do(t, pat, chromedp.Click(chromedp.CSS(`[data-testid="load-earlier"] a`)))
 	testenv.WaitUntil(t, pat, "the earlier threads", count+` === `+strconv.Itoa(n))
-	first := testenv.Eval[string](t, pat, `document.querySelector('#messages > li.thread [data-testid="message-body"]').textContent.trim()`)
-	if first != "thread 000" || testenv.Eval[int](t, pat, `document.querySelectorAll('[data-testid="load-earlier"]').length`) != 0 {
-		t.Errorf("after loading: first thread %q; the control should be gone", first)
+	last := testenv.Eval[string](t, pat, `[...document.querySelectorAll('#messages > li.thread [data-testid="message-body"]')].at(-1).textContent.trim()`)
+	if last != "thread 000" || testenv.Eval[int](t, pat, `document.querySelectorAll('[data-testid="load-earlier"]').length`) != 0 {
+		t.Errorf("after loading: last thread %q; the control should be gone", last)
 	}
 	testenv.NoJSErrors(t, pat)
 }

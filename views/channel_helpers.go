@@ -56,3 +56,10 @@ func boolString(b bool) string {
 	}
 	return "false"
 }
+
+func feedLabel(sort string) string {
+	if sort == "top" {
+		return "Messages, top questions first"
+	}
+	return "Messages, newest first"
+}

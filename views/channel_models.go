@@ -95,9 +95,9 @@ type ChannelPage struct {
 	Head     ChannelHead
 	Sort     string // "newest" or "top"
 	LastSeq  int64
-	Messages []Message
+	Messages []Message // newest first (or top questions first), pinned then highlighted threads on top
 	// Earlier: older threads exist, before the seq Oldest (the page shows
-	// a "load earlier" control above its oldest thread).
+	// a "load earlier" control below its oldest thread).
 	Earlier         bool
 	Oldest          int64
 	Compose         Compose

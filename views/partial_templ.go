@@ -17,7 +17,7 @@ import (
 // extension swaps its children into the element whose id is target (given
 // without the "#") with swap — an htmx swap ("outerHTML", "beforeend",
 // "delete") or one of the project's own (static/js/app.js: "upsert",
-// "upsert existing", "upsert keep").
+// "upsert existing", "upsert keep"; static/js/feed.js: "feed").
 func Partial(target, swap string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context

@@ -19,12 +19,20 @@ const (
 )
 
 // Messages lists a channel's messages created after ?after= (a seq),
-// oldest first, ?limit= at a time (clamped to 1…200). last_seq is the seq to
-// pass as after for the next page; has_more says whether there is one.
+// oldest first, or with ?before= (a seq) those created before it, newest
+// first; ?limit= at a time (clamped to 1…200). last_seq is the seq to pass
+// as after (or before) for the next page; has_more says whether there is one.
 func (h *API) Messages(c *fiber.Ctx) error {
 	after, err := queryInt(c, "after", 0)
 	if err != nil {
 		return err
+	}
+	before, err := queryInt(c, "before", 0)
+	if err != nil {
+		return err
+	}
+	if before > 0 && after > 0 {
+		return web.BadRequest("Give ?after= or ?before=, not both.")
 	}
 	limit, err := queryInt(c, "limit", apiMessagesDefault)
 	if err != nil {
@@ -36,7 +44,13 @@ func (h *API) Messages(c *fiber.Ctx) error {
 		return err
 	}
 	// One more than asked tells whether another page follows.
-	items, err := h.Chat.Messages(c.UserContext(), cc.Channel, cc.Viewer, after, int(limit)+1)
+	var items []chat.Item
+	if before > 0 {
+		after = before
+		items, err = h.Chat.MessagesBefore(c.UserContext(), cc.Channel, cc.Viewer, before, int(limit)+1)
+	} else {
+		items, err = h.Chat.Messages(c.UserContext(), cc.Channel, cc.Viewer, after, int(limit)+1)
+	}
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 
 // ChannelEvents is the channel page's live stream: each event is an HTML
 // fragment of <hx-partial> elements that htmx 4's SSE extension swaps into
-// the page — a new thread appended to the list, a reply to its thread, a
+// the page — a new thread put in its place in the list, a reply to its thread, a
 // changed message replaced in place, the title bar refreshed.
 //
 // Each event is rendered once per audience, not once per stream (live.Frames,
@@ -104,15 +104,15 @@ func (e channelEncoder) render(ctx context.Context, change chat.Change) ([]byte,
 		id := strconv.FormatInt(*change.Event.MessageID, 10)
 		parts = append(parts, views.PartialOf("t-"+id, "delete"), views.PartialOf("ri-"+id, "delete"))
 	case change.Event.Kind == model.EventMessageCreated:
-		parts = append(parts, placeMessage(messageView(e.slug, e.viewer, *change.Item), "beforeend"))
+		parts = append(parts, placeMessage(messageView(e.slug, e.viewer, *change.Item)))
 	default:
 		vm := messageView(e.slug, e.viewer, *change.Item)
 		parts = append(parts, views.PartialOf("m-"+strconv.FormatInt(vm.ID, 10), "outerHTML", views.MessageView(vm)))
 		if !vm.Deleted {
 			// Newly visible to this viewer (approved, unhidden): add it
-			// where it is missing ("upsert keep" appends only elements
-			// whose id is not on the page; see static/js/app.js).
-			parts = append(parts, placeMessage(vm, "upsert keep"))
+			// where it is missing (the "feed" swap adds only elements
+			// whose id is not on the page).
+			parts = append(parts, placeMessage(vm))
 		}
 	}
 	var buf bytes.Buffer
@@ -154,11 +154,15 @@ func htmlAudience(v chat.Viewer, change chat.Change) string {
 }
 
 // placeMessage is the partial that puts a message where it belongs on the
-// channel page with swap: a reply into its thread's replies, a thread into
-// the list of messages.
-func placeMessage(vm views.Message, swap string) templ.Component {
+// channel page: a reply at the end of its thread's replies, a thread among
+// the threads by the feed's order (newest first, pinned and highlighted ones
+// on top). The "feed" swap (static/js/feed.js) adds only what is not on the
+// page yet, keeps a reader who has scrolled down where they are reading, and
+// tells screen readers; the page moves a thread whose pin or highlight
+// changes after the message is replaced.
+func placeMessage(vm views.Message) templ.Component {
 	if vm.ParentID != 0 {
-		return views.PartialOf("replies-"+strconv.FormatInt(vm.ParentID, 10), swap, views.ReplyItem(vm))
+		return views.PartialOf("replies-"+strconv.FormatInt(vm.ParentID, 10), "feed", views.ReplyItem(vm))
 	}
-	return views.PartialOf("messages", swap, views.Thread(vm))
+	return views.PartialOf("messages", "feed", views.Thread(vm))
 }

@@ -53,17 +53,19 @@ func messageView(slug string, v chat.Viewer, it chat.Item) views.Message {
 	return vm
 }
 
-// pinnedFirst puts pinned threads first, keeping the order otherwise.
+// pinnedFirst puts pinned threads first and highlighted ones next, keeping
+// the order otherwise (static/js/feed.js keeps the same order live).
 func pinnedFirst(ms []views.Message) {
-	slices.SortStableFunc(ms, func(a, b views.Message) int {
+	rank := func(m views.Message) int {
 		switch {
-		case a.Pinned == b.Pinned:
-			return 0
-		case a.Pinned:
-			return -1
+		case m.Pinned:
+			return 2
+		case m.Highlighted:
+			return 1
 		}
-		return 1
-	})
+		return 0
+	}
+	slices.SortStableFunc(ms, func(a, b views.Message) int { return rank(b) - rank(a) })
 }
 
 // channelHead is the title bar of ch as v sees it.

@@ -9,7 +9,8 @@ import (
 	"backchannel/views"
 )
 
-// GuidelinesAccept records that the viewer accepted the channel's guidelines.
+// GuidelinesAccept records that the viewer accepted the channel's guidelines
+// and returns them to the channel's compose box.
 func (h *Pages) GuidelinesAccept(c *fiber.Ctx) error {
 	cc, err := h.ViewableChannel(c)
 	if err != nil {
@@ -23,7 +24,9 @@ func (h *Pages) GuidelinesAccept(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.SeeOther(c, "/c/"+cc.Channel.Slug)
+	// At the compose box: the page puts the focus there (static/js/feed.js),
+	// where the viewer was about to write.
+	return web.SeeOther(c, "/c/"+cc.Channel.Slug+"#compose-body")
 }
 
 // acceptedFromBanner answers the Accept button of the guideline-change

@@ -14,7 +14,8 @@ import (
 
 // MessagePost posts a comment, question or reply. With htmx the answer is a
 // fresh compose form (the message itself arrives over the stream, as it
-// does for everyone); without JavaScript, a redirect back to the channel.
+// does for everyone) and an HX-Trigger naming it, for the page to bring it
+// into view; without JavaScript, a redirect back to the channel at it.
 // A refused post comes back in the form, with what was typed kept.
 func (h *Pages) MessagePost(c *fiber.Ctx) error {
 	cc, err := h.ViewableChannel(c)
@@ -67,5 +68,8 @@ func (h *Pages) MessagePost(c *fiber.Ctx) error {
 	}
 	// Kind and anonymity go back to their defaults, as the text does: the
 	// next message is a comment under the poster's name unless they choose.
+	// The message itself comes over the stream; the page's script shows it
+	// to its author when it lands (static/js/feed.js).
+	setTrigger(c, "bc:posted", map[string]any{"id": "m-" + strconv.FormatInt(m.ID, 10)})
 	return web.Render(c, fiber.StatusOK, views.ComposeForm(web.CSRFOf(c), form))
 }
