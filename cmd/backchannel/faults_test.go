@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -361,6 +362,25 @@ func TestFaultPostgresRestart(t *testing.T) {
 
 	pg.Start(t)
 	l.waitAcks(t, 40, "40 posts after PostgreSQL is back, without restarting the server")
+
+	// The live path is back too: a stream opened now gets the posts that
+	// follow (the wake-up bus listens again).
+	db := testenv.Open(t, pg.URL())
+	ch, err := store.ChannelBySlug(context.Background(), db, loadgen.LiveSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := &subscriber{base: s.base, path: "/api/v1/channels/" + loadgen.LiveSlug + "/events", token: tokens[0], dropEvery: math.MaxInt}
+	ctx, cancel := context.WithCancel(context.Background())
+	subDone := make(chan error, 1)
+	go func() { subDone <- sub.run(ctx, ch.LastSeq) }()
+	testenv.Poll(t, 60*time.Second, "a stream opened after the restart to deliver 20 new posts", func() bool {
+		return sub.last.Load() >= ch.LastSeq+20
+	})
+	cancel()
+	if err := <-subDone; err != nil {
+		t.Errorf("the stream after the restart: %v", err)
+	}
 	l.stop()
 	if code, body := s.get(t, "/readyz", ""); code != http.StatusOK {
 		t.Errorf("/readyz after PostgreSQL is back = %d: %s", code, body)
@@ -378,7 +398,6 @@ func TestFaultPostgresRestart(t *testing.T) {
 	}
 	l.mu.Unlock()
 
-	db := testenv.Open(t, pg.URL())
 	checkStored(t, db, l, false)
 }
 
