@@ -7,6 +7,9 @@
 #   make demo      run the server with a demo channel and a simulated audience
 #                  (data in ./data/demo; ARGS="--rate 60" etc.)
 #   make test      gofmt/vet/templ checks, start PostgreSQL + Meilisearch, go test
+#   make soak      10 minutes of live load (300 msgs/s, 500 streams); fails if the
+#                  server's memory or goroutines grow (SOAK_DURATION=2m etc.,
+#                  see scripts/soak.sh); not part of make test
 #   make fmt vet clean
 
 GO     ?= go
@@ -49,6 +52,10 @@ demo: vendor
 
 test: vendor
 	bash scripts/test.sh
+
+.PHONY: soak
+soak: vendor
+	bash scripts/soak.sh
 
 fmt:
 	$(GO) tool templ fmt .

@@ -64,7 +64,7 @@ func LiveBench(ctx context.Context, s Services, o LiveOptions, stdout io.Writer)
 	if err != nil {
 		return err
 	}
-	tokens, err := liveSetup(ctx, s, o.Posters)
+	tokens, err := LiveSetup(ctx, s, o.Posters)
 	if err != nil {
 		return err
 	}
@@ -139,8 +139,8 @@ func LiveBench(ctx context.Context, s Services, o LiveOptions, stdout io.Writer)
 	return r.report(stdout, postTime, want, cpu1-cpu0, o.ServerPID)
 }
 
-// liveSetup makes the channel and the posting accounts with their tokens.
-func liveSetup(ctx context.Context, s Services, posters int) ([]string, error) {
+// LiveSetup makes the channel and the posting accounts with their tokens.
+func LiveSetup(ctx context.Context, s Services, posters int) ([]string, error) {
 	var tokens []string
 	var users []*model.User
 	for i := range posters {

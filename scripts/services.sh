@@ -19,6 +19,8 @@
 #   BACKCHANNEL_TEST_MEILI_URL     http://127.0.0.1:PORT
 #   BACKCHANNEL_TEST_MEILI_KEY     master key of that Meilisearch
 #   BACKCHANNEL_TEST_CHROMIUM      path of the chromium binary
+#   BACKCHANNEL_TEST_MEILI_BIN     the meilisearch binary    (fault tests run
+#   BACKCHANNEL_TEST_PG_BINDIR     initdb and pg_ctl's folder  their own servers)
 # A variable already set in the environment is reused and the matching service
 # is not started. A service that cannot be started is an error when CI=true;
 # otherwise a warning, and its variable stays unset (those tests skip).
@@ -304,6 +306,24 @@ bc_stop_postgres() {
 	fi
 }
 
+# ---------------------------------------------------------------- fault tests
+
+# bc_fault_tools: the fault tests (cmd/backchannel/faults_test.go) start
+# their own Meilisearch and PostgreSQL so that they can stop and restart
+# them; tell them where the binaries are.
+#   BACKCHANNEL_TEST_MEILI_BIN    the meilisearch binary
+#   BACKCHANNEL_TEST_PG_BINDIR    the directory of initdb and pg_ctl
+bc_fault_tools() {
+	local bin dir
+	if [[ -z "${BACKCHANNEL_TEST_MEILI_BIN:-}" ]] && bin="$(bc_meili_bin 2>/dev/null)"; then
+		export BACKCHANNEL_TEST_MEILI_BIN="$bin"
+	fi
+	if [[ -z "${BACKCHANNEL_TEST_PG_BINDIR:-}" ]] && dir="$(bc_pg_bindir)"; then
+		export BACKCHANNEL_TEST_PG_BINDIR="$dir"
+	fi
+	return 0
+}
+
 # ---------------------------------------------------------------- all together
 
 # bc_services_start STATE_DIR: start everything, exporting the variables.
@@ -311,6 +331,7 @@ bc_services_start() {
 	bc_ensure_chromium
 	bc_start_meili "$1"
 	bc_start_postgres "$1"
+	bc_fault_tools
 }
 
 # bc_services_stop STATE_DIR: stop everything started in STATE_DIR and remove it.
@@ -353,7 +374,8 @@ bc_new_state_dir() {
 
 bc_print_exports() {
 	local v q="'\\''"
-	for v in BACKCHANNEL_TEST_POSTGRES_URL BACKCHANNEL_TEST_MEILI_URL BACKCHANNEL_TEST_MEILI_KEY BACKCHANNEL_TEST_CHROMIUM; do
+	for v in BACKCHANNEL_TEST_POSTGRES_URL BACKCHANNEL_TEST_MEILI_URL BACKCHANNEL_TEST_MEILI_KEY BACKCHANNEL_TEST_CHROMIUM \
+		BACKCHANNEL_TEST_MEILI_BIN BACKCHANNEL_TEST_PG_BINDIR; do
 		if [[ -n "${!v:-}" ]]; then
 			printf "export %s='%s'\n" "$v" "${!v//\'/$q}"
 		fi

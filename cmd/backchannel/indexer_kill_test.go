@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
+	"syscall"
 	"testing"
 	"time"
 
@@ -27,7 +29,11 @@ const childEnv = "BACKCHANNEL_TEST_SERVE_CHILD"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
-		err := run(context.Background(), []string{"serve"}, os.Getenv, nil, os.Stdout, os.Stderr)
+		// As main: SIGTERM and Ctrl+C shut the server down gracefully
+		// (the SIGTERM fault test); SIGKILL ends it outright.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		err := run(ctx, []string{"serve"}, os.Getenv, nil, os.Stdout, os.Stderr)
+		stop()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "child:", err)
 			os.Exit(1)
