@@ -153,10 +153,10 @@ type MessageFilter struct {
 	// seen, never one that was only ever held or shadowed).
 	Tombstones bool
 	TopLevel   bool    // no replies
-	ParentIDs []int64 // only replies to these messages
-	Sort      string  // "newest" (by seq, ascending), "top" (votes, then seq)
-	Limit     int
-	Newest    bool // with Limit: the newest Limit messages (still returned in ascending order)
+	ParentIDs  []int64 // only replies to these messages
+	Sort       string  // "newest" (by seq, ascending), "top" (votes, then seq)
+	Limit      int
+	Newest     bool // with Limit: the newest Limit messages (still returned in ascending order)
 }
 
 // ListMessages returns messages of a channel.
