@@ -17,6 +17,7 @@ type feedEntry struct {
 	Message   *model.Message
 	Reactions []model.Reaction
 	Voters    []string
+	Replies   []store.ReplyTally // the tallies of its replies: each stream counts the ones its viewer sees
 }
 
 // newFeed makes the ring of recent events per channel: 256 events are
@@ -32,8 +33,9 @@ func newFeed(s *Service) *live.Ring[feedEntry] {
 // channels' rings know when they are behind (app wires it to the hub).
 func (s *Service) LiveObserver() live.Observer { return s.feed }
 
-// readFeed reads a channel's events after seq after: four statements
-// however many events (events, their messages, reactions, votes).
+// readFeed reads a channel's events after seq after: five statements
+// however many events (events, their messages, reactions, votes, reply
+// tallies).
 func (s *Service) readFeed(ctx context.Context, channelID, after int64, limit int) ([]feedEntry, error) {
 	es, err := store.EventsAfter(ctx, s.db, channelID, after, limit)
 	if err != nil {
@@ -57,6 +59,10 @@ func (s *Service) readFeed(ctx context.Context, channelID, after int64, limit in
 	if err != nil {
 		return nil, err
 	}
+	tallies, err := s.tallies(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	byID := make(map[int64]*model.Message, len(ms))
 	for i := range ms {
 		byID[ms[i].ID] = &ms[i]
@@ -70,7 +76,7 @@ func (s *Service) readFeed(ctx context.Context, channelID, after int64, limit in
 		fe := feedEntry{Event: e}
 		if e.MessageID != nil {
 			if m := byID[*e.MessageID]; m != nil {
-				fe.Message, fe.Reactions, fe.Voters = m, reactions[m.ID], voters[m.ID]
+				fe.Message, fe.Reactions, fe.Voters, fe.Replies = m, reactions[m.ID], voters[m.ID], tallies[m.ID]
 			}
 		}
 		out = append(out, fe)

@@ -10,14 +10,14 @@ import (
 	"backchannel/store"
 )
 
-// MessageItem returns one message of ch as v sees it (removed messages as
-// tombstones, like Messages and Changes show them).
+// MessageItem returns one message of ch as v sees it (removed messages that
+// were published as tombstones, like Messages and Changes show them).
 func (s *Service) MessageItem(ctx context.Context, ch *model.Channel, v Viewer, id int64) (*Item, error) {
 	m, err := store.MessageByID(ctx, s.db, id)
 	if err != nil {
 		return nil, err
 	}
-	if m.ChannelID != ch.ID || (!visibleTo(m, v) && m.State != model.StateDeleted) {
+	if m.ChannelID != ch.ID || !seenBy(m, v) {
 		return nil, model.ErrNotFound
 	}
 	items, err := s.Items(ctx, v, []model.Message{*m})
@@ -29,7 +29,7 @@ func (s *Service) MessageItem(ctx context.Context, ch *model.Channel, v Viewer, 
 
 // PostedItem is the message v has just posted (as Post returned it), as v
 // sees it. Nobody can have reacted or voted yet, so nothing is read.
-func (s *Service) PostedItem(v Viewer, m *model.Message) Item { return s.item(v, *m, nil, false) }
+func (s *Service) PostedItem(v Viewer, m *model.Message) Item { return s.item(v, *m, nil, false, nil) }
 
 // SetReaction puts v's emoji on a message (on) or takes it off (!on). Asking
 // for what is already so changes nothing and records no event, so the call

@@ -30,13 +30,24 @@ func (s *Service) Board(ctx context.Context, ch *model.Channel) (*Board, error) 
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]int64, 0, len(qs)+1)
+	for _, m := range qs {
+		ids = append(ids, m.ID)
+	}
+	if hl != nil {
+		ids = append(ids, hl.ID)
+	}
+	tallies, err := s.tallies(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	var room Viewer // nobody in particular: what every participant sees
 	b := &Board{Questions: make([]Item, 0, len(qs))}
 	for _, m := range qs {
-		b.Questions = append(b.Questions, s.item(room, m, nil, false))
+		b.Questions = append(b.Questions, s.item(room, m, nil, false, tallies[m.ID]))
 	}
 	if hl != nil {
-		it := s.item(room, *hl, nil, false)
+		it := s.item(room, *hl, nil, false, tallies[hl.ID])
 		b.Highlighted = &it
 	}
 	return b, nil

@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 
 	"backchannel/model"
@@ -40,6 +41,8 @@ func (it *Item) Audience() string {
 	}
 	b.WriteByte('|')
 	b.WriteString(string(it.Message.State))
+	b.WriteByte('|')
+	b.WriteString(strconv.Itoa(it.Message.ReplyCount))
 	b.WriteByte('|')
 	b.WriteString(it.Author)
 	return b.String()
@@ -146,15 +149,52 @@ func (s *Service) feedPage(ctx context.Context, ch *model.Channel, v Viewer, sor
 	return fd, nil
 }
 
-// limitStates lets participants see visible messages, removed ones as
-// tombstones, and their own in any state; staff see everything.
+// limitStates lets participants see visible messages, removed ones that
+// were published as tombstones, and their own in any state but deleted;
+// staff see everything (seenBy is the same rule in memory).
 func (s *Service) limitStates(f *store.MessageFilter, v Viewer) {
 	if v.Staff {
 		return
 	}
-	f.States = []model.MessageState{model.StateVisible, model.StateDeleted}
+	f.States = []model.MessageState{model.StateVisible}
+	f.Tombstones = true
 	a := v.Actor
 	f.VisibleOr = &a
+}
+
+// seenBy reports whether v is shown m at all: what v may see (visibleTo)
+// and the tombstone of a removed message that was published. A message
+// that was never shown to everyone (held, denied, shadow) and is then
+// deleted leaves no trace for participants: no tombstone, no author.
+func seenBy(m *model.Message, v Viewer) bool {
+	return visibleTo(m, v) || (m.State == model.StateDeleted && m.Published)
+}
+
+// replyCount is how many of a message's replies v is shown, from the
+// tallies of its replies: held or shadowed replies count for their author
+// and staff only, as the thread shows them.
+func replyCount(tallies []store.ReplyTally, v Viewer) int {
+	n := 0
+	for _, t := range tallies {
+		m := model.Message{State: t.State, Published: t.Published, AuthorUserID: t.AuthorUserID, AuthorGuestID: t.AuthorGuestID}
+		if seenBy(&m, v) {
+			n += t.N
+		}
+	}
+	return n
+}
+
+// tallies reads the reply tallies of messages, by message id.
+func (s *Service) tallies(ctx context.Context, ids []int64) (map[int64][]store.ReplyTally, error) {
+	ts, err := store.ReplyTallies(ctx, s.db, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]store.ReplyTally, len(ts))
+	for _, t := range ts {
+		out[t.ParentID] = append(out[t.ParentID], t)
+	}
+	return out, nil
 }
 
 // Items turns messages into items for v, in the same order.
@@ -175,16 +215,22 @@ func (s *Service) Items(ctx context.Context, v Viewer, ms []model.Message) ([]It
 	if err != nil {
 		return nil, err
 	}
+	tallies, err := s.tallies(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	items := make([]Item, 0, len(ms))
 	for _, m := range ms {
-		items = append(items, s.item(v, m, reactions[m.ID], voted[m.ID]))
+		items = append(items, s.item(v, m, reactions[m.ID], voted[m.ID], tallies[m.ID]))
 	}
 	return items, nil
 }
 
-// item is m as v sees it, given its reactions and whether v voted for it.
-func (s *Service) item(v Viewer, m model.Message, reactions []store.ReactionSummary, voted bool) Item {
+// item is m as v sees it, given its reactions, whether v voted for it and
+// the tallies of its replies (its reply count is the replies v is shown).
+func (s *Service) item(v Viewer, m model.Message, reactions []store.ReactionSummary, voted bool, replies []store.ReplyTally) Item {
 	mine := m.AuthoredBy(v.Actor)
+	m.ReplyCount = replyCount(replies, v)
 	it := Item{Message: m, Mine: mine, Voted: voted, Reactions: reactions, Author: m.AuthorName}
 	if m.Anonymous && !mine && !v.Staff {
 		it.Author = "Anonymous"
@@ -232,12 +278,12 @@ func (s *Service) Changes(ctx context.Context, ch *model.Channel, v Viewer, afte
 	items := make([]Item, 0, len(es)) // one allocation for the batch: this runs per stream
 	for _, e := range es {
 		c := Change{Event: e.Event}
-		if m := e.Message; m != nil && (visibleTo(m, v) || m.State == model.StateDeleted) {
+		if m := e.Message; m != nil && seenBy(m, v) {
 			var reactions []store.ReactionSummary
 			if len(e.Reactions) > 0 {
 				reactions = store.SummariseReactions(e.Reactions, key)[m.ID]
 			}
-			items = append(items, s.item(v, *m, reactions, key != "" && slices.Contains(e.Voters, key)))
+			items = append(items, s.item(v, *m, reactions, key != "" && slices.Contains(e.Voters, key), e.Replies))
 			c.Item = &items[len(items)-1]
 		}
 		out = append(out, c)

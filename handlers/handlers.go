@@ -45,6 +45,9 @@ func New(d Deps) *fiber.App {
 	if d.TrustProxy {
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor
 	}
+	if d.BodyLimit > 0 {
+		cfg.BodyLimit = readBound(d.BodyLimit) // bodyLimit below answers over d.BodyLimit
+	}
 	app := fiber.New(cfg)
 	// Event streams take their connection over and close it themselves
 	// (web.ServeStream), so that fasthttp's request context is not held
@@ -53,6 +56,9 @@ func New(d Deps) *fiber.App {
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
 	app.Use(requestid.New())
 	app.Use(h.logRequests)
+	if d.BodyLimit > 0 {
+		app.Use(bodyLimit(d.BodyLimit))
+	}
 	app.Use(compress.New(compress.Config{Level: compress.LevelDefault, Next: isStream}))
 	app.Use(securityHeaders)
 	app.Use(h.Identify)

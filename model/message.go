@@ -98,6 +98,10 @@ type Message struct {
 	// posting (admin, moderator or host; "" for participants and guests):
 	// the badge beside their name, the same for every viewer.
 	AuthorRole Role `bun:"author_role,notnull" json:"-"`
+	// Published says the message was visible to everyone at some time.
+	// Only a published message leaves a tombstone for participants when it
+	// is deleted: one that was never shown (held, denied, shadow) vanishes.
+	Published bool `bun:"published,notnull" json:"-"`
 }
 
 // AuthoredBy reports whether a wrote m.

@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/meilisearch/meilisearch-go"
+
+	"backchannel/model"
 )
 
 // Settings of the Meilisearch index.
@@ -269,7 +271,7 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 func (m *Meili) search(ctx context.Context, text string, req *meilisearch.SearchRequest) (*meiliResponse, error) {
 	raw, err := m.client.Index(m.index).SearchRawWithContext(ctx, text, req)
 	if err != nil {
-		return nil, fmt.Errorf("search: meilisearch: search: %w", err)
+		return nil, meiliUnavailable(fmt.Errorf("search: meilisearch: search: %w", err))
 	}
 	var resp meiliResponse
 	if err := json.Unmarshal(*raw, &resp); err != nil {
@@ -432,4 +434,16 @@ func meiliSpans(body string, pos []meiliPosition) []Span {
 // combining marks included).
 func meiliWordRune(r rune) bool {
 	return wordRune(r) || unicode.Is(unicode.Mn, r)
+}
+
+// meiliUnavailable marks err with model.ErrUnavailable when Meilisearch
+// could not be reached or failed on its side (5xx, or its index is
+// missing): the search is unavailable, not the request wrong.
+func meiliUnavailable(err error) error {
+	var me *meilisearch.Error
+	if errors.As(err, &me) && (me.ErrCode == meilisearch.MeilisearchCommunicationError || me.StatusCode >= 500 ||
+		me.MeilisearchApiError.Code == "index_not_found") {
+		return fmt.Errorf("%w: %w", model.ErrUnavailable, err)
+	}
+	return err
 }

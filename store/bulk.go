@@ -85,6 +85,9 @@ type MessageBatch struct {
 // messages are searchable after a rebuild of the index. On PostgreSQL, call
 // SyncMessageIDs after the last batch.
 func InsertMessageBatch(ctx context.Context, db bun.IDB, b *MessageBatch, per int) error {
+	for i := range b.Messages {
+		b.Messages[i].Published = b.Messages[i].Published || b.Messages[i].State == model.StateVisible
+	}
 	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := insertRows(ctx, tx, b.Messages, per, false); err != nil {
 			return fmt.Errorf("store: insert messages: %w", err)

@@ -84,6 +84,7 @@ func InsertPosts(ctx context.Context, db bun.IDB, channelID int64, ms []*model.M
 		if m.State == "" {
 			m.State = model.StateVisible
 		}
+		m.Published = m.State == model.StateVisible
 	}
 	if _, err := db.NewInsert().Model(&ms).Returning("id").Exec(ctx); err != nil {
 		return 0, fmt.Errorf("store: insert messages: %w", err)
@@ -147,11 +148,15 @@ type MessageFilter struct {
 	// VisibleOr lets an actor also see their own messages in other states
 	// (e.g. held ones) while States limits everyone else's.
 	VisibleOr *model.Actor
-	TopLevel  bool    // no replies
-	ParentIDs []int64 // only replies to these messages
-	Sort      string  // "newest" (by seq, ascending), "top" (votes, then seq)
-	Limit     int
-	Newest    bool // with Limit: the newest Limit messages (still returned in ascending order)
+	// Tombstones lets States also match deleted messages that were once
+	// published (a participant's view: removed messages they could have
+	// seen, never one that was only ever held or shadowed).
+	Tombstones bool
+	TopLevel   bool    // no replies
+	ParentIDs  []int64 // only replies to these messages
+	Sort       string  // "newest" (by seq, ascending), "top" (votes, then seq)
+	Limit      int
+	Newest     bool // with Limit: the newest Limit messages (still returned in ascending order)
 }
 
 // ListMessages returns messages of a channel.
@@ -165,15 +170,20 @@ func ListMessages(ctx context.Context, db bun.IDB, f MessageFilter) ([]model.Mes
 		q = q.Where("seq < ?", f.BeforeSeq)
 	}
 	if len(f.States) > 0 {
-		if a := f.VisibleOr; a != nil && !a.IsZero() {
-			if a.UserID != 0 {
-				q = q.Where("(state IN (?) OR (author_user_id = ? AND state <> ?))", bun.In(f.States), a.UserID, model.StateDeleted)
-			} else {
-				q = q.Where("(state IN (?) OR (author_guest_id = ? AND state <> ?))", bun.In(f.States), a.GuestID, model.StateDeleted)
-			}
-		} else {
+		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			q = q.Where("state IN (?)", bun.In(f.States))
-		}
+			if f.Tombstones {
+				q = q.WhereOr("(state = ? AND published)", model.StateDeleted)
+			}
+			if a := f.VisibleOr; a != nil && !a.IsZero() {
+				if a.UserID != 0 {
+					q = q.WhereOr("(author_user_id = ? AND state <> ?)", a.UserID, model.StateDeleted)
+				} else {
+					q = q.WhereOr("(author_guest_id = ? AND state <> ?)", a.GuestID, model.StateDeleted)
+				}
+			}
+			return q
+		})
 	}
 	if f.TopLevel {
 		q = q.Where("parent_id IS NULL")
@@ -201,6 +211,34 @@ func ListMessages(ctx context.Context, db bun.IDB, f MessageFilter) ([]model.Mes
 		}
 	}
 	return ms, nil
+}
+
+// ReplyTally counts the replies to one message that share a state,
+// publication and author: enough to count, for any viewer, the replies
+// that viewer sees (chat decides which).
+type ReplyTally struct {
+	ParentID      int64              `bun:"parent_id"`
+	State         model.MessageState `bun:"state"`
+	Published     bool               `bun:"published"`
+	AuthorUserID  *int64             `bun:"author_user_id"`
+	AuthorGuestID *int64             `bun:"author_guest_id"`
+	N             int                `bun:"n"`
+}
+
+// ReplyTallies returns the tallies of the replies to messageIDs, in one
+// statement.
+func ReplyTallies(ctx context.Context, db bun.IDB, messageIDs []int64) ([]ReplyTally, error) {
+	if len(messageIDs) == 0 {
+		return nil, nil
+	}
+	var ts []ReplyTally
+	if err := db.NewSelect().Model((*model.Message)(nil)).
+		Column("parent_id", "state", "published", "author_user_id", "author_guest_id").ColumnExpr("COUNT(*) AS n").
+		Where("parent_id IN (?)", bun.In(messageIDs)).
+		Group("parent_id", "state", "published", "author_user_id", "author_guest_id").Scan(ctx, &ts); err != nil {
+		return nil, fmt.Errorf("store: reply tallies: %w", err)
+	}
+	return ts, nil
 }
 
 // EventsAfter returns a channel's events with seq > after, oldest first.
@@ -272,9 +310,11 @@ func RecentPostsBy(ctx context.Context, db bun.IDB, channelID int64, actors []mo
 }
 
 // UpdateMessage writes a message's body, state, counts and times.
+// A message that becomes visible is published from then on.
 func UpdateMessage(ctx context.Context, db bun.IDB, m *model.Message) error {
+	m.Published = m.Published || m.State == model.StateVisible
 	res, err := db.NewUpdate().Model(m).Column("body", "links", "state", "edited_at", "deleted_at", "pinned", "highlighted",
-		"answered", "flagged", "mod_reason", "original").
+		"answered", "flagged", "mod_reason", "original", "published").
 		WherePK().Exec(ctx)
 	if err := affected("update message", res, err); err != nil {
 		return err

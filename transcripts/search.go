@@ -108,6 +108,13 @@ func (s *Service) Search(ctx context.Context, e search.Engine, user *model.User,
 	}
 	res, err := e.Search(ctx, q)
 	if err != nil {
+		if store.Unavailable(err) {
+			// Said as such to the searcher (503, Retry-After); the
+			// cause stays in the log.
+			return nil, fmt.Errorf("transcripts: search: %w: %w", &model.Problem{Code: "search_unavailable",
+				Message: "Search is unavailable right now: the search index cannot be reached. Please try again in a few seconds.",
+				Kind:    model.ErrUnavailable}, err)
+		}
 		return nil, fmt.Errorf("chat: search: %w", err)
 	}
 	out.Result = res

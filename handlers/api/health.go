@@ -2,9 +2,13 @@ package api
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"backchannel/handlers/web"
 )
 
 // Healthz answers while the process is up.
@@ -13,37 +17,39 @@ func (h *API) Healthz(c *fiber.Ctx) error {
 }
 
 // Readyz answers 200 when the database is reachable with every migration
-// applied and the search engine answers; 503 with the failing part otherwise.
+// applied and the search engine answers; 503 otherwise. It is public, so
+// it says only "ok" or "unavailable" per part (database, migrations,
+// search): what failed and why (addresses, driver errors) goes to the log.
 func (h *API) Readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 5*time.Second)
 	defer cancel()
 	ready := true
 	checks := fiber.Map{}
-	if err := h.Migrations.Ping(ctx); err != nil {
-		ready = false
-		checks["database"] = fiber.Map{"status": "down", "error": err.Error()}
-	} else {
-		checks["database"] = fiber.Map{"status": "ok", "dialect": h.Migrations.Dialect()}
-		if n, err := h.Migrations.Pending(ctx); err != nil || n > 0 {
+	check := func(part string, err error) {
+		if err != nil {
 			ready = false
-			msg := "migrations pending: run backchannel migrate up"
-			if err != nil {
-				msg = err.Error()
-			}
-			checks["migrations"] = fiber.Map{"status": "pending", "pending": n, "error": msg}
-		} else {
-			checks["migrations"] = fiber.Map{"status": "ok"}
+			h.Log.WarnContext(ctx, "not ready", "part", part, "err", err)
+			checks[part] = fiber.Map{"status": "unavailable"}
+			return
 		}
+		checks[part] = fiber.Map{"status": "ok"}
 	}
-	if err := h.Search.Ping(ctx); err != nil {
-		ready = false
-		checks["search"] = fiber.Map{"status": "down", "engine": h.Search.Name(), "error": err.Error()}
+	err := h.Migrations.Ping(ctx)
+	check("database", err)
+	if err == nil {
+		n, err := h.Migrations.Pending(ctx)
+		if err == nil && n > 0 {
+			err = fmt.Errorf("%d migrations pending: run backchannel migrate up", n)
+		}
+		check("migrations", err)
 	} else {
-		checks["search"] = fiber.Map{"status": "ok", "engine": h.Search.Name()}
+		checks["migrations"] = fiber.Map{"status": "unavailable"}
 	}
+	check("search", h.Search.Ping(ctx))
 	status, word := fiber.StatusOK, "ready"
 	if !ready {
 		status, word = fiber.StatusServiceUnavailable, "not ready"
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(web.UnavailableRetryAfter))
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(status).JSON(fiber.Map{"status": word, "checks": checks})

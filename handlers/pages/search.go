@@ -51,6 +51,7 @@ func (h *Pages) SearchPage(c *fiber.Ctx) error {
 	if err != nil {
 		h.Log.Error("search", "err", err)
 		d.Error = "Search is not available right now; try again in a moment."
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(web.UnavailableRetryAfter))
 		return web.Render(c, fiber.StatusServiceUnavailable, views.SearchPage(h.Page(c, "Search", "/search"), d))
 	}
 	d.Staff = len(res.StaffIn) > 0

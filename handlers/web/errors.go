@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"backchannel/model"
+	"backchannel/store"
 	"backchannel/views"
 )
 
@@ -31,6 +32,8 @@ func StatusOf(err error) int {
 		return http.StatusUnprocessableEntity
 	case errors.Is(err, model.ErrRateLimited):
 		return http.StatusTooManyRequests
+	case store.Unavailable(err): // the database or the search index is down
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -56,6 +59,8 @@ func errorCode(status int) string {
 		return "invalid"
 	case 429:
 		return "rate_limited"
+	case 503:
+		return "unavailable"
 	}
 	if status >= 500 {
 		return "internal"
@@ -106,6 +111,8 @@ func statusMessage(status int) (heading, message string) {
 		return "That did not work", "Some of what you entered is not valid."
 	case 429:
 		return "Slow down", "Too many requests. Please wait a moment and try again."
+	case 503:
+		return "Temporarily unavailable", "The server cannot reach its database or search index right now. Please try again in a few seconds."
 	}
 	return "Something went wrong", "The server hit an unexpected problem. It has been logged; please try again."
 }
@@ -161,11 +168,19 @@ func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
 
 func IsHTMX(c *fiber.Ctx) bool { return c.Get("HX-Request") == "true" }
 
-// SetRetryAfter tells the client when to try again after a rate limit.
+// UnavailableRetryAfter is the Retry-After (seconds) of a 503: an outage of
+// the database or the search index.
+const UnavailableRetryAfter = 5
+
+// SetRetryAfter tells the client when to try again after a rate limit or
+// during an outage.
 func SetRetryAfter(c *fiber.Ctx, err error) {
 	var rl *model.RateLimitError
 	if errors.As(err, &rl) && rl.RetryAfter > 0 {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(rl.RetryAfter))
+	}
+	if StatusOf(err) == http.StatusServiceUnavailable {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(UnavailableRetryAfter))
 	}
 }
 

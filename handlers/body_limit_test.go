@@ -1,0 +1,59 @@
+package handlers_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"backchannel/model"
+	"backchannel/testenv"
+)
+
+// A client that writes a whole over-limit body before it reads gets the 413
+// and its JSON message every time, not a connection reset; the connection
+// then serves its next request.
+func TestOversizedBodyIsAnsweredNotReset(t *testing.T) {
+	s := newServer(t, testenv.Databases(t)[0].URL) // no data involved: the first database
+	pat := s.apiUser(t, "pat@example.org", model.RoleParticipant)
+	addr := strings.TrimPrefix(s.URL, "http://")
+	body := `{"body":"` + strings.Repeat("x", 1<<20) + `"}` // 1 MiB and a little: over the 1 MiB limit
+	head := fmt.Sprintf("POST /api/v1/channels/general/messages HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", addr, pat.token, len(body))
+	for i := range 8 {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
+		if _, err := io.WriteString(conn, head+body); err != nil {
+			t.Fatalf("try %d: writing the body: %v", i, err)
+		}
+		r := bufio.NewReader(conn)
+		res, err := http.ReadResponse(r, nil)
+		if err != nil {
+			t.Fatalf("try %d: no answer: %v", i, err)
+		}
+		data, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		var e struct {
+			Error struct{ Code, Message string }
+		}
+		if err != nil || res.StatusCode != http.StatusRequestEntityTooLarge || json.Unmarshal(data, &e) != nil ||
+			e.Error.Code != "payload_too_large" || e.Error.Message == "" {
+			t.Fatalf("try %d: %d %s (%v), want 413 payload_too_large with a message", i, res.StatusCode, data, err)
+		}
+		// The same connection answers the next request.
+		if _, err := fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: %s\r\n\r\n", addr); err != nil {
+			t.Fatalf("try %d: the connection was closed: %v", i, err)
+		}
+		if res, err := http.ReadResponse(r, nil); err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("try %d: the next request on the connection: %v", i, err)
+		}
+		conn.Close()
+	}
+}
