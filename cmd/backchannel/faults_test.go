@@ -390,10 +390,9 @@ func TestFaultPostgresRestart(t *testing.T) {
 	for status, n := range l.statuses {
 		// A post whose connection was cut by the stop has no answer: it
 		// may or may not be stored, and checkStored allows both. Every
-		// answer is a refusal the client can retry.
-		// (500 until the database outage maps to 503: then drop it here.)
-		if status != http.StatusServiceUnavailable && status != http.StatusInternalServerError {
-			t.Errorf("%d posts answered %d during the outage, want 503 (or 500)", n, status)
+		// answer is a refusal the client can retry: 503 with Retry-After.
+		if status != 0 && status != http.StatusServiceUnavailable {
+			t.Errorf("%d posts answered %d during the outage, want 503", n, status)
 		}
 	}
 	l.mu.Unlock()
