@@ -12,6 +12,70 @@ import (
 	"backchannel/model"
 )
 
+// hostile is text written to break out of a Markdown export: raw HTML and a
+// javascript: link.
+const hostile = `<img src=x onerror=alert(1)> [click](javascript:alert(2)) <javascript:alert(3)>`
+
+// TestExportsEscapeMarkup: a transcript's Markdown export keeps raw HTML
+// and links in a body, channel title and session title as text, and the
+// filter CSV export guards formula cells (and imports them back unchanged).
+func TestExportsEscapeMarkup(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		ctx := context.Background()
+		host := s.createUser(t, "host-lab@example.org", model.RoleHost)
+		slug, title := "lab", "Lab "+hostile
+		ch, err := s.Chat.CreateChannel(ctx, host.ID, chat.ChannelInput{Slug: &slug, Title: &title})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, err := s.Chat.StartSession(ctx, host.ID, ch, "Week 1 "+hostile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := s.Chat.ViewerFor(ctx, ch, host, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Chat.AcceptGuideline(ctx, ch, v, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Chat.Post(ctx, ch, v, chat.PostInput{Body: "see " + hostile}); err != nil {
+			t.Fatal(err)
+		}
+		hb := s.browser(t)
+		hb.signIn(host.Email)
+		r := hb.get("/transcripts/lab/" + strconv.FormatInt(sess.ID, 10) + "/export/md?view=staff")
+		if r.Status != http.StatusOK {
+			t.Fatalf("markdown export = %d: %s", r.Status, r.Body)
+		}
+		unescaped := strings.NewReplacer(`\[`, "", `\]`, "").Replace(r.Body)
+		for _, bad := range []string{"<img", "<javascript:", "](javascript:", "[click]"} {
+			if strings.Contains(unescaped, bad) {
+				t.Errorf("markdown export carries %q:\n%s", bad, r.Body)
+			}
+		}
+		if n := strings.Count(r.Body, `&lt;img src=x onerror=alert(1)&gt; \[click\](javascript:alert(2))`); n != 5 {
+			t.Errorf("want the heading (title and session), channel, session and body as escaped text (5 times), got %d:\n%s", n, r.Body)
+		}
+
+		admin := s.apiUser(t, "root@example.org", model.RoleAdmin)
+		csv := "pattern,kind,action,allow,guideline\n-darn,phrase,hold,\"=HYPERLINK(\"\"http://x\"\")\",@SUM(1)\n"
+		admin.do("POST", "/api/v1/filters/import", csv, "Content-Type", "text/csv").want(http.StatusOK)
+		out := admin.do("GET", "/api/v1/filters/export", nil).want(http.StatusOK)
+		for _, cell := range []string{`'-darn`, `'=HYPERLINK`, `'@SUM(1)`} {
+			if !strings.Contains(string(out.Body), cell) {
+				t.Errorf("filter export lacks the guarded cell %s:\n%s", cell, out.Body)
+			}
+		}
+		// The export imports back as the same rules.
+		admin.do("POST", "/api/v1/filters/import", string(out.Body), "Content-Type", "text/csv").want(http.StatusOK)
+		again := admin.do("GET", "/api/v1/filters/export", nil).want(http.StatusOK)
+		if string(again.Body) != string(out.Body) {
+			t.Errorf("round trip changed the rules:\n%s\nthen\n%s", out.Body, again.Body)
+		}
+	})
+}
+
 // TestSearchTagDoesNotRevealHiddenChannels: tagging by id from /search/tag
 // answers a message in a channel the person cannot read exactly as an id
 // that names nothing (404, no slug), on every database.
