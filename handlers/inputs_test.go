@@ -10,6 +10,7 @@ import (
 
 	"backchannel/chat"
 	"backchannel/model"
+	"backchannel/store"
 )
 
 // hostile is text written to break out of a Markdown export: raw HTML and a
@@ -118,5 +119,50 @@ func TestSearchAPIRejectsMalformedNumbers(t *testing.T) {
 			a.do("GET", "/api/v1/search?q=hello&"+q, nil).wantError(http.StatusBadRequest, "bad_request", "")
 		}
 		a.do("GET", "/api/v1/search?q=hello&limit=5&offset=0", nil).want(http.StatusOK)
+	})
+}
+
+// TestRegexRulesBounded: a regex that compiles to too large a program is
+// refused when added (page and API) or imported, changing nothing; heavy
+// regex rules over a long post stop at the budget and hold the post, with
+// the reason in the audit log.
+func TestRegexRulesBounded(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		ctx := context.Background()
+		admin := s.apiUser(t, "root@example.org", model.RoleAdmin)
+		huge := `(?:ab|cd|ef){400}`
+		admin.do("POST", "/api/v1/filters", map[string]any{"pattern": huge, "kind": "regex", "action": "hold"}).
+			wantError(http.StatusUnprocessableEntity, "invalid", "pattern")
+		admin.do("POST", "/api/v1/filters/import", "pattern,kind,action\n\""+huge+"\",regex,hold\n", "Content-Type", "text/csv").
+			wantError(http.StatusUnprocessableEntity, "invalid", "csv")
+		ab := s.browser(t)
+		ab.signIn("root@example.org")
+		ab.get("/admin/filters")
+		r := ab.post("/admin/filters", url.Values{"pattern": {huge}, "kind": {"regex"}, "action": {"hold"}})
+		if msg := r.Doc.Find(".field-error").Text(); r.Status != http.StatusUnprocessableEntity || !strings.Contains(msg, "too complex") || !strings.Contains(msg, "at most 1000") {
+			t.Errorf("page add of a huge regex = %d %q, want 422 saying it is too complex", r.Status, msg)
+		}
+		if rules, _ := s.Filters.Rules(ctx, "site"); len(rules) != 0 {
+			t.Fatalf("a refused rule was stored: %+v", rules)
+		}
+
+		heavy := "pattern,kind,action\n" + strings.Join([]string{`"(?:\w+\s+){1,180}zq"`, `"(?:[a-y]+\W*){1,170}qz"`,
+			`"(?:\pL{1,3}\s?){1,110}xxq"`, `"(?:\S+\s){2,220}qqz"`, `"(?:[^q]{1,4}){1,110}zzq"`}, ",regex,flag\n") + ",regex,flag\n"
+		admin.do("POST", "/api/v1/filters/import", heavy, "Content-Type", "text/csv").want(http.StatusOK)
+		long := 4000
+		ch, _ := s.newChannel(t, "regex-lab", chat.ChannelInput{MaxLength: &long})
+		pat := s.apiUser(t, "pat@example.org", model.RoleParticipant)
+		pat.accept("regex-lab")
+		m := pat.post("regex-lab", map[string]any{"body": strings.Repeat("lorem ipsum dolor sit amet ", 150)[:4000]})
+		if m.State != string(model.StateHeld) {
+			t.Errorf("a long post under heavy regexes is %q, want held", m.State)
+		}
+		es, err := store.ListAudit(ctx, s.DB, store.AuditFilter{ChannelID: ch.ID, Action: "filter.hold"})
+		if err != nil || len(es) != 1 || !strings.Contains(es[0].After, "budget") {
+			t.Errorf("audit = %+v %v, want one filter.hold naming the regex budget", es, err)
+		}
+		if short := pat.post("regex-lab", map[string]any{"body": "lorem ipsum"}); short.State != string(model.StateVisible) {
+			t.Errorf("a short post is %q, want visible", short.State)
+		}
 	})
 }
