@@ -166,3 +166,63 @@ func TestRegexRulesBounded(t *testing.T) {
 		}
 	})
 }
+
+// TestJoinCodes: new codes have at least 8 characters from an alphabet
+// without look-alikes, hosts cannot set a shorter one, an older short code
+// still works, and guessing is limited per person and per address (429)
+// on the page and the API.
+func TestJoinCodes(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		ctx := context.Background()
+		host := s.apiUser(t, "host@example.org", model.RoleHost)
+		host.do("POST", "/api/v1/channels", map[string]any{"slug": "short", "title": "Short", "visibility": "join-code", "join_code": "AB12"}).
+			wantError(http.StatusUnprocessableEntity, "invalid", "join_code")
+		made := host.createChannel(map[string]any{"slug": "made", "title": "Made", "visibility": "join-code"})
+		if made.JoinCode == nil || len(*made.JoinCode) < 8 || strings.Trim(*made.JoinCode, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789") != "" {
+			t.Errorf("a made-up code %v, want 8+ characters without look-alikes", made.JoinCode)
+		}
+		host.do("PATCH", "/api/v1/channels/made", map[string]any{"join_code": "XY9"}).wantError(http.StatusUnprocessableEntity, "invalid", "join_code")
+
+		// A channel whose short code predates the rule keeps it, and saving
+		// its settings unchanged is fine.
+		ch, err := s.Chat.Channel(ctx, "made")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch.JoinCode = "OLD6AB"
+		if err := store.UpdateChannel(ctx, s.DB, ch); err != nil {
+			t.Fatal(err)
+		}
+		host.do("PATCH", "/api/v1/channels/made", map[string]any{"join_code": "OLD6AB", "title": "Made again"}).want(http.StatusOK)
+		early := s.apiUser(t, "early@example.org", model.RoleParticipant)
+		early.do("POST", chanPath("made", "/join"), map[string]any{"code": "old6ab"}).want(http.StatusNoContent)
+
+		// Ten wrong codes from one account, then even the right one is 429.
+		users := make([]*apiClient, 3)
+		for i := range users {
+			users[i] = s.apiUser(t, "guesser"+strconv.Itoa(i)+"@example.org", model.RoleParticipant)
+			for n := 0; n < 10; n++ {
+				users[i].do("POST", chanPath("made", "/join"), map[string]any{"code": "WRONG" + strconv.Itoa(100+n)}).
+					wantError(http.StatusUnprocessableEntity, "invalid", "code")
+			}
+		}
+		r := users[0].do("POST", chanPath("made", "/join"), map[string]any{"code": "OLD6AB"})
+		r.wantError(http.StatusTooManyRequests, "rate_limited", "")
+		if r.Header.Get("Retry-After") == "" {
+			t.Error("no Retry-After on a limited join")
+		}
+		// Thirty from one address: a fresh account there is limited too, and
+		// so is a guest on the page.
+		fresh := s.apiUser(t, "fresh@example.org", model.RoleParticipant)
+		fresh.do("POST", chanPath("made", "/join"), map[string]any{"code": "OLD6AB"}).wantError(http.StatusTooManyRequests, "rate_limited", "")
+		gb := s.browser(t)
+		gb.get("/c/made")
+		page := gb.post("/c/made/join", url.Values{"name": {"Gus"}, "code": {"OLD6AB"}})
+		if page.Status != http.StatusTooManyRequests || !strings.Contains(page.Body, "Too many wrong join codes") {
+			t.Errorf("guest join after many guesses = %d, want 429 with a message", page.Status)
+		}
+		if gb.cookie("bc_guest_"+strconv.FormatInt(ch.ID, 10)) != "" {
+			t.Error("a limited guest got a cookie")
+		}
+	})
+}
