@@ -210,6 +210,9 @@ func (a *App) cleanup(ctx context.Context) {
 		if err := a.Accounts.Cleanup(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Warn("cleanup", "err", err)
 		}
+		if err := a.Chat.CleanupJoinFailures(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Warn("cleanup", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return

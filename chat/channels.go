@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -66,7 +67,11 @@ func (in ChannelInput) apply(c *model.Channel) error {
 		c.Visibility = *in.Visibility
 	}
 	if in.JoinCode != nil {
-		c.JoinCode = strings.TrimSpace(*in.JoinCode)
+		code := strings.TrimSpace(*in.JoinCode)
+		if code != c.JoinCode && code != "" && utf8.RuneCountInString(code) < MinJoinCode {
+			return model.Invalid("join_code", fmt.Sprintf("A join code has at least %d characters, so it cannot be guessed. Leave it empty to get one made for you.", MinJoinCode))
+		}
+		c.JoinCode = code
 	}
 	if in.PostingMode != nil {
 		c.PostingMode = *in.PostingMode
@@ -131,11 +136,12 @@ func (in ChannelInput) apply(c *model.Channel) error {
 	return nil
 }
 
-// newJoinCode makes a code that is easy to read aloud in class: 6 letters and
-// digits without look-alikes.
+// newJoinCode makes a code that is easy to read aloud in class: MinJoinCode
+// letters and digits without look-alikes (no I, O, 0 or 1): 32 symbols, 40
+// bits, and each byte maps to one symbol without bias (256 = 8 × 32).
 func newJoinCode() string {
 	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	b := make([]byte, 6)
+	b := make([]byte, MinJoinCode)
 	_, _ = rand.Read(b)
 	for i := range b {
 		b[i] = alphabet[int(b[i])%len(alphabet)]
@@ -298,9 +304,9 @@ func (s *Service) member(ctx context.Context, ch *model.Channel, v Viewer) (bool
 	return ok, nil
 }
 
-// Join makes a signed-in user a member of ch, checking the join code where
+// Join makes a signed-in user (at address ip) a member of ch, checking the join code where
 // the channel asks for one. Members-only channels cannot be joined this way.
-func (s *Service) Join(ctx context.Context, ch *model.Channel, v Viewer, code string) error {
+func (s *Service) Join(ctx context.Context, ch *model.Channel, v Viewer, code, ip string) error {
 	if v.Actor.UserID == 0 {
 		return model.ErrUnauthorized
 	}
@@ -309,8 +315,8 @@ func (s *Service) Join(ctx context.Context, ch *model.Channel, v Viewer, code st
 		case model.VisibilityMembers:
 			return model.Refuse(model.ErrForbidden, "members_only", "This channel is for its members only. Ask a host to add you.")
 		case model.VisibilityJoinCode:
-			if !sameCode(code, ch.JoinCode) {
-				return model.Invalid("code", "That join code is not right.")
+			if err := s.checkJoinCode(ctx, ch, code, ip, "user:"+strconv.FormatInt(v.Actor.UserID, 10)); err != nil {
+				return err
 			}
 		}
 	}
@@ -326,12 +332,14 @@ func (s *Service) Join(ctx context.Context, ch *model.Channel, v Viewer, code st
 
 // JoinAsGuest lets someone without an account into ch under a display name
 // and returns the secret for their cookie.
-func (s *Service) JoinAsGuest(ctx context.Context, ch *model.Channel, name, code string) (string, *model.Guest, error) {
+func (s *Service) JoinAsGuest(ctx context.Context, ch *model.Channel, name, code, ip string) (string, *model.Guest, error) {
 	if !ch.AllowGuests || ch.Visibility == model.VisibilityMembers {
 		return "", nil, model.Refuse(model.ErrForbidden, "guests_not_allowed", "This channel does not take guests. Sign in to join.")
 	}
-	if ch.Visibility == model.VisibilityJoinCode && !sameCode(code, ch.JoinCode) {
-		return "", nil, model.Invalid("code", "That join code is not right.")
+	if ch.Visibility == model.VisibilityJoinCode {
+		if err := s.checkJoinCode(ctx, ch, code, ip); err != nil {
+			return "", nil, err
+		}
 	}
 	name = model.CleanLine(name)
 	switch {

@@ -146,6 +146,7 @@ func TestUpdateChannel(t *testing.T) {
 			{name: "unknown visibility", in: chat.ChannelInput{Visibility: ptr(model.Visibility("secret"))}, want: want{Field: "visibility"}},
 			{name: "unknown posting mode", in: chat.ChannelInput{PostingMode: ptr(model.PostingMode("chaos"))}, want: want{Field: "posting_mode"}},
 			{name: "join code with space", in: chat.ChannelInput{JoinCode: ptr("AB CD")}, want: want{Field: "join_code"}},
+			{name: "join code too short", in: chat.ChannelInput{JoinCode: ptr("ABCD234")}, want: want{Field: "join_code"}},
 			{name: "join code too long", in: chat.ChannelInput{JoinCode: ptr(strings.Repeat("X", 65))}, want: want{Field: "join_code"}},
 			{name: "slug change", in: chat.ChannelInput{Slug: ptr("physics-102")}, want: want{Field: "slug"}},
 			{name: "empty title", in: chat.ChannelInput{Title: ptr("")}, want: want{Field: "title"}},
@@ -158,20 +159,20 @@ func TestUpdateChannel(t *testing.T) {
 				}},
 			{name: "join-code visibility makes a code", in: chat.ChannelInput{Visibility: ptr(model.VisibilityJoinCode)},
 				check: func(t *testing.T, c *model.Channel) {
-					if c.Visibility != model.VisibilityJoinCode || len(c.JoinCode) != 6 || strings.Trim(c.JoinCode, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789") != "" {
-						t.Errorf("visibility %q code %q, want a 6-character code", c.Visibility, c.JoinCode)
+					if c.Visibility != model.VisibilityJoinCode || len(c.JoinCode) != chat.MinJoinCode || strings.Trim(c.JoinCode, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789") != "" {
+						t.Errorf("visibility %q code %q, want an 8-character code", c.Visibility, c.JoinCode)
 					}
 				}},
-			{name: "own join code kept", in: chat.ChannelInput{JoinCode: ptr(" room42 ")},
+			{name: "own join code kept", in: chat.ChannelInput{JoinCode: ptr(" room4242 ")},
 				check: func(t *testing.T, c *model.Channel) {
-					if c.JoinCode != "room42" {
+					if c.JoinCode != "room4242" {
 						t.Errorf("code %q", c.JoinCode)
 					}
 				}},
 			{name: "every setting", in: chat.ChannelInput{Visibility: ptr(model.VisibilityMembers), PostingMode: ptr(model.PostingQuestions),
 				AllowAnonymous: ptr(false), AllowGuests: ptr(false), SlowModeSeconds: ptr(30), MaxLength: ptr(280), Description: ptr(" Ask here ")},
 				check: func(t *testing.T, c *model.Channel) {
-					want := model.ChannelSettings{Visibility: model.VisibilityMembers, JoinCode: "room42", PostingMode: model.PostingQuestions,
+					want := model.ChannelSettings{Visibility: model.VisibilityMembers, JoinCode: "room4242", PostingMode: model.PostingQuestions,
 						SlowModeSeconds: 30, MaxLength: 280, PremodMode: model.PremodOff, FilterRepeats: true, FilterMentions: true, FilterLinks: true}
 					if c.ChannelSettings != want || c.Description != "Ask here" {
 						t.Errorf("settings %+v description %q, want %+v", c.ChannelSettings, c.Description, want)
@@ -221,7 +222,7 @@ func TestVisibilityAndJoin(t *testing.T) {
 		mod := e.User("Mo", model.RoleModerator)
 		pub := e.Channel(host, "pub", chat.ChannelInput{})
 		members := e.Channel(host, "members", chat.ChannelInput{Visibility: ptr(model.VisibilityMembers)})
-		coded := e.Channel(host, "coded", chat.ChannelInput{Visibility: ptr(model.VisibilityJoinCode), JoinCode: ptr("ABC123")})
+		coded := e.Channel(host, "coded", chat.ChannelInput{Visibility: ptr(model.VisibilityJoinCode), JoinCode: ptr("ABC12345")})
 
 		if v := e.Viewer(pub, mod); !v.Staff || v.Host || !v.Poster {
 			t.Errorf("moderator's viewer %+v", v)
@@ -257,21 +258,21 @@ func TestVisibilityAndJoin(t *testing.T) {
 			{"members only", members, e.Viewer(members, alice), "", want{Problem: "members_only"}, false},
 			{"members only, staff", members, e.Viewer(members, mod), "", want{}, true},
 			{"no code", coded, e.Viewer(coded, alice), "", want{Field: "code"}, false},
-			{"wrong code", coded, e.Viewer(coded, alice), "ABC124", want{Field: "code"}, false},
-			{"code in other case and spaces", coded, e.Viewer(coded, alice), "  abc123 ", want{}, true},
-			{"again", coded, e.Viewer(coded, alice), "ABC123", want{}, true},
+			{"wrong code", coded, e.Viewer(coded, alice), "ABC12346", want{Field: "code"}, false},
+			{"code in other case and spaces", coded, e.Viewer(coded, alice), "  abc12345 ", want{}, true},
+			{"again", coded, e.Viewer(coded, alice), "ABC12345", want{}, true},
 			{"public", pub, e.Viewer(pub, alice), "", want{}, true},
 		}
 		for _, tt := range joins {
 			t.Run("join "+tt.name, func(t *testing.T) {
-				err := e.Chat.Join(e.Ctx, tt.ch, tt.v, tt.code)
+				err := e.Chat.Join(e.Ctx, tt.ch, tt.v, tt.code, "127.0.0.1")
 				tt.want.Check(t, err)
 				if ok, err := e.Chat.CanView(e.Ctx, tt.ch, tt.v); err != nil || ok != tt.view {
 					t.Errorf("CanView after join = %v, %v; want %v", ok, err, tt.view)
 				}
 			})
 		}
-		if err := e.Chat.Join(e.Ctx, members, e.Viewer(members, alice), ""); !errors.Is(err, model.ErrForbidden) {
+		if err := e.Chat.Join(e.Ctx, members, e.Viewer(members, alice), "", "127.0.0.1"); !errors.Is(err, model.ErrForbidden) {
 			t.Errorf("members-only join: %v, want ErrForbidden", err)
 		}
 
@@ -306,7 +307,7 @@ func TestGuests(t *testing.T) {
 		pub := e.Channel(host, "pub", chat.ChannelInput{})
 		members := e.Channel(host, "members", chat.ChannelInput{Visibility: ptr(model.VisibilityMembers)})
 		closed := e.Channel(host, "closed", chat.ChannelInput{AllowGuests: ptr(false)})
-		coded := e.Channel(host, "coded", chat.ChannelInput{Visibility: ptr(model.VisibilityJoinCode), JoinCode: ptr("ABC123")})
+		coded := e.Channel(host, "coded", chat.ChannelInput{Visibility: ptr(model.VisibilityJoinCode), JoinCode: ptr("ABC12345")})
 
 		tests := []struct {
 			name     string
@@ -327,11 +328,11 @@ func TestGuests(t *testing.T) {
 			{name: "guests off", ch: closed, guest: "Ada", want: want{Problem: "guests_not_allowed"}},
 			{name: "no code", ch: coded, guest: "Ada", want: want{Field: "code"}},
 			{name: "wrong code", ch: coded, guest: "Ada", code: "XYZ", want: want{Field: "code"}},
-			{name: "right code", ch: coded, guest: "Ada", code: "abc123", wantName: "Ada"},
+			{name: "right code", ch: coded, guest: "Ada", code: "abc12345", wantName: "Ada"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				token, g, err := e.Chat.JoinAsGuest(e.Ctx, tt.ch, tt.guest, tt.code)
+				token, g, err := e.Chat.JoinAsGuest(e.Ctx, tt.ch, tt.guest, tt.code, "127.0.0.1")
 				tt.want.Check(t, err)
 				if tt.want.Problem != "" && !errors.Is(err, model.ErrForbidden) {
 					t.Errorf("refusal %v is not ErrForbidden", err)
@@ -356,7 +357,7 @@ func TestGuests(t *testing.T) {
 			})
 		}
 
-		token, g, err := e.Chat.JoinAsGuest(e.Ctx, pub, "Grace", "")
+		token, g, err := e.Chat.JoinAsGuest(e.Ctx, pub, "Grace", "", "127.0.0.1")
 		if err != nil {
 			t.Fatal(err)
 		}

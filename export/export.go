@@ -209,6 +209,16 @@ func CSVSafe(s string) string {
 	return s
 }
 
+// CSVUnsafe undoes CSVSafe, for CSV files that are read back in (filter
+// rules): the apostrophe before =, +, -, @, a tab or a carriage return is
+// dropped.
+func CSVUnsafe(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
+
 // WriteMarkdown writes a readable transcript: the title, the channel and
 // session with their times, then one list item per message,
 //
@@ -225,12 +235,12 @@ func WriteMarkdown(w io.Writer, d Document) error {
 	if title == "" {
 		title = "Transcript"
 	}
-	b.WriteString("# " + oneLine(title) + "\n\n")
+	b.WriteString("# " + mdText(title) + "\n\n")
 	if d.Channel != nil {
-		b.WriteString("- Channel: " + oneLine(d.Channel.Title) + " (" + d.Channel.Slug + ")\n")
+		b.WriteString("- Channel: " + mdText(d.Channel.Title) + " (" + mdText(d.Channel.Slug) + ")\n")
 	}
 	if d.Session != nil {
-		b.WriteString("- Session: " + oneLine(d.Session.Title) + "\n")
+		b.WriteString("- Session: " + mdText(d.Session.Title) + "\n")
 		b.WriteString("- Started: " + d.Session.StartedAt.UTC().Format("2006-01-02 15:04 UTC") + "\n")
 		if d.Session.EndedAt != nil {
 			b.WriteString("- Ended: " + d.Session.EndedAt.UTC().Format("2006-01-02 15:04 UTC") + "\n")
@@ -239,7 +249,7 @@ func WriteMarkdown(w io.Writer, d Document) error {
 		}
 	}
 	if d.Query != "" {
-		b.WriteString("- Search: " + oneLine(d.Query) + "\n")
+		b.WriteString("- Search: " + mdText(d.Query) + "\n")
 	}
 	if d.View != "" {
 		b.WriteString("- Version: " + d.View + "\n")
@@ -297,7 +307,7 @@ func nested(ms []Message) bool {
 // item stays one line.
 func MarkdownLine(m Message) string {
 	var b strings.Builder
-	b.WriteString("- **" + escapeMD(oneLine(m.Author)) + "**")
+	b.WriteString("- **" + mdText(m.Author) + "**")
 	if m.Anonymous && m.Author != "Anonymous" {
 		b.WriteString(" (posted anonymously)")
 	}
@@ -311,7 +321,7 @@ func MarkdownLine(m Message) string {
 	if m.Removed {
 		b.WriteString("_" + RemovedBody + "_")
 	} else {
-		b.WriteString(oneLine(m.Body))
+		b.WriteString(mdText(m.Body))
 	}
 	var notes []string
 	if m.Answered {
@@ -327,7 +337,7 @@ func MarkdownLine(m Message) string {
 		notes = append(notes, plural(m.Reactions, "reaction", "reactions"))
 	}
 	if len(m.Tags) > 0 {
-		notes = append(notes, "tags: "+strings.Join(m.Tags, ", "))
+		notes = append(notes, "tags: "+mdText(strings.Join(m.Tags, ", ")))
 	}
 	if len(notes) > 0 {
 		b.WriteString(" — " + strings.Join(notes, " · "))
@@ -348,11 +358,20 @@ func oneLine(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), " / ")
 }
 
-// escapeMD keeps an author's name from starting or ending the bold markup.
+// escapeMD makes text that people wrote (bodies, names, titles, reasons)
+// inert in Markdown: emphasis and code marks and the brackets of links and
+// images are backslash-escaped, so "[x](javascript:…)" is not a link, and
+// < and > become entities, so raw HTML and <autolinks> stay text in every
+// Markdown renderer, including those that pass HTML through.
 func escapeMD(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`)
+	r := strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`,
+		"<", "&lt;", ">", "&gt;")
 	return r.Replace(s)
 }
+
+// mdText is a line of text that people wrote, folded onto one line and
+// escaped for Markdown.
+func mdText(s string) string { return escapeMD(oneLine(s)) }
 
 // actionLines is actions one a line.
 func actionLines(as []Action) string {

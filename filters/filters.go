@@ -156,7 +156,14 @@ func (s *Set) Check(ctx context.Context, ch *model.Channel, body string, recent 
 		s.log.WarnContext(ctx, "filters: rules may be stale", "err", err)
 	}
 	c := s.cur.Load()
-	return c.matcher.Check(body, settingsOf(ch), recent), nil
+	v := c.matcher.Check(body, settingsOf(ch), recent)
+	for _, m := range v.Rules {
+		if m.Kind == wordfilter.KindBuiltin && m.Pattern == wordfilter.CheckBudget {
+			s.log.WarnContext(ctx, "filters: regex rules ran out of budget; the rest were skipped and the message is held",
+				"channel", ch.Slug, "bytes", len(body), "work", v.RegexWork, "budget", wordfilter.RegexBudget)
+		}
+	}
+	return v, nil
 }
 
 // settingsOf is what ch's settings switch on.

@@ -91,7 +91,7 @@ func (r *wallRig) crowd(ch *model.Channel, n int) {
 	ctx := context.Background()
 	for range n {
 		gs := r.guests[ch.ID]
-		_, g, err := r.s.Chat.JoinAsGuest(ctx, ch, "Guest "+strconv.Itoa(len(gs)+1), "")
+		_, g, err := r.s.Chat.JoinAsGuest(ctx, ch, "Guest "+strconv.Itoa(len(gs)+1), "", "127.0.0.1")
 		if err != nil {
 			r.t.Fatal(err)
 		}

@@ -193,11 +193,11 @@ func TestPresenterViewAndPermissions(t *testing.T) {
 func TestAPIPresenterBoard(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *testServer) {
 		host := s.apiUser(t, "hana@example.org", model.RoleHost)
-		host.createChannel(map[string]any{"slug": "seminar", "title": "Seminar", "visibility": "join-code", "join_code": "WAVES1"})
+		host.createChannel(map[string]any{"slug": "seminar", "title": "Seminar", "visibility": "join-code", "join_code": "WAVES123"})
 		pat := s.apiUser(t, "pat@example.org", model.RoleParticipant)
 		kim := s.apiUser(t, "kim@example.org", model.RoleParticipant)
 		for _, a := range []*apiClient{pat, kim} {
-			a.do("POST", chanPath("seminar", "/join"), map[string]any{"code": "WAVES1"}).want(http.StatusNoContent)
+			a.do("POST", chanPath("seminar", "/join"), map[string]any{"code": "WAVES123"}).want(http.StatusNoContent)
 			a.accept("seminar")
 		}
 		low := pat.post("seminar", map[string]any{"body": "What about damping?", "kind": "question"})
@@ -219,7 +219,7 @@ func TestAPIPresenterBoard(t *testing.T) {
 		}
 		var b board
 		host.do("GET", chanPath("seminar", "/present"), nil).want(http.StatusOK).into(&b)
-		if b.JoinURL != s.URL+"/c/seminar" || b.JoinCode == nil || *b.JoinCode != "WAVES1" || b.Highlighted != nil {
+		if b.JoinURL != s.URL+"/c/seminar" || b.JoinCode == nil || *b.JoinCode != "WAVES123" || b.Highlighted != nil {
 			t.Errorf("board = %+v", b)
 		}
 		if len(b.Questions) != 2 || b.Questions[0].ID != top.ID || b.Questions[0].VoteCount != 1 || b.Questions[0].Author != "Anonymous" || b.Questions[1].ID != low.ID {

@@ -207,7 +207,7 @@ func newAudience(ctx context.Context, cs *chat.Service, ch *model.Channel, rng *
 	names := demoNames()
 	rng.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
 	for _, name := range names[:n] {
-		_, g, err := cs.JoinAsGuest(ctx, ch, name, ch.JoinCode)
+		_, g, err := cs.JoinAsGuest(ctx, ch, name, ch.JoinCode, "demo")
 		if err != nil {
 			return nil, fmt.Errorf("join %s: %w", name, err)
 		}

@@ -161,8 +161,10 @@ func (s *Service) TagAcross(ctx context.Context, actorID int64, ids []int64, in 
 		return nil, fmt.Errorf("chat: tag: %w", model.ErrNotFound)
 	}
 	byChannel := map[int64][]int64{}
+	byID := map[int64]*model.Message{}
 	var order []int64
-	for _, m := range ms {
+	for i, m := range ms {
+		byID[m.ID] = &ms[i]
 		if _, ok := byChannel[m.ChannelID]; !ok {
 			order = append(order, m.ChannelID)
 		}
@@ -179,7 +181,7 @@ func (s *Service) TagAcross(ctx context.Context, actorID int64, ids []int64, in 
 			return nil, err
 		}
 		if !ok {
-			return nil, model.Refuse(model.ErrForbidden, "not_staff", "You may not tag messages in #"+ch.Slug+".")
+			return nil, s.refuseTag(ctx, actorID, ch, byID, byChannel[ch.ID])
 		}
 		chans = append(chans, ch)
 	}
@@ -222,4 +224,33 @@ func (s *Service) WaitIndexed(ctx context.Context, ids []int64, max time.Duratio
 		case <-time.After(25 * time.Millisecond):
 		}
 	}
+}
+
+// refuseTag is TagAcross's answer to someone who may not tag in ch: a
+// forbidden tag only where they can see the channel and every chosen message
+// in it; otherwise not found, exactly as for an id that names no message, so
+// that ids and slugs of channels they cannot read are not revealed.
+func (s *Service) refuseTag(ctx context.Context, actorID int64, ch *model.Channel, byID map[int64]*model.Message, ids []int64) error {
+	notFound := fmt.Errorf("chat: tag: %w", model.ErrNotFound)
+	user, err := store.UserByID(ctx, s.db, actorID)
+	if err != nil {
+		return notFound
+	}
+	v, err := s.chat.ViewerFor(ctx, ch, user, nil)
+	if err != nil {
+		return err
+	}
+	ok, err := s.chat.CanView(ctx, ch, v)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return notFound
+	}
+	for _, id := range ids {
+		if byID[id].State != model.StateVisible {
+			return notFound
+		}
+	}
+	return model.Refuse(model.ErrForbidden, "not_staff", "You may not tag messages in #"+ch.Slug+".")
 }

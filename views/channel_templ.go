@@ -2414,7 +2414,7 @@ func ChannelSettingsView(p Page, d ChannelSettings) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Field(d.Form, "join_code", "Join code (empty: make one)", "text", "off", false).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Field(d.Form, "join_code", "Join code: 8 or more characters (empty: make one)", "text", "off", false).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -92,17 +92,20 @@ func (c *compiler) add(r *Rule) error {
 		if err != nil {
 			return fail(err)
 		}
-		re, err := regexp.Compile(expr)
+		re, size, err := compileBounded(expr)
 		if err != nil {
 			return fail(fmt.Errorf("wildcard: %w", err))
 		}
-		c.m.wild = append(c.m.wild, reRule{rule: idx, re: re, lit: lit})
+		c.m.wild = append(c.m.wild, reRule{rule: idx, re: re, lit: lit, size: size})
 	case KindRegex:
-		re, err := regexp.Compile("(?i)" + r.Pattern)
-		if err != nil {
-			return fail(fmt.Errorf("invalid regex: %w", err))
+		re, size, err := compileBounded("(?i)" + r.Pattern)
+		if err != nil && !errors.Is(err, errTooComplex) {
+			err = fmt.Errorf("invalid regex: %w", err)
 		}
-		c.m.regexes = append(c.m.regexes, reRule{rule: idx, re: re})
+		if err != nil {
+			return fail(err)
+		}
+		c.m.regexes = append(c.m.regexes, reRule{rule: idx, re: re, size: size})
 	case KindDomain:
 		key, err := c.domainKey(r.Pattern)
 		if err != nil {

@@ -9,6 +9,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"backchannel/export"
 )
 
 // csvColumns are the CSV columns: pattern, kind and action are required,
@@ -57,7 +59,7 @@ func ParseCSV(r io.Reader) ([]Rule, error) {
 	}
 	field := func(rec []string, name string) string {
 		if i := col[name]; i > 0 && i <= len(rec) {
-			return strings.TrimSpace(rec[i-1])
+			return export.CSVUnsafe(strings.TrimSpace(rec[i-1]))
 		}
 		return ""
 	}
@@ -160,8 +162,10 @@ func WriteCSV(w io.Writer, rules []Rule) error {
 		if scope == "" {
 			scope = ScopeSite
 		}
-		rec := []string{r.Pattern, r.Kind.String(), r.Action.String(), strings.Join(r.Allow, "|"),
-			r.GuidelineID, scope, strconv.FormatBool(r.Enabled)}
+		// Text cells get the formula guard that export.CSVSafe gives
+		// transcripts; ParseCSV takes it off again.
+		rec := []string{export.CSVSafe(r.Pattern), r.Kind.String(), r.Action.String(), export.CSVSafe(strings.Join(r.Allow, "|")),
+			export.CSVSafe(r.GuidelineID), scope, strconv.FormatBool(r.Enabled)}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("wordfilter: write CSV: %w", err)
 		}

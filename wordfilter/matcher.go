@@ -66,6 +66,7 @@ type reRule struct {
 	rule int32
 	re   *regexp.Regexp
 	lit  string // wildcards: their longest literal, which the normalised text must contain
+	size int    // instructions of the compiled program: the cost of a run per byte
 }
 
 type domainRule struct {
@@ -91,6 +92,9 @@ type scratch struct {
 	rbuf    []nrune // repeat keys
 	leetSym bool    // the text has a leetspeak symbol
 	wildOK  []bool  // per wildcard: its literal is in the normalised text
+
+	regexWork  int64 // regex work done so far
+	overBudget bool  // a run was skipped for want of budget
 }
 
 // hit is a match of rule index rule at [start, end) of the original text.
@@ -116,6 +120,7 @@ func (m *Matcher) Check(text string, s Settings, recent []string) Verdict {
 	sc := m.scratch()
 	defer m.pool.Put(sc)
 	sc.found, sc.allowed = sc.found[:0], sc.allowed[:0]
+	sc.regexWork, sc.overBudget = 0, false
 	sc.norm.sawLeet = false
 	sc.base = sc.norm.appendText(sc.base[:0], text)
 	sc.leetSym = sc.norm.sawLeet
@@ -129,6 +134,7 @@ func (m *Matcher) Check(text string, s Settings, recent []string) Verdict {
 	m.domainChecks(sc, links, s.Scope)
 	v.Rules = m.collect(sc, text)
 	builtins(&v, sc, text, s, recent, links)
+	budgetCheck(&v, sc, text)
 	for _, r := range v.Rules {
 		v.Action = max(v.Action, r.Action)
 	}

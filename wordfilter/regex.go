@@ -25,7 +25,7 @@ func (m *Matcher) scanRE(sc *scratch, text []byte, norm bool, scope string, span
 		} else if i < len(sc.wildOK) && !sc.wildOK[i] {
 			continue
 		}
-		if !m.inScope(w.rule, scope) {
+		if !m.inScope(w.rule, scope) || !sc.spend(w, len(text)) {
 			continue
 		}
 		for _, loc := range w.re.FindAllSubmatchIndex(text, -1) {
@@ -38,7 +38,7 @@ func (m *Matcher) scanRE(sc *scratch, text []byte, norm bool, scope string, span
 		}
 	}
 	for _, r := range m.regexes {
-		if !m.inScope(r.rule, scope) {
+		if !m.inScope(r.rule, scope) || !sc.spend(r, len(text)) {
 			continue
 		}
 		for _, loc := range r.re.FindAllIndex(text, -1) {

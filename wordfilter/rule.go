@@ -172,6 +172,8 @@ type Verdict struct {
 	// itself when no mask rule matched.
 	Masked  string   `json:"masked"`
 	Reasons []string `json:"reasons,omitempty"` // human-readable, one per rule or check
+	// RegexWork is the regex work the check cost, in RegexBudget's steps.
+	RegexWork int64 `json:"-"`
 }
 
 // Settings are the per-channel switches passed to Check.

@@ -132,7 +132,7 @@ func (e *Env) Viewer(ch *model.Channel, u *model.User) chat.Viewer {
 func (e *Env) Ready(ch *model.Channel, u *model.User) chat.Viewer {
 	e.T.Helper()
 	v := e.Viewer(ch, u)
-	if err := e.Chat.Join(e.Ctx, ch, v, ch.JoinCode); err != nil {
+	if err := e.Chat.Join(e.Ctx, ch, v, ch.JoinCode, "127.0.0.1"); err != nil {
 		e.T.Fatalf("join %s as %s: %v", ch.Slug, u.DisplayName, err)
 	}
 	e.Accept(ch, v)
@@ -142,7 +142,7 @@ func (e *Env) Ready(ch *model.Channel, u *model.User) chat.Viewer {
 // Guest joins ch as a guest who accepted its guidelines.
 func (e *Env) Guest(ch *model.Channel, name string) (chat.Viewer, *model.Guest) {
 	e.T.Helper()
-	_, g, err := e.Chat.JoinAsGuest(e.Ctx, ch, name, ch.JoinCode)
+	_, g, err := e.Chat.JoinAsGuest(e.Ctx, ch, name, ch.JoinCode, "127.0.0.1")
 	if err != nil {
 		e.T.Fatalf("join %s as guest: %v", ch.Slug, err)
 	}

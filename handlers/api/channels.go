@@ -126,7 +126,7 @@ func (h *API) ChannelJoin(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Chat.Join(c.UserContext(), cc.Channel, cc.Viewer, body.Code); err != nil {
+	if err := h.Chat.Join(c.UserContext(), cc.Channel, cc.Viewer, body.Code, c.IP()); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

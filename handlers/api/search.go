@@ -46,13 +46,13 @@ type apiSearchResult struct {
 // operators and visibility as the page.
 func (h *API) SearchMessages(c *fiber.Ctx) error {
 	v := web.ViewerOf(c)
-	limit := c.QueryInt("limit", web.SearchPerPage)
-	if limit < 1 || limit > 100 {
-		return web.BadRequest("limit must be between 1 and 100.")
+	limit, err := web.QueryIntIn(c, "limit", web.SearchPerPage, 1, 100)
+	if err != nil {
+		return err
 	}
-	offset := c.QueryInt("offset", 0)
-	if offset < 0 || offset > 100000 {
-		return web.BadRequest("offset must be between 0 and 100000.")
+	offset, err := web.QueryIntIn(c, "offset", 0, 0, 100000)
+	if err != nil {
+		return err
 	}
 	f := web.SearchForm(c)
 	switch f.Sort {

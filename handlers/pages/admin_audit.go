@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"backchannel/accounts"
+	"backchannel/export"
 	"backchannel/handlers/web"
 	"backchannel/model"
 	"backchannel/views"
@@ -145,9 +146,4 @@ func (h *Pages) AdminAuditCSV(c *fiber.Ctx) error {
 }
 
 // csvSafe keeps spreadsheet programs from reading a cell as a formula.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
+func csvSafe(s string) string { return export.CSVSafe(s) }

@@ -111,11 +111,11 @@ func (h *Pages) ChannelJoin(c *fiber.Ctx) error {
 	}
 	f := web.FormOf(c, "name", "code")
 	if web.ViewerOf(c).User != nil {
-		err = h.Chat.Join(ctx, cc.Channel, cc.Viewer, f.Value("code"))
+		err = h.Chat.Join(ctx, cc.Channel, cc.Viewer, f.Value("code"), c.IP())
 	} else {
 		var token string
 		var g *model.Guest
-		token, g, err = h.Chat.JoinAsGuest(ctx, cc.Channel, f.Value("name"), f.Value("code"))
+		token, g, err = h.Chat.JoinAsGuest(ctx, cc.Channel, f.Value("name"), f.Value("code"), c.IP())
 		if err == nil {
 			c.Cookie(&fiber.Cookie{Name: web.GuestCookie(cc.Channel.ID), Value: token, Path: "/c/" + cc.Channel.Slug,
 				HTTPOnly: true, Secure: h.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode, MaxAge: 30 * 24 * 3600})

@@ -48,3 +48,18 @@ func OrEmpty(ids []int64) []int64 {
 	}
 	return ids
 }
+
+// QueryIntIn reads the query parameter name as a whole number from min to max,
+// def when it is absent. Anything else (1e3, 10.5, abc, out of range) is a
+// 400 naming the parameter, never a silent default.
+func QueryIntIn(c *fiber.Ctx, name string, def, min, max int) (int, error) {
+	raw := c.Query(name)
+	if raw == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < min || n > max {
+		return 0, BadRequest(name + " must be a whole number between " + strconv.Itoa(min) + " and " + strconv.Itoa(max) + ".")
+	}
+	return n, nil
+}
