@@ -46,7 +46,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password, ip string) 
 //     of untrusted clients within LoginWindow), the address's limit
 //     (MaxFailsIP failures within LoginWindow, not reset by a success), and a
 //     delay per account and address that doubles from LoginDelay with each
-//     failure since their last success.
+//     failure after the first since their last success.
 //
 // The limits are checked and the attempt counted (as failed until its
 // password proves right) in one locked step, so parallel tries cannot slip
@@ -170,17 +170,17 @@ func (s *Service) gate(ctx context.Context, tx bun.IDB, la *model.LoginAttempt, 
 	return s.delay(failures(func(a *model.LoginAttempt) bool { return pair(a) && a.CreatedAt.After(lastOK) }), at)
 }
 
-// delay refuses a try that comes before the wait its failures call for:
-// LoginDelay after the first, doubling with each further one, at most
-// LoginWindow.
+// delay refuses a try that comes before the wait its failures call for: a
+// first failure (a typo) costs nothing; LoginDelay after the second,
+// doubling with each further one, at most LoginWindow.
 func (s *Service) delay(fails []time.Time, at time.Time) error {
 	n := len(fails)
-	if n == 0 {
+	if n < 2 {
 		return nil
 	}
 	wait := s.opts.LoginWindow
 	if n <= 30 {
-		wait = min(s.opts.LoginDelay<<(n-1), wait)
+		wait = min(s.opts.LoginDelay<<(n-2), wait)
 	}
 	if until := fails[n-1].Add(wait); at.Before(until) {
 		return refusal("Too many failed sign-in attempts in a row.", until, at)
