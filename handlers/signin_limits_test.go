@@ -134,6 +134,7 @@ func TestAdminResetForcesNewPassword(t *testing.T) {
 			t.Errorf("not signed in after the reset: %d", r.Status)
 		}
 		mia.do("GET", "/api/v1/me", nil).want(http.StatusOK)
+		mia.do("POST", fmt.Sprintf("/api/v1/users/%d/reset-password", admin.user.ID), nil).want(http.StatusForbidden)
 		if r := s.browser(t).get(link); r.Status != http.StatusNotFound || !strings.Contains(r.Body, "already used") {
 			t.Errorf("used link = %d", r.Status)
 		}
