@@ -38,14 +38,26 @@ type Options struct {
 	// Sign-in limits: failures within LoginWindow before further tries are
 	// refused, per account and per client address.
 	LoginWindow     time.Duration
-	MaxFailsAccount int
-	MaxFailsIP      int
+	MaxFailsAccount int // failures from browsers the account never signed in from
+	MaxFailsIP      int // failures from one address, whatever the account
+	MaxFailsDevice  int // failures from one trusted browser before it is trusted no more
+	// LoginDelay is the first wait after a failed try of an account from one
+	// address (or one trusted browser); it doubles with each further
+	// failure, up to LoginWindow.
+	LoginDelay time.Duration
+	DeviceTTL  time.Duration // a trusted browser unused this long is forgotten
+	ResetTTL   time.Duration // an admin's password reset link lasts this long
+	// Now is the clock (time.Now when nil); CheckPassword verifies a
+	// password against its hash (the package's CheckPassword when nil).
+	Now           func() time.Time
+	CheckPassword func(hash, password string) (bool, error)
 }
 
 // DefaultOptions are the limits used when a field of Options is zero.
 func DefaultOptions() Options {
 	return Options{SessionIdle: 7 * 24 * time.Hour, SessionMax: 30 * 24 * time.Hour,
-		LoginWindow: 15 * time.Minute, MaxFailsAccount: 5, MaxFailsIP: 30}
+		LoginWindow: 15 * time.Minute, MaxFailsAccount: 5, MaxFailsIP: 30, MaxFailsDevice: 5,
+		LoginDelay: time.Second, DeviceTTL: 180 * 24 * time.Hour, ResetTTL: 24 * time.Hour}
 }
 
 // Service carries out account use cases.
@@ -65,7 +77,17 @@ func New(db *bun.DB, roles Roles, opts Options, log *slog.Logger) *Service {
 	opts.LoginWindow = cmp.Or(opts.LoginWindow, d.LoginWindow)
 	opts.MaxFailsAccount = cmp.Or(opts.MaxFailsAccount, d.MaxFailsAccount)
 	opts.MaxFailsIP = cmp.Or(opts.MaxFailsIP, d.MaxFailsIP)
-	return &Service{db: db, roles: roles, opts: opts, log: log, now: time.Now}
+	opts.MaxFailsDevice = cmp.Or(opts.MaxFailsDevice, d.MaxFailsDevice)
+	opts.LoginDelay = cmp.Or(opts.LoginDelay, d.LoginDelay)
+	opts.DeviceTTL = cmp.Or(opts.DeviceTTL, d.DeviceTTL)
+	opts.ResetTTL = cmp.Or(opts.ResetTTL, d.ResetTTL)
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.CheckPassword == nil {
+		opts.CheckPassword = CheckPassword
+	}
+	return &Service{db: db, roles: roles, opts: opts, log: log, now: opts.Now}
 }
 
 // Setting keys.

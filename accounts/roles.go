@@ -166,22 +166,6 @@ func (s *Service) Explain(ctx context.Context, userID int64, channel string, p p
 	return s.explainInWords(ctx, userID, ch, p, Explanation{Allowed: allowed, Rule: rule})
 }
 
-// ForcePasswordReset makes the user choose a new password at next sign-in
-// and ends every session they have. Audited as "user.force_password_reset".
-func (s *Service) ForcePasswordReset(ctx context.Context, actorID, userID int64) error {
-	if _, err := store.UserByID(ctx, s.db, userID); err != nil {
-		return err
-	}
-	if err := store.RequirePasswordReset(ctx, s.db, userID); err != nil {
-		return err
-	}
-	if err := store.DeleteUserSignIns(ctx, s.db, userID, 0); err != nil {
-		return err
-	}
-	s.audit(ctx, store.AuditRecord{ActorID: actorID, Action: "user.force_password_reset", TargetType: "user", TargetID: userID})
-	return nil
-}
-
 // UserChannels returns the channels a user is a member of.
 func (s *Service) UserChannels(ctx context.Context, userID int64) ([]model.Channel, error) {
 	return store.MemberChannels(ctx, s.db, userID)

@@ -2,8 +2,6 @@ package accounts
 
 import (
 	"context"
-	"fmt"
-	"math"
 	"time"
 
 	"backchannel/model"
@@ -17,68 +15,6 @@ const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2y7d2Pz
 // errBadCredentials never says which of email or password was wrong.
 func errBadCredentials() error {
 	return &model.FieldError{Field: "password", Message: "The email or password is not right."}
-}
-
-// Authenticate checks an email and password from a client at ip, refusing
-// when too many recent tries failed for the account or from the address.
-func (s *Service) Authenticate(ctx context.Context, email, password, ip string) (*model.User, error) {
-	email = store.NormalizeEmail(email)
-	if email == "" || password == "" {
-		return nil, model.Invalid("email", "Enter your email and password.")
-	}
-	if err := s.checkLimit(ctx, "email", email, s.opts.MaxFailsAccount,
-		"Too many failed sign-in attempts for this account."); err != nil {
-		return nil, err
-	}
-	if err := s.checkLimit(ctx, "ip", ip, s.opts.MaxFailsIP,
-		"Too many failed sign-in attempts from your network."); err != nil {
-		return nil, err
-	}
-	u, err := store.UserByEmail(ctx, s.db, email)
-	if err != nil && !isNotFound(err) {
-		return nil, err
-	}
-	hash := dummyHash
-	if u != nil {
-		hash = u.PasswordHash
-	}
-	ok, err := CheckPassword(hash, password)
-	if err != nil {
-		return nil, err
-	}
-	ok = ok && u != nil
-	if rerr := store.RecordLoginAttempt(ctx, s.db, email, ip, ok); rerr != nil {
-		return nil, rerr
-	}
-	if !ok {
-		return nil, errBadCredentials()
-	}
-	if u.Disabled() {
-		return nil, fmt.Errorf("accounts: sign in: %w", &model.FieldError{Field: "email",
-			Message: "This account is disabled. Ask an admin to enable it."})
-	}
-	return u, nil
-}
-
-func (s *Service) checkLimit(ctx context.Context, column, value string, max int, msg string) error {
-	n, oldest, err := store.FailedLogins(ctx, s.db, column, value, s.opts.LoginWindow)
-	if err != nil {
-		return err
-	}
-	if n < max {
-		return nil
-	}
-	wait := oldest.Add(s.opts.LoginWindow).Sub(s.now())
-	mins := int(math.Ceil(wait.Minutes()))
-	if mins < 1 {
-		mins = 1
-	}
-	unit := "minutes"
-	if mins == 1 {
-		unit = "minute"
-	}
-	return &model.RateLimitError{Message: fmt.Sprintf("%s Try again in %d %s.", msg, mins, unit),
-		RetryAfter: int(math.Max(1, math.Ceil(wait.Seconds())))}
 }
 
 // StartSignIn creates a server-side session for a signed-in user and returns
@@ -100,7 +36,8 @@ func (s *Service) StartSignIn(ctx context.Context, userID int64, ip, userAgent s
 const touchEvery = time.Minute
 
 // SignInUser returns the live session of token and its user. An expired,
-// idle or unknown session, or a disabled user, is model.ErrUnauthorized (and
+// idle or unknown session, or a disabled user or one whose password an admin
+// reset, is model.ErrUnauthorized (and
 // the session is ended).
 func (s *Service) SignInUser(ctx context.Context, token string) (*model.SignIn, *model.User, error) {
 	if token == "" {
@@ -115,7 +52,7 @@ func (s *Service) SignInUser(ctx context.Context, token string) (*model.SignIn, 
 		return nil, nil, err
 	}
 	t := s.now().UTC()
-	if t.After(sess.ExpiresAt) || t.Sub(sess.LastSeenAt) > s.opts.SessionIdle || u.Disabled() {
+	if t.After(sess.ExpiresAt) || t.Sub(sess.LastSeenAt) > s.opts.SessionIdle || u.Disabled() || u.MustResetPassword {
 		if err := store.DeleteSignIn(ctx, s.db, hash); err != nil {
 			return nil, nil, err
 		}
@@ -171,9 +108,12 @@ func (s *Service) ChangePassword(ctx context.Context, userID, keepSessionID int6
 	return nil
 }
 
-// Cleanup removes expired sessions and old sign-in attempts.
+// Cleanup removes expired sessions, forgotten devices and old sign-in attempts.
 func (s *Service) Cleanup(ctx context.Context) error {
 	if _, err := store.DeleteExpiredSignIns(ctx, s.db, s.opts.SessionIdle); err != nil {
+		return err
+	}
+	if err := store.DeleteOldSignInDevices(ctx, s.db, s.now().Add(-s.opts.DeviceTTL)); err != nil {
 		return err
 	}
 	return store.DeleteOldLoginAttempts(ctx, s.db, 24*time.Hour)

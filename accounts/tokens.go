@@ -36,7 +36,8 @@ func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string)
 }
 
 // APITokenUser returns the user of a personal access token. An unknown or
-// revoked token, or a disabled user, is model.ErrUnauthorized.
+// revoked token, a disabled user, or one whose password an admin reset (until
+// they set a new one), is model.ErrUnauthorized.
 func (s *Service) APITokenUser(ctx context.Context, secret string) (*model.User, error) {
 	if !strings.HasPrefix(secret, APITokenPrefix) {
 		return nil, model.ErrUnauthorized
@@ -48,7 +49,7 @@ func (s *Service) APITokenUser(ctx context.Context, secret string) (*model.User,
 		}
 		return nil, err
 	}
-	if u.Disabled() {
+	if u.Disabled() || u.MustResetPassword {
 		return nil, model.ErrUnauthorized
 	}
 	if t.LastUsedAt == nil || s.now().Sub(*t.LastUsedAt) > touchEvery {

@@ -42,6 +42,9 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/logout", Perm: policies.Public, Handler: p.Logout},
 		{Method: "GET", Path: "/signup", Perm: policies.Public, Handler: p.SignupForm},
 		{Method: "POST", Path: "/signup", Perm: policies.Public, Handler: p.SignupSubmit},
+		// HTML: the one-time link of an admin's password reset.
+		{Method: "GET", Path: "/reset/:token", Perm: policies.Public, Handler: p.PasswordResetForm},
+		{Method: "POST", Path: "/reset/:token", Perm: policies.Public, Handler: p.PasswordResetSubmit},
 
 		// HTML: your account.
 		{Method: "GET", Path: "/account", Perm: policies.AccountUse, Handler: p.Account},
@@ -162,6 +165,8 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/api/v1/roles", Perm: policies.RoleManage, Handler: a.RoleGrant},
 		{Method: "DELETE", Path: "/api/v1/roles", Perm: policies.RoleManage, Handler: a.RoleRevoke},
 		{Method: "GET", Path: "/api/v1/permissions/explain", Perm: policies.RoleManage, Handler: a.PermissionExplain},
+		// API: an admin's password reset, answering the one-time link.
+		{Method: "POST", Path: "/api/v1/users/:id/reset-password", Perm: policies.UserManage, Handler: a.UserResetPassword},
 
 		// API: channels, members, class sessions, guidelines and the event stream.
 		{Method: "GET", Path: "/api/v1/guidelines", Perm: policies.AccountUse, Handler: a.SiteGuidelines},

@@ -34,6 +34,7 @@ type serverOptions struct {
 	noIndexer bool          // run no search indexer (tests that count the requests' statements)
 	search    search.Engine // default: the built-in engine
 	bodyLimit int
+	accounts  accounts.Options // sign-in limits and clock (zero: the defaults)
 }
 
 // newServer starts a server on a fresh, migrated database at dbURL and stops
@@ -50,7 +51,7 @@ func newServer(t testing.TB, dbURL string, opts ...func(*serverOptions)) *testSe
 	for _, f := range opts {
 		f(&o)
 	}
-	a, err := app.New(ctx, db, app.Options{Search: o.search, SingleInstance: true}, log)
+	a, err := app.New(ctx, db, app.Options{Search: o.search, SingleInstance: true, Accounts: o.accounts}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,6 +183,9 @@ func (b *browser) signIn(email string) {
 	if r.Status != http.StatusSeeOther {
 		b.t.Fatalf("sign in %s: status %d: %s", email, r.Status, r.Doc.Find(".field-error, [role=alert]").Text())
 	}
+	// The CSRF token is bound to the new session: take it from a page of it.
+	b.csrf = ""
+	b.get("/account")
 }
 
 func (b *browser) cookie(name string) string {

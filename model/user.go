@@ -50,6 +50,30 @@ type LoginAttempt struct {
 	IP        string    `bun:"ip,notnull"`
 	Succeeded bool      `bun:"succeeded,notnull"`
 	CreatedAt time.Time `bun:"created_at,notnull"`
+	DeviceID  *int64    `bun:"device_id"` // the trusted device it came from; nil: an unknown client
+}
+
+// SignInDevice is a browser that signed in to an account successfully: its
+// device cookie lets the owner past the limits that unknown clients meet.
+// Only the SHA-256 of the cookie is stored.
+type SignInDevice struct {
+	ID         int64     `bun:"id,pk,autoincrement"`
+	UserID     int64     `bun:"user_id,notnull"`
+	TokenHash  string    `bun:"token_hash,notnull"`
+	CreatedAt  time.Time `bun:"created_at,notnull"`
+	LastUsedAt time.Time `bun:"last_used_at,notnull"`
+}
+
+// PasswordReset is a one-time link an admin hands to a person whose password
+// they reset. Only the SHA-256 of its token is stored.
+type PasswordReset struct {
+	ID        int64      `bun:"id,pk,autoincrement"`
+	UserID    int64      `bun:"user_id,notnull"`
+	TokenHash string     `bun:"token_hash,notnull"`
+	CreatedBy int64      `bun:"created_by,notnull"`
+	CreatedAt time.Time  `bun:"created_at,notnull"`
+	ExpiresAt time.Time  `bun:"expires_at,notnull"`
+	UsedAt    *time.Time `bun:"used_at"`
 }
 
 // Invitation lets one person sign up while sign-up is invite-only.

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,79 +14,77 @@ import (
 	"backchannel/testenv"
 )
 
-func TestFailedLogins(t *testing.T) {
+func TestRecentLogins(t *testing.T) {
 	t.Parallel()
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC().Truncate(time.Microsecond)
-		// History of ada@example.org, oldest first, by minutes ago.
-		type attempt struct {
-			email, ip string
-			ok        bool
-			ago       time.Duration
-		}
-		for _, a := range []attempt{
-			{"ada@example.org", "10.0.0.1", false, 90 * time.Minute}, // outside a one-hour window
-			{"ada@example.org", "10.0.0.1", false, 50 * time.Minute},
-			{"ada@example.org", "10.0.0.1", true, 40 * time.Minute}, // resets the count
-			{"ada@example.org", "10.0.0.2", false, 30 * time.Minute},
-			{"ada@example.org", "10.0.0.1", false, 20 * time.Minute},
-			{"bob@example.org", "10.0.0.1", false, 10 * time.Minute},
+		dev := int64(7)
+		for _, a := range []*model.LoginAttempt{
+			{Email: "ada@example.org", IP: "10.0.0.1", CreatedAt: now.Add(-90 * time.Minute)}, // before since
+			{Email: " ADA@Example.org ", IP: "10.0.0.2", CreatedAt: now.Add(-30 * time.Minute), DeviceID: &dev},
+			{Email: "bob@example.org", IP: "10.0.0.1", CreatedAt: now.Add(-20 * time.Minute)},
+			{Email: "bob@example.org", IP: "10.0.0.3", CreatedAt: now.Add(-10 * time.Minute)}, // neither
+			{Email: "ada@example.org", IP: "10.0.0.1", CreatedAt: now.Add(-5 * time.Minute)},
 		} {
-			la := &model.LoginAttempt{Email: a.email, IP: a.ip, Succeeded: a.ok, CreatedAt: now.Add(-a.ago)}
-			if _, err := db.NewInsert().Model(la).Exec(ctx); err != nil {
-				t.Fatal(err)
+			if err := store.AddLoginAttempt(ctx, db, a); err != nil || a.ID == 0 {
+				t.Fatalf("add = %v (id %d)", err, a.ID)
 			}
 		}
-		// Recorded now, with an email in another case.
-		if err := store.RecordLoginAttempt(ctx, db, " BOB@Example.org ", "10.0.0.3", false); err != nil {
+		as, err := store.RecentLogins(ctx, db, "Ada@example.org", "10.0.0.1", now.Add(-time.Hour))
+		if err != nil || len(as) != 3 {
+			t.Fatalf("recent = %d, %v; want 3", len(as), err)
+		}
+		if as[0].Email != "ada@example.org" || as[0].DeviceID == nil || *as[0].DeviceID != 7 || as[1].Email != "bob@example.org" ||
+			!as[2].CreatedAt.Equal(now.Add(-5*time.Minute)) || as[2].Succeeded {
+			t.Errorf("recent = %+v", as)
+		}
+		if err := store.MarkLoginSucceeded(ctx, db, as[2].ID); err != nil {
 			t.Fatal(err)
 		}
-		for _, tc := range []struct {
-			name          string
-			column, value string
-			window        time.Duration
-			want          int
-			oldest        time.Duration // ago; 0: none
-		}{
-			{"email since its last success", "email", "ada@example.org", time.Hour, 2, 30 * time.Minute},
-			{"success outside the window", "email", "ada@example.org", 35 * time.Minute, 2, 30 * time.Minute},
-			{"short window", "email", "ada@example.org", 25 * time.Minute, 1, 20 * time.Minute},
-			{"recorded email is normalised", "email", "bob@example.org", time.Hour, 2, 10 * time.Minute},
-			{"address across emails", "ip", "10.0.0.1", time.Hour, 2, 20 * time.Minute},
-			{"address with a long window", "ip", "10.0.0.1", 2 * time.Hour, 2, 20 * time.Minute},
-			{"other address", "ip", "10.0.0.2", time.Hour, 1, 30 * time.Minute},
-			{"nobody", "email", "zed@example.org", time.Hour, 0, 0},
-		} {
-			n, oldest, err := store.FailedLogins(ctx, db, tc.column, tc.value, tc.window)
-			if err != nil || n != tc.want {
-				t.Errorf("%s: failed = %d, %v; want %d", tc.name, n, err, tc.want)
-				continue
-			}
-			if tc.oldest == 0 {
-				if !oldest.IsZero() {
-					t.Errorf("%s: oldest = %v; want zero", tc.name, oldest)
-				}
-				continue
-			}
-			if !oldest.Equal(now.Add(-tc.oldest)) {
-				t.Errorf("%s: oldest = %v; want %v", tc.name, oldest, now.Add(-tc.oldest))
-			}
+		if as, _ := store.RecentLogins(ctx, db, "ada@example.org", "", now.Add(-time.Hour)); len(as) != 2 || !as[1].Succeeded {
+			t.Errorf("after the success = %+v", as)
 		}
-		if _, _, err := store.FailedLogins(ctx, db, "password_hash", "x", time.Hour); err == nil {
-			t.Error("an unknown column was accepted")
-		}
-
 		if err := store.DeleteOldLoginAttempts(ctx, db, 45*time.Minute); err != nil {
 			t.Fatal(err)
 		}
-		n, err := db.NewSelect().Model((*model.LoginAttempt)(nil)).Count(ctx)
-		if err != nil || n != 5 {
-			t.Errorf("attempts left = %d, %v; want 5 (two older than 45 minutes removed)", n, err)
+		if n, err := db.NewSelect().Model((*model.LoginAttempt)(nil)).Count(ctx); err != nil || n != 4 {
+			t.Errorf("attempts left = %d, %v; want 4", n, err)
 		}
-		// The removed attempts were before ada's success and never counted.
-		if n, _, _ := store.FailedLogins(ctx, db, "email", "ada@example.org", 2*time.Hour); n != 2 {
-			t.Errorf("after deletion ada has %d failures; want 2", n)
+	})
+}
+
+// Parallel callers that count under LockLogins and add while under a limit
+// add no more than the limit: counting and adding are one step.
+func TestLockLoginsCountsAndAddsAsOneStep(t *testing.T) {
+	t.Parallel()
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		errs := make(chan error, 50)
+		for i := range 50 {
+			wg.Go(func() {
+				errs <- store.LockLogins(ctx, db, []string{"ip:10.9.9.9", fmt.Sprintf("email:u%d@example.org", i)}, func(ctx context.Context, tx bun.Tx) error {
+					as, err := store.RecentLogins(ctx, tx, "", "10.9.9.9", time.Now().Add(-time.Hour))
+					if err != nil || len(as) >= 5 {
+						return err
+					}
+					// Widen the gap between counting and adding, where an
+					// unlocked check lets parallel callers through.
+					time.Sleep(5 * time.Millisecond)
+					return store.AddLoginAttempt(ctx, tx, &model.LoginAttempt{Email: fmt.Sprintf("u%d@example.org", i), IP: "10.9.9.9", CreatedAt: time.Now()})
+				})
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := db.NewSelect().Model((*model.LoginAttempt)(nil)).Where("ip = ?", "10.9.9.9").Count(ctx); err != nil || n != 5 {
+			t.Errorf("attempts = %d, %v; want 5", n, err)
 		}
 	})
 }

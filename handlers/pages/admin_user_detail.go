@@ -58,8 +58,9 @@ func (h *Pages) AdminUser(c *fiber.Ctx) error {
 	return web.Render(c, fiber.StatusOK, views.AdminUserPage(h.Page(c, u.DisplayName, "/admin/users"), d))
 }
 
-// AdminUserResetPassword makes the user choose a new password at next
-// sign-in and signs them out everywhere.
+// AdminUserResetPassword resets a person's password for them: they are
+// signed out everywhere, the old password stops working, their API tokens
+// are suspended, and the admin is shown the one-time link to hand over.
 func (h *Pages) AdminUserResetPassword(c *fiber.Ctx) error {
 	id, err := web.IDParam(c, "id")
 	if err != nil {
@@ -69,9 +70,15 @@ func (h *Pages) AdminUserResetPassword(c *fiber.Ctx) error {
 		h.Flash(c, "error", "Change your own password on your account page.")
 		return web.SeeOther(c, "/admin/users/"+strconv.FormatInt(id, 10))
 	}
-	if err := h.Accounts.ForcePasswordReset(c.UserContext(), web.ViewerOf(c).User.ID, id); err != nil {
+	u, err := h.UserOf(c)
+	if err != nil {
 		return err
 	}
-	h.Flash(c, "success", "They were signed out and must choose a new password at next sign-in.")
-	return web.SeeOther(c, "/admin/users/"+strconv.FormatInt(id, 10))
+	link, err := h.Accounts.ForcePasswordReset(c.UserContext(), web.ViewerOf(c).User.ID, id)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return web.Render(c, fiber.StatusOK, views.AdminResetLinkPage(h.Page(c, "Password reset", "/admin/users"),
+		u.ID, u.DisplayName, h.ResetURL(link.Token), link.ExpiresAt))
 }

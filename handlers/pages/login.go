@@ -3,6 +3,7 @@ package pages
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"backchannel/accounts"
 	"backchannel/handlers/web"
 	"backchannel/model"
 	"backchannel/views"
@@ -29,7 +30,8 @@ func (h *Pages) LoginSubmit(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	f := web.FormOf(c, "email", "password")
 	next := c.FormValue("next")
-	u, err := h.Accounts.Authenticate(ctx, f.Value("email"), f.Value("password"), c.IP())
+	r, err := h.Accounts.SignIn(ctx, accounts.Attempt{Email: f.Value("email"), Password: f.Value("password"),
+		IP: c.IP(), Device: c.Cookies(web.DeviceCookie)})
 	if err != nil {
 		web.SetRetryAfter(c, err)
 		status, err := web.FormError(&f, err)
@@ -38,7 +40,10 @@ func (h *Pages) LoginSubmit(c *fiber.Ctx) error {
 		}
 		return h.renderLogin(c, status, f, next)
 	}
-	if err := h.startSession(c, u.ID); err != nil {
+	if r.Device != "" {
+		h.SetDeviceCookie(c, r.Device)
+	}
+	if err := h.startSession(c, r.User.ID); err != nil {
 		return err
 	}
 	return web.SeeOther(c, web.SafeNext(next))

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/url"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -18,8 +19,9 @@ const csrfField = "_csrf"
 type csrfLocal struct{}
 
 // CSRF protects every non-GET request made with cookies. The browser holds a
-// random HttpOnly cookie; forms and htmx send HMAC(key, cookie), which only
-// this server can compute (the key is shared by every instance through the
+// random HttpOnly cookie; forms and htmx send HMAC(key, cookie, sign-in
+// session id when signed in), which only this server can compute (the key is
+// shared by every instance through the
 // database). Requests authenticated by a bearer token carry no cookie
 // authority and are exempt. A cross-site Origin is refused as well.
 //
@@ -44,7 +46,11 @@ func (h *Base) CSRF(c *fiber.Ctx) error {
 		c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: secret, Path: "/", HTTPOnly: true,
 			Secure: h.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode})
 	}
-	token := h.csrfToken(secret)
+	var session int64
+	if sess := ViewerOf(c).Session; sess != nil {
+		session = sess.ID
+	}
+	token := h.csrfToken(secret, session)
 	c.Locals(csrfLocal{}, token)
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
@@ -80,9 +86,15 @@ func (csrfError) Error() string {
 
 func (csrfError) Unwrap() error { return model.ErrForbidden }
 
-func (h *Base) csrfToken(secret string) string {
+// csrfToken is bound to the browser's cookie and, once someone signs in, to
+// their sign-in session: a token seen in one session is refused in another
+// (and a sign-in or sign-out changes it).
+func (h *Base) csrfToken(secret string, session int64) string {
 	m := hmac.New(sha256.New, h.CSRFKey)
 	m.Write([]byte("csrf\x00" + secret))
+	if session != 0 {
+		m.Write([]byte("\x00session\x00" + strconv.FormatInt(session, 10)))
+	}
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
