@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bufio"
 	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,6 +16,21 @@ import (
 	"backchannel/moderation"
 )
 
+// postingHost creates a channel whose host has accepted its guidelines, and
+// returns the host's viewer for posting.
+func (s *testServer) postingHost(t *testing.T, slug string) (*model.Channel, *model.User, chat.Viewer) {
+	t.Helper()
+	ch, host := s.newChannel(t, slug, chat.ChannelInput{})
+	hv, err := s.Chat.ViewerFor(context.Background(), ch, host, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Chat.AcceptGuideline(context.Background(), ch, hv, 0); err != nil {
+		t.Fatal(err)
+	}
+	return ch, host, hv
+}
+
 // sseFrame is one event of a stream as the client reads it.
 type sseFrame struct {
 	ID, Event, Data string
@@ -25,6 +41,7 @@ type sseFrame struct {
 type liveStream struct {
 	Status int
 	Header http.Header
+	raw    []byte // the body of a refusal (not 200)
 
 	mu     sync.Mutex
 	frames []sseFrame
@@ -52,6 +69,10 @@ func openLive(t *testing.T, b *browser, path, token string, header ...string) *l
 	go func() {
 		defer close(l.ended)
 		defer res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			l.raw, _ = io.ReadAll(res.Body)
+			return
+		}
 		sc := bufio.NewScanner(res.Body)
 		sc.Buffer(make([]byte, 64<<10), 4<<20)
 		var f sseFrame
@@ -75,6 +96,12 @@ func openLive(t *testing.T, b *browser, path, token string, header ...string) *l
 		}
 	}()
 	return l
+}
+
+// body waits for the end of a refusal and returns its body.
+func (l *liveStream) body() string {
+	<-l.ended
+	return string(l.raw)
 }
 
 // all returns the frames read so far.
@@ -131,14 +158,7 @@ func (l *liveStream) isOpen() bool {
 func TestStreamsEndWhenAccessEnds(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *testServer) {
 		ctx := context.Background()
-		ch, host := s.newChannel(t, "gate", chat.ChannelInput{})
-		hv, err := s.Chat.ViewerFor(ctx, ch, host, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Chat.AcceptGuideline(ctx, ch, hv, 0); err != nil {
-			t.Fatal(err)
-		}
+		ch, _, hv := s.postingHost(t, "gate")
 		admin := s.createUser(t, "admin@example.org", model.RoleAdmin)
 		post := func(body string) {
 			t.Helper()
