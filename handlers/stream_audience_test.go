@@ -175,7 +175,7 @@ func TestStreamReplaysMoreThanOneBatch(t *testing.T) {
 // refused with 429, Retry-After and a message (JSON for the API).
 func TestStreamCaps(t *testing.T) {
 	s := newServer(t, testenv.Databases(t)[0].URL, func(o *serverOptions) {
-		o.streams = live.StreamLimits{PerPerson: 2, PerAddress: 3}
+		o.streams = live.StreamLimits{PerPerson: 2, PerAddress: 3, CountLoopback: true}
 	})
 	ctx := context.Background()
 	_, _ = s.newChannel(t, "capped", chat.ChannelInput{})

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"net"
 	"sync"
 	"time"
 )
@@ -16,6 +17,11 @@ type StreamLimits struct {
 	// PerAddress is the most streams from one client address: high
 	// enough for a classroom behind one NAT. Default 256.
 	PerAddress int
+	// CountLoopback applies PerAddress to loopback addresses too. By
+	// default they are not capped: they are a reverse proxy on the same
+	// host when BACKCHANNEL_TRUST_PROXY is off (its whole audience would
+	// share one cap), or the load tool; PerPerson still holds for them.
+	CountLoopback bool
 }
 
 // Default stream caps (see StreamLimits).
@@ -52,7 +58,17 @@ func NewStreamCounter(l StreamLimits) *StreamCounter {
 	return &StreamCounter{l: l.withDefaults(), person: map[string]int{}, addr: map[string]int{}}
 }
 
-// Open counts a stream of person ("" for nobody known) from addr, and
+// AddressKey is the key addr is counted under: "" (not capped) for a
+// loopback address unless the limits count them.
+func (c *StreamCounter) AddressKey(addr string) string {
+	if ip := net.ParseIP(addr); ip != nil && ip.IsLoopback() && !c.l.CountLoopback {
+		return ""
+	}
+	return addr
+}
+
+// Open counts a stream of person ("" for nobody known) from addr ("": an
+// address not capped), and
 // returns the function that counts it closed (call it once, when the stream
 // ends). ok is false, and nothing is counted, when either cap is reached;
 // byPerson tells which.
@@ -62,19 +78,23 @@ func (c *StreamCounter) Open(person, addr string) (release func(), ok, byPerson 
 	if person != "" && c.person[person] >= c.l.PerPerson {
 		return nil, false, true
 	}
-	if c.addr[addr] >= c.l.PerAddress {
+	if addr != "" && c.addr[addr] >= c.l.PerAddress {
 		return nil, false, false
 	}
 	if person != "" {
 		c.person[person]++
 	}
-	c.addr[addr]++
+	if addr != "" {
+		c.addr[addr]++
+	}
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			c.mu.Lock()
 			defer c.mu.Unlock()
-			dec(c.addr, addr)
+			if addr != "" {
+				dec(c.addr, addr)
+			}
 			if person != "" {
 				dec(c.person, person)
 			}

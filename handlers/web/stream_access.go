@@ -165,7 +165,7 @@ func (h *Base) openStream(c *fiber.Ctx, guestID int64) (func(), error) {
 	} else if guestID != 0 {
 		person = "g" + strconv.FormatInt(guestID, 10)
 	}
-	release, ok, byPerson := h.streams.Open(person, strings.Clone(c.IP()))
+	release, ok, byPerson := h.streams.Open(person, h.streams.AddressKey(strings.Clone(c.IP())))
 	if ok {
 		return release, nil
 	}

@@ -33,4 +33,15 @@ func TestStreamCounter(t *testing.T) {
 	if _, ok, _ := c.Open("u1", "10.0.0.1"); !ok {
 		t.Fatal("a released place is not free")
 	}
+	if c.AddressKey("127.0.0.1") != "" || c.AddressKey("::1") != "" || c.AddressKey("10.0.0.1") != "10.0.0.1" {
+		t.Error("loopback addresses are capped by default, or others are not")
+	}
+	for range 5 {
+		if _, ok, _ := c.Open("", ""); !ok {
+			t.Fatal("an uncapped address was refused")
+		}
+	}
+	if k := live.NewStreamCounter(live.StreamLimits{CountLoopback: true}).AddressKey("127.0.0.1"); k != "127.0.0.1" {
+		t.Errorf("CountLoopback: key %q", k)
+	}
 }
