@@ -40,6 +40,7 @@ type App struct {
 	Migrator    *store.Migrator
 	Authz       *policies.Authorizer
 	Hub         *live.Hub
+	Access      *live.AccessWatch // tells open streams that someone's access may have changed
 	Bus         live.Bus
 	Filters     *filters.Set
 	Accounts    *accounts.Service
@@ -62,6 +63,9 @@ type Options struct {
 	// (tests that share one PostgreSQL database between many schemas must
 	// not wake each other; PGBus has tests of its own).
 	SingleInstance bool
+	// AccessPoll is how often, at most, open streams learn that access
+	// changed (live.AccessPoll when zero).
+	AccessPoll time.Duration
 }
 
 // ErrDatabase wraps a failure to open the configured database: a setup
@@ -110,6 +114,9 @@ func New(ctx context.Context, db *bun.DB, opts Options, log *slog.Logger) (*App,
 	if a.Authz, err = policies.New(ctx, db, log); err != nil {
 		return nil, err
 	}
+	a.Access = live.NewAccessWatch(func(ctx context.Context) (string, error) {
+		return store.AccessVersions(ctx, db, policies.VersionSetting, store.AccessVersionSetting)
+	}, opts.AccessPoll)
 	a.Bus = live.NewLocalBus(a.Hub)
 	if store.IsPostgres(db) && !opts.SingleInstance {
 		// Several instances share PostgreSQL: wake each other's streams.
@@ -154,6 +161,9 @@ type HTTPOptions struct {
 	// CSRFKey signs CSRF tokens; nil: the key stored in the database, shared
 	// by every instance (made on first start).
 	CSRFKey []byte
+	// Streams caps the event streams open at once per person and per
+	// address (zero fields: live's defaults).
+	Streams live.StreamLimits
 }
 
 // HTTP builds the fiber app with every route.
@@ -169,9 +179,9 @@ func (a *App) HTTP(ctx context.Context, o HTTPOptions) (*fiber.App, error) {
 	}
 	return handlers.New(handlers.Deps{
 		Accounts: a.Accounts, Chat: a.Chat, Moderation: a.Moderation, Transcripts: a.Transcripts,
-		Retention: a.Retention, Filters: a.Filters, Hub: a.Hub, Authz: a.Authz, Search: a.Search,
+		Retention: a.Retention, Filters: a.Filters, Hub: a.Hub, Access: a.Access, Authz: a.Authz, Search: a.Search,
 		Migrations: a.Migrator, Log: a.Log, BaseURL: o.BaseURL, SecureCookies: o.SecureCookies,
-		TrustProxy: o.TrustProxy, BodyLimit: o.BodyLimit, CSRFKey: o.CSRFKey,
+		TrustProxy: o.TrustProxy, BodyLimit: o.BodyLimit, CSRFKey: o.CSRFKey, Streams: o.Streams,
 	}), nil
 }
 

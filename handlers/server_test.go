@@ -18,6 +18,7 @@ import (
 
 	"backchannel/accounts"
 	"backchannel/app"
+	"backchannel/live"
 	"backchannel/model"
 	"backchannel/search"
 	"backchannel/testenv"
@@ -34,7 +35,8 @@ type serverOptions struct {
 	noIndexer bool          // run no search indexer (tests that count the requests' statements)
 	search    search.Engine // default: the built-in engine
 	bodyLimit int
-	accounts  accounts.Options // sign-in limits and clock (zero: the defaults)
+	accounts  accounts.Options  // sign-in limits and clock (zero: the defaults)
+	streams   live.StreamLimits // caps of open event streams (default: live's)
 }
 
 // newServer starts a server on a fresh, migrated database at dbURL and stops
@@ -60,7 +62,8 @@ func newServer(t testing.TB, dbURL string, opts ...func(*serverOptions)) *testSe
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	web, err := a.HTTP(ctx, app.HTTPOptions{BaseURL: base, BodyLimit: o.bodyLimit, CSRFKey: []byte("test-key-0123456789abcdef0123456")})
+	web, err := a.HTTP(ctx, app.HTTPOptions{BaseURL: base, BodyLimit: o.bodyLimit, CSRFKey: []byte("test-key-0123456789abcdef0123456"),
+		Streams: o.streams})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,6 +70,14 @@ type Stream struct {
 	// one per event, while the first event after a quiet spell goes out at
 	// once.
 	Coalesce time.Duration
+	// Access, when set with Recheck, tells the stream that access may have
+	// changed (a role, an account, a session or token, a sanction): the
+	// stream then calls Recheck once, and ends (cleanly: the client
+	// reconnects and is asked again) when it answers false. Recheck may
+	// also refresh what Flush uses of the viewer; it runs on the loop's
+	// goroutine, never beside Flush.
+	Access  *AccessWatch
+	Recheck func(ctx context.Context) (bool, error)
 }
 
 // CoalesceWindow is the default least time between a stream's writes of
@@ -106,6 +114,12 @@ func (fixedWriter) put(w *bufio.Writer) error {
 func (s Stream) run(ctx context.Context, ws writers) error {
 	wake := s.merge()
 	defer wake.stop()
+	var access <-chan struct{}
+	if s.Recheck != nil {
+		var unwatch func()
+		access, unwatch = s.Access.Watch()
+		defer unwatch()
+	}
 
 	retry := s.Retry
 	if retry <= 0 {
@@ -201,6 +215,15 @@ func (s Stream) run(ctx context.Context, ws writers) error {
 			err = flush()
 		case <-heartbeat.C:
 			err = burst(func(w *bufio.Writer) error { return WriteComment(w, "ping") })
+		case <-access:
+			access = s.Access.Next()
+			ok, cerr := s.Recheck(ctx)
+			if cerr != nil {
+				return cerr
+			}
+			if !ok {
+				return nil
+			}
 		}
 		if err != nil {
 			return err

@@ -21,6 +21,7 @@ import (
 
 	"backchannel/accounts"
 	"backchannel/chat"
+	"backchannel/live"
 	"backchannel/model"
 )
 
@@ -68,6 +69,10 @@ func LiveBench(ctx context.Context, s Services, o LiveOptions, stdout io.Writer)
 	if err != nil {
 		return err
 	}
+	readers, err := liveReaders(ctx, s, o.Subscribers)
+	if err != nil {
+		return err
+	}
 	ch, err := s.Chat.Channel(ctx, LiveSlug)
 	if err != nil {
 		return err
@@ -85,7 +90,7 @@ func LiveBench(ctx context.Context, s Services, o LiveOptions, stdout io.Writer)
 	var streams sync.WaitGroup
 	opened := make(chan error, o.Subscribers)
 	for i := range o.Subscribers {
-		streams.Go(func() { r.stream(streamCtx, tokens[i%len(tokens)], opened) })
+		streams.Go(func() { r.stream(streamCtx, readers[i%len(readers)], opened) })
 	}
 	for range o.Subscribers {
 		if err := <-opened; err != nil {
@@ -137,6 +142,31 @@ func LiveBench(ctx context.Context, s Services, o LiveOptions, stdout io.Writer)
 	stopStreams()
 	streams.Wait()
 	return r.report(stdout, postTime, want, cpu1-cpu0, o.ServerPID)
+}
+
+// liveReaders returns API tokens of enough participant accounts to open
+// subscribers streams within the server's cap of open streams per person
+// (live.DefaultStreamsPerPerson); the accounts are made once and reused.
+func liveReaders(ctx context.Context, s Services, subscribers int) ([]string, error) {
+	n := max(1, (subscribers+live.DefaultStreamsPerPerson-1)/live.DefaultStreamsPerPerson)
+	tokens := make([]string, 0, n)
+	for i := range n {
+		email := fmt.Sprintf("bench-live-reader-%d@example.org", i)
+		u, err := s.Accounts.UserByEmail(ctx, email)
+		if errors.Is(err, model.ErrNotFound) {
+			u, err = s.Accounts.CreateUser(ctx, 0, accounts.Input{Email: email, DisplayName: fmt.Sprintf("Reader %d", i),
+				Password: "bench-live-password"}, model.RoleParticipant)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("bench live: reader account: %w", err)
+		}
+		secret, _, err := s.Accounts.CreateAPIToken(ctx, u.ID, "bench live")
+		if err != nil {
+			return nil, fmt.Errorf("bench live: reader token: %w", err)
+		}
+		tokens = append(tokens, secret)
+	}
+	return tokens, nil
 }
 
 // LiveSetup makes the channel and the posting accounts with their tokens.

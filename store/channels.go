@@ -156,7 +156,10 @@ func ListMembers(ctx context.Context, db bun.IDB, channelID int64) ([]Member, er
 // RemoveMember removes a user from a channel's members.
 func RemoveMember(ctx context.Context, db bun.IDB, channelID, userID int64) error {
 	res, err := db.NewDelete().Model((*model.Membership)(nil)).Where("channel_id = ?", channelID).Where("user_id = ?", userID).Exec(ctx)
-	return affected("remove member", res, err)
+	if err := affected("remove member", res, err); err != nil {
+		return err
+	}
+	return BumpAccess(ctx, db)
 }
 
 // MemberChannels returns the channels userID is a member of, by slug.

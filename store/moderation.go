@@ -16,7 +16,7 @@ func CreateSanction(ctx context.Context, db bun.IDB, s *model.Sanction) error {
 	if _, err := db.NewInsert().Model(s).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("store: create sanction: %w", err)
 	}
-	return nil
+	return BumpAccess(ctx, db)
 }
 
 // ActiveSanctions returns the sanctions in force on subject in a channel
@@ -64,7 +64,10 @@ func RevokeSanction(ctx context.Context, db bun.IDB, id, by int64) error {
 		q = q.Set("revoked_by = ?", by)
 	}
 	res, err := q.Exec(ctx)
-	return affected("revoke sanction", res, err)
+	if err := affected("revoke sanction", res, err); err != nil {
+		return err
+	}
+	return BumpAccess(ctx, db)
 }
 
 // CreateReport stores a report; a second report of the same message by the

@@ -60,10 +60,11 @@ func TouchSignIn(ctx context.Context, db bun.IDB, id int64, at time.Time) error 
 
 // DeleteSignIn ends one session by token hash.
 func DeleteSignIn(ctx context.Context, db bun.IDB, hash string) error {
-	if _, err := db.NewDelete().Model((*model.SignIn)(nil)).ModelTableExpr(signIns).Where("token_hash = ?", hash).Exec(ctx); err != nil {
+	res, err := db.NewDelete().Model((*model.SignIn)(nil)).ModelTableExpr(signIns).Where("token_hash = ?", hash).Exec(ctx)
+	if err != nil {
 		return fmt.Errorf("store: delete session: %w", err)
 	}
-	return nil
+	return bumpAccessIf(ctx, db, res)
 }
 
 // DeleteUserSignIns ends every session of a user except keepID (0 keeps none).
@@ -72,10 +73,11 @@ func DeleteUserSignIns(ctx context.Context, db bun.IDB, userID, keepID int64) er
 	if keepID != 0 {
 		q = q.Where("id <> ?", keepID)
 	}
-	if _, err := q.Exec(ctx); err != nil {
+	res, err := q.Exec(ctx)
+	if err != nil {
 		return fmt.Errorf("store: delete user sessions: %w", err)
 	}
-	return nil
+	return bumpAccessIf(ctx, db, res)
 }
 
 // DeleteExpiredSignIns removes sessions past their absolute expiry or idle
@@ -88,5 +90,10 @@ func DeleteExpiredSignIns(ctx context.Context, db bun.IDB, idle time.Duration) (
 		return 0, fmt.Errorf("store: delete expired sessions: %w", err)
 	}
 	n, _ := res.RowsAffected()
+	if n > 0 {
+		if err := BumpAccess(ctx, db); err != nil {
+			return n, err
+		}
+	}
 	return n, nil
 }

@@ -53,5 +53,8 @@ func ListAPITokens(ctx context.Context, db bun.IDB, userID int64) ([]model.APITo
 func RevokeAPIToken(ctx context.Context, db bun.IDB, userID, id int64) error {
 	res, err := db.NewUpdate().Model((*model.APIToken)(nil)).Set("revoked_at = ?", now()).
 		Where("id = ?", id).Where("user_id = ?", userID).Where("revoked_at IS NULL").Exec(ctx)
-	return affected("revoke api token", res, err)
+	if err := affected("revoke api token", res, err); err != nil {
+		return err
+	}
+	return BumpAccess(ctx, db)
 }

@@ -97,7 +97,10 @@ func SetDisabled(ctx context.Context, db bun.IDB, userID int64, disabled bool) e
 		q = q.Set("disabled_at = NULL")
 	}
 	res, err := q.Exec(ctx)
-	return affected("set disabled", res, err)
+	if err := affected("set disabled", res, err); err != nil {
+		return err
+	}
+	return BumpAccess(ctx, db)
 }
 
 // escapeLike escapes LIKE's wildcards so user input matches literally.
@@ -109,7 +112,10 @@ func escapeLike(s string) string {
 func RequirePasswordReset(ctx context.Context, db bun.IDB, userID int64) error {
 	res, err := db.NewUpdate().Model((*model.User)(nil)).Set("must_reset_password = ?", true).
 		Set("updated_at = ?", now()).Where("id = ?", userID).Exec(ctx)
-	return affected("require password reset", res, err)
+	if err := affected("require password reset", res, err); err != nil {
+		return err
+	}
+	return BumpAccess(ctx, db)
 }
 
 // DisplayNames returns the display names of the users with ids (each name

@@ -65,17 +65,22 @@ func (h *Pages) ModEvents(c *fiber.Ctx) error {
 	ws := &wallStream{svc: h.Chat, mod: h.Moderation, csrf: web.CSRFOf(c), feeds: feeds}
 	log := h.Log
 	subs := make([]*live.Subscription, len(feeds))
+	slugs := make([]string, len(feeds))
 	for i, f := range feeds {
 		subs[i] = h.Hub.Subscribe(f.ch.ID)
+		slugs[i] = f.ch.Slug
 	}
-	h.ServeStream(c, subs, func(ctx context.Context, w *bufio.Writer, i int) error {
+	// When access changes, the wall's stream ends unless its person still
+	// moderates every channel on it: a demoted moderator's wall stops
+	// receiving held posts and staff chat (and, reconnecting, is refused or
+	// gets the channels they still moderate).
+	return h.ServeStream(c, 0, subs, func(ctx context.Context, w *bufio.Writer, i int) error {
 		if err := ws.flush(ctx, w, i); err != nil {
 			log.Warn("wall stream", "channel", feeds[i].ch.ID, "err", err)
 			return err
 		}
 		return nil
-	})
-	return nil
+	}, h.ModRecheck(c, slugs))
 }
 
 // wallStream renders the wall's events for one connection.

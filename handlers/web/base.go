@@ -46,6 +46,8 @@ type Deps struct {
 	Retention     *retention.Service
 	Filters       *filters.Set // word and link filters (rule CRUD, import, export)
 	Hub           *live.Hub
+	Access        *live.AccessWatch // wakes open streams to re-check their viewer
+	Streams       live.StreamLimits // open streams per person and per address
 	Authz         Authorizer
 	Search        search.Engine
 	Migrations    Readiness
@@ -65,11 +67,12 @@ type Base struct {
 	Frames *live.Frames
 	// Conns serves the event streams on the connections they take over.
 	Conns        *live.Conns
+	streams      *live.StreamCounter // open streams per person and address
 	assetVersion string
 }
 
 // New returns the Base of every handler.
 func New(d Deps) *Base {
 	return &Base{Deps: d, assetVersion: static.Version(), Frames: live.NewFrames(0),
-		Conns: live.NewConns(live.ConnOptions{})}
+		Conns: live.NewConns(live.ConnOptions{}), streams: live.NewStreamCounter(d.Streams)}
 }

@@ -37,6 +37,10 @@ func (h *Base) Stream(c *fiber.Ctx, cc *ChannelCtx, encode EncodeFunc) error {
 	}
 	ch, viewer := cc.Channel, cc.Viewer
 	svc, log := h.Chat, h.Log
+	// When access changes anywhere, the stream asks again whether its
+	// viewer may still see the channel as it did, and reads their
+	// standing afresh from then on.
+	recheck := h.channelRecheck(c, cc, func(v chat.Viewer) { viewer = v })
 	last := after
 	// flush writes every change after last.
 	flush := func(ctx context.Context, w *bufio.Writer, _ int) error {
@@ -73,12 +77,15 @@ func (h *Base) Stream(c *fiber.Ctx, cc *ChannelCtx, encode EncodeFunc) error {
 			}
 		}
 	}
-	h.ServeStream(c, []*live.Subscription{h.Hub.Subscribe(ch.ID)}, flush)
-	return nil
+	return h.ServeStream(c, cc.Viewer.Actor.GuestID, []*live.Subscription{h.Hub.Subscribe(ch.ID)}, flush, recheck)
 }
 
 // ServeStream answers c with an event stream: it sets the SSE headers and
-// runs live.Stream over subs (which it takes over and closes) with flush.
+// runs live.Stream over subs (which it takes over and closes) with flush,
+// and with recheck whenever access changes (h.Access; see
+// live.Stream.Recheck). A person (guestID: a channel's guest) or an address
+// over its cap of open streams (h.Streams) is refused with 429 and
+// Retry-After, and subs are closed.
 // The stream takes the connection over from fasthttp (Hijack) and runs on
 // it in one goroutine, holding no buffer while idle (live.Conns). When the
 // server keeps hijacked connections (handlers.New sets it), that goroutine
@@ -86,7 +93,15 @@ func (h *Base) Stream(c *fiber.Ctx, cc *ChannelCtx, encode EncodeFunc) error {
 // at once; the stream closes the connection when it ends. flush runs after
 // the handler has returned, so it must use nothing of c: copy what it needs
 // first.
-func (h *Base) ServeStream(c *fiber.Ctx, subs []*live.Subscription, flush live.FlushFunc) {
+func (h *Base) ServeStream(c *fiber.Ctx, guestID int64, subs []*live.Subscription, flush live.FlushFunc,
+	recheck func(ctx context.Context) (bool, error)) error {
+	release, err := h.openStream(c, guestID)
+	if err != nil {
+		for _, s := range subs {
+			s.Close()
+		}
+		return err
+	}
 	for _, hd := range live.StreamHeaders() {
 		c.Set(hd.Name, hd.Value)
 	}
@@ -95,17 +110,19 @@ func (h *Base) ServeStream(c *fiber.Ctx, subs []*live.Subscription, flush live.F
 	// A copy: the header's own bytes are reused once the handler returns.
 	head := append([]byte(nil), c.Response().Header.Header()...)
 	log, conns := h.Log, h.Conns
+	st := live.Stream{Subs: subs, Flush: flush, Access: h.Access, Recheck: recheck}
 	serve := func(conn net.Conn) {
+		defer release()
 		// A failed write is a client that has gone or stopped reading;
 		// flush logs its own errors.
-		if err := conns.Serve(context.Background(), conn, head, live.Stream{Subs: subs, Flush: flush}); err != nil {
+		if err := conns.Serve(context.Background(), conn, head, st); err != nil {
 			log.Debug("stream ended", "err", err)
 		}
 	}
 	c.Context().HijackSetNoResponse(true)
 	if !c.App().Server().KeepHijackedConns {
 		c.Context().Hijack(serve) // fasthttp closes conn once serve returns
-		return
+		return nil
 	}
 	c.Context().Hijack(func(conn net.Conn) {
 		go func() {
@@ -113,6 +130,7 @@ func (h *Base) ServeStream(c *fiber.Ctx, subs []*live.Subscription, flush live.F
 			serve(conn)
 		}()
 	})
+	return nil
 }
 
 // staffOnly reports whether events of kind k are for staff streams alone.
