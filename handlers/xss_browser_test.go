@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -345,5 +346,29 @@ func TestBrowserXSSCorpus(t *testing.T) {
 	}
 	for _, lt := range []context.Context{tab, rtab} {
 		testenv.NoJSErrors(t, lt)
+	}
+}
+
+// TestBrowserXSSHookSees checks the corpus test's harness: a payload that
+// runs reaches the trap, one stopped by a Content-Security-Policy is
+// recorded, and payload markup in the DOM is found, so a clean corpus run
+// means something.
+func TestBrowserXSSHookSees(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if r.URL.Path == "/csp" {
+			w.Header().Set("Content-Security-Policy", "script-src 'self'")
+		}
+		fmt.Fprint(w, `<!DOCTYPE html><title>x</title><p>shown `+xss.Payloads[1]+`</p>`)
+	}))
+	t.Cleanup(ts.Close)
+	tab := xssTab(t, testenv.Browser(t), true)
+	for path, want := range map[string]string{"/ran": "payload 2 ran", "/csp": "CSP script-src"} {
+		testenv.Do(t, tab, chromedp.Navigate(ts.URL+path))
+		testenv.WaitUntil(t, tab, want, fmt.Sprintf(`(sessionStorage.getItem('xss-hits') || '').includes(%q)`, want))
+		if bad := testenv.Eval[[]string](t, tab, xssScanJS); len(bad) != 1 || !strings.Contains(bad[0], "onerror") {
+			t.Errorf("%s: the DOM scan found %q, want the img's onerror", path, bad)
+		}
+		testenv.Do(t, tab, chromedp.Evaluate[chromedp.Void](`sessionStorage.removeItem('xss-hits')`))
 	}
 }
