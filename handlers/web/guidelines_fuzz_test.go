@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"backchannel/testenv/xss"
 )
@@ -17,7 +18,7 @@ var unsafeURL = regexp.MustCompile(`(?i)^\s*(javascript|vbscript|data):`)
 // script-like elements, event-handler or htmx hx-on attributes, style, and
 // links or sources with a code-running scheme; "" when none.
 func unsafeHTML(s string) string {
-	nodes, err := html.ParseFragment(strings.NewReader(s), &html.Node{Type: html.ElementNode, Data: "div"})
+	nodes, err := html.ParseFragment(strings.NewReader(s), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
 	if err != nil {
 		return "unparsable: " + err.Error()
 	}
