@@ -90,7 +90,7 @@ var layers = []entry{
 	{pkgs: []string{"export"}, note: "formats messages as Markdown, CSV, JSON; a pure formatter, callers decide what goes in"},
 	{pkgs: []string{"model"}, leaf: true, ext: stdlibOnly, note: "plain domain types and sentinel errors; standard library only"},
 	{pkgs: []string{"static"}, leaf: true, ext: stdlibOnly, note: "embedded files; imports nothing of the project"},
-	{pkgs: []string{"testenv"}, kind: testOnly, note: "test helpers: imported only from _test.go files"},
+	{pkgs: []string{"testenv", "testenv/xss"}, kind: testOnly, note: "test helpers: imported only from _test.go files"},
 	{pkgs: []string{"app/apptest"}, kind: testOnly, note: "the whole application on a test database: imported only from _test.go files"},
 	{pkgs: []string{"architecture"}, kind: isolated, note: "this test"},
 }

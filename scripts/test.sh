@@ -3,7 +3,8 @@
 #   1. gofmt, go vet, templ freshness
 #   2. Chromium, Meilisearch and PostgreSQL for the integration tests
 #      (see scripts/services.sh for the environment-variable contract)
-#   3. go test; the exit status is go test's.
+#   3. go test, then a short run of every fuzz target; the exit status is
+#      non-zero when either failed.
 # Overrides: TEST_PKGS (default ./...), TEST_FLAGS (extra go test flags),
 # and any BACKCHANNEL_TEST_* variable already set (that service is reused).
 set -euo pipefail
@@ -97,4 +98,18 @@ trap 'stop_tests INT; exit 130' INT
 trap 'stop_tests TERM; exit 143' TERM
 status=0
 wait "$test_pid" || status=$?
+
+# ---------------------------------------------------------------- fuzzing
+# A short run of every fuzz target (3 s each, under a minute in all with the builds);
+# FUZZ_TIME overrides the time per target, FUZZ_TIME=0 skips the block. A
+# failing input is written under the package's testdata/fuzz: commit it as
+# a seed with the fix.
+fuzz_time="${FUZZ_TIME:-3s}"
+if [[ "$status" == 0 && "$fuzz_time" != 0 ]]; then
+	for target in search:FuzzParse handlers/web:FuzzRenderGuideline handlers/web:FuzzDecodeJSON \
+		wordfilter:FuzzParseCSV wordfilter:FuzzCheck wordfilter:FuzzSelfMatch; do
+		step "fuzz ${target#*:} ($fuzz_time)"
+		go test "./${target%%:*}" -run '^$' -fuzz "^${target#*:}\$" -fuzztime "$fuzz_time" </dev/null || status=$?
+	done
+fi
 exit "$status"

@@ -46,6 +46,9 @@ func Parse(q string, loc *time.Location) Parsed {
 			continue
 		}
 		val = unquote(val)
+		if val == "" { // from:"" names nobody: no filter at all
+			continue
+		}
 		switch op {
 		case "from":
 			p.Authors = appendNew(p.Authors, val)
@@ -142,8 +145,13 @@ func appendNew(list []string, v string) []string {
 // search box shows after filter controls changed it.
 func (p Parsed) String() string {
 	var parts []string
-	if p.Text != "" {
-		parts = append(parts, p.Text)
+	for _, w := range strings.Fields(p.Text) {
+		// Text that reads as an operator (typed in quotes) stays quoted,
+		// so that the query searches the same when read again.
+		if key, _, ok := strings.Cut(w, ":"); ok && isOperator(strings.ToLower(key)) {
+			w = `"` + w + `"`
+		}
+		parts = append(parts, w)
 	}
 	add := func(op string, vals ...string) {
 		for _, v := range vals {

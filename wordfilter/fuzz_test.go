@@ -3,6 +3,8 @@ package wordfilter
 import (
 	"testing"
 	"unicode/utf8"
+
+	"backchannel/testenv/xss"
 )
 
 // fuzzRules has a rule of every kind, with allow lists, and words that the
@@ -34,6 +36,9 @@ func FuzzCheck(f *testing.F) {
 		"see https://evil.com/x and еvil.com", "@a @b @c @d @e @f", "WHY IS NOBODY ANSWERING",
 		"日本語のテキスト日本", "l1l|!ii", "a b c d e f", "xn--vil-qdd.com", "𝐛𝐚𝐝 ⓑⓐⓓ",
 	} {
+		f.Add(s)
+	}
+	for _, s := range xss.Payloads {
 		f.Add(s)
 	}
 	m, err := Compile(fuzzRules())
