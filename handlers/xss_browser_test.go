@@ -172,7 +172,7 @@ func TestBrowserXSSCorpus(t *testing.T) {
 		return v
 	}
 	modV := accept(viewerOf(mod))
-	_, guest, err := s.Chat.JoinAsGuest(ctx, ch, names[3], "")
+	_, guest, err := s.Chat.JoinAsGuest(ctx, ch, names[3], "", "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
