@@ -254,8 +254,17 @@ func (h *server) routes() []route {
 // guard wraps a route's handler with its permission check: deny by default.
 func (h *server) guard(r route) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if r.Perm == policies.Public {
+		// run runs the handler unless the request failed its CSRF check:
+		// a refusal the CSRF middleware leaves to here so that a request
+		// that needs a sign-in it no longer has answers 401 first.
+		run := func() error {
+			if err := web.CSRFRefused(c); err != nil {
+				return err
+			}
 			return r.Handler(c)
+		}
+		if r.Perm == policies.Public {
+			return run()
 		}
 		v := web.ViewerOf(c)
 		domain := model.SiteWide
@@ -280,7 +289,7 @@ func (h *server) guard(r route) fiber.Handler {
 			if !ok {
 				return model.ErrForbidden
 			}
-			return r.Handler(c)
+			return run()
 		}
 		if v.User.MustResetPassword && !v.ViaToken && r.Path != "/account" && r.Path != "/account/password" {
 			// An admin forced a password reset: nothing else until it is done.
@@ -294,7 +303,7 @@ func (h *server) guard(r route) fiber.Handler {
 		if !ok {
 			return model.ErrForbidden
 		}
-		return r.Handler(c)
+		return run()
 	}
 }
 

@@ -298,7 +298,7 @@ func TestFaultMeilisearchStopped(t *testing.T) {
 				Error struct{ Code, Message string }
 			}
 			if err := json.Unmarshal(body, &e); err != nil || code != http.StatusServiceUnavailable ||
-				e.Error.Code != "search_unavailable" || !strings.Contains(e.Error.Message, "not available") {
+				e.Error.Code != "search_unavailable" || !strings.Contains(e.Error.Message, "unavailable") {
 				t.Errorf("GET /api/v1/search with Meilisearch down = %d %s, want 503 search_unavailable", code, body)
 			}
 			l.waitAcks(t, 30, "30 more posts with Meilisearch down")

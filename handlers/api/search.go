@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"backchannel/handlers/web"
-	"backchannel/model"
 	"backchannel/search"
 )
 
@@ -61,12 +60,8 @@ func (h *API) SearchMessages(c *fiber.Ctx) error {
 		return web.BadRequest("sort is relevance, newest, oldest or votes.")
 	}
 	res, err := h.Transcripts.Search(c.UserContext(), h.Search, v.User, web.SearchRequest(f, offset, limit))
-	if err != nil && web.StatusOf(err) >= 500 {
-		// The engine (or the database) is away: say so, as the page does;
-		// posting goes on and the index catches up once it is back.
-		h.Log.ErrorContext(c.UserContext(), "search", "err", err)
-		return model.Refuse(fiber.ErrServiceUnavailable, "search_unavailable", "Search is not available right now; try again in a moment.")
-	}
+	// With the engine (or the database) away the error says so: 503
+	// search_unavailable with Retry-After; posting goes on meanwhile.
 	if err != nil {
 		return err
 	}

@@ -72,9 +72,30 @@ func (h *Base) CSRF(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	if !hmac.Equal([]byte(sent), []byte(token)) {
+		if ViewerOf(c).User == nil && sent != "" {
+			// Perhaps a page whose token was bound to a sign-in that has
+			// ended since. The route decides: one that needs a sign-in
+			// answers 401 (a way to sign in again, the draft kept) rather
+			// than "reload the page"; one that would act refuses with
+			// CSRFRefused. Nothing is done either way.
+			c.Locals(csrfRefusedLocal{}, true)
+			return c.Next()
+		}
 		return csrfError{}
 	}
 	return c.Next()
+}
+
+type csrfRefusedLocal struct{}
+
+// CSRFRefused is the CSRF refusal the CSRF middleware left for the route to
+// give once it knows that the request would act (see CSRF); nil when the
+// request passed.
+func CSRFRefused(c *fiber.Ctx) error {
+	if refused, _ := c.Locals(csrfRefusedLocal{}).(bool); refused {
+		return csrfError{}
+	}
+	return nil
 }
 
 // csrfError is a forbidden request whose form token is missing or wrong.
