@@ -61,6 +61,12 @@ func TestAnonymousAuthor(t *testing.T) {
 						case ganon.ID:
 							got.ganon, mine.ganon = it.Author, x
 						}
+						// A copy shown as "Anonymous" carries nothing of
+						// who wrote it: no name, no user or guest id.
+						if m := it.Message; it.Author == "Anonymous" && (m.AuthorName != "" || m.AuthorUserID != nil || m.AuthorGuestID != nil) {
+							t.Errorf("%s: message %d is shown as Anonymous but carries its author (%q, user %v, guest %v)",
+								where, m.ID, m.AuthorName, m.AuthorUserID, m.AuthorGuestID)
+						}
 					}
 					if got != tt.want || mine != tt.mine {
 						t.Errorf("%s: authors %+v mine %+v; want %+v, %+v", where, got, mine, tt.want, tt.mine)

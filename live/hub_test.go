@@ -203,17 +203,32 @@ func TestHubClose(t *testing.T) {
 }
 
 func TestHubConcurrent(t *testing.T) {
+	const last = 3000 // every publisher publishes 1..last
 	h := live.NewHub(nil)
+	// Readers that keep their subscription until the hub closes, subscribed
+	// before anything is published: each must end up woken with last.
+	type reader struct {
+		ch   int64
+		got  chan int64 // every value received, in order
+		done chan struct{}
+	}
+	var readers []*reader
 	var wg sync.WaitGroup
-	stop := make(chan struct{})
+	for i := range 4 {
+		r := &reader{ch: int64(i % 2), got: make(chan int64, 4*last+100), done: make(chan struct{})}
+		s := h.Subscribe(r.ch)
+		readers = append(readers, r)
+		go func() {
+			defer close(r.done)
+			for seq := range s.C() {
+				r.got <- seq
+			}
+		}()
+	}
+	var publishers sync.WaitGroup
 	for p := range 4 {
-		wg.Go(func() {
-			for seq := int64(1); ; seq++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
+		publishers.Go(func() {
+			for seq := int64(1); seq <= last; seq++ {
 				h.Publish(int64(p%2), seq)
 				if seq%100 == 0 {
 					h.ResyncAll()
@@ -237,16 +252,52 @@ func TestHubConcurrent(t *testing.T) {
 			}
 		})
 	}
-	// Readers that keep their subscription until the hub closes.
-	for i := range 4 {
-		s := h.Subscribe(int64(i % 2))
-		wg.Go(func() {
-			for range s.C() {
-			}
-		})
-	}
-	time.Sleep(100 * time.Millisecond) // let it churn; nothing is asserted on timing
-	h.Close()                          // ends the long-lived readers
-	close(stop)
+	publishers.Wait()
 	wg.Wait()
+	// Every churning subscription is gone; the four long-lived ones remain.
+	for ch := range int64(2) {
+		if n := h.Subscribers(ch); n != 2 {
+			t.Errorf("channel %d has %d subscribers after the churn, want 2", ch, n)
+		}
+	}
+	// Each long-lived reader sees increasing seqs (Resync aside) and is
+	// woken with the last one: a wake-up may be coalesced, never lost.
+	deadline := time.After(time.Minute) // a generous bound, so a lost wake-up fails rather than hangs
+	for i, r := range readers {
+		prev := int64(0)
+		for prev != last {
+			var seq int64
+			select {
+			case seq = <-r.got:
+			case <-deadline:
+				t.Fatalf("reader %d: never woken with %d (last seq seen %d)", i, last, prev)
+			}
+			if seq != live.Resync && seq <= prev {
+				t.Errorf("reader %d: seq %d after %d", i, seq, prev)
+			}
+			if seq != live.Resync {
+				prev = seq
+			}
+		}
+	}
+	h.Close() // ends the long-lived readers
+	for i, r := range readers {
+		<-r.done
+		close(r.got)
+		for seq := range r.got {
+			if seq != live.Resync {
+				t.Errorf("reader %d: woken with %d after the last seq", i, seq)
+			}
+		}
+	}
+	if s := h.Subscribe(0); s != nil {
+		if _, open := <-s.C(); open {
+			t.Error("a subscription made after Close is open")
+		}
+	}
+	for ch := range int64(2) {
+		if n := h.Subscribers(ch); n != 0 {
+			t.Errorf("channel %d has %d subscribers after Close", ch, n)
+		}
+	}
 }

@@ -112,8 +112,18 @@ func TestEnforce(t *testing.T) {
 		t.Run("not signed in", func(t *testing.T) {
 			// Even a grant to user 0 written behind the Authorizer's back
 			// gives a visitor nothing.
-			if err := policies.NewAdapter(ctx, db).AddPolicy("g", "g", []string{"user:0", "role:admin", "*"}); err != nil {
-				t.Fatal(err)
+			// A fresh Authorizer loads it (and a grant to user 999 written
+			// the same way, which must take effect: the control that the
+			// policy was loaded).
+			ad := policies.NewAdapter(ctx, db)
+			for _, sub := range []string{"user:0", "user:999"} {
+				if err := ad.AddPolicy("g", "g", []string{sub, "role:admin", "*"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			a := newAuthorizer(t, db)
+			if ok, err := a.Can(ctx, 999, "*", policies.SettingsManage); err != nil || !ok {
+				t.Fatalf("the grant written behind the Authorizer's back was not loaded: Can(999) = %v, %v", ok, err)
 			}
 			for _, d := range []string{"*", "", physics} {
 				for _, p := range policies.All() {

@@ -3,9 +3,11 @@
 #   1. gofmt, go vet, templ freshness
 #   2. Chromium, Meilisearch and PostgreSQL for the integration tests
 #      (see scripts/services.sh for the environment-variable contract)
-#   3. go test, then a short run of every fuzz target; the exit status is
-#      non-zero when either failed.
+#   3. go test, then go test -race on the concurrent packages, then a short
+#      run of every fuzz target; the exit status is non-zero when any failed.
 # Overrides: TEST_PKGS (default ./...), TEST_FLAGS (extra go test flags),
+# RACE_PKGS (the -race run's packages), RACE=0 (no -race run), FUZZ_TIME (per
+# fuzz target; 0: no fuzzing),
 # and any BACKCHANNEL_TEST_* variable already set (that service is reused).
 set -euo pipefail
 
@@ -98,6 +100,23 @@ trap 'stop_tests INT; exit 130' INT
 trap 'stop_tests TERM; exit 143' TERM
 status=0
 wait "$test_pid" || status=$?
+
+# ---------------------------------------------------------------- race
+# The packages where goroutines meet run again under the race detector:
+# RACE_PKGS (default below; RACE=0 skips this step). The browser tests
+# (TestBrowser*) are left out of it: Chromium, not Go, is their slow part,
+# and their server code is the one the HTTP tests already run under -race.
+if [[ "$status" == 0 && "${RACE:-1}" != 0 ]]; then
+	race_pkgs="${RACE_PKGS:-./live ./policies ./chat ./handlers}"
+	step "go test -race $race_pkgs (without TestBrowser*)"
+	set -m
+	# shellcheck disable=SC2086 # TEST_FLAGS and RACE_PKGS are word lists
+	go test -count=1 -timeout 30m -race -skip '^TestBrowser' ${TEST_FLAGS:-} $race_pkgs </dev/null &
+	test_pid=$!
+	set +m
+	echo "$test_pid" >>"$BC_STATE_DIR/pgids"
+	wait "$test_pid" || status=$?
+fi
 
 # ---------------------------------------------------------------- fuzzing
 # A short run of every fuzz target (3 s each, under a minute in all with the builds);

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"syscall"
+	"strings"
 	"testing"
 	"time"
 
@@ -150,7 +151,15 @@ func TestIndexerSurvivesKill(t *testing.T) {
 			// 1. The engine is down: the server keeps every change waiting.
 			addMessages(t, c.DB, ch.ID, 0, 200)
 			down := startChild(t, with(env, "BACKCHANNEL_ADDR", freeAddr(t), "BACKCHANNEL_MEILI_URL", "http://"+freeAddr(t)))
-			time.Sleep(1500 * time.Millisecond)
+			// Wait until its indexer has tried the engine and failed (a
+			// condition, not a duration).
+			deadline := time.Now().Add(60 * time.Second)
+			for !strings.Contains(down.out.String(), "search indexer: will retry") {
+				if time.Now().After(deadline) {
+					t.Fatalf("the indexer never tried the engine that is down:\n%s", down.out.String())
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
 			if n := outboxLen(t, c.DB); n != 200 {
 				t.Fatalf("with the engine down the outbox holds %d entries, want 200", n)
 			}
@@ -161,16 +170,21 @@ func TestIndexerSurvivesKill(t *testing.T) {
 			total := outboxLen(t, c.DB)
 			live := with(env, "BACKCHANNEL_MEILI_URL", meiliURL)
 			drainer := startChild(t, with(live, "BACKCHANNEL_ADDR", freeAddr(t)))
-			deadline := time.Now().Add(60 * time.Second)
-			for {
-				n := outboxLen(t, c.DB)
-				if n < total || time.Now().After(deadline) {
-					drainer.kill()
-					t.Logf("killed the server with %d of %d outbox entries left", outboxLen(t, c.DB), total)
-					break
+			deadline = time.Now().Add(60 * time.Second)
+			for outboxLen(t, c.DB) == total {
+				if time.Now().After(deadline) {
+					t.Fatalf("the server drained nothing of %d outbox entries:\n%s", total, drainer.out.String())
 				}
 				time.Sleep(2 * time.Millisecond)
 			}
+			drainer.kill()
+			// The kill came mid-drain: some entries were indexed, not all
+			// (the outbox is read in batches of 500).
+			left := outboxLen(t, c.DB)
+			if left == 0 || left >= total {
+				t.Fatalf("killed the server with %d of %d outbox entries left: not in the middle of the drain", left, total)
+			}
+			t.Logf("killed the server with %d of %d outbox entries left", left, total)
 
 			// 3. A new server finishes the job.
 			startChild(t, with(live, "BACKCHANNEL_ADDR", freeAddr(t)))
