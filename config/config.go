@@ -34,6 +34,9 @@ type Config struct {
 	TrustProxy    bool          // BACKCHANNEL_TRUST_PROXY
 	BodyLimit     int           // BACKCHANNEL_BODY_LIMIT (bytes)
 	DebugAddr     string        // BACKCHANNEL_DEBUG_ADDR (empty: off)
+	// BACKCHANNEL_STREAMS_PER_PERSON, BACKCHANNEL_STREAMS_PER_ADDRESS: caps
+	// of the live streams open at once on one instance.
+	StreamsPerPerson, StreamsPerAddress int
 
 	secureSet bool // BACKCHANNEL_SECURE_COOKIES was given explicitly
 	derived   bool // BaseURL was filled in by Validate from Addr
@@ -69,6 +72,8 @@ func Vars() []Var {
 		{"BACKCHANNEL_SESSION_MAX", "720h", "a sign-in ends this long after it began, however active"},
 		{"BACKCHANNEL_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind your own proxy)"},
 		{"BACKCHANNEL_BODY_LIMIT", "1048576", "largest request body accepted, in bytes"},
+		{"BACKCHANNEL_STREAMS_PER_PERSON", "16", "most live streams one account or guest holds open at once on one instance (429 beyond)"},
+		{"BACKCHANNEL_STREAMS_PER_ADDRESS", "256", "most live streams from one client address at once on one instance (loopback not counted)"},
 		{"BACKCHANNEL_DEBUG_ADDR", "(empty: off)", "loopback host:port serving Go's profiler (`/debug/pprof/`), e.g. `127.0.0.1:6060`; never expose it"},
 	}
 }
@@ -129,6 +134,14 @@ func Load(getenv Getenv) (Config, error) {
 	}
 	if c.BodyLimit, err = strconv.Atoi(get("BACKCHANNEL_BODY_LIMIT", "1048576")); err != nil || c.BodyLimit < 4096 {
 		return c, &Error{"BACKCHANNEL_BODY_LIMIT", fmt.Sprintf("%q is not a whole number of bytes of at least 4096", getenv("BACKCHANNEL_BODY_LIMIT"))}
+	}
+	for _, v := range []struct {
+		name, def string
+		to        *int
+	}{{"BACKCHANNEL_STREAMS_PER_PERSON", "16", &c.StreamsPerPerson}, {"BACKCHANNEL_STREAMS_PER_ADDRESS", "256", &c.StreamsPerAddress}} {
+		if *v.to, err = strconv.Atoi(get(v.name, v.def)); err != nil || *v.to < 1 {
+			return c, &Error{v.name, fmt.Sprintf("%q is not a whole number of at least 1", getenv(v.name))}
+		}
 	}
 	return c, nil
 }

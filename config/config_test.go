@@ -209,6 +209,8 @@ func TestErrorsNameTheVariable(t *testing.T) {
 		{"port too large", map[string]string{addr: "127.0.0.1:65536"}, addr, "no valid port"},
 		{"port negative", map[string]string{addr: "127.0.0.1:-1"}, addr, "no valid port"},
 		{"unknown log level", map[string]string{level: "verbose"}, level, `"verbose"`},
+		{"streams per person zero", map[string]string{"BACKCHANNEL_STREAMS_PER_PERSON": "0"}, "BACKCHANNEL_STREAMS_PER_PERSON", "at least 1"},
+		{"streams per address not a number", map[string]string{"BACKCHANNEL_STREAMS_PER_ADDRESS": "many"}, "BACKCHANNEL_STREAMS_PER_ADDRESS", `"many"`},
 		{"idle not a duration", map[string]string{idle: "forever"}, idle, "not a duration"},
 		{"idle without unit", map[string]string{idle: "60"}, idle, "not a duration"},
 		{"max not a duration", map[string]string{max: "1 day"}, max, "not a duration"},

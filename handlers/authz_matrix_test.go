@@ -64,6 +64,8 @@ var publicRoutes = map[string]bool{
 	"POST /logout":       true,
 	"GET /signup":        true,
 	"POST /signup":       true,
+	"GET /reset/:token":  true, // an admin's one-time reset link: the token is the authority
+	"POST /reset/:token": true,
 	"GET /c/:slug":       true,
 	"POST /c/:slug/join": true,
 	"GET /healthz":       true,
@@ -171,12 +173,13 @@ var authzMatrix = map[string]matrixRow{
 	"POST /admin/retention":                {allowed: admins},
 	"POST /admin/retention/run":            {allowed: admins},
 
-	"GET /api/v1/me":                  {allowed: signedIn},
-	"GET /api/v1/users":               {allowed: admins},
-	"GET /api/v1/users/:id":           {allowed: admins},
-	"POST /api/v1/roles":              {allowed: admins},
-	"DELETE /api/v1/roles":            {allowed: admins},
-	"GET /api/v1/permissions/explain": {allowed: admins},
+	"GET /api/v1/me":                        {allowed: signedIn},
+	"GET /api/v1/users":                     {allowed: admins},
+	"GET /api/v1/users/:id":                 {allowed: admins},
+	"POST /api/v1/users/:id/reset-password": {allowed: admins},
+	"POST /api/v1/roles":                    {allowed: admins},
+	"DELETE /api/v1/roles":                  {allowed: admins},
+	"GET /api/v1/permissions/explain":       {allowed: admins},
 
 	"GET /api/v1/guidelines":                           {allowed: signedIn},
 	"PUT /api/v1/guidelines":                           {allowed: admins},

@@ -15,6 +15,7 @@ import (
 
 	"backchannel/app"
 	"backchannel/config"
+	"backchannel/live"
 )
 
 func randomBytes(n int) []byte {
@@ -119,7 +120,8 @@ func serveWith(ctx context.Context, name string, args []string, getenv config.Ge
 	}
 
 	web, err := c.HTTP(ctx, app.HTTPOptions{BaseURL: cfg.BaseURL, SecureCookies: cfg.SecureCookies,
-		TrustProxy: cfg.TrustProxy, BodyLimit: cfg.BodyLimit})
+		TrustProxy: cfg.TrustProxy, BodyLimit: cfg.BodyLimit,
+		Streams: live.StreamLimits{PerPerson: cfg.StreamsPerPerson, PerAddress: cfg.StreamsPerAddress}})
 	if err != nil {
 		return err
 	}
