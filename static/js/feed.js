@@ -308,6 +308,10 @@
     var r = el.getBoundingClientRect();
     if (r.top < 0 || r.bottom > window.innerHeight) {
       el.scrollIntoView({ block: "center" });
+      // The new place is the reader's now, at once: the scroll event comes
+      // later, and a live update landing before it (the replied-to
+      // message's new reply count) would otherwise scroll back.
+      remember();
     }
     if (unseen.length && feed.getBoundingClientRect().top >= 0) { clearAbove(); }
     el.classList.add("just-posted");
