@@ -103,9 +103,8 @@ func TestBrowserGuidelineChangeOnOpenPage(t *testing.T) {
 		testenv.WaitUntil(t, pat, "the post after accepting", fmt.Sprintf(
 			`[...document.querySelectorAll('[data-testid="message-body"]')].some(e => e.textContent.includes(%s))`, jsText("photo of the whiteboard")))
 		testenv.WaitUntil(t, pat, "the box emptied", `document.querySelector('#compose-body').value === ''`)
-		if !testenv.Eval[bool](t, pat, `!!document.querySelector('[data-testid="guidelines-accepted"]') && !document.querySelector('[data-testid="guideline-change"]')`) {
-			t.Error("the banner did not give way to the thank-you")
-		}
+		testenv.WaitUntil(t, pat, "the banner giving way to the thank-you",
+			`!!document.querySelector('[data-testid="guidelines-accepted"]') && !document.querySelector('[data-testid="guideline-change"]')`)
 		noJSErrorsBut(t, pat, "status of 403 (Forbidden) ("+s.URL+"/c/ethics/messages")
 	})
 }
