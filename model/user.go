@@ -7,6 +7,9 @@ type User struct {
 	ID                int64      `bun:"id,pk,autoincrement" json:"id"`
 	Email             string     `bun:"email,notnull" json:"email"`
 	DisplayName       string     `bun:"display_name,notnull" json:"display_name"`
+	Handle            string     `bun:"handle,notnull" json:"handle"` // unique, lowercase, for /u/{handle}
+	Bio               string     `bun:"bio,notnull" json:"bio"`
+	DMPolicy          DMPolicy   `bun:"dm_policy,notnull,default:'everyone'" json:"dm_policy"`
 	PasswordHash      string     `bun:"password_hash,notnull" json:"-"`
 	MustResetPassword bool       `bun:"must_reset_password,notnull" json:"must_reset_password"`
 	DisabledAt        *time.Time `bun:"disabled_at" json:"disabled_at,omitempty"`

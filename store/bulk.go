@@ -41,6 +41,11 @@ func UserIDsByEmail(ctx context.Context, db bun.IDB, emails []string) (map[strin
 // rows a statement, and fills in their ids. A taken email fails the
 // statement it is in.
 func InsertUsers(ctx context.Context, db bun.IDB, users []model.User, per int) error {
+	for i := range users {
+		if users[i].DMPolicy == "" {
+			users[i].DMPolicy = model.DMPolicyEveryone
+		}
+	}
 	if err := insertRows(ctx, db, users, per, true); err != nil {
 		return fmt.Errorf("store: insert users: %w", err)
 	}

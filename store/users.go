@@ -14,16 +14,26 @@ import (
 func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
 // CreateUser inserts u (email normalised, times set) and fills in its id. A
-// taken email is model.ErrConflict.
+// taken email is model.ErrConflict. A user without a handle gets "user<id>"
+// and one without a direct-message policy gets "everyone".
 func CreateUser(ctx context.Context, db bun.IDB, u *model.User) error {
 	u.Email = NormalizeEmail(u.Email)
 	u.CreatedAt = now()
 	u.UpdatedAt = u.CreatedAt
+	if u.DMPolicy == "" {
+		u.DMPolicy = model.DMPolicyEveryone
+	}
 	if _, err := db.NewInsert().Model(u).Returning("id").Exec(ctx); err != nil {
 		if isUnique(err) {
 			return fmt.Errorf("store: create user: email %q: %w", u.Email, model.ErrConflict)
 		}
 		return fmt.Errorf("store: create user: %w", err)
+	}
+	if u.Handle == "" {
+		u.Handle = fmt.Sprintf("user%d", u.ID)
+		if _, err := db.NewUpdate().Model(u).Column("handle").WherePK().Exec(ctx); err != nil {
+			return fmt.Errorf("store: create user: default handle: %w", err)
+		}
 	}
 	return nil
 }
