@@ -397,7 +397,7 @@ func parsePayload(payload string) (channelID, seq int64, err error) {
 	if !ok {
 		return 0, 0, errors.New("live: pgbus: payload is not channelID:seq")
 	}
-	if channelID, err = strconv.ParseInt(a, 10, 64); err != nil || channelID <= 0 {
+	if channelID, err = strconv.ParseInt(a, 10, 64); err != nil || (channelID <= 0 && channelID != InboxStreamID) {
 		return 0, 0, fmt.Errorf("live: pgbus: bad channel id %q", a)
 	}
 	if seq, err = strconv.ParseInt(s, 10, 64); err != nil || seq < 0 {
