@@ -24,6 +24,7 @@ import (
 	"backchannel/chat"
 	"backchannel/config"
 	"backchannel/filters"
+	"backchannel/inbox"
 	"backchannel/handlers"
 	"backchannel/live"
 	"backchannel/moderation"
@@ -45,6 +46,7 @@ type App struct {
 	Filters     *filters.Set
 	Accounts    *accounts.Service
 	Chat        *chat.Service
+	Inbox       *inbox.Service
 	Moderation  *moderation.Service
 	Transcripts *transcripts.Service
 	Retention   *retention.Service
@@ -56,6 +58,7 @@ type App struct {
 type Options struct {
 	Accounts accounts.Options
 	Chat     chat.Options // Chat.Now is every use case's clock
+	Inbox    inbox.Options
 	// Search is the search engine (default: the built-in engine in the
 	// same database).
 	Search search.Engine
@@ -134,6 +137,11 @@ func New(ctx context.Context, db *bun.DB, opts Options, log *slog.Logger) (*App,
 	a.Chat = chat.New(db, a.Bus, a.Authz, a.Filters, opts.Chat, log)
 	a.Hub.Observe(a.Chat.LiveObserver()) // every stream of a channel reads its events once
 	a.Moderation = moderation.New(db, a.Chat, a.Authz, moderation.Options{Now: now})
+	inboxOpts := opts.Inbox
+	if inboxOpts.Now == nil {
+		inboxOpts.Now = now
+	}
+	a.Inbox = inbox.New(db, a.Bus, a.Filters, inboxOpts, log)
 	a.Transcripts = transcripts.New(db, a.Chat, a.Authz, now)
 	a.Retention = retention.New(db, now, log)
 	if err := a.Chat.EnsureDefaults(ctx); err != nil {
