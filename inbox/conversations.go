@@ -20,12 +20,12 @@ const MaxTitleLength = 100
 // (reused when the pair has one), with more — or Group, or a Title — a
 // group whose admin is the starter.
 type StartInput struct {
-	Handles        []string // the others, by handle ("@" optional)
-	UserIDs        []int64  // or by account id (both may be given)
-	Title          string   // a group's title (optional)
-	Group          bool     // a group even with one other person
-	Body           string   // the first message (optional)
-	AboutChannelID int64    // staff writing about their channel reach its members' inboxes
+	Handles      []string // the others, by handle ("@" optional)
+	UserIDs      []int64  // or by account id (both may be given)
+	Title        string   // a group's title (optional)
+	Group        bool     // a group even with one other person
+	Body         string   // the first message (optional)
+	AboutChannel string   // a channel's slug: its staff writing about it reach its members' inboxes
 }
 
 // Start starts a conversation (or reopens the pair's 1:1) and posts the
@@ -57,8 +57,8 @@ func (s *Service) Start(ctx context.Context, userID int64, in StartInput) (*Conv
 		}
 	}
 	var about *model.Channel
-	if in.AboutChannelID != 0 {
-		if about, err = store.ChannelByID(ctx, s.db, in.AboutChannelID); err != nil {
+	if in.AboutChannel != "" {
+		if about, err = store.ChannelBySlug(ctx, s.db, in.AboutChannel); err != nil {
 			if errors.Is(err, model.ErrNotFound) {
 				return nil, nil, model.Invalid("about_channel", "That channel does not exist.")
 			}
