@@ -105,7 +105,7 @@ func (s *Service) Start(ctx context.Context, userID int64, in StartInput) (*Conv
 			if c, err = s.create(ctx, tx, a.user, others, folders, title, group, about); err != nil {
 				return nil, audience{}, err
 			}
-		} else if err := unhide(ctx, tx, c.ID, userID); err != nil {
+		} else if err := reopen(ctx, tx, c.ID, userID); err != nil {
 			return nil, audience{}, err
 		}
 		if text == nil {
@@ -219,14 +219,15 @@ func (s *Service) pair(ctx context.Context, userID, other int64) (*model.Convers
 	return c, err
 }
 
-// unhide brings a conversation back into one member's list.
-func unhide(ctx context.Context, db bun.IDB, conversationID, userID int64) error {
+// reopen brings the pair's 1:1 back into the starter's inbox: starting it
+// again is also answering it when it sat in their Requests.
+func reopen(ctx context.Context, db bun.IDB, conversationID, userID int64) error {
 	me, err := store.ConversationMember(ctx, db, conversationID, userID)
-	if err != nil || !me.Hidden {
+	if err != nil || !me.Hidden && me.Folder == model.FolderInbox {
 		return err
 	}
-	me.Hidden = false
-	return store.UpdateConversationMember(ctx, db, me, "hidden")
+	me.Hidden, me.Folder = false, model.FolderInbox
+	return store.UpdateConversationMember(ctx, db, me, "hidden", "folder")
 }
 
 // create writes a new conversation with its members.

@@ -29,7 +29,10 @@ func TestDirectStartPostList(t *testing.T) {
 		if n, _ := e.Inbox.UnreadTotal(e.Ctx, bob.ID); n != 1 {
 			t.Errorf("Bob's unread total = %d, want 1", n)
 		}
-		again := e.start(ann, inbox.StartInput{Body: "again"}, bob)
+		again, m2, err := e.Inbox.Start(e.Ctx, ann.ID, inbox.StartInput{UserIDs: ids(bob), Body: "again"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if again.Conversation.ID != v.Conversation.ID {
 			t.Errorf("second start made conversation %d, want the pair's %d", again.Conversation.ID, v.Conversation.ID)
 		}
@@ -45,7 +48,7 @@ func TestDirectStartPostList(t *testing.T) {
 				t.Errorf("event went to %v, want %v", to, ids(ann, bob))
 			}
 		}
-		if err := e.Inbox.MarkRead(e.Ctx, bob.ID, v.Conversation.ID, v.Conversation.LastMessageID+1); err != nil {
+		if err := e.Inbox.MarkRead(e.Ctx, bob.ID, v.Conversation.ID, m2.ID); err != nil {
 			t.Fatal(err)
 		}
 		if got := e.list(bob, model.FolderInbox); got[v.Conversation.ID] != 0 {

@@ -135,3 +135,21 @@ func TestRequestMinimumAccountAge(t *testing.T) {
 		e.start(ann, inbox.StartInput{Body: "hi"}, bob)
 	})
 }
+
+// Answering a request, or starting the 1:1 with its sender, moves it to
+// the inbox as accepting does.
+func TestRequestAnsweredMovesToInbox(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		bob, ann, cat := e.User("Bob", model.RoleParticipant), e.User("Ann", model.RoleParticipant), e.User("Cat", model.RoleParticipant)
+		a := e.start(ann, inbox.StartInput{Body: "hi"}, bob).Conversation.ID
+		c := e.start(cat, inbox.StartInput{Body: "hi"}, bob).Conversation.ID
+		e.post(bob, a, "hello Ann")
+		if v := e.start(bob, inbox.StartInput{}, cat); v.Conversation.ID != c || v.Me.Folder != model.FolderInbox {
+			t.Errorf("Bob starting the 1:1 with Cat: %d in %s, want %d in the inbox", v.Conversation.ID, v.Me.Folder, c)
+		}
+		got := e.list(bob, model.FolderInbox)
+		if _, ok := got[a]; !ok || len(got) != 2 || len(e.list(bob, model.FolderRequests)) != 0 {
+			t.Errorf("Bob's inbox %v, requests %v", got, e.list(bob, model.FolderRequests))
+		}
+	})
+}
