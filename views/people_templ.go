@@ -915,7 +915,7 @@ func accountPeopleSections(p Page, d AccountPeople) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 76, "<div class=\"grid-2\"><section class=\"card\" id=\"profile-settings\" aria-labelledby=\"profile-settings-title\"><h2 id=\"profile-settings-title\">Public profile</h2><p class=\"muted small\">Your page: <a href=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 76, "<div class=\"grid-2 people-settings\"><section class=\"card\" id=\"profile-settings\" aria-labelledby=\"profile-settings-title\"><h2 id=\"profile-settings-title\">Public profile</h2><p class=\"muted small\">Your page: <a href=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1145,7 +1145,7 @@ func policyOption(current, value, label, hint string) templ.Component {
 			templ_7745c5c3_Var55 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 99, "<label class=\"radio\"><input type=\"radio\" name=\"dm_policy\" value=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 99, "<label class=\"policy-option\"><input type=\"radio\" name=\"dm_policy\" value=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
