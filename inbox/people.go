@@ -33,14 +33,14 @@ func peopleOf(us []model.User) []Person {
 // Profile is a person's profile as one viewer sees it.
 type Profile struct {
 	Person
-	Followers int `json:"followers"`
-	Following int `json:"following"`
+	Followers int `json:"followers_count"`
+	Following int `json:"following_count"`
 	// What is between the viewer and the person (all false for oneself
 	// and for visitors without an account).
 	Self       bool `json:"self"`
 	FollowedBy bool `json:"followed_by"` // the person follows the viewer
-	IsFollowed bool `json:"following_them"`
-	Blocked    bool `json:"blocked"` // the viewer blocked the person
+	IsFollowed bool `json:"following"`   // the viewer follows the person
+	Blocked    bool `json:"blocked"`     // the viewer blocked the person
 	// BlockedViewer says the person blocked the viewer: the page leaves out
 	// Follow and Message, and says nothing more.
 	BlockedViewer bool `json:"-"`

@@ -80,6 +80,9 @@ func FindPeople(ctx context.Context, db bun.IDB, q PeopleQuery) ([]model.User, e
 	if text == "" {
 		return out, nil
 	}
+	if r := []rune(text); len(r) > 64 {
+		text = string(r[:64])
+	}
 	if q.Limit <= 0 || q.Limit > 50 {
 		q.Limit = 10
 	}
