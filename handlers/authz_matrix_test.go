@@ -70,6 +70,11 @@ var publicRoutes = map[string]bool{
 	"POST /c/:slug/join": true,
 	"GET /healthz":       true,
 	"GET /readyz":        true,
+
+	// People's profiles and follow lists are open; their buttons need an account.
+	"GET /u/:handle":           true,
+	"GET /u/:handle/followers": true,
+	"GET /u/:handle/following": true,
 }
 
 // matrixRow says who gets past a route's permission check in channel alpha.
@@ -245,6 +250,26 @@ var authzMatrix = map[string]matrixRow{
 	"GET /api/v1/retention":          {allowed: admins},
 	"PUT /api/v1/retention":          {allowed: admins},
 	"POST /api/v1/retention/preview": {allowed: admins},
+
+	// People: follows, blocks, your profile, the lookup.
+	"POST /u/:handle/follow":               {allowed: signedIn},
+	"POST /u/:handle/unfollow":             {allowed: signedIn},
+	"POST /u/:handle/block":                {allowed: signedIn},
+	"POST /u/:handle/unblock":              {allowed: signedIn},
+	"POST /account/profile":                {allowed: signedIn},
+	"POST /account/messages":               {allowed: signedIn},
+	"POST /account/blocks/:handle/unblock": {allowed: signedIn},
+	"GET /people/search":                   {allowed: signedIn},
+	"PATCH /api/v1/me":                     {allowed: signedIn},
+	"GET /api/v1/users/search":             {allowed: signedIn},
+	"GET /api/v1/users/:handle":            {allowed: signedIn},
+	"POST /api/v1/users/:handle/follow":    {allowed: signedIn},
+	"DELETE /api/v1/users/:handle/follow":  {allowed: signedIn},
+	"GET /api/v1/users/:handle/followers":  {allowed: signedIn},
+	"GET /api/v1/users/:handle/following":  {allowed: signedIn},
+	"GET /api/v1/blocks":                   {allowed: signedIn},
+	"POST /api/v1/blocks":                  {allowed: signedIn},
+	"DELETE /api/v1/blocks/:handle":        {allowed: signedIn},
 
 	"GET /api/v1/search": {allowed: signedIn},
 	"GET /api/v1/tags":   {allowed: signedIn},

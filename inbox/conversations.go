@@ -304,7 +304,7 @@ func personOf(u model.User, id int64) Person {
 	if u.ID == 0 {
 		return Person{ID: id, DisplayName: "Deleted account"}
 	}
-	return Person{ID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName}
+	return PersonOf(&u)
 }
 
 // maxListed is the most conversations a list shows.
