@@ -358,9 +358,16 @@ func (s *Service) Conversations(ctx context.Context, userID int64, folder model.
 	if err != nil {
 		return nil, err
 	}
+	hide, err := s.blockedSenders(ctx, userID, folder, convs)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Summary, 0, len(rows))
 	for _, r := range rows {
 		c := convs[r.ConversationID]
+		if c.CreatedBy != nil && hide[*c.CreatedBy] {
+			continue
+		}
 		sm := Summary{Conversation: c, Folder: r.Folder, Unread: unread[c.ID]}
 		var ms []Member
 		for _, m := range members[c.ID] {
@@ -380,6 +387,27 @@ func (s *Service) Conversations(ctx context.Context, userID int64, folder model.
 		out = append(out, sm)
 	}
 	return out, nil
+}
+
+// blockedSenders is, for the Requests folder, the people who started one of
+// the requests and whom the viewer has blocked since: their requests are
+// not listed.
+func (s *Service) blockedSenders(ctx context.Context, userID int64, folder model.Folder, convs map[int64]model.Conversation) (map[int64]bool, error) {
+	hide := map[int64]bool{}
+	if folder != model.FolderRequests {
+		return hide, nil
+	}
+	var senders []int64
+	for _, c := range convs {
+		if c.CreatedBy != nil {
+			senders = append(senders, *c.CreatedBy)
+		}
+	}
+	blocked, err := store.BlockedBy(ctx, s.db, userID, senders)
+	for _, id := range blocked {
+		hide[id] = true
+	}
+	return hide, err
 }
 
 // UnreadTotal is the header's badge: unread messages in the viewer's inbox
