@@ -101,14 +101,18 @@ func (s *Service) Start(ctx context.Context, userID int64, in StartInput) (*Conv
 	}
 	var msgID int64
 	_, err = s.change(ctx, func(tx bun.Tx) (*model.DMEvent, audience, error) {
-		if c == nil {
+		reused := c != nil
+		if !reused {
 			if c, err = s.create(ctx, tx, a.user, others, folders, title, group, about); err != nil {
 				return nil, audience{}, err
 			}
 		} else if err := reopen(ctx, tx, c.ID, userID); err != nil {
 			return nil, audience{}, err
 		}
-		if text == nil {
+		switch {
+		case text == nil && reused: // back in the starter's list: nobody else is told
+			return event(c.ID, model.DMEventFolder, nil, userID), justMe(userID), nil
+		case text == nil:
 			return event(c.ID, model.DMEventMembers, nil, userID), audience{}, nil
 		}
 		m, err := s.insert(ctx, tx, c, userID, text, nil)
