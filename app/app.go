@@ -141,7 +141,7 @@ func New(ctx context.Context, db *bun.DB, opts Options, log *slog.Logger) (*App,
 	if inboxOpts.Now == nil {
 		inboxOpts.Now = now
 	}
-	a.Inbox = inbox.New(db, a.Bus, a.Filters, inboxOpts, log)
+	a.Inbox = inbox.New(db, a.Bus, a.Filters, a.Authz, inboxOpts, log)
 	a.Transcripts = transcripts.New(db, a.Chat, a.Authz, now)
 	a.Retention = retention.New(db, now, log)
 	if err := a.Chat.EnsureDefaults(ctx); err != nil {
