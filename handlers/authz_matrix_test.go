@@ -55,6 +55,11 @@ const (
 // publicRoutes is the explicit allowlist of routes served with no sign-in.
 // Any other route marked policies.Public fails TestPublicRoutesAllowlist.
 var publicRoutes = map[string]bool{
+	// People's profiles and follow lists are open; their buttons need an account.
+	"GET /u/:handle":           true,
+	"GET /u/:handle/followers": true,
+	"GET /u/:handle/following": true,
+
 	"GET /":              true,
 	"GET /static/*":      true,
 	"GET /setup":         true,
@@ -70,11 +75,6 @@ var publicRoutes = map[string]bool{
 	"POST /c/:slug/join": true,
 	"GET /healthz":       true,
 	"GET /readyz":        true,
-
-	// People's profiles and follow lists are open; their buttons need an account.
-	"GET /u/:handle":           true,
-	"GET /u/:handle/followers": true,
-	"GET /u/:handle/following": true,
 }
 
 // matrixRow says who gets past a route's permission check in channel alpha.
