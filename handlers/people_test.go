@@ -135,7 +135,7 @@ func TestSignupHandle(t *testing.T) {
 			t.Fatal("no labelled handle field on the sign-up page")
 		}
 		for _, c := range []struct{ handle, want string }{
-			{"ada", "is taken"},
+			{"ada", `"ada2" is free`},
 			{"ad", "3 to 30"},
 			{"ada lovelace", "cannot contain"},
 			{"admin", "reserved"},
