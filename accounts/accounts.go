@@ -193,7 +193,7 @@ func (s *Service) create(ctx context.Context, in Input, role model.Role) (*model
 	}
 	if err != nil {
 		if errors.Is(err, model.ErrHandleTaken) {
-			return nil, errHandleTaken(handle)
+			return nil, s.errHandleTaken(ctx, handle)
 		}
 		if errors.Is(err, model.ErrConflict) {
 			return nil, &model.FieldError{Field: "email", Message: "An account with this email already exists."}

@@ -146,9 +146,16 @@ func (s *Service) SuggestHandle(ctx context.Context, name string) (string, error
 	return s.freeHandle(ctx, HandleFromName(name))
 }
 
-// errHandleTaken is the field error of a handle another account holds.
-func errHandleTaken(h string) error {
-	return model.Invalid("handle", fmt.Sprintf("The handle %q is taken. Choose another.", h))
+// errHandleTaken is the field error of a handle another account holds,
+// naming a free one like it when there is one.
+func (s *Service) errHandleTaken(ctx context.Context, h string) error {
+	msg := fmt.Sprintf("The handle %q is taken. Choose another.", h)
+	if len(h) <= MaxHandleLen-4 {
+		if free, err := s.freeHandle(ctx, h); err == nil && free != "" && free != h {
+			msg = fmt.Sprintf("The handle %q is taken. Choose another: %q is free.", h, free)
+		}
+	}
+	return model.Invalid("handle", msg)
 }
 
 // ProfileInput is a change to one's own profile; nil fields stay as they are.
@@ -192,7 +199,7 @@ func (s *Service) UpdateProfile(ctx context.Context, userID int64, in ProfileInp
 	}
 	if err := store.SetProfile(ctx, s.db, userID, p); err != nil {
 		if errors.Is(err, model.ErrHandleTaken) {
-			return nil, errHandleTaken(p.Handle)
+			return nil, s.errHandleTaken(ctx, p.Handle)
 		}
 		return nil, err
 	}

@@ -90,6 +90,14 @@ func TestBrowserSignupFollowBlock(t *testing.T) {
 		testenv.Do(t, tab, chromedp.Navigate(s.URL+"/account#profile-settings"))
 		testenv.WaitUntil(t, tab, "the account page", `!!document.getElementById("f-handle")`)
 		testenv.Screenshot(t, tab, shots+"/account-laptop.png")
+		out := testenv.BrowserContext(t, root)
+		testenv.Phone(t, out)
+		testenv.Do(t, out, chromedp.Navigate(s.URL+"/signup"))
+		testenv.WaitUntil(t, out, "the sign-up page", `!!document.getElementById("f-handle")`)
+		testenv.Screenshot(t, out, shots+"/signup-phone.png")
+		testenv.Do(t, out, chromedp.Navigate(s.URL+"/u/"+grace.Handle))
+		testenv.WaitUntil(t, out, "the signed-out profile", `!!document.querySelector("[data-testid=signin-prompt]")`)
+		testenv.Screenshot(t, out, shots+"/profile-signed-out-phone.png")
 	}
 	testenv.NoJSErrors(t, tab)
 }

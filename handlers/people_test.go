@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"backchannel/accounts"
 	"backchannel/chat"
 	"backchannel/inbox"
 	"backchannel/model"
@@ -135,7 +136,7 @@ func TestSignupHandle(t *testing.T) {
 			t.Fatal("no labelled handle field on the sign-up page")
 		}
 		for _, c := range []struct{ handle, want string }{
-			{"ada", "is taken"},
+			{"ada", `"ada2" is free`},
 			{"ad", "3 to 30"},
 			{"ada lovelace", "cannot contain"},
 			{"admin", "reserved"},
@@ -171,10 +172,17 @@ func TestSignupHandle(t *testing.T) {
 // buttons; a blocked person sees no Follow or Message.
 func TestProfilePages(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *testServer) {
-		s.createUser(t, "ada@example.org", model.RoleParticipant)
+		adaU := s.createUser(t, "ada@example.org", model.RoleParticipant)
 		s.createUser(t, "bob@example.org", model.RoleParticipant)
+		bio := `<img src=x onerror=alert(1)> <script>alert(2)</script>`
+		if _, err := s.Accounts.UpdateProfile(context.Background(), adaU.ID, accounts.ProfileInput{Bio: &bio}); err != nil {
+			t.Fatal(err)
+		}
 		anon := s.browser(t)
 		r := anon.get("/u/ada")
+		if r.Doc.Find("[data-testid=bio] img, [data-testid=bio] script").Length() != 0 || r.Doc.Find("[data-testid=bio]").Text() != bio {
+			t.Fatalf("bio = %q", r.Doc.Find("[data-testid=bio]").Text())
+		}
 		if r.Status != http.StatusOK || r.Doc.Find("h1").Text() != "ada" || r.Doc.Find("[data-testid=signin-prompt]").Length() != 1 ||
 			r.Doc.Find("[data-testid=follow], [data-testid=message], [data-testid=block]").Length() != 0 {
 			t.Fatalf("signed-out profile = %d %q", r.Status, r.Doc.Find("[data-testid=profile-actions]").Text())

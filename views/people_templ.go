@@ -1322,7 +1322,7 @@ func handleField(f Form, label string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 114, "></div><p class=\"muted small\" id=\"hint-handle\">3–30 characters: a–z, 0–9 and _. Your page is /u/your_handle.</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 114, "></div><p class=\"muted small\" id=\"hint-handle\">3–30 characters: a–z, 0–9 and _, with at least one letter. Your page is /u/your_handle.</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
