@@ -52,6 +52,9 @@ type App struct {
 	Retention   *retention.Service
 	Search      search.Engine
 	Log         *slog.Logger
+	// DMSearch is the direct-message index, apart from Search's channel
+	// index (the same engine's own table family or index).
+	DMSearch search.DMEngine
 }
 
 // Options tune New; the zero value is the production setting.
@@ -62,6 +65,9 @@ type Options struct {
 	// Search is the search engine (default: the built-in engine in the
 	// same database).
 	Search search.Engine
+	// DMSearch is the direct-message index (default: the one beside
+	// Search when it keeps one, else the built-in engine's).
+	DMSearch search.DMEngine
 	// SingleInstance wakes only this process's streams, even on PostgreSQL
 	// (tests that share one PostgreSQL database between many schemas must
 	// not wake each other; PGBus has tests of its own).
@@ -113,6 +119,7 @@ func New(ctx context.Context, db *bun.DB, opts Options, log *slog.Logger) (*App,
 	if a.Search == nil {
 		a.Search = search.NewSQL(db)
 	}
+	a.DMSearch = dmSearch(db, a.Search, opts.DMSearch)
 	var err error
 	if a.Authz, err = policies.New(ctx, db, log); err != nil {
 		return nil, err
@@ -190,6 +197,7 @@ func (a *App) HTTP(ctx context.Context, o HTTPOptions) (*fiber.App, error) {
 		Retention: a.Retention, Filters: a.Filters, Hub: a.Hub, Access: a.Access, Authz: a.Authz, Search: a.Search,
 		Migrations: a.Migrator, Log: a.Log, BaseURL: o.BaseURL, SecureCookies: o.SecureCookies,
 		TrustProxy: o.TrustProxy, BodyLimit: o.BodyLimit, CSRFKey: o.CSRFKey, Streams: o.Streams,
+		DMInbox: a.Inbox, DMSearch: a.DMSearch,
 	}), nil
 }
 
@@ -210,6 +218,11 @@ func (a *App) Start(ctx context.Context, b Background) *sync.WaitGroup {
 		ix.Idle = b.IndexerIdle
 	}
 	wg.Go(func() { _ = ix.Run(ctx) })
+	dmix := search.NewDMIndexer(a.DMSearch, a.Inbox.IndexSource(), a.Log)
+	if b.IndexerIdle > 0 {
+		dmix.Idle = b.IndexerIdle
+	}
+	wg.Go(func() { _ = dmix.Run(ctx) })
 	if b.Retention {
 		wg.Go(func() { a.Retention.Run(ctx) })
 	}

@@ -14,6 +14,7 @@ import (
 	"backchannel/accounts"
 	"backchannel/chat"
 	"backchannel/filters"
+	"backchannel/inbox"
 	"backchannel/live"
 	"backchannel/moderation"
 	"backchannel/policies"
@@ -57,6 +58,10 @@ type Deps struct {
 	TrustProxy    bool
 	BodyLimit     int
 	CSRFKey       []byte // shared by every instance (stored in the database)
+	// DMInbox and DMSearch serve searching and exporting one's own
+	// direct messages (the index is apart from Search's channel index).
+	DMInbox  *inbox.Service
+	DMSearch search.DMEngine
 }
 
 // Base holds the dependencies of every handler.
