@@ -77,7 +77,9 @@ func (x dmIndexSource) DocsAfter(ctx context.Context, after int64, limit int) ([
 	return docs, rows[len(rows)-1].ID, nil
 }
 
-func (x dmIndexSource) Cursor(ctx context.Context) (int64, error) { return store.DMSearchCursor(ctx, x.db) }
+func (x dmIndexSource) Cursor(ctx context.Context) (int64, error) {
+	return store.DMSearchCursor(ctx, x.db)
+}
 
 func (x dmIndexSource) SetCursor(ctx context.Context, id int64) error {
 	return store.SetDMSearchCursor(ctx, x.db, id)
@@ -87,7 +89,9 @@ func (x dmIndexSource) LastEventID(ctx context.Context) (int64, error) {
 	return store.LastDMEventID(ctx, x.db)
 }
 
-func (x dmIndexSource) Count(ctx context.Context) (int, error) { return store.CountDMIndexable(ctx, x.db) }
+func (x dmIndexSource) Count(ctx context.Context) (int, error) {
+	return store.CountDMIndexable(ctx, x.db)
+}
 
 func (x dmIndexSource) TakeLease(ctx context.Context, holder string, ttl time.Duration) (bool, error) {
 	return store.TakeLease(ctx, x.db, dmIndexerLease, holder, ttl)
