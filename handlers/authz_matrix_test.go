@@ -132,6 +132,12 @@ var authzMatrix = map[string]matrixRow{
 	"POST /mod/c/:slug/messages/:id/reports/dismiss": {allowed: mods},
 	"POST /mod/messages/bulk":                        {allowed: signedIn},
 
+	// Direct messages: search and export (a non-member's 404 is in TestInboxExportNotFound).
+	"GET /inbox/search":                    {allowed: signedIn},
+	"GET /inbox/:id/export.:format":        {allowed: signedIn},
+	"GET /api/v1/inbox/search":             {allowed: signedIn},
+	"GET /api/v1/conversations/:id/export": {allowed: signedIn},
+
 	"GET /search":                {allowed: signedIn},
 	"GET /search/export/:format": {allowed: signedIn},
 	"POST /search/tag":           {allowed: signedIn},

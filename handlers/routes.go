@@ -107,6 +107,11 @@ func (h *server) routes() []route {
 		// Bulk actions name messages in any channel: each is checked in its own.
 		{Method: "POST", Path: "/mod/messages/bulk", Perm: policies.AccountUse, Handler: p.ModBulk},
 
+		// HTML: searching one's own direct messages and exporting a conversation one is in
+		// (the use case answers 404 to anyone else). Before any /inbox/:id route.
+		{Method: "GET", Path: "/inbox/search", Perm: policies.AccountUse, Handler: p.InboxSearch},
+		{Method: "GET", Path: "/inbox/:id/export.:format", Perm: policies.AccountUse, Handler: p.InboxExport},
+
 		// HTML: search and tagging across channels (each person sees what their roles
 		// let them see; tagging is checked per channel).
 		{Method: "GET", Path: "/search", Perm: policies.AccountUse, Handler: p.SearchPage},
@@ -243,6 +248,10 @@ func (h *server) routes() []route {
 		// API: search and tags.
 		{Method: "GET", Path: "/api/v1/search", Perm: policies.AccountUse, Handler: a.SearchMessages},
 		{Method: "GET", Path: "/api/v1/tags", Perm: policies.AccountUse, Handler: a.Tags},
+
+		// API: searching one's own direct messages, exporting a conversation one is in.
+		{Method: "GET", Path: "/api/v1/inbox/search", Perm: policies.AccountUse, Handler: a.InboxSearch},
+		{Method: "GET", Path: "/api/v1/conversations/:id/export", Perm: policies.AccountUse, Handler: a.ConversationExport},
 
 		// API: transcripts and class analytics.
 		{Method: "GET", Path: "/api/v1/channels/:slug/sessions", Perm: policies.TranscriptView, Domain: slug, Handler: a.Sessions},
