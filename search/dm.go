@@ -105,3 +105,12 @@ func dmSortOK(sort string) bool {
 	}
 	return false
 }
+
+// pageOf is a query's page: limit (def when not positive, at most most)
+// and offset (not negative).
+func pageOf(limit, offset, def, most int) (int, int) {
+	if limit <= 0 {
+		limit = def
+	}
+	return min(limit, most), max(offset, 0)
+}

@@ -206,33 +206,8 @@ func RebuildDMs(ctx context.Context, e DMEngine, src DMSource, batch int, progre
 		if err != nil {
 			return err
 		}
-		if err := e.Setup(ctx); err != nil {
+		if err := refill(ctx, e.Setup, e.Reset, e.Upsert, src.Count, src.DocsAfter, batch, progress); err != nil {
 			return err
-		}
-		if err := e.Reset(ctx); err != nil {
-			return err
-		}
-		total, err := src.Count(ctx)
-		if err != nil {
-			return err
-		}
-		done := 0
-		for after := int64(0); ; {
-			docs, next, err := src.DocsAfter(ctx, after, batch)
-			if err != nil {
-				return err
-			}
-			if next == 0 {
-				break
-			}
-			if err := e.Upsert(ctx, docs); err != nil {
-				return fmt.Errorf("search: rebuild direct messages: %w", err)
-			}
-			done += len(docs)
-			after = next
-			if progress != nil {
-				progress(done, total)
-			}
 		}
 		return src.SetCursor(ctx, last)
 	})

@@ -78,12 +78,7 @@ func (e *MeiliDM) Search(ctx context.Context, q DMQuery) (*DMResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = meiliDefaultLimit
-	}
-	limit = min(limit, meiliMaxLimit)
-	offset := max(q.Offset, 0)
+	limit, offset := pageOf(q.Limit, q.Offset, meiliDefaultLimit, meiliMaxLimit)
 	per, page := meiliPage(offset, limit)
 	req := &meilisearch.SearchRequest{
 		Page: int64(page + 1), HitsPerPage: new(int64(per)), Filter: meiliDMFilter(q), Sort: sort,

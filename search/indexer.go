@@ -256,20 +256,27 @@ func withLease(ctx context.Context, leases Leases, fn func() error) error {
 }
 
 func rebuild(ctx context.Context, e Engine, src Source, batch int, progress func(done, total int)) error {
-	if err := e.Setup(ctx); err != nil {
+	return refill(ctx, e.Setup, e.Reset, e.Upsert, src.Count, src.DocsAfter, batch, progress)
+}
+
+// refill sets an index up, empties it and writes every document that
+// docsAfter pages through, calling progress after each batch.
+func refill[D any](ctx context.Context, setup, reset func(context.Context) error, upsert func(context.Context, []D) error,
+	count func(context.Context) (int, error), docsAfter func(context.Context, int64, int) ([]D, int64, error),
+	batch int, progress func(done, total int)) error {
+	if err := setup(ctx); err != nil {
 		return err
 	}
-	if err := e.Reset(ctx); err != nil {
+	if err := reset(ctx); err != nil {
 		return err
 	}
-	total, err := src.Count(ctx)
+	total, err := count(ctx)
 	if err != nil {
 		return err
 	}
 	done := 0
-	var after int64
-	for {
-		docs, last, err := src.DocsAfter(ctx, after, batch)
+	for after := int64(0); ; {
+		docs, last, err := docsAfter(ctx, after, batch)
 		if err != nil {
 			return err
 		}
@@ -277,7 +284,7 @@ func rebuild(ctx context.Context, e Engine, src Source, batch int, progress func
 			return nil
 		}
 		if len(docs) > 0 {
-			if err := e.Upsert(ctx, docs); err != nil {
+			if err := upsert(ctx, docs); err != nil {
 				return fmt.Errorf("search: rebuild: %w", err)
 			}
 		}

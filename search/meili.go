@@ -233,12 +233,7 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = meiliDefaultLimit
-	}
-	limit = min(limit, meiliMaxLimit)
-	offset := max(q.Offset, 0)
+	limit, offset := pageOf(q.Limit, q.Offset, meiliDefaultLimit, meiliMaxLimit)
 	// Exact totals come with page/hitsPerPage; find a page holding
 	// [offset, offset+limit).
 	per, page := meiliPage(offset, limit)

@@ -142,12 +142,7 @@ func (e *SQLDM) Search(ctx context.Context, q DMQuery) (*DMResult, error) {
 		return res, nil
 	}
 	words := Words(q.Text)
-	limit := q.Limit
-	if limit <= 0 {
-		limit = sqlDefaultLimit
-	}
-	limit = min(limit, sqlMaxLimit)
-	offset := max(q.Offset, 0)
+	limit, offset := pageOf(q.Limit, q.Offset, sqlDefaultLimit, sqlMaxLimit)
 	pg := e.s.pg()
 
 	var c sqlQuery
@@ -210,15 +205,13 @@ func (e *SQLDM) Search(ctx context.Context, q DMQuery) (*DMResult, error) {
 	for _, r := range rows {
 		res.Hits = append(res.Hits, DMHit{DMDoc: r.DMDoc, Matches: MatchSpans(r.Body, words, true)})
 	}
-	switch {
-	case pg && len(rows) > 0:
-		res.Total = rows[0].Total
-	case len(rows) < limit && (len(rows) > 0 || offset == 0):
-		res.Total = offset + len(rows)
-	default:
-		if err := e.s.db.NewRaw("SELECT COUNT(*)"+c.body(), c.args...).Scan(ctx, &res.Total); err != nil {
-			return nil, fmt.Errorf("search: builtin: dm count: %w", err)
-		}
+	first := 0
+	if len(rows) > 0 {
+		first = rows[0].Total
+	}
+	var err error
+	if res.Total, err = e.s.total(ctx, c, len(rows), first, limit, offset); err != nil {
+		return nil, err
 	}
 	return res, nil
 }
