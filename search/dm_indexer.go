@@ -187,14 +187,7 @@ func (ix *DMIndexer) apply(ctx context.Context, evs []DMChange) error {
 }
 
 // Drain indexes batches until nothing is new.
-func (ix *DMIndexer) Drain(ctx context.Context) error {
-	for {
-		n, err := ix.Step(ctx)
-		if err != nil || n == 0 {
-			return err
-		}
-	}
-}
+func (ix *DMIndexer) Drain(ctx context.Context) error { return drain(ctx, ix.Step) }
 
 // RebuildDMs empties the direct-message index and writes every message
 // again, calling progress after each batch; the cursor is set to the event

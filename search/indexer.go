@@ -210,9 +210,12 @@ func (ix *Indexer) Step(ctx context.Context) (int, error) {
 }
 
 // Drain handles batches until the outbox is empty.
-func (ix *Indexer) Drain(ctx context.Context) error {
+func (ix *Indexer) Drain(ctx context.Context) error { return drain(ctx, ix.Step) }
+
+// drain runs step until it handles nothing or fails.
+func drain(ctx context.Context, step func(context.Context) (int, error)) error {
 	for {
-		n, err := ix.Step(ctx)
+		n, err := step(ctx)
 		if err != nil || n == 0 {
 			return err
 		}
