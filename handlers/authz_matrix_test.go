@@ -258,6 +258,27 @@ var authzMatrix = map[string]matrixRow{
 	"GET /api/v1/channels/:slug/sessions":                     {allowed: signedIn},
 	"GET /api/v1/channels/:slug/sessions/:session/transcript": {allowed: signedIn},
 	"GET /api/v1/channels/:slug/sessions/:session/analytics":  {allowed: staff},
+
+	// Direct messages: any account gets past the check; a conversation the
+	// visitor is not in then answers 404 (TestConversationRoutesNotFound).
+	"GET /api/v1/conversations":                                       {allowed: signedIn},
+	"POST /api/v1/conversations":                                      {allowed: signedIn},
+	"GET /api/v1/conversations/:id":                                   {allowed: signedIn},
+	"PATCH /api/v1/conversations/:id":                                 {allowed: signedIn},
+	"DELETE /api/v1/conversations/:id":                                {allowed: signedIn},
+	"POST /api/v1/conversations/:id/members":                          {allowed: signedIn},
+	"DELETE /api/v1/conversations/:id/members/:handle":                {allowed: signedIn},
+	"POST /api/v1/conversations/:id/admin":                            {allowed: signedIn},
+	"GET /api/v1/conversations/:id/messages":                          {allowed: signedIn},
+	"POST /api/v1/conversations/:id/messages":                         {allowed: signedIn},
+	"PATCH /api/v1/conversations/:id/messages/:mid":                   {allowed: signedIn},
+	"DELETE /api/v1/conversations/:id/messages/:mid":                  {allowed: signedIn},
+	"POST /api/v1/conversations/:id/messages/:mid/reactions/:emoji":   {allowed: signedIn},
+	"DELETE /api/v1/conversations/:id/messages/:mid/reactions/:emoji": {allowed: signedIn},
+	"POST /api/v1/conversations/:id/read":                             {allowed: signedIn},
+	"GET /api/v1/requests":                                            {allowed: signedIn},
+	"POST /api/v1/requests/:id/accept":                                {allowed: signedIn},
+	"DELETE /api/v1/requests/:id":                                     {allowed: signedIn},
 }
 
 // Only the routes on the allowlist are public, and every other route has a

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"backchannel/export"
+	"backchannel/inbox"
 	"backchannel/model"
 	"backchannel/store"
 	"backchannel/testenv"
@@ -260,5 +261,97 @@ func TestInboxExport(t *testing.T) {
 				}
 			}
 		})
+	})
+}
+
+// Search and export follow what the inbox use cases write: a group started
+// with a first message, a reply, an edit, a deletion, a member leaving and
+// a "delete chat" with a later message.
+func TestInboxSearchFollowsUseCases(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		ctx := context.Background()
+		ada := s.apiUser(t, "ada@example.org", model.RoleParticipant)
+		bob := s.apiUser(t, "bob@example.org", model.RoleParticipant)
+		cat := s.apiUser(t, "cat@example.org", model.RoleParticipant)
+		conv, first, err := s.Inbox.Start(ctx, ada.user.ID, inbox.StartInput{UserIDs: []int64{bob.user.ID, cat.user.ID},
+			Group: true, Title: "Kumquat club", Body: "The kumquat harvest starts Monday"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reply, err := s.Inbox.Post(ctx, bob.user.ID, conv.Conversation.ID, inbox.PostInput{Body: "Kumquat jam then", ReplyToID: first.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.waitDMIndexed(t)
+		ids := func(a *apiClient, q string) []int64 {
+			t.Helper()
+			var out []int64
+			for _, h := range a.inboxSearch(q).Hits {
+				out = append(out, h.ID)
+			}
+			return out
+		}
+		if got := ids(cat, "kumquat"); len(got) != 2 {
+			t.Fatalf("cat finds %v", got)
+		}
+		if _, err := s.Inbox.Edit(ctx, bob.user.ID, conv.Conversation.ID, reply.ID, "Marmalade then"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Inbox.Delete(ctx, ada.user.ID, conv.Conversation.ID, first.ID); err != nil {
+			t.Fatal(err)
+		}
+		s.waitDMIndexed(t)
+		if got := ids(cat, "kumquat"); len(got) != 0 {
+			t.Errorf("after an edit and a deletion cat finds %v", got)
+		}
+		if got := ids(cat, "marmalade"); len(got) != 1 || got[0] != reply.ID {
+			t.Errorf("the edit is not found: %v", got)
+		}
+		if err := s.Inbox.Leave(ctx, cat.user.ID, conv.Conversation.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(cat, "marmalade"); len(got) != 0 {
+			t.Errorf("after leaving cat finds %v", got)
+		}
+		if err := s.Inbox.DeleteForMe(ctx, bob.user.ID, conv.Conversation.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(bob, "marmalade"); len(got) != 0 {
+			t.Errorf("after delete chat bob finds %v", got)
+		}
+		later, err := s.Inbox.Post(ctx, ada.user.ID, conv.Conversation.ID, inbox.PostInput{Body: "More marmalade news"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.waitDMIndexed(t)
+		if got := ids(bob, "marmalade"); len(got) != 1 || got[0] != later.ID {
+			t.Errorf("bob finds %v, want only the later message %d", got, later.ID)
+		}
+		if got := ids(ada, "marmalade"); len(got) != 2 {
+			t.Errorf("ada keeps the history: %v", got)
+		}
+
+		var doc export.Conversation
+		ada.do("GET", fmt.Sprintf("/api/v1/conversations/%d/export", conv.Conversation.ID), nil).want(200).into(&doc)
+		var kinds []string
+		for _, m := range doc.Messages {
+			k := m.Kind
+			if m.Deleted {
+				k = "deleted"
+			} else if m.Edited {
+				k = "edited"
+			}
+			kinds = append(kinds, k)
+		}
+		// The first message deleted, the reply edited, Cat's leaving as a
+		// system line, the later message.
+		if got := strings.Join(kinds, ","); got != "deleted,edited,system,text" {
+			t.Errorf("ada's export: %s", got)
+		}
+		bob.do("GET", fmt.Sprintf("/api/v1/conversations/%d/export", conv.Conversation.ID), nil).want(200).into(&doc)
+		if len(doc.Messages) == 0 || doc.Messages[len(doc.Messages)-1].ID != later.ID || doc.Messages[0].ID <= reply.ID {
+			t.Errorf("bob's export after delete chat: %+v", doc.Messages)
+		}
+		cat.do("GET", fmt.Sprintf("/api/v1/conversations/%d/export", conv.Conversation.ID), nil).want(404)
 	})
 }

@@ -21,7 +21,7 @@ import (
 func TestExportConversation(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		svc := inbox.New(db, nil, nil, inbox.Options{}, slog.New(slog.DiscardHandler))
+		svc := inbox.New(db, nil, nil, nil, inbox.Options{}, slog.New(slog.DiscardHandler))
 		ada, bob, cat, eve := dmUser(t, db, "ada"), dmUser(t, db, "bob"), dmUser(t, db, "cat"), dmUser(t, db, "eve")
 		c := testenv.DMConversation(t, db, "Plans *for* [Friday]", ada, bob, cat)
 		early := testenv.DMPost(t, db, c, ada, "Before bob cleared: the old plan")

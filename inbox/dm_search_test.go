@@ -69,7 +69,7 @@ func eachDMEngine(t *testing.T, fn func(t *testing.T, w *dmWorld)) {
 			if err := e.Setup(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			svc := inbox.New(db, nil, nil, inbox.Options{}, slog.New(slog.DiscardHandler))
+			svc := inbox.New(db, nil, nil, nil, inbox.Options{}, slog.New(slog.DiscardHandler))
 			fn(t, &dmWorld{db: db, svc: svc, engine: e, ix: search.NewDMIndexer(e, svc.IndexSource(), slog.New(slog.DiscardHandler))})
 		})
 	}
@@ -260,7 +260,7 @@ func TestDMIndexerLateEvent(t *testing.T) {
 	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		e := search.NewSQLDM(db)
-		svc := inbox.New(db, nil, nil, inbox.Options{}, slog.New(slog.DiscardHandler))
+		svc := inbox.New(db, nil, nil, nil, inbox.Options{}, slog.New(slog.DiscardHandler))
 		ix := search.NewDMIndexer(e, svc.IndexSource(), slog.New(slog.DiscardHandler))
 		ada, bob := dmUser(t, db, "ada"), dmUser(t, db, "bob")
 		c := testenv.DMConversation(t, db, "", ada, bob)

@@ -29,7 +29,7 @@ func (h *API) InboxSearch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.DMInbox.Search(c.UserContext(), h.DMSearch, web.ViewerOf(c).User.ID, req)
+	res, err := h.Inbox.Search(c.UserContext(), h.DMSearch, web.ViewerOf(c).User.ID, req)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ func (h *Pages) InboxSearch(c *fiber.Ctx) error {
 	if req.Query == "" {
 		return web.Render(c, fiber.StatusOK, views.InboxSearchPage(p, d))
 	}
-	res, err := h.DMInbox.Search(c.UserContext(), h.DMSearch, web.ViewerOf(c).User.ID, req)
+	res, err := h.Inbox.Search(c.UserContext(), h.DMSearch, web.ViewerOf(c).User.ID, req)
 	if err != nil {
 		if !errors.Is(err, model.ErrUnavailable) {
 			return err

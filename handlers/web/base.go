@@ -42,6 +42,7 @@ type Readiness interface {
 type Deps struct {
 	Accounts      *accounts.Service
 	Chat          *chat.Service
+	Inbox         *inbox.Service // direct messages
 	Moderation    *moderation.Service
 	Transcripts   *transcripts.Service
 	Retention     *retention.Service
@@ -58,9 +59,8 @@ type Deps struct {
 	TrustProxy    bool
 	BodyLimit     int
 	CSRFKey       []byte // shared by every instance (stored in the database)
-	// DMInbox and DMSearch serve searching and exporting one's own
-	// direct messages (the index is apart from Search's channel index).
-	DMInbox  *inbox.Service
+	// DMSearch is the index of direct messages, apart from Search's
+	// channel index: searched only for a member's own conversations.
 	DMSearch search.DMEngine
 }
 

@@ -57,7 +57,7 @@ func (h *Base) SendConversation(c *fiber.Ctx, format string) error {
 	if err != nil {
 		return err
 	}
-	doc, err := h.DMInbox.Export(c.UserContext(), ViewerOf(c).User.ID, id)
+	doc, err := h.Inbox.Export(c.UserContext(), ViewerOf(c).User.ID, id)
 	if err != nil {
 		return err
 	}
