@@ -52,6 +52,10 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/account/tokens", Perm: policies.AccountUse, Handler: p.AccountTokenCreate},
 		{Method: "POST", Path: "/account/tokens/:id/revoke", Perm: policies.AccountUse, Handler: p.AccountTokenRevoke},
 
+		// HTML and API: direct messages' live streams (one per person: every conversation's events).
+		{Method: "GET", Path: "/inbox/events", Perm: policies.AccountUse, Handler: p.InboxEvents},
+		{Method: "GET", Path: "/api/v1/me/inbox/events", Perm: policies.AccountUse, Handler: a.InboxEvents},
+
 		// HTML: channels: the list, the page and its live stream, joining, guidelines, settings, members and class sessions.
 		{Method: "GET", Path: "/channels", Perm: policies.ChannelList, Handler: p.Channels},
 		{Method: "POST", Path: "/channels", Perm: policies.ChannelCreate, Handler: p.ChannelCreate},

@@ -14,6 +14,7 @@ import (
 	"backchannel/accounts"
 	"backchannel/chat"
 	"backchannel/filters"
+	"backchannel/inbox"
 	"backchannel/live"
 	"backchannel/moderation"
 	"backchannel/policies"
@@ -45,6 +46,8 @@ type Deps struct {
 	Transcripts   *transcripts.Service
 	Retention     *retention.Service
 	Filters       *filters.Set // word and link filters (rule CRUD, import, export)
+	Inbox         *inbox.Service
+	InboxFeed     *inbox.Feed // the direct-message event log's reader (the inbox streams)
 	Hub           *live.Hub
 	Access        *live.AccessWatch // wakes open streams to re-check their viewer
 	Streams       live.StreamLimits // open streams per person and per address
