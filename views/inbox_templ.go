@@ -181,7 +181,7 @@ func InboxGuestView(p Page) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<section class=\"card narrow dm-guest\" data-testid=\"inbox-guest\"><h1>Direct messages need an account</h1><p>Guests of a channel can post there, but talking privately with people needs an account, so that only the people in a conversation can ever read it and anyone can block you.</p><p class=\"actions\"><a class=\"button\" href=\"/signup\">Sign up</a> <a class=\"button ghost\" href=\"/login?next=/inbox\">Sign in</a></p></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<section class=\"card narrow dm-guest\" data-testid=\"inbox-guest\"><h1>Direct messages need an account</h1><p>Guests of a channel can post there, but talking privately with people needs an account, so that only the people in a conversation can ever read it and anyone can block you.</p><p class=\"actions\"><a class=\"button primary\" href=\"/signup\">Sign up</a> <a class=\"button ghost\" href=\"/login?next=/inbox\">Sign in</a></p></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -553,7 +553,7 @@ func dmRow(r DMRow) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "<span class=\"visually-hidden\">unread</span></span></span></a></li>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "<span class=\"sr-only\">unread</span></span></span></a></li>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -695,7 +695,7 @@ func RequestsPageView(p Page, d RequestsPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, "<button type=\"submit\" class=\"button\" data-testid=\"accept\">Accept</button></form><form method=\"post\" action=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, "<button type=\"submit\" class=\"button primary\" data-testid=\"accept\">Accept</button></form><form method=\"post\" action=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1149,7 +1149,7 @@ func NewDMView(p Page, d NewDMPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 96, "</div><button type=\"submit\" class=\"button\" data-testid=\"start-dm\">Send</button></form></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 96, "</div><button type=\"submit\" class=\"button primary\" data-testid=\"start-dm\">Send</button></form></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1441,7 +1441,7 @@ func ConversationView(p Page, d ConversationPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 122, "<button type=\"submit\" class=\"button\" data-testid=\"accept\">Accept</button></form><form method=\"post\" action=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 122, "<button type=\"submit\" class=\"button primary\" data-testid=\"accept\">Accept</button></form><form method=\"post\" action=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1765,7 +1765,7 @@ func dmCompose(p Page, d ConversationPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 154, "<label for=\"dm-body\" class=\"visually-hidden\">Message</label> <textarea id=\"dm-body\" name=\"body\" rows=\"2\" maxlength=\"4000\" required placeholder=\"Write a message… (Enter sends, Shift+Enter for a new line)\" data-testid=\"dm-body\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 154, "<label for=\"dm-body\" class=\"sr-only\">Message</label> <textarea id=\"dm-body\" name=\"body\" rows=\"2\" maxlength=\"4000\" required placeholder=\"Write a message… (Enter sends, Shift+Enter for a new line)\" data-testid=\"dm-body\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1811,7 +1811,7 @@ func dmCompose(p Page, d ConversationPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 160, "<button type=\"submit\" class=\"button\" data-testid=\"dm-send\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 160, "<button type=\"submit\" class=\"button primary\" data-testid=\"dm-send\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
