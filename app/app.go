@@ -142,7 +142,7 @@ func New(ctx context.Context, db *bun.DB, opts Options, log *slog.Logger) (*App,
 	if inboxOpts.Now == nil {
 		inboxOpts.Now = now
 	}
-	a.Inbox = inbox.New(db, a.Bus, a.Filters, inboxOpts, log)
+	a.Inbox = inbox.New(db, a.Bus, a.Filters, a.Authz, inboxOpts, log)
 	a.InboxFeed = inbox.NewFeed(db)
 	a.Hub.Observe(a.InboxFeed.Observer()) // every inbox stream reads the log's new events once
 	a.Transcripts = transcripts.New(db, a.Chat, a.Authz, now)
