@@ -197,3 +197,14 @@ func PeopleByID(ctx context.Context, db bun.IDB, ids []int64) (map[int64]model.U
 	}
 	return out, nil
 }
+
+// BlockedIDsOf returns everyone blocker has blocked, ascending: a
+// conversation page warns at once when one of them is in it or is added.
+func BlockedIDsOf(ctx context.Context, db bun.IDB, blocker int64) ([]int64, error) {
+	var out []int64
+	if err := db.NewSelect().Model((*model.Block)(nil)).Column("blocked_id").
+		Where("blocker_id = ?", blocker).Order("blocked_id").Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("store: blocked ids: %w", err)
+	}
+	return out, nil
+}

@@ -89,6 +89,7 @@ type DMReaction struct {
 	Emoji string
 	Count int
 	Users string
+	Mine  bool // pressed on the viewer's own page (live fragments: false, the script presses)
 }
 
 // DMMember is one current member of a conversation.
