@@ -51,10 +51,10 @@ type RequestsPage struct {
 // NewDMPage is /inbox/new: the people picked so far (To), a search and its
 // matches, an optional group title and the first message.
 type NewDMPage struct {
-	Form    Form
-	To      []DMPerson
-	Query   string
-	Matches []DMPerson
+	Form     Form
+	To       []DMPerson
+	Query    string
+	Matches  []DMPerson
 	Searched bool
 }
 
@@ -157,7 +157,7 @@ func initials(name string) string {
 	return string(out)
 }
 
-func dmID(id int64) string        { return strconv.FormatInt(id, 10) }
+func dmID(id int64) string { return strconv.FormatInt(id, 10) }
 func dmURL(id int64, rest string) string {
 	return "/inbox/" + strconv.FormatInt(id, 10) + rest
 }
