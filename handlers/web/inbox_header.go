@@ -21,4 +21,13 @@ func (h *Base) inboxHeader(c *fiber.Ctx, p *views.Page) {
 		return
 	}
 	p.InboxSince = since
+	if h.Inbox == nil {
+		return
+	}
+	n, err := h.Inbox.UnreadTotal(ctx, p.User.ID)
+	if err != nil {
+		h.Log.Warn("inbox header: unread", "err", err)
+		return
+	}
+	p.InboxUnread = n
 }
