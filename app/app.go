@@ -47,6 +47,7 @@ type App struct {
 	Accounts    *accounts.Service
 	Chat        *chat.Service
 	Inbox       *inbox.Service
+	InboxFeed   *inbox.Feed // each instance's one reader of the direct-message event log
 	Moderation  *moderation.Service
 	Transcripts *transcripts.Service
 	Retention   *retention.Service
@@ -149,6 +150,8 @@ func New(ctx context.Context, db *bun.DB, opts Options, log *slog.Logger) (*App,
 		inboxOpts.Now = now
 	}
 	a.Inbox = inbox.New(db, a.Bus, a.Filters, a.Authz, inboxOpts, log)
+	a.InboxFeed = inbox.NewFeed(db)
+	a.Hub.Observe(a.InboxFeed.Observer()) // every inbox stream reads the log's new events once
 	a.Transcripts = transcripts.New(db, a.Chat, a.Authz, now)
 	a.Retention = retention.New(db, now, log)
 	if err := a.Chat.EnsureDefaults(ctx); err != nil {
@@ -198,7 +201,7 @@ func (a *App) HTTP(ctx context.Context, o HTTPOptions) (*fiber.App, error) {
 		Retention: a.Retention, Filters: a.Filters, Hub: a.Hub, Access: a.Access, Authz: a.Authz, Search: a.Search,
 		Migrations: a.Migrator, Log: a.Log, BaseURL: o.BaseURL, SecureCookies: o.SecureCookies,
 		TrustProxy: o.TrustProxy, BodyLimit: o.BodyLimit, CSRFKey: o.CSRFKey, Streams: o.Streams,
-		DMSearch: a.DMSearch,
+		InboxFeed: a.InboxFeed, DMSearch: a.DMSearch,
 	}), nil
 }
 

@@ -70,7 +70,7 @@ func TestBrowserInboxSearch(t *testing.T) {
 		t.Error("the results overflow a phone's width")
 	}
 	href := testenv.Eval[[]string](t, tab, `[...document.querySelectorAll('a.hit-link')].map(a => a.getAttribute('href'))`)
-	want := fmt.Sprintf("/inbox/%d#m%d", c, m)
+	want := fmt.Sprintf("/inbox/%d#dm-%d", c, m)
 	found := false
 	for _, h := range href {
 		found = found || h == want

@@ -81,7 +81,7 @@ func TestInboxSearch(t *testing.T) {
 			if h.Highlight != "Meet by the &lt;b&gt;<mark>zanzibar</mark>&lt;/b&gt; fountain" {
 				t.Errorf("highlight %q", h.Highlight)
 			}
-			if !strings.HasSuffix(h.URL, fmt.Sprintf("/inbox/%d#m%d", c, m)) {
+			if !strings.HasSuffix(h.URL, fmt.Sprintf("/inbox/%d#dm-%d", c, m)) {
 				t.Errorf("url %q", h.URL)
 			}
 			if res := bob.inboxSearch("zanzibar"); res.Total != 2 {
@@ -112,7 +112,7 @@ func TestInboxSearch(t *testing.T) {
 			if hits.Length() != 1 {
 				t.Fatalf("%d hits:\n%s", hits.Length(), r.Body)
 			}
-			if href, _ := hits.Find("a.hit-link").Attr("href"); href != fmt.Sprintf("/inbox/%d#m%d", c, m) {
+			if href, _ := hits.Find("a.hit-link").Attr("href"); href != fmt.Sprintf("/inbox/%d#dm-%d", c, m) {
 				t.Errorf("link %q", href)
 			}
 			if got := hits.Find("mark").Text(); got != "zanzibar" {

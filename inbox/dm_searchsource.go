@@ -24,7 +24,7 @@ type dmIndexSource struct{ db *bun.DB }
 // share (apart from the channel index's).
 const dmIndexerLease = "search-dm-indexer"
 
-func dmChanges(rows []store.DMEventRow) []search.DMChange {
+func dmChanges(rows []store.DMIndexEvent) []search.DMChange {
 	out := make([]search.DMChange, len(rows))
 	for i, r := range rows {
 		out[i] = search.DMChange{EventID: r.ID}
@@ -39,12 +39,12 @@ func dmChanges(rows []store.DMEventRow) []search.DMChange {
 }
 
 func (x dmIndexSource) ChangesAfter(ctx context.Context, after int64, limit int) ([]search.DMChange, error) {
-	rows, err := store.DMEventsAfter(ctx, x.db, after, limit)
+	rows, err := store.DMIndexEventsAfter(ctx, x.db, after, limit)
 	return dmChanges(rows), err
 }
 
 func (x dmIndexSource) Changes(ctx context.Context, ids []int64) ([]search.DMChange, error) {
-	rows, err := store.DMEventsByID(ctx, x.db, ids)
+	rows, err := store.DMIndexEventsByID(ctx, x.db, ids)
 	return dmChanges(rows), err
 }
 

@@ -15,17 +15,18 @@ import (
 // The reads behind searching and exporting one's own direct messages, and
 // the direct-message index's cursor in the event log.
 
-// DMEventRow is one dm_events row as the search indexer reads it.
-type DMEventRow struct {
+// DMIndexEvent is one dm_events row as the search indexer reads it (the
+// log's end is LastDMEventID).
+type DMIndexEvent struct {
 	ID        int64             `bun:"id"`
 	Kind      model.DMEventKind `bun:"kind"`
 	MessageID *int64            `bun:"message_id"`
 }
 
-// DMEventsAfter returns up to limit events with ids above afterID, in id
+// DMIndexEventsAfter returns up to limit events with ids above afterID, in id
 // order.
-func DMEventsAfter(ctx context.Context, db bun.IDB, afterID int64, limit int) ([]DMEventRow, error) {
-	var out []DMEventRow
+func DMIndexEventsAfter(ctx context.Context, db bun.IDB, afterID int64, limit int) ([]DMIndexEvent, error) {
+	var out []DMIndexEvent
 	if err := db.NewSelect().TableExpr("dm_events").Column("id", "kind", "message_id").
 		Where("id > ?", afterID).Order("id ASC").Limit(limit).Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("store: dm events after: %w", err)
@@ -33,9 +34,9 @@ func DMEventsAfter(ctx context.Context, db bun.IDB, afterID int64, limit int) ([
 	return out, nil
 }
 
-// DMEventsByID returns the events of ids that exist.
-func DMEventsByID(ctx context.Context, db bun.IDB, ids []int64) ([]DMEventRow, error) {
-	var out []DMEventRow
+// DMIndexEventsByID returns the events of ids that exist.
+func DMIndexEventsByID(ctx context.Context, db bun.IDB, ids []int64) ([]DMIndexEvent, error) {
+	var out []DMIndexEvent
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -44,15 +45,6 @@ func DMEventsByID(ctx context.Context, db bun.IDB, ids []int64) ([]DMEventRow, e
 		return nil, fmt.Errorf("store: dm events by id: %w", err)
 	}
 	return out, nil
-}
-
-// LastDMEventID is the newest event's id, 0 when there is none.
-func LastDMEventID(ctx context.Context, db bun.IDB) (int64, error) {
-	var id int64
-	if err := db.NewSelect().TableExpr("dm_events").ColumnExpr("COALESCE(MAX(id), 0)").Scan(ctx, &id); err != nil {
-		return 0, fmt.Errorf("store: last dm event: %w", err)
-	}
-	return id, nil
 }
 
 // dmSearchCursor is the setting holding the event id through which the

@@ -29,7 +29,7 @@ type InboxSearchHit struct {
 	Handle       string
 	When         time.Time
 	Body         []Piece // the text, matches marked
-	Link         string  // /inbox/{id}#m{mid}
+	Link         string  // /inbox/{id}#dm-{mid}
 }
 
 // inboxSearchPageURL is the search at another offset.

@@ -47,6 +47,7 @@ type Deps struct {
 	Transcripts   *transcripts.Service
 	Retention     *retention.Service
 	Filters       *filters.Set // word and link filters (rule CRUD, import, export)
+	InboxFeed     *inbox.Feed  // the direct-message event log's reader (the inbox streams)
 	Hub           *live.Hub
 	Access        *live.AccessWatch // wakes open streams to re-check their viewer
 	Streams       live.StreamLimits // open streams per person and per address

@@ -42,9 +42,10 @@ func InboxSearchRequest(c *fiber.Ctx) (inbox.SearchRequest, error) {
 	return inbox.SearchRequest{Query: q, Sort: sortBy, Limit: limit, Offset: offset}, nil
 }
 
-// InboxMessageLink is where a direct message is read.
+// InboxMessageLink is where a direct message is read: its conversation,
+// at the message's anchor.
 func InboxMessageLink(conversationID, messageID int64) string {
-	return fmt.Sprintf("/inbox/%d#m%d", conversationID, messageID)
+	return fmt.Sprintf("/inbox/%d#dm-%d", conversationID, messageID)
 }
 
 // SendConversation writes conversation :id as the signed-in member sees it,
