@@ -45,6 +45,8 @@ func TestBrowserInboxSearch(t *testing.T) {
 		chromedp.Click(buttonXPath("main", "Sign in")),
 	)
 	testenv.WaitPath(t, tab, "/inbox/search")
+	// The inbox carries the box too.
+	testenv.Do(t, tab, chromedp.Navigate(s.URL+"/inbox"), chromedp.WaitVisible(chromedp.ID("inbox-search-q")))
 	testenv.Do(t, tab,
 		chromedp.WaitVisible(chromedp.ID("inbox-search-q")),
 		chromedp.Focus(chromedp.ID("inbox-search-q")),
@@ -78,5 +80,13 @@ func TestBrowserInboxSearch(t *testing.T) {
 	if !found {
 		t.Errorf("links %v lack %s", href, want)
 	}
+	// The hit opens its conversation at the message; the conversation's
+	// options offer its exports.
+	testenv.Laptop(t, tab)
+	testenv.Do(t, tab, chromedp.Click(`a.hit-link[href="`+want+`"]`))
+	testenv.WaitPath(t, tab, fmt.Sprintf("/inbox/%d", c))
+	testenv.WaitUntil(t, tab, "the message's anchor", fmt.Sprintf(`document.getElementById('dm-%d') !== null && location.hash === '#dm-%d'`, m, m))
+	testenv.Do(t, tab, chromedp.Click(`details.dm-menu > summary`))
+	testenv.WaitUntil(t, tab, "the export links", `[...document.querySelectorAll('[data-testid="inbox-export"] a')].filter(a => a.offsetParent !== null).length === 2`)
 	testenv.NoJSErrors(t, tab)
 }
