@@ -2,6 +2,8 @@ package inbox
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 
 	"backchannel/export"
@@ -15,7 +17,14 @@ import (
 // edits marked and reactions tallied. model.ErrNotFound unless userID is a
 // current member (a non-member cannot tell it exists).
 func (s *Service) Export(ctx context.Context, userID, id int64) (*export.Conversation, error) {
-	c, m, err := store.ExportConversation(ctx, s.db, id, userID)
+	m, err := store.ConversationMember(ctx, s.db, id, userID)
+	if err != nil {
+		return nil, err
+	}
+	if m.LeftAt != nil {
+		return nil, fmt.Errorf("inbox: export: left: %w", model.ErrNotFound)
+	}
+	c, err := store.ConversationByID(ctx, s.db, id)
 	if err != nil {
 		return nil, err
 	}
@@ -67,13 +76,22 @@ func (s *Service) Export(ctx context.Context, userID, id int64) (*export.Convers
 		at[r.ID] = len(out.Messages)
 		out.Messages = append(out.Messages, d)
 	}
-	tallies, err := store.DMReactionTallies(ctx, s.db, ids)
+	rs, err := store.DMReactions(ctx, s.db, ids)
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range tallies {
-		i := at[t.MessageID]
-		out.Messages[i].Reactions = append(out.Messages[i].Reactions, export.Tally{Emoji: t.Emoji, Count: t.Count})
+	for _, r := range rs {
+		d := &out.Messages[at[r.MessageID]]
+		i := slices.IndexFunc(d.Reactions, func(t export.Tally) bool { return t.Emoji == r.Emoji })
+		if i < 0 {
+			d.Reactions = append(d.Reactions, export.Tally{Emoji: r.Emoji})
+			i = len(d.Reactions) - 1
+		}
+		d.Reactions[i].Count++
+	}
+	// Most people first; ties keep the order the emoji were first used.
+	for i := range out.Messages {
+		slices.SortStableFunc(out.Messages[i].Reactions, func(a, b export.Tally) int { return b.Count - a.Count })
 	}
 	return out, nil
 }

@@ -61,17 +61,19 @@ func (s *Service) Search(ctx context.Context, engine search.DMEngine, userID int
 	if len(p.Authors) > 0 {
 		handles := make([]string, len(p.Authors))
 		for i, a := range p.Authors {
-			handles[i] = strings.TrimPrefix(strings.TrimSpace(a), "@")
+			handles[i] = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(a), "@"))
 		}
-		ids, err := store.UserIDsByHandle(ctx, s.db, handles)
+		us, err := store.UsersByHandles(ctx, s.db, handles)
 		if err != nil {
 			return nil, err
 		}
-		if len(ids) == 0 {
+		if len(us) == 0 {
 			out.Problems = append(out.Problems, fmt.Sprintf("from:%s: nobody has that handle.", strings.Join(handles, ", ")))
 			return out, nil
 		}
-		q.AuthorIDs = ids
+		for _, u := range us {
+			q.AuthorIDs = append(q.AuthorIDs, u.ID)
+		}
 	}
 	ms, err := store.DMMemberships(ctx, s.db, userID)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -184,24 +183,6 @@ func DMMemberNames(ctx context.Context, db bun.IDB, conversationIDs []int64) ([]
 		Where("cm.conversation_id IN (?)", bun.In(conversationIDs)).Where("cm.left_at IS NULL").
 		Order("cm.conversation_id", "cm.joined_at", "cm.user_id").Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("store: dm member names: %w", err)
-	}
-	return out, nil
-}
-
-// UserIDsByHandle returns the ids of the accounts with these handles (in
-// any case).
-func UserIDsByHandle(ctx context.Context, db bun.IDB, handles []string) ([]int64, error) {
-	var out []int64
-	if len(handles) == 0 {
-		return out, nil
-	}
-	lower := make([]string, len(handles))
-	for i, h := range handles {
-		lower[i] = strings.ToLower(h)
-	}
-	if err := db.NewSelect().Model((*model.User)(nil)).Column("id").Where("lower(handle) IN (?)", bun.In(lower)).
-		Order("id").Scan(ctx, &out); err != nil {
-		return nil, fmt.Errorf("store: users by handle: %w", err)
 	}
 	return out, nil
 }
