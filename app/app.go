@@ -47,11 +47,15 @@ type App struct {
 	Accounts    *accounts.Service
 	Chat        *chat.Service
 	Inbox       *inbox.Service
+	InboxFeed   *inbox.Feed // each instance's one reader of the direct-message event log
 	Moderation  *moderation.Service
 	Transcripts *transcripts.Service
 	Retention   *retention.Service
 	Search      search.Engine
 	Log         *slog.Logger
+	// DMSearch is the direct-message index, apart from Search's channel
+	// index (the same engine's own table family or index).
+	DMSearch search.DMEngine
 }
 
 // Options tune New; the zero value is the production setting.
@@ -62,6 +66,9 @@ type Options struct {
 	// Search is the search engine (default: the built-in engine in the
 	// same database).
 	Search search.Engine
+	// DMSearch is the direct-message index (default: the one beside
+	// Search when it keeps one, else the built-in engine's).
+	DMSearch search.DMEngine
 	// SingleInstance wakes only this process's streams, even on PostgreSQL
 	// (tests that share one PostgreSQL database between many schemas must
 	// not wake each other; PGBus has tests of its own).
@@ -113,6 +120,7 @@ func New(ctx context.Context, db *bun.DB, opts Options, log *slog.Logger) (*App,
 	if a.Search == nil {
 		a.Search = search.NewSQL(db)
 	}
+	a.DMSearch = dmSearch(db, a.Search, opts.DMSearch)
 	var err error
 	if a.Authz, err = policies.New(ctx, db, log); err != nil {
 		return nil, err
@@ -142,6 +150,8 @@ func New(ctx context.Context, db *bun.DB, opts Options, log *slog.Logger) (*App,
 		inboxOpts.Now = now
 	}
 	a.Inbox = inbox.New(db, a.Bus, a.Filters, a.Authz, inboxOpts, log)
+	a.InboxFeed = inbox.NewFeed(db)
+	a.Hub.Observe(a.InboxFeed.Observer()) // every inbox stream reads the log's new events once
 	a.Transcripts = transcripts.New(db, a.Chat, a.Authz, now)
 	a.Retention = retention.New(db, now, log)
 	if err := a.Chat.EnsureDefaults(ctx); err != nil {
@@ -191,6 +201,7 @@ func (a *App) HTTP(ctx context.Context, o HTTPOptions) (*fiber.App, error) {
 		Retention: a.Retention, Filters: a.Filters, Hub: a.Hub, Access: a.Access, Authz: a.Authz, Search: a.Search,
 		Migrations: a.Migrator, Log: a.Log, BaseURL: o.BaseURL, SecureCookies: o.SecureCookies,
 		TrustProxy: o.TrustProxy, BodyLimit: o.BodyLimit, CSRFKey: o.CSRFKey, Streams: o.Streams,
+		InboxFeed: a.InboxFeed, DMSearch: a.DMSearch,
 	}), nil
 }
 
@@ -211,6 +222,11 @@ func (a *App) Start(ctx context.Context, b Background) *sync.WaitGroup {
 		ix.Idle = b.IndexerIdle
 	}
 	wg.Go(func() { _ = ix.Run(ctx) })
+	dmix := search.NewDMIndexer(a.DMSearch, a.Inbox.IndexSource(), a.Log)
+	if b.IndexerIdle > 0 {
+		dmix.Idle = b.IndexerIdle
+	}
+	wg.Go(func() { _ = dmix.Run(ctx) })
 	if b.Retention {
 		wg.Go(func() { a.Retention.Run(ctx) })
 	}

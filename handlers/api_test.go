@@ -740,8 +740,14 @@ type sseStream struct {
 // stream.
 func (a *apiClient) openStream(slug, query string, headers ...string) *sseStream {
 	a.t.Helper()
+	return a.openStreamAt(chanPath(slug, "/events"+query), headers...)
+}
+
+// openStreamAt opens the API event stream at path (see openStream).
+func (a *apiClient) openStreamAt(path string, headers ...string) *sseStream {
+	a.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, "GET", a.s.URL+chanPath(slug, "/events"+query), nil)
+	req, _ := http.NewRequestWithContext(ctx, "GET", a.s.URL+path, nil)
 	req.Header.Set("Authorization", "Bearer "+a.token)
 	req.Header.Set("Accept", "text/event-stream")
 	for i := 0; i+1 < len(headers); i += 2 {

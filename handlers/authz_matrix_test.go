@@ -75,6 +75,7 @@ var publicRoutes = map[string]bool{
 	"POST /c/:slug/join": true,
 	"GET /healthz":       true,
 	"GET /readyz":        true,
+	"GET /inbox":         true, // signed in: the inbox; otherwise: direct messages need an account
 }
 
 // matrixRow says who gets past a route's permission check in channel alpha.
@@ -121,6 +122,29 @@ var authzMatrix = map[string]matrixRow{
 	"POST /c/:slug/messages/:id/tags":             {allowed: staff},
 	"POST /c/:slug/messages/:id/tags/:tag/remove": {allowed: staff},
 
+	// Direct messages' pages and streams (dm-live-pages): any account; a
+	// conversation's own routes answer 404 to non-members (the use cases).
+	"GET /inbox/events":                    {allowed: signedIn},
+	"GET /api/v1/me/inbox/events":          {allowed: signedIn},
+	"GET /inbox/requests":                  {allowed: signedIn},
+	"GET /inbox/unread":                    {allowed: signedIn},
+	"GET /inbox/new":                       {allowed: signedIn},
+	"POST /inbox/new":                      {allowed: signedIn},
+	"GET /inbox/:id":                       {allowed: signedIn},
+	"POST /inbox/:id/messages":             {allowed: signedIn},
+	"POST /inbox/:id/messages/:mid/edit":   {allowed: signedIn},
+	"POST /inbox/:id/messages/:mid/delete": {allowed: signedIn},
+	"POST /inbox/:id/messages/:mid/react":  {allowed: signedIn},
+	"POST /inbox/:id/read":                 {allowed: signedIn},
+	"POST /inbox/:id/leave":                {allowed: signedIn},
+	"POST /inbox/:id/delete":               {allowed: signedIn},
+	"POST /inbox/:id/members":              {allowed: signedIn},
+	"POST /inbox/:id/members/:user/remove": {allowed: signedIn},
+	"POST /inbox/:id/members/:user/admin":  {allowed: signedIn},
+	"POST /inbox/:id/rename":               {allowed: signedIn},
+	"POST /inbox/:id/accept":               {allowed: signedIn},
+	"POST /inbox/:id/decline":              {allowed: signedIn},
+
 	"GET /c/:slug/present":                       {allowed: staff},
 	"GET /c/:slug/present/events":                {allowed: staff},
 	"POST /c/:slug/present/messages/:id/:action": {allowed: staff},
@@ -136,6 +160,12 @@ var authzMatrix = map[string]matrixRow{
 	"POST /mod/c/:slug/staff-chat":                   {allowed: mods},
 	"POST /mod/c/:slug/messages/:id/reports/dismiss": {allowed: mods},
 	"POST /mod/messages/bulk":                        {allowed: signedIn},
+
+	// Direct messages: search and export (a non-member's 404 is in TestInboxExportNotFound).
+	"GET /inbox/search":                    {allowed: signedIn},
+	"GET /inbox/:id/export.:format":        {allowed: signedIn},
+	"GET /api/v1/inbox/search":             {allowed: signedIn},
+	"GET /api/v1/conversations/:id/export": {allowed: signedIn},
 
 	"GET /search":                {allowed: signedIn},
 	"GET /search/export/:format": {allowed: signedIn},

@@ -27,9 +27,15 @@ type sseReader struct {
 // openPageStream opens b's channel page stream of slug from after.
 func openPageStream(t *testing.T, b *browser, slug string, after int64) *sseReader {
 	t.Helper()
+	return openStreamReader(t, b, "/c/"+slug+"/events?since="+strconv.FormatInt(after, 10))
+}
+
+// openStreamReader opens b's page stream at path.
+func openStreamReader(t *testing.T, b *browser, path string) *sseReader {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	req, _ := http.NewRequestWithContext(ctx, "GET", b.s.URL+"/c/"+slug+"/events?since="+strconv.FormatInt(after, 10), nil)
+	req, _ := http.NewRequestWithContext(ctx, "GET", b.s.URL+path, nil)
 	res, err := (&http.Client{Jar: b.http.Jar}).Do(req)
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("open stream: %v", err)

@@ -66,6 +66,34 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/account/tokens", Perm: policies.AccountUse, Handler: p.AccountTokenCreate},
 		{Method: "POST", Path: "/account/tokens/:id/revoke", Perm: policies.AccountUse, Handler: p.AccountTokenRevoke},
 
+		// HTML and API: direct messages' live streams (one per person: every conversation's events).
+		{Method: "GET", Path: "/inbox/events", Perm: policies.AccountUse, Handler: p.InboxEvents},
+		// HTML: direct messages: the inbox (a visitor is told it needs an account), requests, a new conversation, a conversation and its actions.
+		{Method: "GET", Path: "/inbox", Perm: policies.Public, Handler: p.InboxHome},
+		{Method: "GET", Path: "/inbox/requests", Perm: policies.AccountUse, Handler: p.InboxRequests},
+		{Method: "GET", Path: "/inbox/unread", Perm: policies.AccountUse, Handler: p.InboxUnread},
+		{Method: "GET", Path: "/inbox/new", Perm: policies.AccountUse, Handler: p.InboxNewForm},
+		{Method: "POST", Path: "/inbox/new", Perm: policies.AccountUse, Handler: p.InboxNewSubmit},
+		// Searching one's own direct messages, exporting a conversation one is in (404 to
+		// anyone else); /inbox/search before /inbox/:id.
+		{Method: "GET", Path: "/inbox/search", Perm: policies.AccountUse, Handler: p.InboxSearch},
+		{Method: "GET", Path: "/inbox/:id/export.:format", Perm: policies.AccountUse, Handler: p.InboxExport},
+		{Method: "GET", Path: "/inbox/:id", Perm: policies.AccountUse, Handler: p.InboxConversation},
+		{Method: "POST", Path: "/inbox/:id/messages", Perm: policies.AccountUse, Handler: p.InboxPost},
+		{Method: "POST", Path: "/inbox/:id/messages/:mid/edit", Perm: policies.AccountUse, Handler: p.InboxEdit},
+		{Method: "POST", Path: "/inbox/:id/messages/:mid/delete", Perm: policies.AccountUse, Handler: p.InboxDelete},
+		{Method: "POST", Path: "/inbox/:id/messages/:mid/react", Perm: policies.AccountUse, Handler: p.InboxReact},
+		{Method: "POST", Path: "/inbox/:id/read", Perm: policies.AccountUse, Handler: p.InboxRead},
+		{Method: "POST", Path: "/inbox/:id/leave", Perm: policies.AccountUse, Handler: p.InboxLeave},
+		{Method: "POST", Path: "/inbox/:id/delete", Perm: policies.AccountUse, Handler: p.InboxDeleteChat},
+		{Method: "POST", Path: "/inbox/:id/members", Perm: policies.AccountUse, Handler: p.InboxMemberAdd},
+		{Method: "POST", Path: "/inbox/:id/members/:user/remove", Perm: policies.AccountUse, Handler: p.InboxMemberRemove},
+		{Method: "POST", Path: "/inbox/:id/members/:user/admin", Perm: policies.AccountUse, Handler: p.InboxHandOver},
+		{Method: "POST", Path: "/inbox/:id/rename", Perm: policies.AccountUse, Handler: p.InboxRename},
+		{Method: "POST", Path: "/inbox/:id/accept", Perm: policies.AccountUse, Handler: p.InboxAccept},
+		{Method: "POST", Path: "/inbox/:id/decline", Perm: policies.AccountUse, Handler: p.InboxDecline},
+		{Method: "GET", Path: "/api/v1/me/inbox/events", Perm: policies.AccountUse, Handler: a.InboxEvents},
+
 		// HTML: channels: the list, the page and its live stream, joining, guidelines, settings, members and class sessions.
 		{Method: "GET", Path: "/channels", Perm: policies.ChannelList, Handler: p.Channels},
 		{Method: "POST", Path: "/channels", Perm: policies.ChannelCreate, Handler: p.ChannelCreate},
@@ -291,6 +319,10 @@ func (h *server) routes() []route {
 		{Method: "GET", Path: "/api/v1/requests", Perm: policies.AccountUse, Handler: a.Requests},
 		{Method: "POST", Path: "/api/v1/requests/:id/accept", Perm: policies.AccountUse, Handler: a.RequestAccept},
 		{Method: "DELETE", Path: "/api/v1/requests/:id", Perm: policies.AccountUse, Handler: a.RequestDelete},
+
+		// API: searching one's own direct messages, exporting a conversation one is in.
+		{Method: "GET", Path: "/api/v1/inbox/search", Perm: policies.AccountUse, Handler: a.InboxSearch},
+		{Method: "GET", Path: "/api/v1/conversations/:id/export", Perm: policies.AccountUse, Handler: a.ConversationExport},
 
 		// API: transcripts and class analytics.
 		{Method: "GET", Path: "/api/v1/channels/:slug/sessions", Perm: policies.TranscriptView, Domain: slug, Handler: a.Sessions},

@@ -42,8 +42,11 @@ func engines(t *testing.T) []namedEngine {
 			defer client.Close()
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			if _, err := client.DeleteIndexWithContext(ctx, index); err != nil {
-				t.Logf("meilisearch: delete the test index %s: %v", index, err)
+			// The direct-message index beside it goes too.
+			for _, ix := range []string{index, index + "_dm"} {
+				if _, err := client.DeleteIndexWithContext(ctx, ix); err != nil {
+					t.Logf("meilisearch: delete the test index %s: %v", ix, err)
+				}
 			}
 		})
 		out = append(out, namedEngine{name: "meilisearch", engine: m})

@@ -29,6 +29,12 @@ type Source interface {
 	DocsAfter(ctx context.Context, afterID int64, limit int) ([]Doc, int64, error)
 	// Count is the number of messages, for progress.
 	Count(ctx context.Context) (int, error)
+	Leases
+}
+
+// Leases is the lease one instance's indexer holds while it writes to the
+// engine, so that writes reach it in order; a rebuild seizes it.
+type Leases interface {
 	// TakeLease claims or renews the indexer lease for holder: one
 	// instance drains the outbox at a time, so writes reach the engine in
 	// order.
@@ -76,27 +82,46 @@ const leaseTTL = 15 * time.Second
 // Run drains the outbox until ctx ends. It prepares the engine (Setup)
 // first, retrying while the engine is down.
 func (ix *Indexer) Run(ctx context.Context) error {
+	return leasedLoop{leases: ix.src, holder: ix.holder, log: ix.log, name: "search indexer", idle: ix.Idle,
+		maxBackoff: ix.MaxBackoff, wake: ix.wake, setup: ix.engine.Setup, step: ix.Step}.run(ctx)
+}
+
+// leasedLoop runs step while it holds the lease, after setup succeeded,
+// retrying with backoff while either fails.
+type leasedLoop struct {
+	leases     Leases
+	holder     string
+	log        *slog.Logger
+	name       string
+	idle       time.Duration
+	maxBackoff time.Duration
+	wake       chan struct{}
+	setup      func(context.Context) error
+	step       func(context.Context) (int, error)
+}
+
+func (l leasedLoop) run(ctx context.Context) error {
 	backoff := time.Duration(0)
 	leader, ready := false, false
 	renewed := time.Time{}
 	for {
 		if time.Since(renewed) > leaseTTL/3 {
-			ok, err := ix.src.TakeLease(ctx, ix.holder, leaseTTL)
+			ok, err := l.leases.TakeLease(ctx, l.holder, leaseTTL)
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil
 				}
-				ix.log.Warn("search indexer: lease", "err", err)
+				l.log.Warn(l.name+": lease", "err", err)
 			}
 			if ok != leader {
-				ix.log.Info("search indexer: lease", "held", ok)
+				l.log.Info(l.name+": lease", "held", ok)
 			}
 			leader, renewed = ok, time.Now()
 			if !ok {
 				renewed = time.Time{}
 			}
 		}
-		wait := ix.Idle
+		wait := l.idle
 		if !leader {
 			wait = 2 * time.Second
 		} else {
@@ -104,19 +129,19 @@ func (ix *Indexer) Run(ctx context.Context) error {
 			var err error
 			if !ready {
 				// Settings first (the engine may be down at start).
-				if err = ix.engine.Setup(ctx); err == nil {
+				if err = l.setup(ctx); err == nil {
 					ready = true
 				}
 			}
 			if ready {
-				n, err = ix.Step(ctx)
+				n, err = l.step(ctx)
 			}
 			switch {
 			case ctx.Err() != nil:
 				return nil
 			case err != nil:
-				backoff = min(max(2*backoff, 500*time.Millisecond), ix.MaxBackoff)
-				ix.log.Warn("search indexer: will retry", "in", backoff, "err", err)
+				backoff = min(max(2*backoff, 500*time.Millisecond), l.maxBackoff)
+				l.log.Warn(l.name+": will retry", "in", backoff, "err", err)
 				wait = backoff
 			default:
 				backoff = 0
@@ -131,7 +156,7 @@ func (ix *Indexer) Run(ctx context.Context) error {
 			case <-ctx.Done():
 				t.Stop()
 				return nil
-			case <-ix.wake:
+			case <-l.wake:
 				t.Stop()
 			case <-t.C:
 			}
@@ -185,9 +210,12 @@ func (ix *Indexer) Step(ctx context.Context) (int, error) {
 }
 
 // Drain handles batches until the outbox is empty.
-func (ix *Indexer) Drain(ctx context.Context) error {
+func (ix *Indexer) Drain(ctx context.Context) error { return drain(ctx, ix.Step) }
+
+// drain runs step until it handles nothing or fails.
+func drain(ctx context.Context, step func(context.Context) (int, error)) error {
 	for {
-		n, err := ix.Step(ctx)
+		n, err := step(ctx)
 		if err != nil || n == 0 {
 			return err
 		}
@@ -202,12 +230,18 @@ func (ix *Indexer) Drain(ctx context.Context) error {
 // the rebuild wait in the outbox; once the lease is released an indexer
 // writes them over whatever the rebuild read earlier.
 func Rebuild(ctx context.Context, e Engine, src Source, batch int, progress func(done, total int)) error {
+	return withLease(ctx, src, func() error { return rebuild(ctx, e, src, batch, progress) })
+}
+
+// withLease seizes the indexer lease of leases, waits for an indexer that
+// had it to finish its batch, and runs fn holding it.
+func withLease(ctx context.Context, leases Leases, fn func() error) error {
 	holder := newHolder("rebuild-")
-	held, err := src.SeizeLease(ctx, holder, leaseTTL)
+	held, err := leases.SeizeLease(ctx, holder, leaseTTL)
 	if err != nil {
 		return fmt.Errorf("search: rebuild: %w", err)
 	}
-	defer func() { _ = src.ReleaseLease(context.WithoutCancel(ctx), holder) }()
+	defer func() { _ = leases.ReleaseLease(context.WithoutCancel(ctx), holder) }()
 	if held {
 		// An indexer notices within leaseTTL/3 and finishes its batch.
 		if err := sleepCtx(ctx, leaseTTL/3+2*time.Second); err != nil {
@@ -218,27 +252,34 @@ func Rebuild(ctx context.Context, e Engine, src Source, batch int, progress func
 	defer stopRenew()
 	go func() {
 		for sleepCtx(renewCtx, leaseTTL/3) == nil {
-			_, _ = src.TakeLease(renewCtx, holder, leaseTTL)
+			_, _ = leases.TakeLease(renewCtx, holder, leaseTTL)
 		}
 	}()
-	return rebuild(ctx, e, src, batch, progress)
+	return fn()
 }
 
 func rebuild(ctx context.Context, e Engine, src Source, batch int, progress func(done, total int)) error {
-	if err := e.Setup(ctx); err != nil {
+	return refill(ctx, e.Setup, e.Reset, e.Upsert, src.Count, src.DocsAfter, batch, progress)
+}
+
+// refill sets an index up, empties it and writes every document that
+// docsAfter pages through, calling progress after each batch.
+func refill[D any](ctx context.Context, setup, reset func(context.Context) error, upsert func(context.Context, []D) error,
+	count func(context.Context) (int, error), docsAfter func(context.Context, int64, int) ([]D, int64, error),
+	batch int, progress func(done, total int)) error {
+	if err := setup(ctx); err != nil {
 		return err
 	}
-	if err := e.Reset(ctx); err != nil {
+	if err := reset(ctx); err != nil {
 		return err
 	}
-	total, err := src.Count(ctx)
+	total, err := count(ctx)
 	if err != nil {
 		return err
 	}
 	done := 0
-	var after int64
-	for {
-		docs, last, err := src.DocsAfter(ctx, after, batch)
+	for after := int64(0); ; {
+		docs, last, err := docsAfter(ctx, after, batch)
 		if err != nil {
 			return err
 		}
@@ -246,7 +287,7 @@ func rebuild(ctx context.Context, e Engine, src Source, batch int, progress func
 			return nil
 		}
 		if len(docs) > 0 {
-			if err := e.Upsert(ctx, docs); err != nil {
+			if err := upsert(ctx, docs); err != nil {
 				return fmt.Errorf("search: rebuild: %w", err)
 			}
 		}

@@ -102,7 +102,10 @@ func meiliSettings() *meilisearch.Settings {
 // Setup creates the index (primary key "id") unless it exists and applies
 // the settings, waiting until both are done. An index with another primary
 // key is an error.
-func (m *Meili) Setup(ctx context.Context) error {
+func (m *Meili) Setup(ctx context.Context) error { return m.setup(ctx, meiliSettings()) }
+
+// setup creates the index unless it exists and applies settings.
+func (m *Meili) setup(ctx context.Context, settings *meilisearch.Settings) error {
 	info, err := m.client.CreateIndexWithContext(ctx, &meilisearch.IndexConfig{Uid: m.index, PrimaryKey: "id"})
 	if err := m.wait(ctx, "create index", info, err); err != nil && !meiliTaskCode(err, "index_already_exists") {
 		return err
@@ -114,7 +117,7 @@ func (m *Meili) Setup(ctx context.Context) error {
 	if idx.PrimaryKey != "" && idx.PrimaryKey != "id" {
 		return fmt.Errorf("search: meilisearch: index %s has primary key %q, not \"id\"", m.index, idx.PrimaryKey)
 	}
-	info, err = m.client.Index(m.index).UpdateSettingsWithContext(ctx, meiliSettings())
+	info, err = m.client.Index(m.index).UpdateSettingsWithContext(ctx, settings)
 	return m.wait(ctx, "update settings", info, err)
 }
 
@@ -123,6 +126,11 @@ func (m *Meili) Upsert(ctx context.Context, docs []Doc) error {
 	if len(docs) == 0 {
 		return nil
 	}
+	return m.upsert(ctx, docs)
+}
+
+// upsert adds or replaces documents (with an "id") and waits.
+func (m *Meili) upsert(ctx context.Context, docs any) error {
 	pk := "id"
 	info, err := m.client.Index(m.index).AddDocumentsWithContext(ctx, docs, &meilisearch.DocumentOptions{PrimaryKey: &pk})
 	return m.wait(ctx, "upsert", info, err)
@@ -225,12 +233,7 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = meiliDefaultLimit
-	}
-	limit = min(limit, meiliMaxLimit)
-	offset := max(q.Offset, 0)
+	limit, offset := pageOf(q.Limit, q.Offset, meiliDefaultLimit, meiliMaxLimit)
 	// Exact totals come with page/hitsPerPage; find a page holding
 	// [offset, offset+limit).
 	per, page := meiliPage(offset, limit)
@@ -269,15 +272,24 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 
 // search sends the query text and req to the index.
 func (m *Meili) search(ctx context.Context, text string, req *meilisearch.SearchRequest) (*meiliResponse, error) {
-	raw, err := m.client.Index(m.index).SearchRawWithContext(ctx, text, req)
-	if err != nil {
-		return nil, meiliUnavailable(fmt.Errorf("search: meilisearch: search: %w", err))
-	}
 	var resp meiliResponse
-	if err := json.Unmarshal(*raw, &resp); err != nil {
-		return nil, fmt.Errorf("search: meilisearch: decode the response: %w", err)
+	if err := m.searchInto(ctx, text, req, &resp); err != nil {
+		return nil, err
 	}
 	return &resp, nil
+}
+
+// searchInto sends the query text and req to the index and decodes the
+// answer into resp.
+func (m *Meili) searchInto(ctx context.Context, text string, req *meilisearch.SearchRequest, resp any) error {
+	raw, err := m.client.Index(m.index).SearchRawWithContext(ctx, text, req)
+	if err != nil {
+		return meiliUnavailable(fmt.Errorf("search: meilisearch: search: %w", err))
+	}
+	if err := json.Unmarshal(*raw, resp); err != nil {
+		return fmt.Errorf("search: meilisearch: decode the response: %w", err)
+	}
+	return nil
 }
 
 // meiliPage returns a page size of at least limit and the (0-based) page

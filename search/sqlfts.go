@@ -52,12 +52,7 @@ func (s *SQL) Setup(ctx context.Context) error {
 	if !s.pg() {
 		tables = append(tables, "search_fts")
 	}
-	for _, t := range tables {
-		if _, err := s.db.ExecContext(ctx, "SELECT 1 FROM "+t+" LIMIT 1"); err != nil {
-			return fmt.Errorf("search: builtin: table %s missing (run the migrations): %w", t, err)
-		}
-	}
-	return nil
+	return s.checkTables(ctx, tables)
 }
 
 // sqlUpsertBatch is how many documents one INSERT writes.
@@ -69,16 +64,7 @@ func (s *SQL) Upsert(ctx context.Context, docs []Doc) error {
 		return nil
 	}
 	// The last copy of a repeated id wins.
-	seen := make(map[int64]int, len(docs))
-	uniq := make([]Doc, 0, len(docs))
-	for _, d := range docs {
-		if i, ok := seen[d.ID]; ok {
-			uniq[i] = d
-			continue
-		}
-		seen[d.ID] = len(uniq)
-		uniq = append(uniq, d)
-	}
+	uniq := lastByID(docs, func(d Doc) int64 { return d.ID })
 	ids := make([]int64, len(uniq))
 	for i, d := range uniq {
 		ids[i] = d.ID
@@ -208,22 +194,14 @@ func (s *SQL) Delete(ctx context.Context, ids []int64) error {
 const sqlDeleteBatch = 1000
 
 func (s *SQL) deleteIDs(ctx context.Context, tx bun.Tx, ids []int64) error {
-	for start := 0; start < len(ids); start += sqlDeleteBatch {
-		in := bun.In(ids[start:min(start+sqlDeleteBatch, len(ids))])
-		stmts := []string{
-			"DELETE FROM search_doc_tags WHERE doc_id IN (?)",
-			"DELETE FROM search_docs WHERE id IN (?)",
-		}
-		if !s.pg() {
-			stmts = append(stmts, "DELETE FROM search_fts WHERE rowid IN (?)")
-		}
-		for _, q := range stmts {
-			if _, err := tx.ExecContext(ctx, q, in); err != nil {
-				return err
-			}
-		}
+	stmts := []string{
+		"DELETE FROM search_doc_tags WHERE doc_id IN (?)",
+		"DELETE FROM search_docs WHERE id IN (?)",
 	}
-	return nil
+	if !s.pg() {
+		stmts = append(stmts, "DELETE FROM search_fts WHERE rowid IN (?)")
+	}
+	return execIn(ctx, tx, stmts, ids)
 }
 
 // Reset removes every document.
@@ -232,15 +210,7 @@ func (s *SQL) Reset(ctx context.Context) error {
 	if !s.pg() {
 		stmts = []string{"DELETE FROM search_doc_tags", "DELETE FROM search_docs", "DELETE FROM search_fts"}
 	}
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		for _, q := range stmts {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.execTx(ctx, stmts); err != nil {
 		return fmt.Errorf("search: builtin: reset: %w", err)
 	}
 	return nil

@@ -195,12 +195,7 @@ func (s *SQL) order(q Query, words []string) (string, []any, error) {
 // facets over every match.
 func (s *SQL) Search(ctx context.Context, q Query) (*Result, error) {
 	words := Words(q.Text)
-	limit := q.Limit
-	if limit <= 0 {
-		limit = sqlDefaultLimit
-	}
-	limit = min(limit, sqlMaxLimit)
-	offset := max(q.Offset, 0)
+	limit, offset := pageOf(q.Limit, q.Offset, sqlDefaultLimit, sqlMaxLimit)
 
 	res := &Result{Hits: []Hit{}, Engine: s.Name()}
 	if q.Facets {
@@ -234,15 +229,12 @@ func (s *SQL) Search(ctx context.Context, q Query) (*Result, error) {
 		res.Hits = append(res.Hits, Hit{Doc: d, Matches: MatchSpans(d.Body, words, true)})
 	}
 
-	switch {
-	case s.pg() && len(rows) > 0:
-		res.Total = rows[0].Total
-	case len(rows) < limit && (len(rows) > 0 || offset == 0):
-		res.Total = offset + len(rows) // the page is not full
-	default:
-		if err := s.db.NewRaw("SELECT COUNT(*)"+c.body(), c.args...).Scan(ctx, &res.Total); err != nil {
-			return nil, fmt.Errorf("search: builtin: count: %w", err)
-		}
+	first := 0
+	if len(rows) > 0 {
+		first = rows[0].Total
+	}
+	if res.Total, err = s.total(ctx, c, len(rows), first, limit, offset); err != nil {
+		return nil, err
 	}
 
 	if q.Facets && res.Total > 0 {
@@ -251,6 +243,22 @@ func (s *SQL) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// total is the number of matches of c, given a page of n rows read at
+// offset with limit (first: the page's COUNT(*) OVER () on PostgreSQL).
+func (s *SQL) total(ctx context.Context, c sqlQuery, n, first, limit, offset int) (int, error) {
+	switch {
+	case s.pg() && n > 0:
+		return first, nil
+	case n < limit && (n > 0 || offset == 0):
+		return offset + n, nil // the page is not full
+	}
+	var total int
+	if err := s.db.NewRaw("SELECT COUNT(*)"+c.body(), c.args...).Scan(ctx, &total); err != nil {
+		return 0, fmt.Errorf("search: builtin: count: %w", err)
+	}
+	return total, nil
 }
 
 // facets counts the tags, channels and authors of every match of c, in one

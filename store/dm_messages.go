@@ -133,6 +133,9 @@ func DeleteDMReactions(ctx context.Context, db bun.IDB, messageID int64) error {
 // InsertDMEvent writes an event of the direct-message log with the people
 // it goes to, and fills in its id (the streams' Last-Event-ID).
 func InsertDMEvent(ctx context.Context, db bun.IDB, e *model.DMEvent, recipients []int64) error {
+	if err := LockDMEventLog(ctx, db); err != nil { // ids commit in id order: the streams read by id
+		return err
+	}
 	if _, err := db.NewInsert().Model(e).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("store: insert direct message event: %w", err)
 	}

@@ -11,6 +11,10 @@ type Page struct {
 	Flash  *Flash
 	// AssetVersion is appended to static URLs, which are cached for a year.
 	AssetVersion string
+	// InboxUnread is the header badge's count of unread direct messages
+	// (requests never count); InboxSince the inbox stream's start.
+	InboxUnread int
+	InboxSince  int64
 }
 
 // User is the signed-in person as the header shows them.

@@ -12,8 +12,9 @@ import (
 	"backchannel/search"
 )
 
-// reindexCmd rebuilds the search index from the database: the index is
-// emptied and every message written again, with a progress bar and a rate.
+// reindexCmd rebuilds the search indexes from the database, the channel
+// messages' and then the direct messages': each index is emptied and every
+// message written again, with a progress bar and a rate.
 // Changes made meanwhile wait in the outbox and are indexed by the servers.
 func reindexCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
@@ -43,6 +44,14 @@ func reindexCmd(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	bar.finish()
+	// Direct messages have an index of their own.
+	fmt.Fprintf(stdout, "Rebuilding the %s index of direct messages…\n", c.DMSearch.Name())
+	dmBar := progressBar{w: stdout, start: time.Now()}
+	if err := search.RebuildDMs(ctx, c.DMSearch, c.Inbox.IndexSource(), *batch, dmBar.update); err != nil {
+		fmt.Fprintln(stdout)
+		return err
+	}
+	dmBar.finish()
 	return nil
 }
 

@@ -47,6 +47,7 @@ type Deps struct {
 	Transcripts   *transcripts.Service
 	Retention     *retention.Service
 	Filters       *filters.Set // word and link filters (rule CRUD, import, export)
+	InboxFeed     *inbox.Feed  // the direct-message event log's reader (the inbox streams)
 	Hub           *live.Hub
 	Access        *live.AccessWatch // wakes open streams to re-check their viewer
 	Streams       live.StreamLimits // open streams per person and per address
@@ -59,6 +60,9 @@ type Deps struct {
 	TrustProxy    bool
 	BodyLimit     int
 	CSRFKey       []byte // shared by every instance (stored in the database)
+	// DMSearch is the index of direct messages, apart from Search's
+	// channel index: searched only for a member's own conversations.
+	DMSearch search.DMEngine
 }
 
 // Base holds the dependencies of every handler.

@@ -35,6 +35,7 @@ func (h *Base) Page(c *fiber.Ctx, title, active string) views.Page {
 			p.Nav = append(p.Nav, views.NavItem{Label: "Admin", Href: "/admin/users"})
 		}
 		p.Nav = append(p.Nav, views.NavItem{Label: "Account", Href: "/account"})
+		h.inboxHeader(c, &p)
 	}
 	return p
 }

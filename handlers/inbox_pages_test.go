@@ -1,0 +1,181 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"backchannel/model"
+)
+
+func convPath(id int64, rest string) string { return "/inbox/" + strconv.FormatInt(id, 10) + rest }
+
+// badge is the header's unread count on a page.
+func badge(t *testing.T, r *response) string {
+	t.Helper()
+	v, ok := r.Doc.Find(`[data-testid="inbox-badge"]`).Attr("data-count")
+	if !ok {
+		t.Fatalf("no inbox badge in the header:\n%s", r.Body)
+	}
+	return v
+}
+
+// The inbox pages as people use them without JavaScript: a visitor is told
+// direct messages need an account; a request waits in Requests (counted,
+// no badge) until accepted; the inbox lists conversations with their
+// unread counts and the header badge, which viewing clears; a non-member
+// gets 404; a refused post changes nothing and says why; New message
+// prefills ?to= and starts a conversation.
+func TestInboxPages(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		ann := s.createUser(t, "ann@example.org", model.RoleParticipant)
+		bob := s.createUser(t, "bob@example.org", model.RoleParticipant)
+		cat := s.createUser(t, "cat@example.org", model.RoleParticipant)
+
+		guest := s.browser(t)
+		r := guest.get("/inbox")
+		if r.Status != http.StatusOK || r.Doc.Find(`[data-testid="inbox-guest"] a[href="/signup"]`).Length() != 1 {
+			t.Fatalf("a visitor's /inbox = %d without the sign-up offer:\n%s", r.Status, r.Body)
+		}
+		if r := guest.get("/inbox/requests"); r.Status != http.StatusSeeOther {
+			t.Errorf("a visitor's /inbox/requests = %d, want a redirect to sign in", r.Status)
+		}
+
+		conv := dmStart(t, s, ann.ID, "Hello Bob, about the talk", bob.Handle)
+		bb := s.browser(t)
+		bb.signIn(bob.Email)
+		r = bb.get("/inbox")
+		if r.Doc.Find("#conv-"+strconv.FormatInt(conv, 10)).Length() != 0 {
+			t.Errorf("a request is listed in the inbox")
+		}
+		if got := strings.TrimSpace(r.Doc.Find(`[data-testid="requests-link"]`).Text()); got != "Requests (1)" {
+			t.Errorf("requests link = %q, want Requests (1)", got)
+		}
+		if b := badge(t, r); b != "0" {
+			t.Errorf("a request counts in the badge: %s", b)
+		}
+		r = bb.get("/inbox/requests")
+		row := r.Doc.Find(`[data-testid="request"]`)
+		if row.Length() != 1 || !strings.Contains(row.Text(), "ann") {
+			t.Fatalf("requests page lists %d rows:\n%s", row.Length(), r.Body)
+		}
+		for _, sel := range []string{`form[action="` + convPath(conv, "/accept") + `"] button`, `form[action="` + convPath(conv, "/decline") + `"] [data-testid="delete-request"]`,
+			`[data-testid="block-request"]`, `a[href="` + convPath(conv, "/report") + `"]`} {
+			if row.Find(sel).Length() == 0 {
+				t.Errorf("request row lacks %s", sel)
+			}
+		}
+		if r := bb.post(convPath(conv, "/accept"), nil); r.Status != http.StatusSeeOther || r.Header.Get("Location") != convPath(conv, "") {
+			t.Fatalf("accept = %d → %q", r.Status, r.Header.Get("Location"))
+		}
+		r = bb.get("/inbox/requests") // a page that does not read the conversation
+		if b := badge(t, r); b != "1" {
+			t.Errorf("badge after accepting = %s, want 1", b)
+		}
+		r = bb.get("/inbox")
+		row = r.Doc.Find("#conv-" + strconv.FormatInt(conv, 10))
+		if row.Find(`[data-testid="unread"]`).AttrOr("data-count", "") != "1" || !strings.Contains(row.Text(), "Hello Bob") {
+			t.Errorf("inbox row = %q, want one unread with the excerpt", row.Text())
+		}
+
+		// Viewing reads: the badge and the count go to zero.
+		r = bb.get(convPath(conv, ""))
+		if r.Status != http.StatusOK || !strings.Contains(r.Doc.Find(`[data-testid="dm-message-body"]`).Text(), "Hello Bob, about the talk") {
+			t.Fatalf("conversation page = %d:\n%s", r.Status, r.Body)
+		}
+		if r.Doc.Find(`textarea#dm-body[name="body"]`).Length() != 1 || r.Doc.Find(`label[for="dm-body"]`).Length() != 1 {
+			t.Errorf("the compose box is missing or unlabelled")
+		}
+		r = bb.get("/inbox")
+		if b := badge(t, r); b != "0" {
+			t.Errorf("badge after viewing = %s, want 0", b)
+		}
+
+		// Someone else's conversation does not exist for Cat.
+		cb := s.browser(t)
+		cb.signIn(cat.Email)
+		for _, p := range []string{convPath(conv, ""), convPath(999999, "")} {
+			if r := cb.get(p); r.Status != http.StatusNotFound {
+				t.Errorf("Cat's GET %s = %d, want 404", p, r.Status)
+			}
+		}
+		cb.get("/inbox")
+		if r := cb.post(convPath(conv, "/messages"), url.Values{"body": {"let me in"}}); r.Status != http.StatusNotFound {
+			t.Errorf("Cat's post into it = %d, want 404", r.Status)
+		}
+
+		// Bob answers; an empty post is refused with a message and changes
+		// nothing.
+		bb.get(convPath(conv, ""))
+		if r := bb.post(convPath(conv, "/messages"), url.Values{"body": {"Hi Ann!"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("post = %d: %s", r.Status, r.Body)
+		}
+		if r := bb.post(convPath(conv, "/messages"), url.Values{"body": {"   "}}, "HX-Request", "true"); r.Status < 400 || r.Status >= 500 ||
+			strings.TrimSpace(r.Doc.Text()) == "" {
+			t.Errorf("empty post (htmx) = %d %q, want a 4xx with a message", r.Status, r.Body)
+		}
+		ab := s.browser(t)
+		ab.signIn(ann.Email)
+		r = ab.get(convPath(conv, ""))
+		if n := r.Doc.Find(`[data-testid="dm-message"]`).Length(); n != 2 {
+			t.Errorf("Ann sees %d messages, want 2", n)
+		}
+
+		// New message: ?to= prefills; sending starts the conversation.
+		r = ab.get("/inbox/new?to=" + cat.Handle)
+		if r.Doc.Find(`[data-testid="recipients"] input[name="to"][value="`+cat.Handle+`"][checked]`).Length() != 1 {
+			t.Errorf("?to= did not prefill:\n%s", r.Doc.Find(`[data-testid="new-dm"]`).Text())
+		}
+		r = ab.post("/inbox/new", url.Values{"to": {cat.Handle}, "body": {"Hi Cat"}})
+		if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/inbox/") {
+			t.Fatalf("start = %d → %q", r.Status, r.Header.Get("Location"))
+		}
+		r = ab.post("/inbox/new", url.Values{"more": {"nobody-has-this"}, "body": {"Hi?"}})
+		if r.Status < 400 || r.Doc.Find(`#e-to`).Length() != 1 {
+			t.Errorf("unknown handle = %d without the field's error", r.Status)
+		}
+		if got := r.Doc.Find(`#f-body`).Text(); got != "Hi?" {
+			t.Errorf("the message typed was lost: %q", got)
+		}
+	})
+}
+
+// The blocked-member warning: a group with someone the viewer blocked says
+// so at the top with a one-click Leave; the others see nothing of it.
+func TestInboxBlockedMemberWarning(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		ann := s.createUser(t, "ann@example.org", model.RoleParticipant)
+		bob := s.createUser(t, "bob@example.org", model.RoleParticipant)
+		cat := s.createUser(t, "cat@example.org", model.RoleParticipant)
+		group := dmStart(t, s, ann.ID, "planning", bob.Handle, cat.Handle)
+		if _, err := s.DB.NewInsert().Model(&model.Block{BlockerID: bob.ID, BlockedID: cat.ID, CreatedAt: time.Now().UTC()}).Exec(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		bb := s.browser(t)
+		bb.signIn(bob.Email)
+		r := bb.get(convPath(group, ""))
+		w := r.Doc.Find(`[data-testid="blocked-warning"]`)
+		if _, hidden := w.Attr("hidden"); w.Length() != 1 || hidden || !strings.Contains(w.Text(), "You blocked cat") ||
+			w.Find(`form[action="`+convPath(group, "/leave")+`"] button`).Length() != 1 {
+			t.Fatalf("Bob's warning = %q (hidden %v):\n%s", w.Text(), hidden, r.Body)
+		}
+		ab := s.browser(t)
+		ab.signIn(ann.Email)
+		r = ab.get(convPath(group, ""))
+		if _, hidden := r.Doc.Find(`[data-testid="blocked-warning"]`).Attr("hidden"); !hidden {
+			t.Errorf("Ann, who blocked nobody, is warned")
+		}
+		// One click leaves.
+		bb.get(convPath(group, ""))
+		if r := bb.post(convPath(group, "/leave"), nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("leave = %d", r.Status)
+		}
+		if r := ab.get(convPath(group, "")); r.Doc.Find(`[data-testid="member"][data-user="`+strconv.FormatInt(bob.ID, 10)+`"]`).Length() != 0 {
+			t.Errorf("Bob is still a member after leaving")
+		}
+	})
+}
