@@ -167,9 +167,9 @@ func (f *Feed) replay(ctx context.Context, userID, after, head int64) (Batch, er
 	return b, nil
 }
 
-// enrich reads what the events need to be shown: five statements per batch
-// (messages with the ones they reply to, reactions, conversations, members,
-// people).
+// enrich reads what the events need to be shown: six statements per batch
+// however many events (messages, the ones they reply to, reactions,
+// conversations, members, people); with the log and its recipients, eight.
 func (f *Feed) enrich(ctx context.Context, rows []store.DMEventRow) ([]FeedEntry, error) {
 	var msgIDs, convIDs []int64
 	for _, r := range rows {
