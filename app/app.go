@@ -190,10 +190,11 @@ func (a *App) HTTP(ctx context.Context, o HTTPOptions) (*fiber.App, error) {
 	}
 	return handlers.New(handlers.Deps{
 		Accounts: a.Accounts, Chat: a.Chat, Moderation: a.Moderation, Transcripts: a.Transcripts,
+		Inbox:     a.Inbox,
 		Retention: a.Retention, Filters: a.Filters, Hub: a.Hub, Access: a.Access, Authz: a.Authz, Search: a.Search,
 		Migrations: a.Migrator, Log: a.Log, BaseURL: o.BaseURL, SecureCookies: o.SecureCookies,
 		TrustProxy: o.TrustProxy, BodyLimit: o.BodyLimit, CSRFKey: o.CSRFKey, Streams: o.Streams,
-		Inbox: a.Inbox, InboxFeed: a.InboxFeed,
+		InboxFeed: a.InboxFeed,
 	}), nil
 }
 

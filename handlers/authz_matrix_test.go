@@ -71,6 +71,11 @@ var publicRoutes = map[string]bool{
 	"GET /healthz":       true,
 	"GET /readyz":        true,
 	"GET /inbox":         true, // signed in: the inbox; otherwise: direct messages need an account
+
+	// People's profiles and follow lists are open; their buttons need an account.
+	"GET /u/:handle":           true,
+	"GET /u/:handle/followers": true,
+	"GET /u/:handle/following": true,
 }
 
 // matrixRow says who gets past a route's permission check in channel alpha.
@@ -270,12 +275,53 @@ var authzMatrix = map[string]matrixRow{
 	"PUT /api/v1/retention":          {allowed: admins},
 	"POST /api/v1/retention/preview": {allowed: admins},
 
+	// People: follows, blocks, your profile, the lookup.
+	"POST /u/:handle/follow":               {allowed: signedIn},
+	"POST /u/:handle/unfollow":             {allowed: signedIn},
+	"POST /u/:handle/block":                {allowed: signedIn},
+	"POST /u/:handle/unblock":              {allowed: signedIn},
+	"POST /account/profile":                {allowed: signedIn},
+	"POST /account/messages":               {allowed: signedIn},
+	"POST /account/blocks/:handle/unblock": {allowed: signedIn},
+	"GET /people/search":                   {allowed: signedIn},
+	"PATCH /api/v1/me":                     {allowed: signedIn},
+	"GET /api/v1/users/search":             {allowed: signedIn},
+	"GET /api/v1/users/:handle":            {allowed: signedIn},
+	"POST /api/v1/users/:handle/follow":    {allowed: signedIn},
+	"DELETE /api/v1/users/:handle/follow":  {allowed: signedIn},
+	"GET /api/v1/users/:handle/followers":  {allowed: signedIn},
+	"GET /api/v1/users/:handle/following":  {allowed: signedIn},
+	"GET /api/v1/blocks":                   {allowed: signedIn},
+	"POST /api/v1/blocks":                  {allowed: signedIn},
+	"DELETE /api/v1/blocks/:handle":        {allowed: signedIn},
+
 	"GET /api/v1/search": {allowed: signedIn},
 	"GET /api/v1/tags":   {allowed: signedIn},
 
 	"GET /api/v1/channels/:slug/sessions":                     {allowed: signedIn},
 	"GET /api/v1/channels/:slug/sessions/:session/transcript": {allowed: signedIn},
 	"GET /api/v1/channels/:slug/sessions/:session/analytics":  {allowed: staff},
+
+	// Direct messages: any account gets past the check; a conversation the
+	// visitor is not in then answers 404 (TestConversationRoutesNotFound).
+	"GET /api/v1/conversations":                                       {allowed: signedIn},
+	"POST /api/v1/conversations":                                      {allowed: signedIn},
+	"GET /api/v1/conversations/:id":                                   {allowed: signedIn},
+	"PATCH /api/v1/conversations/:id":                                 {allowed: signedIn},
+	"DELETE /api/v1/conversations/:id":                                {allowed: signedIn},
+	"POST /api/v1/conversations/:id/members":                          {allowed: signedIn},
+	"DELETE /api/v1/conversations/:id/members/:handle":                {allowed: signedIn},
+	"POST /api/v1/conversations/:id/admin":                            {allowed: signedIn},
+	"GET /api/v1/conversations/:id/messages":                          {allowed: signedIn},
+	"POST /api/v1/conversations/:id/messages":                         {allowed: signedIn},
+	"PATCH /api/v1/conversations/:id/messages/:mid":                   {allowed: signedIn},
+	"DELETE /api/v1/conversations/:id/messages/:mid":                  {allowed: signedIn},
+	"POST /api/v1/conversations/:id/messages/:mid/reactions/:emoji":   {allowed: signedIn},
+	"DELETE /api/v1/conversations/:id/messages/:mid/reactions/:emoji": {allowed: signedIn},
+	"POST /api/v1/conversations/:id/read":                             {allowed: signedIn},
+	"GET /api/v1/requests":                                            {allowed: signedIn},
+	"POST /api/v1/requests/:id/accept":                                {allowed: signedIn},
+	"DELETE /api/v1/requests/:id":                                     {allowed: signedIn},
 }
 
 // Only the routes on the allowlist are public, and every other route has a

@@ -75,6 +75,19 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/inbox/:id/accept", Perm: policies.AccountUse, Handler: p.InboxAccept},
 		{Method: "POST", Path: "/inbox/:id/decline", Perm: policies.AccountUse, Handler: p.InboxDecline},
 		{Method: "GET", Path: "/api/v1/me/inbox/events", Perm: policies.AccountUse, Handler: a.InboxEvents},
+		// HTML: people: profiles (open to all; the buttons need an account), follows,
+		// blocks, your profile and who may message you, the "New message" lookup.
+		{Method: "GET", Path: "/u/:handle", Perm: policies.Public, Handler: p.Profile},
+		{Method: "GET", Path: "/u/:handle/followers", Perm: policies.Public, Handler: p.Followers},
+		{Method: "GET", Path: "/u/:handle/following", Perm: policies.Public, Handler: p.Following},
+		{Method: "POST", Path: "/u/:handle/follow", Perm: policies.AccountUse, Handler: p.ProfileFollow},
+		{Method: "POST", Path: "/u/:handle/unfollow", Perm: policies.AccountUse, Handler: p.ProfileUnfollow},
+		{Method: "POST", Path: "/u/:handle/block", Perm: policies.AccountUse, Handler: p.ProfileBlock},
+		{Method: "POST", Path: "/u/:handle/unblock", Perm: policies.AccountUse, Handler: p.ProfileUnblock},
+		{Method: "POST", Path: "/account/profile", Perm: policies.AccountUse, Handler: p.AccountProfile},
+		{Method: "POST", Path: "/account/messages", Perm: policies.AccountUse, Handler: p.AccountMessages},
+		{Method: "POST", Path: "/account/blocks/:handle/unblock", Perm: policies.AccountUse, Handler: p.AccountUnblock},
+		{Method: "GET", Path: "/people/search", Perm: policies.AccountUse, Handler: p.PeopleSearch},
 
 		// HTML: channels: the list, the page and its live stream, joining, guidelines, settings, members and class sessions.
 		{Method: "GET", Path: "/channels", Perm: policies.ChannelList, Handler: p.Channels},
@@ -183,6 +196,19 @@ func (h *server) routes() []route {
 		{Method: "GET", Path: "/readyz", Perm: policies.Public, Handler: a.Readyz},
 		{Method: "GET", Path: "/api/v1/me", Perm: policies.AccountUse, Handler: a.Me},
 
+		// API: people: your profile, profiles, follows, blocks, the lookup. Before the
+		// admin's /api/v1/users/:id, to which a numeric :handle is passed on.
+		{Method: "PATCH", Path: "/api/v1/me", Perm: policies.AccountUse, Handler: a.MeUpdate},
+		{Method: "GET", Path: "/api/v1/users/search", Perm: policies.AccountUse, Handler: a.PeopleSearch},
+		{Method: "GET", Path: "/api/v1/users/:handle", Perm: policies.AccountUse, Handler: a.Profile},
+		{Method: "POST", Path: "/api/v1/users/:handle/follow", Perm: policies.AccountUse, Handler: a.Follow},
+		{Method: "DELETE", Path: "/api/v1/users/:handle/follow", Perm: policies.AccountUse, Handler: a.Unfollow},
+		{Method: "GET", Path: "/api/v1/users/:handle/followers", Perm: policies.AccountUse, Handler: a.Followers},
+		{Method: "GET", Path: "/api/v1/users/:handle/following", Perm: policies.AccountUse, Handler: a.Following},
+		{Method: "GET", Path: "/api/v1/blocks", Perm: policies.AccountUse, Handler: a.Blocks},
+		{Method: "POST", Path: "/api/v1/blocks", Perm: policies.AccountUse, Handler: a.BlockCreate},
+		{Method: "DELETE", Path: "/api/v1/blocks/:handle", Perm: policies.AccountUse, Handler: a.BlockDelete},
+
 		// API: users, roles and permissions.
 		{Method: "GET", Path: "/api/v1/users", Perm: policies.UserManage, Handler: a.Users},
 		{Method: "GET", Path: "/api/v1/users/:id", Perm: policies.UserManage, Handler: a.User},
@@ -267,6 +293,27 @@ func (h *server) routes() []route {
 		// API: search and tags.
 		{Method: "GET", Path: "/api/v1/search", Perm: policies.AccountUse, Handler: a.SearchMessages},
 		{Method: "GET", Path: "/api/v1/tags", Perm: policies.AccountUse, Handler: a.Tags},
+
+		// API: direct messages: conversations, their members and messages, message requests.
+		// Every conversation route answers 404 to anyone not in the conversation.
+		{Method: "GET", Path: "/api/v1/conversations", Perm: policies.AccountUse, Handler: a.Conversations},
+		{Method: "POST", Path: "/api/v1/conversations", Perm: policies.AccountUse, Handler: a.ConversationCreate},
+		{Method: "GET", Path: "/api/v1/conversations/:id", Perm: policies.AccountUse, Handler: a.Conversation},
+		{Method: "PATCH", Path: "/api/v1/conversations/:id", Perm: policies.AccountUse, Handler: a.ConversationRename},
+		{Method: "DELETE", Path: "/api/v1/conversations/:id", Perm: policies.AccountUse, Handler: a.ConversationDelete},
+		{Method: "POST", Path: "/api/v1/conversations/:id/members", Perm: policies.AccountUse, Handler: a.ConversationMemberAdd},
+		{Method: "DELETE", Path: "/api/v1/conversations/:id/members/:handle", Perm: policies.AccountUse, Handler: a.ConversationMemberRemove},
+		{Method: "POST", Path: "/api/v1/conversations/:id/admin", Perm: policies.AccountUse, Handler: a.ConversationAdmin},
+		{Method: "GET", Path: "/api/v1/conversations/:id/messages", Perm: policies.AccountUse, Handler: a.ConversationMessages},
+		{Method: "POST", Path: "/api/v1/conversations/:id/messages", Perm: policies.AccountUse, Handler: a.ConversationMessagePost},
+		{Method: "PATCH", Path: "/api/v1/conversations/:id/messages/:mid", Perm: policies.AccountUse, Handler: a.ConversationMessageEdit},
+		{Method: "DELETE", Path: "/api/v1/conversations/:id/messages/:mid", Perm: policies.AccountUse, Handler: a.ConversationMessageDelete},
+		{Method: "POST", Path: "/api/v1/conversations/:id/messages/:mid/reactions/:emoji", Perm: policies.AccountUse, Handler: a.ConversationReactionPut},
+		{Method: "DELETE", Path: "/api/v1/conversations/:id/messages/:mid/reactions/:emoji", Perm: policies.AccountUse, Handler: a.ConversationReactionDelete},
+		{Method: "POST", Path: "/api/v1/conversations/:id/read", Perm: policies.AccountUse, Handler: a.ConversationRead},
+		{Method: "GET", Path: "/api/v1/requests", Perm: policies.AccountUse, Handler: a.Requests},
+		{Method: "POST", Path: "/api/v1/requests/:id/accept", Perm: policies.AccountUse, Handler: a.RequestAccept},
+		{Method: "DELETE", Path: "/api/v1/requests/:id", Perm: policies.AccountUse, Handler: a.RequestDelete},
 
 		// API: transcripts and class analytics.
 		{Method: "GET", Path: "/api/v1/channels/:slug/sessions", Perm: policies.TranscriptView, Domain: slug, Handler: a.Sessions},

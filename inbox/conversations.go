@@ -20,12 +20,12 @@ const MaxTitleLength = 100
 // (reused when the pair has one), with more — or Group, or a Title — a
 // group whose admin is the starter.
 type StartInput struct {
-	Handles        []string // the others, by handle ("@" optional)
-	UserIDs        []int64  // or by account id (both may be given)
-	Title          string   // a group's title (optional)
-	Group          bool     // a group even with one other person
-	Body           string   // the first message (optional)
-	AboutChannelID int64    // staff writing about their channel reach its members' inboxes
+	Handles      []string // the others, by handle ("@" optional)
+	UserIDs      []int64  // or by account id (both may be given)
+	Title        string   // a group's title (optional)
+	Group        bool     // a group even with one other person
+	Body         string   // the first message (optional)
+	AboutChannel string   // a channel's slug: its staff writing about it reach its members' inboxes
 }
 
 // Start starts a conversation (or reopens the pair's 1:1) and posts the
@@ -57,8 +57,8 @@ func (s *Service) Start(ctx context.Context, userID int64, in StartInput) (*Conv
 		}
 	}
 	var about *model.Channel
-	if in.AboutChannelID != 0 {
-		if about, err = store.ChannelByID(ctx, s.db, in.AboutChannelID); err != nil {
+	if in.AboutChannel != "" {
+		if about, err = store.ChannelBySlug(ctx, s.db, in.AboutChannel); err != nil {
 			if errors.Is(err, model.ErrNotFound) {
 				return nil, nil, model.Invalid("about_channel", "That channel does not exist.")
 			}
@@ -101,14 +101,18 @@ func (s *Service) Start(ctx context.Context, userID int64, in StartInput) (*Conv
 	}
 	var msgID int64
 	_, err = s.change(ctx, func(tx bun.Tx) (*model.DMEvent, audience, error) {
-		if c == nil {
+		reused := c != nil
+		if !reused {
 			if c, err = s.create(ctx, tx, a.user, others, folders, title, group, about); err != nil {
 				return nil, audience{}, err
 			}
-		} else if err := unhide(ctx, tx, c.ID, userID); err != nil {
+		} else if err := reopen(ctx, tx, c.ID, userID); err != nil {
 			return nil, audience{}, err
 		}
-		if text == nil {
+		switch {
+		case text == nil && reused: // back in the starter's list: nobody else is told
+			return event(c.ID, model.DMEventFolder, nil, userID), justMe(userID), nil
+		case text == nil:
 			return event(c.ID, model.DMEventMembers, nil, userID), audience{}, nil
 		}
 		m, err := s.insert(ctx, tx, c, userID, text, nil)
@@ -219,14 +223,15 @@ func (s *Service) pair(ctx context.Context, userID, other int64) (*model.Convers
 	return c, err
 }
 
-// unhide brings a conversation back into one member's list.
-func unhide(ctx context.Context, db bun.IDB, conversationID, userID int64) error {
+// reopen brings the pair's 1:1 back into the starter's inbox: starting it
+// again is also answering it when it sat in their Requests.
+func reopen(ctx context.Context, db bun.IDB, conversationID, userID int64) error {
 	me, err := store.ConversationMember(ctx, db, conversationID, userID)
-	if err != nil || !me.Hidden {
+	if err != nil || !me.Hidden && me.Folder == model.FolderInbox {
 		return err
 	}
-	me.Hidden = false
-	return store.UpdateConversationMember(ctx, db, me, "hidden")
+	me.Hidden, me.Folder = false, model.FolderInbox
+	return store.UpdateConversationMember(ctx, db, me, "hidden", "folder")
 }
 
 // create writes a new conversation with its members.
@@ -303,7 +308,7 @@ func personOf(u model.User, id int64) Person {
 	if u.ID == 0 {
 		return Person{ID: id, DisplayName: "Deleted account"}
 	}
-	return Person{ID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName}
+	return PersonOf(&u)
 }
 
 // maxListed is the most conversations a list shows.
@@ -357,9 +362,16 @@ func (s *Service) Conversations(ctx context.Context, userID int64, folder model.
 	if err != nil {
 		return nil, err
 	}
+	hide, err := s.blockedSenders(ctx, userID, folder, convs)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Summary, 0, len(rows))
 	for _, r := range rows {
 		c := convs[r.ConversationID]
+		if c.CreatedBy != nil && hide[*c.CreatedBy] {
+			continue
+		}
 		sm := Summary{Conversation: c, Folder: r.Folder, Unread: unread[c.ID]}
 		var ms []Member
 		for _, m := range members[c.ID] {
@@ -379,6 +391,27 @@ func (s *Service) Conversations(ctx context.Context, userID int64, folder model.
 		out = append(out, sm)
 	}
 	return out, nil
+}
+
+// blockedSenders is, for the Requests folder, the people who started one of
+// the requests and whom the viewer has blocked since: their requests are
+// not listed.
+func (s *Service) blockedSenders(ctx context.Context, userID int64, folder model.Folder, convs map[int64]model.Conversation) (map[int64]bool, error) {
+	hide := map[int64]bool{}
+	if folder != model.FolderRequests {
+		return hide, nil
+	}
+	var senders []int64
+	for _, c := range convs {
+		if c.CreatedBy != nil {
+			senders = append(senders, *c.CreatedBy)
+		}
+	}
+	blocked, err := store.BlockedBy(ctx, s.db, userID, senders)
+	for _, id := range blocked {
+		hide[id] = true
+	}
+	return hide, err
 }
 
 // UnreadTotal is the header's badge: unread messages in the viewer's inbox

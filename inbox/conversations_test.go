@@ -5,7 +5,9 @@ import (
 	"slices"
 	"testing"
 
+	"backchannel/app/apptest"
 	"backchannel/inbox"
+	"backchannel/live"
 	"backchannel/model"
 )
 
@@ -29,7 +31,10 @@ func TestDirectStartPostList(t *testing.T) {
 		if n, _ := e.Inbox.UnreadTotal(e.Ctx, bob.ID); n != 1 {
 			t.Errorf("Bob's unread total = %d, want 1", n)
 		}
-		again := e.start(ann, inbox.StartInput{Body: "again"}, bob)
+		again, m2, err := e.Inbox.Start(e.Ctx, ann.ID, inbox.StartInput{UserIDs: ids(bob), Body: "again"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if again.Conversation.ID != v.Conversation.ID {
 			t.Errorf("second start made conversation %d, want the pair's %d", again.Conversation.ID, v.Conversation.ID)
 		}
@@ -45,7 +50,7 @@ func TestDirectStartPostList(t *testing.T) {
 				t.Errorf("event went to %v, want %v", to, ids(ann, bob))
 			}
 		}
-		if err := e.Inbox.MarkRead(e.Ctx, bob.ID, v.Conversation.ID, v.Conversation.LastMessageID+1); err != nil {
+		if err := e.Inbox.MarkRead(e.Ctx, bob.ID, v.Conversation.ID, m2.ID); err != nil {
 			t.Fatal(err)
 		}
 		if got := e.list(bob, model.FolderInbox); got[v.Conversation.ID] != 0 {
@@ -100,6 +105,30 @@ func TestNonMemberNotFound(t *testing.T) {
 		}
 		if _, _, err := e.Inbox.Start(e.Ctx, 0, inbox.StartInput{UserIDs: []int64{bob.ID}}); !errors.Is(err, model.ErrForbidden) {
 			t.Errorf("a guest starting: err = %v, want forbidden", err)
+		}
+	})
+}
+
+// Every committed change wakes the inbox streams with its event's id; a
+// refused one writes and wakes nothing.
+func TestChangesWakeTheInboxStreams(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ann, bob := e.User("Ann", model.RoleParticipant), e.User("Bob", model.RoleParticipant)
+		e.follow(bob, ann)
+		sub := e.Hub.Subscribe(live.InboxStreamID)
+		defer sub.Close()
+		v := e.start(ann, inbox.StartInput{Body: "hi"}, bob)
+		es, _ := e.events(v.Conversation.ID)
+		apptest.WantWake(t, sub, es[len(es)-1].ID)
+		m := e.post(bob, v.Conversation.ID, "hello")
+		es, _ = e.events(v.Conversation.ID)
+		apptest.WantWake(t, sub, es[len(es)-1].ID)
+		if _, err := e.Inbox.Edit(e.Ctx, ann.ID, v.Conversation.ID, m.ID, "not mine"); err == nil {
+			t.Fatal("Ann edited Bob's message")
+		}
+		apptest.WantNoWake(t, sub)
+		if got, _ := e.events(v.Conversation.ID); len(got) != len(es) {
+			t.Errorf("a refused edit wrote %d events", len(got)-len(es))
 		}
 	})
 }

@@ -216,14 +216,3 @@ func UsersByHandles(ctx context.Context, db bun.IDB, handles []string) ([]model.
 	}
 	return us, nil
 }
-
-// InsertBlock records that blocker blocked blocked (idempotent). The people
-// use cases own blocking; declining a message request with "Block" writes
-// the same row.
-func InsertBlock(ctx context.Context, db bun.IDB, blocker, blocked int64) error {
-	b := &model.Block{BlockerID: blocker, BlockedID: blocked, CreatedAt: now()}
-	if _, err := db.NewInsert().Model(b).On("CONFLICT (blocker_id, blocked_id) DO NOTHING").Exec(ctx); err != nil {
-		return fmt.Errorf("store: insert block: %w", err)
-	}
-	return nil
-}

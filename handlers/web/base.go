@@ -42,12 +42,12 @@ type Readiness interface {
 type Deps struct {
 	Accounts      *accounts.Service
 	Chat          *chat.Service
+	Inbox         *inbox.Service // direct messages: people, follows, blocks, conversations
 	Moderation    *moderation.Service
 	Transcripts   *transcripts.Service
 	Retention     *retention.Service
 	Filters       *filters.Set // word and link filters (rule CRUD, import, export)
-	Inbox         *inbox.Service
-	InboxFeed     *inbox.Feed // the direct-message event log's reader (the inbox streams)
+	InboxFeed     *inbox.Feed  // the direct-message event log's reader (the inbox streams)
 	Hub           *live.Hub
 	Access        *live.AccessWatch // wakes open streams to re-check their viewer
 	Streams       live.StreamLimits // open streams per person and per address
