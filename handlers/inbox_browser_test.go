@@ -148,6 +148,13 @@ func TestBrowserInboxRequestAcceptLive(t *testing.T) {
 		chromedp.KeyEvent("\r"),
 	)
 	testenv.WaitUntil(t, bobCtx, "the new message live", `document.querySelector('[data-testid="thread"]').lastElementChild?.textContent.includes("See you there!")`)
+	// Bob reacts from the ☺+ menu; Ann sees the 👍 on her message, live.
+	testenv.Do(t, bobCtx,
+		chromedp.Click(chromedp.CSS(`[data-testid="thread"] > article:last-of-type .dm-react summary`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="thread"] > article:last-of-type .dm-react-set button[value="👍"]`)),
+	)
+	testenv.WaitUntil(t, bobCtx, "Bob's 👍 pressed", `document.querySelector('[data-testid="thread"] > article:last-of-type .dm-msg-actions > .chip-reaction[aria-pressed="true"]')?.textContent.includes("1")`)
+	testenv.WaitUntil(t, annCtx, "the 👍 on Ann's message", `[...document.querySelectorAll('.dm-msg.mine .dm-msg-actions > .chip-reaction')].some(b => b.value === "👍" && b.textContent.includes("1") && b.getAttribute("aria-pressed") === "false")`)
 	testenv.WaitUntil(t, annCtx, "Seen under Ann's message", `[...document.querySelectorAll('.dm-msg.mine [data-testid="seen"]')].some(p => !p.hidden && p.textContent === "Seen")`)
 	testenv.NoJSErrors(t, annCtx)
 	testenv.NoJSErrors(t, bobCtx)
