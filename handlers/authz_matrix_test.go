@@ -55,6 +55,11 @@ const (
 // publicRoutes is the explicit allowlist of routes served with no sign-in.
 // Any other route marked policies.Public fails TestPublicRoutesAllowlist.
 var publicRoutes = map[string]bool{
+	// People's profiles and follow lists are open; their buttons need an account.
+	"GET /u/:handle":           true,
+	"GET /u/:handle/followers": true,
+	"GET /u/:handle/following": true,
+
 	"GET /":              true,
 	"GET /static/*":      true,
 	"GET /setup":         true,
@@ -71,11 +76,6 @@ var publicRoutes = map[string]bool{
 	"GET /healthz":       true,
 	"GET /readyz":        true,
 	"GET /inbox":         true, // signed in: the inbox; otherwise: direct messages need an account
-
-	// People's profiles and follow lists are open; their buttons need an account.
-	"GET /u/:handle":           true,
-	"GET /u/:handle/followers": true,
-	"GET /u/:handle/following": true,
 }
 
 // matrixRow says who gets past a route's permission check in channel alpha.

@@ -46,12 +46,6 @@ func (h *server) routes() []route {
 		{Method: "GET", Path: "/reset/:token", Perm: policies.Public, Handler: p.PasswordResetForm},
 		{Method: "POST", Path: "/reset/:token", Perm: policies.Public, Handler: p.PasswordResetSubmit},
 
-		// HTML: your account.
-		{Method: "GET", Path: "/account", Perm: policies.AccountUse, Handler: p.Account},
-		{Method: "POST", Path: "/account/password", Perm: policies.AccountUse, Handler: p.AccountPassword},
-		{Method: "POST", Path: "/account/tokens", Perm: policies.AccountUse, Handler: p.AccountTokenCreate},
-		{Method: "POST", Path: "/account/tokens/:id/revoke", Perm: policies.AccountUse, Handler: p.AccountTokenRevoke},
-
 		// HTML and API: direct messages' live streams (one per person: every conversation's events).
 		{Method: "GET", Path: "/inbox/events", Perm: policies.AccountUse, Handler: p.InboxEvents},
 		// HTML: direct messages: the inbox (a visitor is told it needs an account), requests, a new conversation, a conversation and its actions.
@@ -88,6 +82,12 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/account/messages", Perm: policies.AccountUse, Handler: p.AccountMessages},
 		{Method: "POST", Path: "/account/blocks/:handle/unblock", Perm: policies.AccountUse, Handler: p.AccountUnblock},
 		{Method: "GET", Path: "/people/search", Perm: policies.AccountUse, Handler: p.PeopleSearch},
+
+		// HTML: your account.
+		{Method: "GET", Path: "/account", Perm: policies.AccountUse, Handler: p.Account},
+		{Method: "POST", Path: "/account/password", Perm: policies.AccountUse, Handler: p.AccountPassword},
+		{Method: "POST", Path: "/account/tokens", Perm: policies.AccountUse, Handler: p.AccountTokenCreate},
+		{Method: "POST", Path: "/account/tokens/:id/revoke", Perm: policies.AccountUse, Handler: p.AccountTokenRevoke},
 
 		// HTML: channels: the list, the page and its live stream, joining, guidelines, settings, members and class sessions.
 		{Method: "GET", Path: "/channels", Perm: policies.ChannelList, Handler: p.Channels},

@@ -22,6 +22,9 @@ func (s *Service) Block(ctx context.Context, viewer int64, handle string) (*Prof
 	if err := store.BlockUser(ctx, s.db, viewer, u.ID); err != nil {
 		return nil, err
 	}
+	if err := s.noteBlock(ctx, viewer, u.ID); err != nil {
+		return nil, err
+	}
 	return s.Profile(ctx, viewer, handle)
 }
 
@@ -32,7 +35,10 @@ func (s *Service) Unblock(ctx context.Context, viewer int64, handle string) erro
 	if err != nil {
 		return err
 	}
-	return store.UnblockUser(ctx, s.db, viewer, u.ID)
+	if err := store.UnblockUser(ctx, s.db, viewer, u.ID); err != nil {
+		return err
+	}
+	return s.noteBlock(ctx, viewer, u.ID)
 }
 
 // BlockedPerson is one entry of a person's blocked list.
