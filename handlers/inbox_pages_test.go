@@ -14,6 +14,13 @@ import (
 	"backchannel/model"
 )
 
+// threePeople makes the participants Ann, Bob and Cat.
+func (s *testServer) threePeople(t *testing.T) (ann, bob, cat *model.User) {
+	t.Helper()
+	return s.createUser(t, "ann@example.org", model.RoleParticipant), s.createUser(t, "bob@example.org", model.RoleParticipant),
+		s.createUser(t, "cat@example.org", model.RoleParticipant)
+}
+
 func convPath(id int64, rest string) string { return "/inbox/" + strconv.FormatInt(id, 10) + rest }
 
 // badge is the header's unread count on a page.
@@ -34,9 +41,7 @@ func badge(t *testing.T, r *response) string {
 // prefills ?to= and starts a conversation.
 func TestInboxPages(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *testServer) {
-		ann := s.createUser(t, "ann@example.org", model.RoleParticipant)
-		bob := s.createUser(t, "bob@example.org", model.RoleParticipant)
-		cat := s.createUser(t, "cat@example.org", model.RoleParticipant)
+		ann, bob, cat := s.threePeople(t)
 
 		guest := s.browser(t)
 		r := guest.get("/inbox")
@@ -150,9 +155,7 @@ func TestInboxPages(t *testing.T) {
 // so at the top with a one-click Leave; the others see nothing of it.
 func TestInboxBlockedMemberWarning(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *testServer) {
-		ann := s.createUser(t, "ann@example.org", model.RoleParticipant)
-		bob := s.createUser(t, "bob@example.org", model.RoleParticipant)
-		cat := s.createUser(t, "cat@example.org", model.RoleParticipant)
+		ann, bob, cat := s.threePeople(t)
 		group := dmStart(t, s, ann.ID, "planning", bob.Handle, cat.Handle)
 		if _, err := s.DB.NewInsert().Model(&model.Block{BlockerID: bob.ID, BlockedID: cat.ID, CreatedAt: time.Now().UTC()}).Exec(context.Background()); err != nil {
 			t.Fatal(err)
@@ -188,9 +191,7 @@ func TestInboxBlockedMemberWarning(t *testing.T) {
 // hand over; a member who is not the admin may not remove anyone.
 func TestInboxConversationActions(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *testServer) {
-		ann := s.createUser(t, "ann@example.org", model.RoleParticipant)
-		bob := s.createUser(t, "bob@example.org", model.RoleParticipant)
-		cat := s.createUser(t, "cat@example.org", model.RoleParticipant)
+		ann, bob, cat := s.threePeople(t)
 		dan := s.createUser(t, "dan@example.org", model.RoleParticipant)
 		group := dmStart(t, s, ann.ID, "first", bob.Handle, cat.Handle)
 		ab := s.browser(t)
@@ -206,7 +207,7 @@ func TestInboxConversationActions(t *testing.T) {
 		if r := ab.post(convPath(group, "/messages"), url.Values{"body": {"a reply"}, "reply_to": {first}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("reply = %d", r.Status)
 		}
-		r = ab.get(convPath(group, "?reply=" + first))
+		r = ab.get(convPath(group, "?reply="+first))
 		if r.Doc.Find(`[data-testid="replying-to"]`).Length() != 1 || r.Doc.Find(`#dm-compose input[name="reply_to"][value="`+first+`"]`).Length() != 1 {
 			t.Errorf("?reply= does not set up the reply")
 		}
@@ -215,7 +216,7 @@ func TestInboxConversationActions(t *testing.T) {
 			t.Errorf("the reply does not quote its message: %q", last.Text())
 		}
 		// Edit.
-		r = ab.get(convPath(group, "?edit=" + first))
+		r = ab.get(convPath(group, "?edit="+first))
 		if r.Doc.Find(`#dm-compose[action="`+convPath(group, "/messages/"+first+"/edit")+`"]`).Length() != 1 || r.Doc.Find(`#dm-body`).Text() != "first" {
 			t.Errorf("?edit= does not set up the edit")
 		}

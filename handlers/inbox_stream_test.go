@@ -162,9 +162,7 @@ func TestInboxStreamExactReplay(t *testing.T) {
 // message into its conversation's thread and signal the list and badge.
 func TestInboxPageStreamFragments(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *testServer) {
-		ann := s.createUser(t, "ann@example.org", model.RoleParticipant)
-		bob := s.createUser(t, "bob@example.org", model.RoleParticipant)
-		cat := s.createUser(t, "cat@example.org", model.RoleParticipant)
+		ann, bob, cat := s.threePeople(t)
 		group := dmStart(t, s, ann.ID, "hello both", bob.Handle, cat.Handle)
 		// Bob and Cat accept, so all three read it in their inboxes.
 		for _, u := range []*model.User{bob, cat} {
