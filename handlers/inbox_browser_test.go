@@ -198,6 +198,17 @@ func TestBrowserInboxGroupBlockedWarning(t *testing.T) {
 	testenv.Do(t, bobCtx, chromedp.Evaluate[chromedp.Void](`document.activeElement?.blur()`))
 	testenv.Screenshot(t, bobCtx, screenshotDir+"dm-group-blocked.png")
 
+	// Unblocking Cat elsewhere takes the warning away at once.
+	testenv.WaitUntil(t, bobCtx, "the stream to be open", `document.getElementById("inbox-live")?._htmx?.sse`)
+	if err := s.Inbox.Unblock(ctx, bob.ID, cat.Handle); err != nil {
+		t.Fatal(err)
+	}
+	testenv.WaitUntil(t, bobCtx, "the warning gone", `document.querySelector('[data-testid="blocked-warning"]').hidden`)
+	if _, err := s.Inbox.Block(ctx, bob.ID, cat.Handle); err != nil {
+		t.Fatal(err)
+	}
+	testenv.WaitUntil(t, bobCtx, "the warning back", `!document.querySelector('[data-testid="blocked-warning"]').hidden`)
+
 	// The other group: no warning, until Cat is added.
 	testenv.Do(t, bobCtx, chromedp.Navigate(s.URL+convPath(later, "")))
 	testenv.WaitUntil(t, bobCtx, "no warning", `document.querySelector('[data-testid="blocked-warning"]').hidden`)

@@ -36,6 +36,10 @@ type FeedEntry struct {
 	// Members are the conversation's members (left ones included) with
 	// their folders and read markers, for every event.
 	Members []store.DMMemberRow
+	// Blocked, for a members event sent to one person alone (they blocked
+	// or unblocked someone they share the group with), is everyone that
+	// person has blocked now: their page's warning follows at once.
+	Blocked []int64
 }
 
 // ReactionTally is one emoji on a message and who put it there (oldest
@@ -317,6 +321,15 @@ func (f *Feed) enrich(ctx context.Context, rows []store.DMEventRow) ([]FeedEntry
 						e.ReplyTo, e.ReplyBy = q, person(q.AuthorID)
 					}
 				}
+			}
+		}
+		if r.Kind == model.DMEventMembers && len(r.Recipients) == 1 {
+			// Rare (a block or unblock): one statement for this event.
+			if e.Blocked, err = store.BlockedIDsOf(ctx, f.db, r.Recipients[0]); err != nil {
+				return nil, fmt.Errorf("inbox: feed: %w", err)
+			}
+			if e.Blocked == nil {
+				e.Blocked = []int64{}
 			}
 		}
 		out[i] = e

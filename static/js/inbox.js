@@ -195,6 +195,9 @@
         var u = row && row.querySelector(".dm-unread");
         if (u) { u.dataset.count = "0"; u.hidden = true; row.classList.remove("unread"); }
       }
+    } else if (kind === "blocks") {
+      // Only ever sent to the viewer: whom they block now.
+      if (conv) { conv.dataset.blocked = s.dataset.blocked || ""; mark(thread); members(); }
     } else if (kind === "members") {
       if (here) { members(); }
     } else if (kind === "folder") {
