@@ -262,7 +262,7 @@ func InboxPageView(p Page, d InboxPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, ")</a> <a class=\"button\" href=\"/inbox/new\" data-testid=\"new-message\">New message</a></header><ul id=\"dm-list\" class=\"dm-list\" aria-label=\"Conversations\" data-folder=\"inbox\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, ")</a> <a class=\"button primary\" href=\"/inbox/new\" data-testid=\"new-message\">New message</a></header><ul id=\"dm-list\" class=\"dm-list\" aria-label=\"Conversations\" data-folder=\"inbox\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
