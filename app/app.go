@@ -152,6 +152,7 @@ func New(ctx context.Context, db *bun.DB, opts Options, log *slog.Logger) (*App,
 	a.Inbox = inbox.New(db, a.Bus, a.Filters, a.Authz, inboxOpts, log)
 	a.InboxFeed = inbox.NewFeed(db)
 	a.Hub.Observe(a.InboxFeed.Observer()) // every inbox stream reads the log's new events once
+	a.InboxFeed.Start(ctx, a.Hub, log)    // and wakes only the streams of each event's recipients
 	a.Transcripts = transcripts.New(db, a.Chat, a.Authz, now)
 	a.Retention = retention.New(db, now, log)
 	if err := a.Chat.EnsureDefaults(ctx); err != nil {

@@ -9,8 +9,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"backchannel/model"
 )
+
+// threePeople makes the participants Ann, Bob and Cat.
+func (s *testServer) threePeople(t *testing.T) (ann, bob, cat *model.User) {
+	t.Helper()
+	return s.createUser(t, "ann@example.org", model.RoleParticipant), s.createUser(t, "bob@example.org", model.RoleParticipant),
+		s.createUser(t, "cat@example.org", model.RoleParticipant)
+}
 
 func convPath(id int64, rest string) string { return "/inbox/" + strconv.FormatInt(id, 10) + rest }
 
@@ -32,9 +41,7 @@ func badge(t *testing.T, r *response) string {
 // prefills ?to= and starts a conversation.
 func TestInboxPages(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *testServer) {
-		ann := s.createUser(t, "ann@example.org", model.RoleParticipant)
-		bob := s.createUser(t, "bob@example.org", model.RoleParticipant)
-		cat := s.createUser(t, "cat@example.org", model.RoleParticipant)
+		ann, bob, cat := s.threePeople(t)
 
 		guest := s.browser(t)
 		r := guest.get("/inbox")
@@ -148,9 +155,7 @@ func TestInboxPages(t *testing.T) {
 // so at the top with a one-click Leave; the others see nothing of it.
 func TestInboxBlockedMemberWarning(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *testServer) {
-		ann := s.createUser(t, "ann@example.org", model.RoleParticipant)
-		bob := s.createUser(t, "bob@example.org", model.RoleParticipant)
-		cat := s.createUser(t, "cat@example.org", model.RoleParticipant)
+		ann, bob, cat := s.threePeople(t)
 		group := dmStart(t, s, ann.ID, "planning", bob.Handle, cat.Handle)
 		if _, err := s.DB.NewInsert().Model(&model.Block{BlockerID: bob.ID, BlockedID: cat.ID, CreatedAt: time.Now().UTC()}).Exec(context.Background()); err != nil {
 			t.Fatal(err)
@@ -176,6 +181,102 @@ func TestInboxBlockedMemberWarning(t *testing.T) {
 		}
 		if r := ab.get(convPath(group, "")); r.Doc.Find(`[data-testid="member"][data-user="`+strconv.FormatInt(bob.ID, 10)+`"]`).Length() != 0 {
 			t.Errorf("Bob is still a member after leaving")
+		}
+	})
+}
+
+// A conversation's actions as plain form posts (what the page's script
+// sends too): reply (quoted), edit (marked edited), react (pressed for the
+// reactor), delete (a tombstone), and for a group's admin: rename, add,
+// hand over; a member who is not the admin may not remove anyone.
+func TestInboxConversationActions(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		ann, bob, cat := s.threePeople(t)
+		dan := s.createUser(t, "dan@example.org", model.RoleParticipant)
+		group := dmStart(t, s, ann.ID, "first", bob.Handle, cat.Handle)
+		ab := s.browser(t)
+		ab.signIn(ann.Email)
+		r := ab.get(convPath(group, ""))
+		first := r.Doc.Find(`[data-testid="dm-message"]`).First().AttrOr("data-id", "")
+		if first == "" {
+			t.Fatalf("no message on the page:\n%s", r.Body)
+		}
+		msg := func(r *response, id string) *goquery.Selection { return r.Doc.Find("#dm-" + id) }
+
+		// Reply, quoted.
+		if r := ab.post(convPath(group, "/messages"), url.Values{"body": {"a reply"}, "reply_to": {first}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("reply = %d", r.Status)
+		}
+		r = ab.get(convPath(group, "?reply="+first))
+		if r.Doc.Find(`[data-testid="replying-to"]`).Length() != 1 || r.Doc.Find(`#dm-compose input[name="reply_to"][value="`+first+`"]`).Length() != 1 {
+			t.Errorf("?reply= does not set up the reply")
+		}
+		last := r.Doc.Find(`[data-testid="dm-message"]`).Last()
+		if !strings.Contains(last.Find(`[data-testid="quote"]`).Text(), "first") {
+			t.Errorf("the reply does not quote its message: %q", last.Text())
+		}
+		// Edit.
+		r = ab.get(convPath(group, "?edit="+first))
+		if r.Doc.Find(`#dm-compose[action="`+convPath(group, "/messages/"+first+"/edit")+`"]`).Length() != 1 || r.Doc.Find(`#dm-body`).Text() != "first" {
+			t.Errorf("?edit= does not set up the edit")
+		}
+		if r := ab.post(convPath(group, "/messages/"+first+"/edit"), url.Values{"body": {"first, fixed"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("edit = %d", r.Status)
+		}
+		// React (pressed for Ann), then delete.
+		if r := ab.post(convPath(group, "/messages/"+first+"/react"), url.Values{"emoji": {"👍"}}, "HX-Request", "true"); r.Status != http.StatusNoContent {
+			t.Fatalf("react = %d: %s", r.Status, r.Body)
+		}
+		r = ab.get(convPath(group, ""))
+		m := msg(r, first)
+		if !strings.Contains(m.Text(), "first, fixed") || m.Find(`[data-testid="edited"]`).Length() != 1 ||
+			m.Find(`.dm-msg-actions > button[value="👍"][aria-pressed="true"]`).Length() != 1 {
+			t.Errorf("after edit and reaction: %q", m.Text())
+		}
+		if r := ab.post(convPath(group, "/messages/"+first+"/react"), url.Values{"emoji": {"🦄"}}, "HX-Request", "true"); r.Status < 400 || r.Status >= 500 {
+			t.Errorf("an emoji outside the set = %d", r.Status)
+		}
+		if r := ab.post(convPath(group, "/messages/"+first+"/delete"), nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("delete = %d", r.Status)
+		}
+		if r := ab.get(convPath(group, "")); msg(r, first).Find(`[data-testid="tombstone"]`).Length() != 1 {
+			t.Errorf("no tombstone after delete")
+		}
+
+		// Bob, not the admin, may not remove Cat.
+		bb := s.browser(t)
+		bb.signIn(bob.Email)
+		bb.get(convPath(group, ""))
+		if r := bb.post(convPath(group, "/members/"+strconv.FormatInt(cat.ID, 10)+"/remove"), nil, "HX-Request", "true"); r.Status < 400 || r.Status >= 500 {
+			t.Errorf("a member's remove = %d, want a refusal", r.Status)
+		}
+		// Ann renames, adds Dan, hands over to Bob.
+		ab.get(convPath(group, ""))
+		for _, step := range []struct {
+			path string
+			form url.Values
+		}{
+			{"/rename", url.Values{"title": {"Q&A crew"}}},
+			{"/members", url.Values{"handle": {dan.Handle}}},
+			{"/members/" + strconv.FormatInt(bob.ID, 10) + "/admin", nil},
+		} {
+			if r := ab.post(convPath(group, step.path), step.form); r.Status != http.StatusSeeOther {
+				t.Fatalf("%s = %d: %s", step.path, r.Status, r.Body)
+			}
+		}
+		r = bb.get(convPath(group, ""))
+		if got := r.Doc.Find(`[data-testid="conversation-name"]`).Text(); got != "Q&A crew" {
+			t.Errorf("title = %q", got)
+		}
+		panel := r.Doc.Find(`[data-testid="members"]`)
+		if panel.AttrOr("data-admin", "") != strconv.FormatInt(bob.ID, 10) || panel.Find(`[data-user="`+strconv.FormatInt(dan.ID, 10)+`"]`).Length() != 1 {
+			t.Errorf("members panel: admin %s, members %s", panel.AttrOr("data-admin", ""), panel.AttrOr("data-members", ""))
+		}
+		if !r.Doc.Find(`[data-testid="conversation-page"]`).HasClass("is-admin") {
+			t.Errorf("Bob, the new admin, does not get the admin's controls")
+		}
+		if r.Doc.Find(`[data-testid="system-line"]`).Length() == 0 {
+			t.Errorf("no system lines for the changes")
 		}
 	})
 }

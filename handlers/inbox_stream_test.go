@@ -162,9 +162,7 @@ func TestInboxStreamExactReplay(t *testing.T) {
 // message into its conversation's thread and signal the list and badge.
 func TestInboxPageStreamFragments(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *testServer) {
-		ann := s.createUser(t, "ann@example.org", model.RoleParticipant)
-		bob := s.createUser(t, "bob@example.org", model.RoleParticipant)
-		cat := s.createUser(t, "cat@example.org", model.RoleParticipant)
+		ann, bob, cat := s.threePeople(t)
 		group := dmStart(t, s, ann.ID, "hello both", bob.Handle, cat.Handle)
 		// Bob and Cat accept, so all three read it in their inboxes.
 		for _, u := range []*model.User{bob, cat} {
@@ -203,4 +201,74 @@ func TestInboxPageStreamFragments(t *testing.T) {
 func openInboxPageStream(t *testing.T, b *browser, after int64) *sseReader {
 	t.Helper()
 	return openStreamReader(t, b, "/inbox/events?since="+strconv.FormatInt(after, 10))
+}
+
+// An open inbox stream ends when the access that opened it ends (an API
+// token revoked, an account disabled, a signed-out session), as channel
+// streams do; others' streams stay open.
+func TestInboxStreamsEndWhenAccessEnds(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		admin := s.createUser(t, "admin@example.org", model.RoleAdmin)
+		ann := s.createUser(t, "ann@example.org", model.RoleParticipant)
+		const apiPath, pagePath = "/api/v1/me/inbox/events", "/inbox/events"
+		bob, bb, btoken := s.withToken(t, "bob")
+		cat, cb, ctoken := s.withToken(t, "cat")
+		bobs := []*liveStream{openLive(t, bb, apiPath, btoken), openLive(t, bb, pagePath, "")}
+		cats := []*liveStream{openLive(t, cb, apiPath, ctoken), openLive(t, cb, pagePath, "")}
+		group := dmStart(t, s, ann.ID, "hello both", bob.Handle, cat.Handle)
+		for _, l := range append(append([]*liveStream{}, bobs...), cats...) {
+			if l.Status != 200 {
+				t.Fatalf("a stream opened with %d", l.Status)
+			}
+			l.waitText(t, "hello both")
+		}
+		s.disableAndWait(t, admin.ID, bob.ID, bobs...)
+		s.revokeAndWait(t, cat.ID, cats[0])
+		// Cat's page stream (her session) carries on.
+		dmPost(t, s, ann.ID, group, "still here")
+		cats[1].waitText(t, "still here")
+		if again := openLive(t, s.browser(t), apiPath, ctoken); again.Status != 401 {
+			t.Errorf("reconnecting with the revoked token = %d, want 401", again.Status)
+		}
+	})
+}
+
+// withToken makes a participant signed in in a browser of their own and
+// with an API token.
+func (s *testServer) withToken(t *testing.T, name string) (*model.User, *browser, string) {
+	t.Helper()
+	u := s.createUser(t, name+"@example.org", model.RoleParticipant)
+	b := s.browser(t)
+	b.signIn(u.Email)
+	token, _, err := s.Accounts.CreateAPIToken(context.Background(), u.ID, "stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u, b, token
+}
+
+// disableAndWait disables userID's account and waits for their streams to
+// end.
+func (s *testServer) disableAndWait(t *testing.T, adminID, userID int64, streams ...*liveStream) {
+	t.Helper()
+	if err := s.Accounts.SetDisabled(context.Background(), adminID, userID, true); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range streams {
+		l.waitEnded(t, "the account was disabled")
+	}
+}
+
+// revokeAndWait revokes userID's one API token and waits for stream to end.
+func (s *testServer) revokeAndWait(t *testing.T, userID int64, stream *liveStream) {
+	t.Helper()
+	ctx := context.Background()
+	toks, err := s.Accounts.APITokens(ctx, userID)
+	if err != nil || len(toks) != 1 {
+		t.Fatalf("tokens %v %v", toks, err)
+	}
+	if err := s.Accounts.RevokeAPIToken(ctx, userID, toks[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	stream.waitEnded(t, "the token was revoked")
 }

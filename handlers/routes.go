@@ -46,26 +46,6 @@ func (h *server) routes() []route {
 		{Method: "GET", Path: "/reset/:token", Perm: policies.Public, Handler: p.PasswordResetForm},
 		{Method: "POST", Path: "/reset/:token", Perm: policies.Public, Handler: p.PasswordResetSubmit},
 
-		// HTML: people: profiles (open to all; the buttons need an account), follows,
-		// blocks, your profile and who may message you, the "New message" lookup.
-		{Method: "GET", Path: "/u/:handle", Perm: policies.Public, Handler: p.Profile},
-		{Method: "GET", Path: "/u/:handle/followers", Perm: policies.Public, Handler: p.Followers},
-		{Method: "GET", Path: "/u/:handle/following", Perm: policies.Public, Handler: p.Following},
-		{Method: "POST", Path: "/u/:handle/follow", Perm: policies.AccountUse, Handler: p.ProfileFollow},
-		{Method: "POST", Path: "/u/:handle/unfollow", Perm: policies.AccountUse, Handler: p.ProfileUnfollow},
-		{Method: "POST", Path: "/u/:handle/block", Perm: policies.AccountUse, Handler: p.ProfileBlock},
-		{Method: "POST", Path: "/u/:handle/unblock", Perm: policies.AccountUse, Handler: p.ProfileUnblock},
-		{Method: "POST", Path: "/account/profile", Perm: policies.AccountUse, Handler: p.AccountProfile},
-		{Method: "POST", Path: "/account/messages", Perm: policies.AccountUse, Handler: p.AccountMessages},
-		{Method: "POST", Path: "/account/blocks/:handle/unblock", Perm: policies.AccountUse, Handler: p.AccountUnblock},
-		{Method: "GET", Path: "/people/search", Perm: policies.AccountUse, Handler: p.PeopleSearch},
-
-		// HTML: your account.
-		{Method: "GET", Path: "/account", Perm: policies.AccountUse, Handler: p.Account},
-		{Method: "POST", Path: "/account/password", Perm: policies.AccountUse, Handler: p.AccountPassword},
-		{Method: "POST", Path: "/account/tokens", Perm: policies.AccountUse, Handler: p.AccountTokenCreate},
-		{Method: "POST", Path: "/account/tokens/:id/revoke", Perm: policies.AccountUse, Handler: p.AccountTokenRevoke},
-
 		// HTML and API: direct messages' live streams (one per person: every conversation's events).
 		{Method: "GET", Path: "/inbox/events", Perm: policies.AccountUse, Handler: p.InboxEvents},
 		// HTML: direct messages: the inbox (a visitor is told it needs an account), requests, a new conversation, a conversation and its actions.
@@ -93,6 +73,25 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/inbox/:id/accept", Perm: policies.AccountUse, Handler: p.InboxAccept},
 		{Method: "POST", Path: "/inbox/:id/decline", Perm: policies.AccountUse, Handler: p.InboxDecline},
 		{Method: "GET", Path: "/api/v1/me/inbox/events", Perm: policies.AccountUse, Handler: a.InboxEvents},
+		// HTML: people: profiles (open to all; the buttons need an account), follows,
+		// blocks, your profile and who may message you, the "New message" lookup.
+		{Method: "GET", Path: "/u/:handle", Perm: policies.Public, Handler: p.Profile},
+		{Method: "GET", Path: "/u/:handle/followers", Perm: policies.Public, Handler: p.Followers},
+		{Method: "GET", Path: "/u/:handle/following", Perm: policies.Public, Handler: p.Following},
+		{Method: "POST", Path: "/u/:handle/follow", Perm: policies.AccountUse, Handler: p.ProfileFollow},
+		{Method: "POST", Path: "/u/:handle/unfollow", Perm: policies.AccountUse, Handler: p.ProfileUnfollow},
+		{Method: "POST", Path: "/u/:handle/block", Perm: policies.AccountUse, Handler: p.ProfileBlock},
+		{Method: "POST", Path: "/u/:handle/unblock", Perm: policies.AccountUse, Handler: p.ProfileUnblock},
+		{Method: "POST", Path: "/account/profile", Perm: policies.AccountUse, Handler: p.AccountProfile},
+		{Method: "POST", Path: "/account/messages", Perm: policies.AccountUse, Handler: p.AccountMessages},
+		{Method: "POST", Path: "/account/blocks/:handle/unblock", Perm: policies.AccountUse, Handler: p.AccountUnblock},
+		{Method: "GET", Path: "/people/search", Perm: policies.AccountUse, Handler: p.PeopleSearch},
+
+		// HTML: your account.
+		{Method: "GET", Path: "/account", Perm: policies.AccountUse, Handler: p.Account},
+		{Method: "POST", Path: "/account/password", Perm: policies.AccountUse, Handler: p.AccountPassword},
+		{Method: "POST", Path: "/account/tokens", Perm: policies.AccountUse, Handler: p.AccountTokenCreate},
+		{Method: "POST", Path: "/account/tokens/:id/revoke", Perm: policies.AccountUse, Handler: p.AccountTokenRevoke},
 
 		// HTML: channels: the list, the page and its live stream, joining, guidelines, settings, members and class sessions.
 		{Method: "GET", Path: "/channels", Perm: policies.ChannelList, Handler: p.Channels},

@@ -166,16 +166,7 @@ func TestStreamsEndWhenAccessEnds(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		participant := func(name string) (*model.User, *browser, string) {
-			u := s.createUser(t, name+"@example.org", model.RoleParticipant)
-			b := s.browser(t)
-			b.signIn(u.Email)
-			token, _, err := s.Accounts.CreateAPIToken(ctx, u.ID, "stream")
-			if err != nil {
-				t.Fatal(err)
-			}
-			return u, b, token
-		}
+		participant := func(name string) (*model.User, *browser, string) { return s.withToken(t, name) }
 		const apiPath, pagePath = "/api/v1/channels/gate/events", "/c/gate/events"
 
 		// A bystander's streams, open throughout.
@@ -209,21 +200,8 @@ func TestStreamsEndWhenAccessEnds(t *testing.T) {
 			l.waitText(t, "everyone is here")
 		}
 
-		if err := s.Accounts.SetDisabled(ctx, admin.ID, disabled.ID, true); err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range dstreams {
-			l.waitEnded(t, "the account was disabled")
-		}
-
-		toks, err := s.Accounts.APITokens(ctx, revoked.ID)
-		if err != nil || len(toks) != 1 {
-			t.Fatalf("tokens %v %v", toks, err)
-		}
-		if err := s.Accounts.RevokeAPIToken(ctx, revoked.ID, toks[0].ID); err != nil {
-			t.Fatal(err)
-		}
-		rstream.waitEnded(t, "the token was revoked")
+		s.disableAndWait(t, admin.ID, disabled.ID, dstreams...)
+		s.revokeAndWait(t, revoked.ID, rstream)
 
 		in := moderation.SanctionInput{Subject: model.Actor{UserID: banned.ID}.Key(), Kind: model.SanctionBan}
 		in.Reason = "spam"

@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 
 	"github.com/uptrace/bun"
@@ -35,6 +36,10 @@ type FeedEntry struct {
 	// Members are the conversation's members (left ones included) with
 	// their folders and read markers, for every event.
 	Members []store.DMMemberRow
+	// Blocked, for a members event sent to one person alone (they blocked
+	// or unblocked someone they share the group with), is everyone that
+	// person has blocked now: their page's warning follows at once.
+	Blocked []int64
 }
 
 // ReactionTally is one emoji on a message and who put it there (oldest
@@ -67,9 +72,15 @@ func (e *FeedEntry) Member(userID int64) *store.DMMemberRow {
 // however many events and streams; every other stream is served from the
 // ring. A stream reconnecting with an id older than the ring holds is
 // replayed from the database with that person's events alone.
+//
+// The feed also wakes only the streams its events are for: Start follows the
+// log's wake-ups on the live hub, reads each new batch once and wakes the
+// subscriptions of each event's recipients (Subscribe), so a stream of
+// someone else's conversations is never woken by them.
 type Feed struct {
-	db   bun.IDB
-	ring *live.Ring[FeedEntry]
+	db     bun.IDB
+	ring   *live.Ring[FeedEntry]
+	people *live.Hub // wake-ups by person id
 }
 
 // FeedBatch is how many events of the log a stream takes at most at once.
@@ -78,7 +89,7 @@ const FeedBatch = 200
 // NewFeed returns the reader of the log on db. Wire Observer to the live
 // hub, so that it knows when the log has grown.
 func NewFeed(db bun.IDB) *Feed {
-	f := &Feed{db: db}
+	f := &Feed{db: db, people: live.NewHub(nil)}
 	// One "channel" (live.InboxStreamID): the whole log. 4,096 events cover
 	// a reconnect within a few minutes on a busy site; older replays read
 	// the person's own events.
@@ -96,6 +107,56 @@ func NewFeed(db bun.IDB) *Feed {
 
 // Observer hears the hub's publications (the log's new ids).
 func (f *Feed) Observer() live.Observer { return f.ring }
+
+// Subscribe is a stream's subscription to userID's events: it wakes with an
+// event id whenever an event for them is in the feed (or with live.Resync).
+// Close it when the stream ends.
+func (f *Feed) Subscribe(userID int64) *live.Subscription { return f.people.Subscribe(userID) }
+
+// Start follows the log's wake-ups on hub (which must observe Observer) and
+// hands each new event's wake-up to its recipients' subscriptions. It runs
+// until the hub closes, then closes every subscription (ending the streams).
+// log may be nil.
+func (f *Feed) Start(ctx context.Context, hub *live.Hub, log *slog.Logger) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ctx = context.WithoutCancel(ctx) // it lives as long as the hub
+	sub := hub.Subscribe(live.InboxStreamID)
+	pos, err := f.Head(ctx)
+	if err != nil {
+		log.Warn("inbox feed: head", "err", err) // from 0: the first wake-up reads from the ring's start
+	}
+	go func() {
+		defer f.people.Close()
+		for seq := range sub.C() {
+			if seq == live.Resync {
+				f.people.ResyncAll()
+			}
+			for {
+				es, err := f.ring.After(ctx, live.InboxStreamID, pos, FeedBatch)
+				if err != nil {
+					// The next wake-up retries; streams woken by a resync
+					// read for themselves.
+					log.Warn("inbox feed: read", "err", err)
+					f.people.ResyncAll()
+					break
+				}
+				for i := range es {
+					for _, u := range es[i].Recipients {
+						f.people.Publish(u, es[i].Event.ID)
+					}
+				}
+				if len(es) > 0 {
+					pos = es[len(es)-1].Event.ID
+				}
+				if len(es) < FeedBatch {
+					break
+				}
+			}
+		}
+	}()
+}
 
 // Head is the id of the log's newest event: where a stream that asks for
 // nothing older starts, and what a page puts in its stream's ?since=.
@@ -167,9 +228,9 @@ func (f *Feed) replay(ctx context.Context, userID, after, head int64) (Batch, er
 	return b, nil
 }
 
-// enrich reads what the events need to be shown: five statements per batch
-// (messages with the ones they reply to, reactions, conversations, members,
-// people).
+// enrich reads what the events need to be shown: six statements per batch
+// however many events (messages, the ones they reply to, reactions,
+// conversations, members, people); with the log and its recipients, eight.
 func (f *Feed) enrich(ctx context.Context, rows []store.DMEventRow) ([]FeedEntry, error) {
 	var msgIDs, convIDs []int64
 	for _, r := range rows {
@@ -260,6 +321,15 @@ func (f *Feed) enrich(ctx context.Context, rows []store.DMEventRow) ([]FeedEntry
 						e.ReplyTo, e.ReplyBy = q, person(q.AuthorID)
 					}
 				}
+			}
+		}
+		if r.Kind == model.DMEventMembers && len(r.Recipients) == 1 {
+			// Rare (a block or unblock): one statement for this event.
+			if e.Blocked, err = store.BlockedIDsOf(ctx, f.db, r.Recipients[0]); err != nil {
+				return nil, fmt.Errorf("inbox: feed: %w", err)
+			}
+			if e.Blocked == nil {
+				e.Blocked = []int64{}
 			}
 		}
 		out[i] = e

@@ -237,3 +237,53 @@ func TestFeedReplayExact(t *testing.T) {
 		}
 	})
 }
+
+// The feed wakes only the subscriptions of an event's recipients: Ann, who
+// is not in Bob and Cat's conversation, is not woken by its events, and
+// each recipient is woken with the event's id.
+func TestFeedWakesRecipientsOnly(t *testing.T) {
+	t.Parallel()
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		fx := newFeedFixture(t, db)
+		feed := inbox.NewFeed(db)
+		hub := live.NewHub(nil)
+		hub.Observe(feed.Observer())
+		feed.Start(context.Background(), hub, nil)
+		t.Cleanup(hub.Close)
+		ann, bob, cat := feed.Subscribe(fx.ann.ID), feed.Subscribe(fx.bob.ID), feed.Subscribe(fx.cat.ID)
+		e := fx.post(t, fx.bobCat, fx.bob, "just us", fx.bob, fx.cat)
+		hub.Publish(live.InboxStreamID, e)
+		// Recipients are woken in id order (Ann < Bob < Cat), so once Cat
+		// is, Ann would have been.
+		for _, s := range []*live.Subscription{bob, cat} {
+			select {
+			case got := <-s.C():
+				if got != e {
+					t.Fatalf("woken with %d, want %d", got, e)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("a recipient was not woken")
+			}
+		}
+		select {
+		case got := <-ann.C():
+			t.Fatalf("Ann was woken (%d) by an event not hers", got)
+		default:
+		}
+		// Her own next event wakes her.
+		e2 := fx.post(t, fx.all, fx.cat, "all of us", fx.ann, fx.bob, fx.cat)
+		hub.Publish(live.InboxStreamID, e2)
+		select {
+		case got := <-ann.C():
+			if got != e2 {
+				t.Fatalf("Ann woken with %d, want %d", got, e2)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("Ann was not woken by her event")
+		}
+		// Closing the hub ends the subscriptions.
+		hub.Close()
+		for range ann.C() {
+		}
+	})
+}

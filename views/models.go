@@ -12,9 +12,11 @@ type Page struct {
 	// AssetVersion is appended to static URLs, which are cached for a year.
 	AssetVersion string
 	// InboxUnread is the header badge's count of unread direct messages
-	// (requests never count); InboxSince the inbox stream's start.
+	// (requests never count); InboxSince the inbox stream's start;
+	// InboxLive whether the page opens the stream.
 	InboxUnread int
 	InboxSince  int64
+	InboxLive   bool
 }
 
 // User is the signed-in person as the header shows them.

@@ -96,6 +96,10 @@ func inboxParts(e *inbox.FeedEntry, request bool) []templ.Component {
 		for i, m := range head.Members {
 			reads[i] = views.DMRead(conv, m.ID, m.LastReadID)
 		}
+		if e.Blocked != nil {
+			// An event for one person alone, about whom they block.
+			parts = append(parts, views.PartialOf("inbox-live", "beforeend", views.InboxBlocks(e.Blocked)))
+		}
 		parts = append(parts, views.PartialOf("dm-members-"+convID, "outerHTML", views.DMMembersView(head)),
 			views.PartialOf("dm-reads-"+convID, "upsert", reads...))
 		signal("members", 0, "", "")

@@ -14,13 +14,6 @@ import (
 	"backchannel/views"
 )
 
-// peopleFinder finds people by name or handle for "New message" (the
-// people part of direct messages builds it; until then a search finds the
-// one person with that exact handle).
-type peopleFinder interface {
-	FindPeople(ctx context.Context, viewer int64, query string, limit int) ([]inbox.Person, error)
-}
-
 // dmMatches is how many people a search lists.
 const dmMatches = 10
 
@@ -101,15 +94,8 @@ func (h *Pages) dmPeople(ctx context.Context, me int64, handles []string) ([]vie
 
 // dmFind searches people by name or handle.
 func (h *Pages) dmFind(ctx context.Context, me int64, q string) ([]views.DMPerson, error) {
-	var ps []inbox.Person
-	if f, ok := any(h.Inbox).(peopleFinder); ok {
-		var err error
-		if ps, err = f.FindPeople(ctx, me, q, dmMatches); err != nil {
-			return nil, err
-		}
-	} else if p, err := h.Inbox.Person(ctx, me, q); err == nil {
-		ps = append(ps, p)
-	} else if web.StatusOf(err) >= 500 {
+	ps, err := h.Inbox.FindPeople(ctx, me, q, dmMatches)
+	if err != nil {
 		return nil, err
 	}
 	out := make([]views.DMPerson, 0, len(ps))

@@ -81,7 +81,8 @@ func (h *Base) InboxStream(c *fiber.Ctx, after int64, encode InboxEncodeFunc) er
 			}
 		}
 	}
-	return h.ServeStream(c, 0, []*live.Subscription{h.Hub.Subscribe(live.InboxStreamID)}, flush, recheck)
+	// Woken only by the events for this person (inbox.Feed.Start).
+	return h.ServeStream(c, 0, []*live.Subscription{feed.Subscribe(userID)}, flush, recheck)
 }
 
 // InboxFrame returns the frame of e for an audience, encoding it the first

@@ -142,7 +142,12 @@
     var row = document.getElementById("conv-" + s.dataset.conversation);
     if (!row) { reloadList(); return; }
     var ex = row.querySelector(".dm-row-excerpt");
-    if (ex) { ex.textContent = (s.dataset.by ? (s.dataset.actor === viewer ? "You" : s.dataset.by) + ": " : "") + s.dataset.excerpt; }
+    if (ex) {
+      // As the server words it: "You: …" for the viewer's own, the
+      // author's name in groups, the bare text in a 1:1.
+      var by = !s.dataset.by ? "" : s.dataset.actor === viewer ? "You" : row.hasAttribute("data-group") ? s.dataset.by : "";
+      ex.textContent = (by ? by + ": " : "") + s.dataset.excerpt;
+    }
     if (s.dataset.actor !== viewer) {
       var u = row.querySelector(".dm-unread");
       if (u) {
@@ -190,6 +195,9 @@
         var u = row && row.querySelector(".dm-unread");
         if (u) { u.dataset.count = "0"; u.hidden = true; row.classList.remove("unread"); }
       }
+    } else if (kind === "blocks") {
+      // Only ever sent to the viewer: whom they block now.
+      if (conv) { conv.dataset.blocked = s.dataset.blocked || ""; mark(thread); members(); }
     } else if (kind === "members") {
       if (here) { members(); }
     } else if (kind === "folder") {
