@@ -1,6 +1,10 @@
 package model
 
-import "time"
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
 
 // DMReport is a member's report of a direct message or a whole conversation
 // to the site's moderators. Excerpt is a snapshot taken when the report was
@@ -45,3 +49,12 @@ type DMExcerptLine struct {
 // DMReportContext is how many messages before the reported one a report's
 // excerpt carries; a conversation report carries the last DMReportContext+1.
 const DMReportContext = 5
+
+// Lines decodes the report's excerpt.
+func (r *DMReport) Lines() ([]DMExcerptLine, error) {
+	var ls []DMExcerptLine
+	if err := json.Unmarshal([]byte(r.Excerpt), &ls); err != nil {
+		return nil, fmt.Errorf("model: dm report %d excerpt: %w", r.ID, err)
+	}
+	return ls, nil
+}

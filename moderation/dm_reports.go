@@ -2,7 +2,6 @@ package moderation
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -128,7 +127,7 @@ func (s *Service) dmExcerpt(ctx context.Context, db bun.IDB, userID, convID int6
 		}
 		p.Lines = append(p.Lines, l)
 	}
-	if p.Rules, err = s.siteRules(ctx); err != nil {
+	if p.Rules, err = s.SiteRules(ctx); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -141,8 +140,8 @@ func nameOr(names map[int64]string, id int64) string {
 	return "a former member"
 }
 
-// siteRules are the rules of the site's guidelines.
-func (s *Service) siteRules(ctx context.Context) ([]chat.Rule, error) {
+// SiteRules are the rules of the site's guidelines.
+func (s *Service) SiteRules(ctx context.Context) ([]chat.Rule, error) {
 	g, err := store.LatestGuideline(ctx, s.db, "site")
 	if errors.Is(err, model.ErrNotFound) {
 		g, err = chat.DefaultGuideline(), nil
@@ -277,8 +276,9 @@ func (s *Service) dmReportViews(ctx context.Context, rs []model.DMReport, excerp
 	for _, r := range rs {
 		v := DMReportView{Report: r, People: people[r.ID], Names: names}
 		if excerpt {
-			if err := json.Unmarshal([]byte(r.Excerpt), &v.Lines); err != nil {
-				return nil, fmt.Errorf("moderation: dm report %d: %w", r.ID, err)
+			var err error
+			if v.Lines, err = r.Lines(); err != nil {
+				return nil, err
 			}
 		}
 		out = append(out, v)
