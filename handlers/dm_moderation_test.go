@@ -245,6 +245,14 @@ func TestDMReportsOnTheWall(t *testing.T) {
 		if r := cb.get(href); r.Status != http.StatusForbidden {
 			t.Errorf("a channel moderator opens a DM report: %d", r.Status)
 		}
+		// The person card shows the DM part to site moderators only.
+		card := "/mod/c/alpha/people/u:" + strconv.FormatInt(bob.ID, 10)
+		if r := mb.get(card); r.Status != http.StatusOK || !strings.Contains(r.Doc.Find(`[data-testid="person-dm"]`).Text(), "threatening") {
+			t.Errorf("site moderator's person card: %d %q", r.Status, r.Doc.Find(`[data-testid="person-dm"]`).Text())
+		}
+		if r := cb.get(card); r.Status != http.StatusOK || r.Doc.Find(`[data-testid="person-dm"]`).Length() != 0 {
+			t.Errorf("channel moderator's person card: %d, DM part %d", r.Status, r.Doc.Find(`[data-testid="person-dm"]`).Length())
+		}
 		// Suspend from the panel; the report leaves the wall.
 		rid := strings.TrimPrefix(href, "/mod/dm-reports/")
 		r = mb.post("/mod/dm/people/"+strconv.FormatInt(bob.ID, 10)+"/sanctions", url.Values{"do": {"dm_suspend"}, "duration": {"24h"}, "report": {rid}}, "HX-Request", "true")

@@ -130,12 +130,13 @@ type AdminDMSettings struct {
 	Form Form // mode, groups, request_min_days, retention_days
 }
 
-// DMWarningsNotice is what a person is told about site-wide warnings and
-// a suspension of their direct messages.
+// DMWarningsNotice is what a person is told, on their inbox, about the
+// site-wide warnings moderators gave them and a suspension of their direct
+// messages.
 type DMWarningsNotice struct {
 	Warnings       []DMWarningLine
-	SuspendedUntil *time.Time // nil: not suspended (or banned for good when Banned)
-	Suspended      bool
+	Suspended      bool       // suspended, or muted or banned site-wide
+	SuspendedUntil *time.Time // nil: until lifted
 }
 
 // DMWarningLine is one warning a person was given.
