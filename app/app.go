@@ -141,7 +141,7 @@ func New(ctx context.Context, db *bun.DB, opts Options, log *slog.Logger) (*App,
 	if inboxOpts.Now == nil {
 		inboxOpts.Now = now
 	}
-	a.Inbox = inbox.New(db, a.Bus, a.Filters, inboxOpts, log)
+	a.Inbox = inbox.New(db, a.Bus, a.Filters, a.Authz, inboxOpts, log)
 	a.Transcripts = transcripts.New(db, a.Chat, a.Authz, now)
 	a.Retention = retention.New(db, now, log)
 	if err := a.Chat.EnsureDefaults(ctx); err != nil {
@@ -187,6 +187,7 @@ func (a *App) HTTP(ctx context.Context, o HTTPOptions) (*fiber.App, error) {
 	}
 	return handlers.New(handlers.Deps{
 		Accounts: a.Accounts, Chat: a.Chat, Moderation: a.Moderation, Transcripts: a.Transcripts,
+		Inbox:     a.Inbox,
 		Retention: a.Retention, Filters: a.Filters, Hub: a.Hub, Access: a.Access, Authz: a.Authz, Search: a.Search,
 		Migrations: a.Migrator, Log: a.Log, BaseURL: o.BaseURL, SecureCookies: o.SecureCookies,
 		TrustProxy: o.TrustProxy, BodyLimit: o.BodyLimit, CSRFKey: o.CSRFKey, Streams: o.Streams,

@@ -253,6 +253,27 @@ var authzMatrix = map[string]matrixRow{
 	"GET /api/v1/channels/:slug/sessions/:session/transcript": {allowed: signedIn},
 	"GET /api/v1/channels/:slug/sessions/:session/analytics":  {allowed: staff},
 
+	// Direct messages: any account gets past the check; a conversation the
+	// visitor is not in then answers 404 (TestConversationRoutesNotFound).
+	"GET /api/v1/conversations":                                       {allowed: signedIn},
+	"POST /api/v1/conversations":                                      {allowed: signedIn},
+	"GET /api/v1/conversations/:id":                                   {allowed: signedIn},
+	"PATCH /api/v1/conversations/:id":                                 {allowed: signedIn},
+	"DELETE /api/v1/conversations/:id":                                {allowed: signedIn},
+	"POST /api/v1/conversations/:id/members":                          {allowed: signedIn},
+	"DELETE /api/v1/conversations/:id/members/:handle":                {allowed: signedIn},
+	"POST /api/v1/conversations/:id/admin":                            {allowed: signedIn},
+	"GET /api/v1/conversations/:id/messages":                          {allowed: signedIn},
+	"POST /api/v1/conversations/:id/messages":                         {allowed: signedIn},
+	"PATCH /api/v1/conversations/:id/messages/:mid":                   {allowed: signedIn},
+	"DELETE /api/v1/conversations/:id/messages/:mid":                  {allowed: signedIn},
+	"POST /api/v1/conversations/:id/messages/:mid/reactions/:emoji":   {allowed: signedIn},
+	"DELETE /api/v1/conversations/:id/messages/:mid/reactions/:emoji": {allowed: signedIn},
+	"POST /api/v1/conversations/:id/read":                             {allowed: signedIn},
+	"GET /api/v1/requests":                                            {allowed: signedIn},
+	"POST /api/v1/requests/:id/accept":                                {allowed: signedIn},
+	"DELETE /api/v1/requests/:id":                                     {allowed: signedIn},
+
 	// Direct messages, moderation: reports by members (the use case answers
 	// 404 to non-members), site-wide moderators' reports and actions, admin
 	// settings.

@@ -244,6 +244,27 @@ func (h *server) routes() []route {
 		{Method: "GET", Path: "/api/v1/search", Perm: policies.AccountUse, Handler: a.SearchMessages},
 		{Method: "GET", Path: "/api/v1/tags", Perm: policies.AccountUse, Handler: a.Tags},
 
+		// API: direct messages: conversations, their members and messages, message requests.
+		// Every conversation route answers 404 to anyone not in the conversation.
+		{Method: "GET", Path: "/api/v1/conversations", Perm: policies.AccountUse, Handler: a.Conversations},
+		{Method: "POST", Path: "/api/v1/conversations", Perm: policies.AccountUse, Handler: a.ConversationCreate},
+		{Method: "GET", Path: "/api/v1/conversations/:id", Perm: policies.AccountUse, Handler: a.Conversation},
+		{Method: "PATCH", Path: "/api/v1/conversations/:id", Perm: policies.AccountUse, Handler: a.ConversationRename},
+		{Method: "DELETE", Path: "/api/v1/conversations/:id", Perm: policies.AccountUse, Handler: a.ConversationDelete},
+		{Method: "POST", Path: "/api/v1/conversations/:id/members", Perm: policies.AccountUse, Handler: a.ConversationMemberAdd},
+		{Method: "DELETE", Path: "/api/v1/conversations/:id/members/:handle", Perm: policies.AccountUse, Handler: a.ConversationMemberRemove},
+		{Method: "POST", Path: "/api/v1/conversations/:id/admin", Perm: policies.AccountUse, Handler: a.ConversationAdmin},
+		{Method: "GET", Path: "/api/v1/conversations/:id/messages", Perm: policies.AccountUse, Handler: a.ConversationMessages},
+		{Method: "POST", Path: "/api/v1/conversations/:id/messages", Perm: policies.AccountUse, Handler: a.ConversationMessagePost},
+		{Method: "PATCH", Path: "/api/v1/conversations/:id/messages/:mid", Perm: policies.AccountUse, Handler: a.ConversationMessageEdit},
+		{Method: "DELETE", Path: "/api/v1/conversations/:id/messages/:mid", Perm: policies.AccountUse, Handler: a.ConversationMessageDelete},
+		{Method: "POST", Path: "/api/v1/conversations/:id/messages/:mid/reactions/:emoji", Perm: policies.AccountUse, Handler: a.ConversationReactionPut},
+		{Method: "DELETE", Path: "/api/v1/conversations/:id/messages/:mid/reactions/:emoji", Perm: policies.AccountUse, Handler: a.ConversationReactionDelete},
+		{Method: "POST", Path: "/api/v1/conversations/:id/read", Perm: policies.AccountUse, Handler: a.ConversationRead},
+		{Method: "GET", Path: "/api/v1/requests", Perm: policies.AccountUse, Handler: a.Requests},
+		{Method: "POST", Path: "/api/v1/requests/:id/accept", Perm: policies.AccountUse, Handler: a.RequestAccept},
+		{Method: "DELETE", Path: "/api/v1/requests/:id", Perm: policies.AccountUse, Handler: a.RequestDelete},
+
 		// API: transcripts and class analytics.
 		{Method: "GET", Path: "/api/v1/channels/:slug/sessions", Perm: policies.TranscriptView, Domain: slug, Handler: a.Sessions},
 		{Method: "GET", Path: "/api/v1/channels/:slug/sessions/:session/transcript", Perm: policies.TranscriptView, Domain: slug, Handler: a.Transcript},

@@ -55,13 +55,15 @@ type Service struct {
 	db     *bun.DB
 	bus    Bus
 	filter Filter
+	authz  Authorizer
 	opts   Options
 	log    *slog.Logger
 	now    func() time.Time
 }
 
-// New returns a Service. Every message goes through filter (nil: none).
-func New(db *bun.DB, bus Bus, filter Filter, opts Options, log *slog.Logger) *Service {
+// New returns a Service. Every message goes through filter (nil: none);
+// authz tells staff (nil: nobody is).
+func New(db *bun.DB, bus Bus, filter Filter, authz Authorizer, opts Options, log *slog.Logger) *Service {
 	d := DefaultOptions()
 	if opts.MessagesPerMinute <= 0 {
 		opts.MessagesPerMinute = d.MessagesPerMinute
@@ -72,7 +74,7 @@ func New(db *bun.DB, bus Bus, filter Filter, opts Options, log *slog.Logger) *Se
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Service{db: db, bus: bus, filter: filter, opts: opts, log: log, now: opts.Now}
+	return &Service{db: db, bus: bus, filter: filter, authz: authz, opts: opts, log: log, now: opts.Now}
 }
 
 // publish wakes the inbox streams for a committed event; a failure only

@@ -14,6 +14,7 @@ import (
 	"backchannel/accounts"
 	"backchannel/chat"
 	"backchannel/filters"
+	"backchannel/inbox"
 	"backchannel/live"
 	"backchannel/moderation"
 	"backchannel/policies"
@@ -41,6 +42,7 @@ type Readiness interface {
 type Deps struct {
 	Accounts      *accounts.Service
 	Chat          *chat.Service
+	Inbox         *inbox.Service // direct messages
 	Moderation    *moderation.Service
 	Transcripts   *transcripts.Service
 	Retention     *retention.Service
