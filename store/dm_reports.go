@@ -14,9 +14,6 @@ import (
 // report's excerpt needs. Each name carries "Report" so the conversation
 // use cases' own store files stay apart.
 
-// dmMessages is the table of model.DirectMessage.
-const dmMessages = `"dm_messages" AS "direct_message"`
-
 // dmReportPeople is the table of model.DMReportPerson.
 const dmReportPeople = `"dm_report_people" AS "dm_report_person"`
 
