@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"backchannel/chat"
+	"backchannel/inbox"
 	"backchannel/model"
 	"backchannel/moderation"
 	"backchannel/store"
@@ -388,3 +389,59 @@ func TestDMSettings(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// What the actions do: a suspended (or banned) person cannot send direct
+// messages until the action is undone or lifted; the settings' "off"
+// stops everyone.
+func TestDMSanctionsStopSending(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db, chat.Options{})
+		alice, bob := e.User("Alice", model.RoleParticipant), e.User("Bob", model.RoleParticipant)
+		mod, admin := e.User("Mona", model.RoleModerator), e.User("Ada", model.RoleAdmin)
+		c := testenv.DMConversation(t, db, alice, bob)
+		send := func(body string) error {
+			_, err := e.Inbox.Post(e.Ctx, bob.ID, c.ID, inbox.PostInput{Body: body})
+			return err
+		}
+		if err := send("hello"); err != nil {
+			t.Fatal(err)
+		}
+		e.Clock.Set(time.Time{})
+		d, err := e.Moderation.DMSanction(e.Ctx, mod.ID, moderation.DMSanctionInput{UserID: bob.ID, Kind: model.SanctionDMSuspend, Duration: moderation.Suspend24h})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantProblem(t, send("still here"), "dm_suspended", model.ErrForbidden)
+		if err := e.Moderation.UndoDM(e.Ctx, mod.ID, d.AuditID); err != nil {
+			t.Fatal(err)
+		}
+		if err := send("back again"); err != nil {
+			t.Fatalf("after undo: %v", err)
+		}
+		d, err = e.Moderation.DMSanction(e.Ctx, mod.ID, moderation.DMSanctionInput{UserID: bob.ID, Kind: model.SanctionBan})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantProblem(t, send("banned"), "dm_suspended", model.ErrForbidden)
+		if _, err := e.Moderation.LiftSiteSanction(e.Ctx, mod.ID, d.Sanction.ID, moderation.ModInput{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := send("lifted"); err != nil {
+			t.Fatalf("after lifting: %v", err)
+		}
+		// A warning stops nothing.
+		if _, err := e.Moderation.DMSanction(e.Ctx, mod.ID, moderation.DMSanctionInput{UserID: bob.ID, Kind: model.SanctionWarn}); err != nil {
+			t.Fatal(err)
+		}
+		if err := send("warned"); err != nil {
+			t.Fatalf("after a warning: %v", err)
+		}
+		off := model.DMModeOff
+		if _, err := e.Moderation.SaveDMSettings(e.Ctx, admin.ID, moderation.DMSettingsIn{Mode: &off}); err != nil {
+			t.Fatal(err)
+		}
+		if err := send("off"); err == nil {
+			t.Error("sent with direct messages off")
+		}
+	})
+}
