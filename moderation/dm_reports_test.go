@@ -445,3 +445,34 @@ func TestDMSanctionsStopSending(t *testing.T) {
 		}
 	})
 }
+
+// A person may send DMReportsPerHour reports an hour; the next is 429 and
+// stores nothing, and an hour later they may report again.
+func TestDMReportRateLimit(t *testing.T) {
+	testenv.EachDB(t, func(t *testing.T, db *bun.DB) {
+		e := newEnv(t, db, chat.Options{})
+		alice, bob := e.User("Alice", model.RoleParticipant), e.User("Bob", model.RoleParticipant)
+		c := testenv.DMConversation(t, db, alice, bob)
+		var ms []*model.DirectMessage
+		for i := range moderation.DMReportsPerHour + 1 {
+			ms = append(ms, testenv.DMPost(t, db, c, bob, "spam "+strconv.Itoa(i), time.Time{}))
+		}
+		for _, m := range ms[:moderation.DMReportsPerHour] {
+			if _, err := e.Moderation.ReportDM(e.Ctx, alice.ID, c.ID, moderation.DMReportInput{MessageID: &m.ID, Reason: "spam"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		last := ms[moderation.DMReportsPerHour]
+		_, err := e.Moderation.ReportDM(e.Ctx, alice.ID, c.ID, moderation.DMReportInput{MessageID: &last.ID, Reason: "spam"})
+		if !errors.Is(err, model.ErrRateLimited) {
+			t.Fatalf("report %d: %v, want rate limited", moderation.DMReportsPerHour+1, err)
+		}
+		if rs, _ := store.ListDMReports(e.Ctx, db, store.DMReportFilter{}); len(rs) != moderation.DMReportsPerHour {
+			t.Fatalf("%d reports stored", len(rs))
+		}
+		e.Clock.Set(time.Now().Add(time.Hour + time.Minute))
+		if _, err := e.Moderation.ReportDM(e.Ctx, alice.ID, c.ID, moderation.DMReportInput{MessageID: &last.ID, Reason: "spam"}); err != nil {
+			t.Fatalf("an hour later: %v", err)
+		}
+	})
+}
