@@ -109,6 +109,9 @@ type Input struct {
 	Email       string
 	DisplayName string
 	Password    string
+	// Handle is the one chosen (/u/{handle}); "" takes a free one made from
+	// the display name, or "user<id>".
+	Handle string
 }
 
 // Validate checks and tidies the input; errors name the field at fault.
@@ -126,6 +129,11 @@ func (in *Input) Validate() error {
 	}
 	if strings.ContainsAny(in.DisplayName, "<>") {
 		return model.Invalid("display_name", "Your name cannot contain < or >.")
+	}
+	if in.Handle = NormalizeHandle(in.Handle); in.Handle != "" {
+		if err := ValidateHandle(in.Handle); err != nil {
+			return err
+		}
 	}
 	return ValidatePassword(in.Password)
 }
@@ -170,8 +178,23 @@ func (s *Service) create(ctx context.Context, in Input, role model.Role) (*model
 	if err != nil {
 		return nil, err
 	}
-	u := &model.User{Email: in.Email, DisplayName: in.DisplayName, PasswordHash: hash}
-	if err := store.CreateUser(ctx, s.db, u); err != nil {
+	handle, chosen := in.Handle, in.Handle != ""
+	if !chosen {
+		if handle, err = s.SuggestHandle(ctx, in.DisplayName); err != nil {
+			return nil, err
+		}
+	}
+	u := &model.User{Email: in.Email, DisplayName: in.DisplayName, PasswordHash: hash, Handle: handle}
+	err = store.CreateUser(ctx, s.db, u)
+	if errors.Is(err, model.ErrHandleTaken) && !chosen {
+		// Taken since it was suggested: "user<id>" instead.
+		u = &model.User{Email: in.Email, DisplayName: in.DisplayName, PasswordHash: hash}
+		err = store.CreateUser(ctx, s.db, u)
+	}
+	if err != nil {
+		if errors.Is(err, model.ErrHandleTaken) {
+			return nil, errHandleTaken(handle)
+		}
 		if errors.Is(err, model.ErrConflict) {
 			return nil, &model.FieldError{Field: "email", Message: "An account with this email already exists."}
 		}

@@ -77,6 +77,7 @@ var layers = []entry{
 	{pkgs: []string{"loadgen"}, note: "bench seeding, the load tool, the demo audience"},
 	{pkgs: []string{"views"}, leaf: true, ext: stdlibAndTempl, note: "templ components and view models: templ and the standard library only"},
 	{pkgs: []string{"moderation", "transcripts", "retention"}, note: "use cases above chat; they do not import each other"},
+	{pkgs: []string{"inbox"}, note: "direct messages: people, follows, blocks, conversations, requests"},
 	{pkgs: []string{"chat"}, note: "live channels: post, read, reactions, votes"},
 	{pkgs: []string{"accounts"}, note: "users, sign-in, tokens, roles"},
 	{pkgs: []string{"filters"}, note: "stored rule sets; uses wordfilter's Verdict"},

@@ -89,7 +89,7 @@ func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in Post
 		return nil, model.Invalid("anonymous", "This channel does not allow anonymous posts.")
 	}
 	m := &model.Message{ChannelID: ch.ID, Kind: in.Kind, Body: body, Anonymous: in.Anonymous,
-		AuthorName: v.Actor.Name, State: model.StateVisible}
+		AuthorName: v.Actor.Name, AuthorHandle: v.Actor.Handle, State: model.StateVisible}
 	verdict, err := s.screen(ctx, ch, v, m, standing)
 	if err != nil {
 		return nil, err

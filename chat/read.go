@@ -236,6 +236,7 @@ func (s *Service) item(v Viewer, m model.Message, reactions []store.ReactionSumm
 		it.Author = "Anonymous"
 		// Keep who wrote it out of anything built from this item.
 		it.Message.AuthorName, it.Message.AuthorUserID, it.Message.AuthorGuestID = "", nil, nil
+		it.Message.AuthorHandle = ""
 		it.Message.AuthorRole = "" // a badge would narrow down who it was
 	}
 	if m.State == model.StateShadow && !v.Staff {

@@ -46,7 +46,7 @@ func (s *Service) ViewerFor(ctx context.Context, ch *model.Channel, user *model.
 	var v Viewer
 	switch {
 	case user != nil:
-		v.Actor = model.Actor{UserID: user.ID, Name: user.DisplayName}
+		v.Actor = model.Actor{UserID: user.ID, Name: user.DisplayName, Handle: user.Handle}
 		var err error
 		if v.Staff, err = s.authz.Can(ctx, user.ID, ch.Slug, policies.MessageModerate); err != nil {
 			return v, err

@@ -55,6 +55,11 @@ const (
 // publicRoutes is the explicit allowlist of routes served with no sign-in.
 // Any other route marked policies.Public fails TestPublicRoutesAllowlist.
 var publicRoutes = map[string]bool{
+	// People's profiles and follow lists are open; their buttons need an account.
+	"GET /u/:handle":           true,
+	"GET /u/:handle/followers": true,
+	"GET /u/:handle/following": true,
+
 	"GET /":              true,
 	"GET /static/*":      true,
 	"GET /setup":         true,
@@ -245,6 +250,26 @@ var authzMatrix = map[string]matrixRow{
 	"GET /api/v1/retention":          {allowed: admins},
 	"PUT /api/v1/retention":          {allowed: admins},
 	"POST /api/v1/retention/preview": {allowed: admins},
+
+	// People: follows, blocks, your profile, the lookup.
+	"POST /u/:handle/follow":               {allowed: signedIn},
+	"POST /u/:handle/unfollow":             {allowed: signedIn},
+	"POST /u/:handle/block":                {allowed: signedIn},
+	"POST /u/:handle/unblock":              {allowed: signedIn},
+	"POST /account/profile":                {allowed: signedIn},
+	"POST /account/messages":               {allowed: signedIn},
+	"POST /account/blocks/:handle/unblock": {allowed: signedIn},
+	"GET /people/search":                   {allowed: signedIn},
+	"PATCH /api/v1/me":                     {allowed: signedIn},
+	"GET /api/v1/users/search":             {allowed: signedIn},
+	"GET /api/v1/users/:handle":            {allowed: signedIn},
+	"POST /api/v1/users/:handle/follow":    {allowed: signedIn},
+	"DELETE /api/v1/users/:handle/follow":  {allowed: signedIn},
+	"GET /api/v1/users/:handle/followers":  {allowed: signedIn},
+	"GET /api/v1/users/:handle/following":  {allowed: signedIn},
+	"GET /api/v1/blocks":                   {allowed: signedIn},
+	"POST /api/v1/blocks":                  {allowed: signedIn},
+	"DELETE /api/v1/blocks/:handle":        {allowed: signedIn},
 
 	"GET /api/v1/search": {allowed: signedIn},
 	"GET /api/v1/tags":   {allowed: signedIn},

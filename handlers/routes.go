@@ -46,6 +46,20 @@ func (h *server) routes() []route {
 		{Method: "GET", Path: "/reset/:token", Perm: policies.Public, Handler: p.PasswordResetForm},
 		{Method: "POST", Path: "/reset/:token", Perm: policies.Public, Handler: p.PasswordResetSubmit},
 
+		// HTML: people: profiles (open to all; the buttons need an account), follows,
+		// blocks, your profile and who may message you, the "New message" lookup.
+		{Method: "GET", Path: "/u/:handle", Perm: policies.Public, Handler: p.Profile},
+		{Method: "GET", Path: "/u/:handle/followers", Perm: policies.Public, Handler: p.Followers},
+		{Method: "GET", Path: "/u/:handle/following", Perm: policies.Public, Handler: p.Following},
+		{Method: "POST", Path: "/u/:handle/follow", Perm: policies.AccountUse, Handler: p.ProfileFollow},
+		{Method: "POST", Path: "/u/:handle/unfollow", Perm: policies.AccountUse, Handler: p.ProfileUnfollow},
+		{Method: "POST", Path: "/u/:handle/block", Perm: policies.AccountUse, Handler: p.ProfileBlock},
+		{Method: "POST", Path: "/u/:handle/unblock", Perm: policies.AccountUse, Handler: p.ProfileUnblock},
+		{Method: "POST", Path: "/account/profile", Perm: policies.AccountUse, Handler: p.AccountProfile},
+		{Method: "POST", Path: "/account/messages", Perm: policies.AccountUse, Handler: p.AccountMessages},
+		{Method: "POST", Path: "/account/blocks/:handle/unblock", Perm: policies.AccountUse, Handler: p.AccountUnblock},
+		{Method: "GET", Path: "/people/search", Perm: policies.AccountUse, Handler: p.PeopleSearch},
+
 		// HTML: your account.
 		{Method: "GET", Path: "/account", Perm: policies.AccountUse, Handler: p.Account},
 		{Method: "POST", Path: "/account/password", Perm: policies.AccountUse, Handler: p.AccountPassword},
@@ -158,6 +172,19 @@ func (h *server) routes() []route {
 		{Method: "GET", Path: "/healthz", Perm: policies.Public, Handler: a.Healthz},
 		{Method: "GET", Path: "/readyz", Perm: policies.Public, Handler: a.Readyz},
 		{Method: "GET", Path: "/api/v1/me", Perm: policies.AccountUse, Handler: a.Me},
+
+		// API: people: your profile, profiles, follows, blocks, the lookup. Before the
+		// admin's /api/v1/users/:id, to which a numeric :handle is passed on.
+		{Method: "PATCH", Path: "/api/v1/me", Perm: policies.AccountUse, Handler: a.MeUpdate},
+		{Method: "GET", Path: "/api/v1/users/search", Perm: policies.AccountUse, Handler: a.PeopleSearch},
+		{Method: "GET", Path: "/api/v1/users/:handle", Perm: policies.AccountUse, Handler: a.Profile},
+		{Method: "POST", Path: "/api/v1/users/:handle/follow", Perm: policies.AccountUse, Handler: a.Follow},
+		{Method: "DELETE", Path: "/api/v1/users/:handle/follow", Perm: policies.AccountUse, Handler: a.Unfollow},
+		{Method: "GET", Path: "/api/v1/users/:handle/followers", Perm: policies.AccountUse, Handler: a.Followers},
+		{Method: "GET", Path: "/api/v1/users/:handle/following", Perm: policies.AccountUse, Handler: a.Following},
+		{Method: "GET", Path: "/api/v1/blocks", Perm: policies.AccountUse, Handler: a.Blocks},
+		{Method: "POST", Path: "/api/v1/blocks", Perm: policies.AccountUse, Handler: a.BlockCreate},
+		{Method: "DELETE", Path: "/api/v1/blocks/:handle", Perm: policies.AccountUse, Handler: a.BlockDelete},
 
 		// API: users, roles and permissions.
 		{Method: "GET", Path: "/api/v1/users", Perm: policies.UserManage, Handler: a.Users},

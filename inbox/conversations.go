@@ -101,14 +101,18 @@ func (s *Service) Start(ctx context.Context, userID int64, in StartInput) (*Conv
 	}
 	var msgID int64
 	_, err = s.change(ctx, func(tx bun.Tx) (*model.DMEvent, audience, error) {
-		if c == nil {
+		reused := c != nil
+		if !reused {
 			if c, err = s.create(ctx, tx, a.user, others, folders, title, group, about); err != nil {
 				return nil, audience{}, err
 			}
 		} else if err := reopen(ctx, tx, c.ID, userID); err != nil {
 			return nil, audience{}, err
 		}
-		if text == nil {
+		switch {
+		case text == nil && reused: // back in the starter's list: nobody else is told
+			return event(c.ID, model.DMEventFolder, nil, userID), justMe(userID), nil
+		case text == nil:
 			return event(c.ID, model.DMEventMembers, nil, userID), audience{}, nil
 		}
 		m, err := s.insert(ctx, tx, c, userID, text, nil)
@@ -304,7 +308,7 @@ func personOf(u model.User, id int64) Person {
 	if u.ID == 0 {
 		return Person{ID: id, DisplayName: "Deleted account"}
 	}
-	return Person{ID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName}
+	return PersonOf(&u)
 }
 
 // maxListed is the most conversations a list shows.
@@ -358,9 +362,16 @@ func (s *Service) Conversations(ctx context.Context, userID int64, folder model.
 	if err != nil {
 		return nil, err
 	}
+	hide, err := s.blockedSenders(ctx, userID, folder, convs)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Summary, 0, len(rows))
 	for _, r := range rows {
 		c := convs[r.ConversationID]
+		if c.CreatedBy != nil && hide[*c.CreatedBy] {
+			continue
+		}
 		sm := Summary{Conversation: c, Folder: r.Folder, Unread: unread[c.ID]}
 		var ms []Member
 		for _, m := range members[c.ID] {
@@ -380,6 +391,27 @@ func (s *Service) Conversations(ctx context.Context, userID int64, folder model.
 		out = append(out, sm)
 	}
 	return out, nil
+}
+
+// blockedSenders is, for the Requests folder, the people who started one of
+// the requests and whom the viewer has blocked since: their requests are
+// not listed.
+func (s *Service) blockedSenders(ctx context.Context, userID int64, folder model.Folder, convs map[int64]model.Conversation) (map[int64]bool, error) {
+	hide := map[int64]bool{}
+	if folder != model.FolderRequests {
+		return hide, nil
+	}
+	var senders []int64
+	for _, c := range convs {
+		if c.CreatedBy != nil {
+			senders = append(senders, *c.CreatedBy)
+		}
+	}
+	blocked, err := store.BlockedBy(ctx, s.db, userID, senders)
+	for _, id := range blocked {
+		hide[id] = true
+	}
+	return hide, err
 }
 
 // UnreadTotal is the header's badge: unread messages in the viewer's inbox

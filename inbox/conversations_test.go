@@ -5,7 +5,9 @@ import (
 	"slices"
 	"testing"
 
+	"backchannel/app/apptest"
 	"backchannel/inbox"
+	"backchannel/live"
 	"backchannel/model"
 )
 
@@ -103,6 +105,30 @@ func TestNonMemberNotFound(t *testing.T) {
 		}
 		if _, _, err := e.Inbox.Start(e.Ctx, 0, inbox.StartInput{UserIDs: []int64{bob.ID}}); !errors.Is(err, model.ErrForbidden) {
 			t.Errorf("a guest starting: err = %v, want forbidden", err)
+		}
+	})
+}
+
+// Every committed change wakes the inbox streams with its event's id; a
+// refused one writes and wakes nothing.
+func TestChangesWakeTheInboxStreams(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ann, bob := e.User("Ann", model.RoleParticipant), e.User("Bob", model.RoleParticipant)
+		e.follow(bob, ann)
+		sub := e.Hub.Subscribe(live.InboxStreamID)
+		defer sub.Close()
+		v := e.start(ann, inbox.StartInput{Body: "hi"}, bob)
+		es, _ := e.events(v.Conversation.ID)
+		apptest.WantWake(t, sub, es[len(es)-1].ID)
+		m := e.post(bob, v.Conversation.ID, "hello")
+		es, _ = e.events(v.Conversation.ID)
+		apptest.WantWake(t, sub, es[len(es)-1].ID)
+		if _, err := e.Inbox.Edit(e.Ctx, ann.ID, v.Conversation.ID, m.ID, "not mine"); err == nil {
+			t.Fatal("Ann edited Bob's message")
+		}
+		apptest.WantNoWake(t, sub)
+		if got, _ := e.events(v.Conversation.ID); len(got) != len(es) {
+			t.Errorf("a refused edit wrote %d events", len(got)-len(es))
 		}
 	})
 }

@@ -185,3 +185,44 @@ func TestBlockedMemberWarning(t *testing.T) {
 		apptest.Want{Problem: "blocked"}.Check(t, err)
 	})
 }
+
+// Blocking (or unblocking) someone who shares a group with you tells your
+// own streams at once, one members event per shared group, to you alone.
+func TestBlockingAMemberTellsTheBlocker(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ann := e.User("Ann", model.RoleParticipant)
+		ps := e.people(ann, 2)
+		bob, cat := ps[0], ps[1]
+		g := e.start(ann, inbox.StartInput{}, bob, cat).Conversation.ID
+		d := e.start(ann, inbox.StartInput{}, bob).Conversation.ID // a 1:1: no warning there
+		lastTo := func(id int64) (model.DMEventKind, []int64, int) {
+			es, tos := e.events(id)
+			return es[len(es)-1].Kind, tos[len(tos)-1], len(es)
+		}
+		_, _, before := lastTo(g)
+		_, _, beforeDirect := lastTo(d)
+		if _, err := e.Inbox.Block(e.Ctx, cat.ID, bob.Handle); err != nil {
+			t.Fatal(err)
+		}
+		kind, to, n := lastTo(g)
+		if n != before+1 || kind != model.DMEventMembers || !slices.Equal(to, ids(cat)) {
+			t.Errorf("after blocking: %d new events, last %s to %v; want one members event to Cat", n-before, kind, to)
+		}
+		if _, _, n := lastTo(d); n != beforeDirect {
+			t.Errorf("blocking wrote %d events in a 1:1 Cat is not in", n-beforeDirect)
+		}
+		v, err := e.Inbox.Conversation(e.Ctx, cat.ID, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(v.BlockedMembers, ids(bob)) {
+			t.Errorf("Cat's blocked members = %v", v.BlockedMembers)
+		}
+		if err := e.Inbox.Unblock(e.Ctx, cat.ID, bob.Handle); err != nil {
+			t.Fatal(err)
+		}
+		if kind, to, n := lastTo(g); n != before+2 || kind != model.DMEventMembers || !slices.Equal(to, ids(cat)) {
+			t.Errorf("after unblocking: last %s to %v (%d events)", kind, to, n-before)
+		}
+	})
+}

@@ -166,6 +166,10 @@ func TestDeleteForMe(t *testing.T) {
 		if _, ok := e.list(ann, model.FolderInbox)[id]; !ok {
 			t.Error("restarting did not bring the 1:1 back into Ann's list")
 		}
+		es, tos := e.events(id)
+		if last := es[len(es)-1]; last.Kind != model.DMEventFolder || !slices.Equal(tos[len(tos)-1], ids(ann)) {
+			t.Errorf("restarting: event %s to %v, want a folder event to Ann only", last.Kind, tos[len(tos)-1])
+		}
 	})
 }
 

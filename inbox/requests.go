@@ -123,7 +123,7 @@ func (s *Service) DeleteRequest(ctx context.Context, userID, conversationID int6
 			return nil, audience{}, err
 		}
 		if block && c.CreatedBy != nil && *c.CreatedBy != userID {
-			if err := store.InsertBlock(ctx, tx, userID, *c.CreatedBy); err != nil {
+			if err := store.BlockUser(ctx, tx, userID, *c.CreatedBy); err != nil {
 				return nil, audience{}, err
 			}
 		}

@@ -153,3 +153,17 @@ func TestRequestAnsweredMovesToInbox(t *testing.T) {
 		}
 	})
 }
+
+// A request from someone the recipient has blocked since is not listed.
+func TestRequestFromBlockedSenderHidden(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		bob, ann, cat := e.User("Bob", model.RoleParticipant), e.User("Ann", model.RoleParticipant), e.User("Cat", model.RoleParticipant)
+		a := e.start(ann, inbox.StartInput{Body: "hi"}, bob).Conversation.ID
+		c := e.start(cat, inbox.StartInput{Body: "hi"}, bob).Conversation.ID
+		e.block(bob, ann)
+		got := e.list(bob, model.FolderRequests)
+		if _, ok := got[a]; ok || len(got) != 1 {
+			t.Errorf("Bob's requests after blocking Ann = %v, want only Cat's %d", got, c)
+		}
+	})
+}

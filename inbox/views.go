@@ -10,13 +10,6 @@ import (
 // conversations and messages. Pages and the API build their own shapes from
 // them.
 
-// Person is someone as conversations show them.
-type Person struct {
-	ID          int64  `json:"id"`
-	Handle      string `json:"handle"`
-	DisplayName string `json:"display_name"`
-}
-
 // Member is a current member of a conversation.
 type Member struct {
 	Person

@@ -10,6 +10,7 @@ type Actor struct {
 	UserID  int64  // 0 for a guest
 	GuestID int64  // 0 for a user
 	Name    string // display name
+	Handle  string // an account's handle (/u/{handle}); "" for a guest
 }
 
 // Key identifies the actor in reactions, votes and guideline acceptances:
@@ -98,6 +99,9 @@ type Message struct {
 	// posting (admin, moderator or host; "" for participants and guests):
 	// the badge beside their name, the same for every viewer.
 	AuthorRole Role `bun:"author_role,notnull" json:"-"`
+	// AuthorHandle is the account author's handle, for the link from their
+	// name to their profile ("" for guests); kept current when it changes.
+	AuthorHandle string `bun:"author_handle,notnull" json:"-"`
 	// Published says the message was visible to everyone at some time.
 	// Only a published message leaves a tombstone for participants when it
 	// is deleted: one that was never shown (held, denied, shadow) vanishes.

@@ -217,13 +217,15 @@ func UsersByHandles(ctx context.Context, db bun.IDB, handles []string) ([]model.
 	return us, nil
 }
 
-// InsertBlock records that blocker blocked blocked (idempotent). The people
-// use cases own blocking; declining a message request with "Block" writes
-// the same row.
-func InsertBlock(ctx context.Context, db bun.IDB, blocker, blocked int64) error {
-	b := &model.Block{BlockerID: blocker, BlockedID: blocked, CreatedAt: now()}
-	if _, err := db.NewInsert().Model(b).On("CONFLICT (blocker_id, blocked_id) DO NOTHING").Exec(ctx); err != nil {
-		return fmt.Errorf("store: insert block: %w", err)
+// SharedGroups lists the groups a and b are both current members of.
+func SharedGroups(ctx context.Context, db bun.IDB, a, b int64) ([]int64, error) {
+	var ids []int64
+	if err := db.NewSelect().TableExpr("conversation_members AS ma").Column("ma.conversation_id").
+		Join("JOIN conversation_members AS mb ON mb.conversation_id = ma.conversation_id AND mb.user_id = ? AND mb.left_at IS NULL", b).
+		Join("JOIN conversations AS c ON c.id = ma.conversation_id").
+		Where("ma.user_id = ?", a).Where("ma.left_at IS NULL").Where("c.kind = ?", model.ConversationGroup).
+		Order("ma.conversation_id").Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("store: shared groups: %w", err)
 	}
-	return nil
+	return ids, nil
 }

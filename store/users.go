@@ -24,6 +24,9 @@ func CreateUser(ctx context.Context, db bun.IDB, u *model.User) error {
 		u.DMPolicy = model.DMPolicyEveryone
 	}
 	if _, err := db.NewInsert().Model(u).Returning("id").Exec(ctx); err != nil {
+		if isUnique(err) && u.Handle != "" && strings.Contains(err.Error(), "handle") {
+			return fmt.Errorf("store: create user: handle %q: %w", u.Handle, model.ErrHandleTaken)
+		}
 		if isUnique(err) {
 			return fmt.Errorf("store: create user: email %q: %w", u.Email, model.ErrConflict)
 		}

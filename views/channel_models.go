@@ -54,6 +54,9 @@ type Message struct {
 	// "moderator", "host"; "" for everyone else, and for an anonymous post
 	// as participants see it): a badge beside the name.
 	AuthorRole string
+	// AuthorHandle links an account author's name to their profile; ""
+	// for guests, and never set for an anonymous post.
+	AuthorHandle string
 }
 
 // Compose is the state of a compose form.

@@ -120,6 +120,7 @@ type PersonCard struct {
 	Subject      string
 	Name         string
 	Email        string
+	Handle       string // an account's: the card's Profile and Message links
 	Guest        bool
 	Active       []SanctionLine // in force in this channel
 	Sanctions    []SanctionLine // history, newest first

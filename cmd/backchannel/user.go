@@ -28,6 +28,7 @@ func userCmd(ctx context.Context, args []string, getenv config.Getenv, stdout, s
 	email := fs.String("email", "", "the account's email")
 	password := fs.String("password", "", "password (create)")
 	name := fs.String("name", "", "display name (create)")
+	handle := fs.String("handle", "", "handle, for /u/{handle} (create; default: made from the name)")
 	role := fs.String("role", string(model.RoleParticipant), "site-wide role: admin, moderator, host or participant")
 	cfg, err := loadConfig(fs, args, getenv, nil)
 	if errors.Is(err, flag.ErrHelp) {
@@ -46,11 +47,11 @@ func userCmd(ctx context.Context, args []string, getenv config.Getenv, stdout, s
 	defer c.Close()
 	switch action {
 	case "create":
-		u, err := c.Accounts.CreateUser(ctx, 0, accounts.Input{Email: *email, DisplayName: *name, Password: *password}, model.Role(*role))
+		u, err := c.Accounts.CreateUser(ctx, 0, accounts.Input{Email: *email, DisplayName: *name, Password: *password, Handle: *handle}, model.Role(*role))
 		if err != nil {
 			return cliError(err)
 		}
-		fmt.Fprintf(stdout, "created user %d <%s> with role %s\n", u.ID, u.Email, *role)
+		fmt.Fprintf(stdout, "created user %d <%s> @%s with role %s\n", u.ID, u.Email, u.Handle, *role)
 	case "set-role", "disable", "enable":
 		u, err := c.Accounts.UserByEmail(ctx, *email)
 		if err != nil {

@@ -19,6 +19,9 @@ func messageView(slug string, v chat.Viewer, it chat.Item) views.Message {
 		Deleted: m.State == model.StateDeleted, CreatedAt: m.CreatedAt, Edited: m.EditedAt != nil,
 		VoteCount: m.VoteCount, Voted: it.Voted, ReplyCount: m.ReplyCount, CanEdit: it.CanEdit,
 		CanDelete: it.CanDelete, CanAct: v.Poster && !v.Actor.IsZero(), AuthorRole: string(m.AuthorRole)}
+	if !m.Anonymous {
+		vm.AuthorHandle = m.AuthorHandle
+	}
 	if m.ParentID != nil {
 		vm.ParentID = *m.ParentID
 	}

@@ -97,6 +97,9 @@ func (h *Pages) personCard(ctx context.Context, cc *web.ChannelCtx, subject stri
 		card.Messages = append(card.Messages, views.PersonMessage{ID: m.ID, Slug: cs.Slug, ChannelTitle: cs.Title,
 			Body: m.Body, State: string(m.State), CreatedAt: m.CreatedAt})
 	}
+	if card.Handle, err = h.subjectHandle(ctx, p.Subject); err != nil {
+		return views.PersonCard{}, err
+	}
 	return card, nil
 }
 

@@ -12,7 +12,7 @@ func (h *Pages) SignupForm(c *fiber.Ctx) error {
 	if web.ViewerOf(c).User != nil {
 		return c.Redirect("/channels", fiber.StatusSeeOther)
 	}
-	return h.renderSignup(c, fiber.StatusOK, web.FormOf(c, "display_name", "email", "password"), c.Query("invite"))
+	return h.renderSignup(c, fiber.StatusOK, web.FormOf(c, "display_name", "handle", "email", "password"), c.Query("invite"))
 }
 
 func (h *Pages) renderSignup(c *fiber.Ctx, status int, f views.Form, invite string) error {
@@ -24,9 +24,9 @@ func (h *Pages) renderSignup(c *fiber.Ctx, status int, f views.Form, invite stri
 }
 
 func (h *Pages) SignupSubmit(c *fiber.Ctx) error {
-	f := web.FormOf(c, "display_name", "email", "password", "invite")
+	f := web.FormOf(c, "display_name", "handle", "email", "password", "invite")
 	invite := f.Value("invite")
-	in := accounts.Input{Email: f.Value("email"), DisplayName: f.Value("display_name"), Password: f.Value("password")}
+	in := accounts.Input{Email: f.Value("email"), DisplayName: f.Value("display_name"), Password: f.Value("password"), Handle: f.Value("handle")}
 	u, err := h.Accounts.Register(c.UserContext(), in, invite)
 	if err != nil {
 		status, err := web.FormError(&f, err)

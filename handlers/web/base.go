@@ -42,7 +42,7 @@ type Readiness interface {
 type Deps struct {
 	Accounts      *accounts.Service
 	Chat          *chat.Service
-	Inbox         *inbox.Service // direct messages
+	Inbox         *inbox.Service // direct messages: people, follows, blocks, conversations
 	Moderation    *moderation.Service
 	Transcripts   *transcripts.Service
 	Retention     *retention.Service
