@@ -96,6 +96,19 @@ func TestBrowserDMReportReachesTheWall(t *testing.T) {
 	}
 	testenv.NoJSErrors(t, mod)
 
+	// The person card offers the same actions; a warning there, taken back
+	// with its Undo, leaves nothing in force.
+	testenv.Do(t, mod, chromedp.Navigate(s.URL+"/mod/c/physics/people/u:"+strconv.FormatInt(bob.ID, 10)))
+	testenv.WaitUntil(t, mod, "the card's DM part", `!!document.querySelector('[data-testid="person-dm"]')`)
+	testenv.Do(t, mod, chromedp.Click(chromedp.CSS(`[data-testid="person-dm"] button[value="warn"]`)))
+	testenv.WaitUntil(t, mod, "the warning done", `!!document.querySelector('[data-testid="dm-action-done"]')`)
+	testenv.Do(t, mod, chromedp.Click(chromedp.CSS(`[data-testid="dm-undo"]`)))
+	testenv.WaitUntil(t, mod, "the warning undone", `!!document.querySelector('[data-testid="dm-undone"]')`)
+	if es := dmAudits(t, s, "user.warn.undo"); len(es) != 1 {
+		t.Errorf("%d undo entries, want 1", len(es))
+	}
+	testenv.NoJSErrors(t, mod)
+
 	// The report page on a phone (looked at, not committed).
 	testenv.Phone(t, member)
 	testenv.Do(t, member, chromedp.Navigate(page))
