@@ -304,6 +304,7 @@ var authzMatrix = map[string]matrixRow{
 	// settings.
 	"GET /inbox/:id/report":                   {allowed: signedIn},
 	"POST /inbox/:id/report":                  {allowed: signedIn},
+	"GET /mod/dm-reports":                     {allowed: siteMod | admin},
 	"GET /mod/dm-reports/:id":                 {allowed: siteMod | admin},
 	"POST /mod/dm-reports/:id/dismiss":        {allowed: siteMod | admin},
 	"POST /mod/dm/people/:user/sanctions":     {allowed: siteMod | admin},

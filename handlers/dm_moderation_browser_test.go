@@ -13,6 +13,7 @@ import (
 
 	"backchannel/chat"
 	"backchannel/model"
+	"backchannel/moderation"
 	"backchannel/store"
 	"backchannel/testenv"
 )
@@ -94,6 +95,11 @@ func TestBrowserDMReportReachesTheWall(t *testing.T) {
 	if n := testenv.Eval[int](t, mod, `document.querySelectorAll('[data-testid="wall-dm-report"]').length`); n != 0 {
 		t.Errorf("%d DM reports still on the wall", n)
 	}
+	// A new report reaches the open wall by itself.
+	if _, err := s.Moderation.ReportDM(ctx, alice.ID, c.ID, moderation.DMReportInput{Reason: "Still insulting me"}); err != nil {
+		t.Fatal(err)
+	}
+	testenv.WaitUntil(t, mod, "the new report on the open wall", `document.querySelectorAll('[data-testid="wall-dm-report"]').length === 1`)
 	testenv.NoJSErrors(t, mod)
 
 	// The person card offers the same actions; a warning there, taken back

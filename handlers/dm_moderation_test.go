@@ -231,6 +231,13 @@ func TestDMReportsOnTheWall(t *testing.T) {
 		if items.Length() != 1 || !strings.Contains(items.Text(), "threatening") || strings.Contains(r.Body, ">threat<") {
 			t.Fatalf("site moderator's wall: %q", items.Text())
 		}
+		// The list asks for itself again: the fragment, the same report.
+		if r := mb.get("/mod/dm-reports", "HX-Request", "true"); r.Status != http.StatusOK || r.Doc.Find(`[data-testid="wall-dm-report"]`).Length() != 1 {
+			t.Errorf("the list's fragment: %d %s", r.Status, r.Body)
+		}
+		if r := cb.get("/mod/dm-reports"); r.Status != http.StatusForbidden {
+			t.Errorf("a channel moderator's list fragment: %d", r.Status)
+		}
 		if n := len(dmAudits(t, s, "dm_report.view")); n != 0 {
 			t.Fatalf("the wall's list audited %d views", n)
 		}
@@ -261,6 +268,9 @@ func TestDMReportsOnTheWall(t *testing.T) {
 		}
 		if r := mb.get("/mod"); r.Doc.Find(`[data-testid="wall-dm-report"]`).Length() != 0 {
 			t.Error("the resolved report is still on the wall")
+		}
+		if r := mb.get("/mod/dm-reports", "HX-Request", "true"); r.Doc.Find(`[data-testid="wall-dm-report"]`).Length() != 0 {
+			t.Error("the resolved report is still in the list's fragment")
 		}
 		es := dmAudits(t, s, "user.dm_suspend")
 		if len(es) != 1 || es[0].TargetID != strconv.FormatInt(bob.ID, 10) {

@@ -303,6 +303,7 @@ func (h *server) routes() []route {
 		// undo; admins set the direct-message settings.
 		{Method: "GET", Path: "/inbox/:id/report", Perm: policies.AccountUse, Handler: p.DMReportForm},
 		{Method: "POST", Path: "/inbox/:id/report", Perm: policies.AccountUse, Handler: p.DMReportSubmit},
+		{Method: "GET", Path: "/mod/dm-reports", Perm: policies.UserSanction, Handler: p.ModDMReports},
 		{Method: "GET", Path: "/mod/dm-reports/:id", Perm: policies.UserSanction, Handler: p.ModDMReport},
 		{Method: "POST", Path: "/mod/dm-reports/:id/dismiss", Perm: policies.UserSanction, Handler: p.ModDMReportDismiss},
 		{Method: "POST", Path: "/mod/dm/people/:user/sanctions", Perm: policies.UserSanction, Handler: p.ModDMSanction},

@@ -117,7 +117,7 @@ func ModWallView(p Page, d ModWall) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = wallDMReports(*d.DM).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = WallDMReportsView(*d.DM).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

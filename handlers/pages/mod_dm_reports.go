@@ -195,3 +195,17 @@ func (h *Pages) ModDMUndo(c *fiber.Ctx) error {
 	setTrigger(c, "mod:undone", map[string]any{"audit": auditID, "label": "Undone"})
 	return web.Render(c, fiber.StatusOK, views.DMUndoneView(back))
 }
+
+// ModDMReports is the wall's list of open DM reports as a fragment (the
+// list asks for it again every 10 seconds); no excerpt, so not audited.
+func (h *Pages) ModDMReports(c *fiber.Ctx) error {
+	d, err := h.wallDMReports(c.UserContext(), web.ViewerOf(c).User.ID)
+	if err != nil {
+		return err
+	}
+	if d == nil {
+		return model.Refuse(model.ErrForbidden, "not_site_moderator", "Only site-wide moderators see reports of direct messages.")
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return web.Render(c, fiber.StatusOK, views.WallDMReportsView(*d))
+}
