@@ -328,6 +328,29 @@ var authzMatrix = map[string]matrixRow{
 	"GET /api/v1/requests":                                            {allowed: signedIn},
 	"POST /api/v1/requests/:id/accept":                                {allowed: signedIn},
 	"DELETE /api/v1/requests/:id":                                     {allowed: signedIn},
+
+	// Direct messages, moderation: reports by members (the use case answers
+	// 404 to non-members), site-wide moderators' reports and actions, admin
+	// settings.
+	"GET /inbox/:id/report":                   {allowed: signedIn},
+	"POST /inbox/:id/report":                  {allowed: signedIn},
+	"GET /mod/dm-reports":                     {allowed: siteMod | admin},
+	"GET /mod/dm-reports/:id":                 {allowed: siteMod | admin},
+	"POST /mod/dm-reports/:id/dismiss":        {allowed: siteMod | admin},
+	"POST /mod/dm/people/:user/sanctions":     {allowed: siteMod | admin},
+	"POST /mod/dm/undo/:audit":                {allowed: siteMod | admin},
+	"GET /admin/direct-messages":              {allowed: admins},
+	"POST /admin/direct-messages":             {allowed: admins},
+	"GET /api/v1/conversations/:id/report":    {allowed: signedIn},
+	"POST /api/v1/conversations/:id/report":   {allowed: signedIn},
+	"GET /api/v1/mod/dm-reports":              {allowed: siteMod | admin},
+	"GET /api/v1/mod/dm-reports/:id":          {allowed: siteMod | admin},
+	"POST /api/v1/mod/dm-reports/:id/dismiss": {allowed: siteMod | admin},
+	"POST /api/v1/mod/dm-sanctions":           {allowed: siteMod | admin},
+	"DELETE /api/v1/mod/site-sanctions/:id":   {allowed: siteMod | admin},
+	"POST /api/v1/mod/dm-undo":                {allowed: siteMod | admin},
+	"GET /api/v1/settings/dm":                 {allowed: admins},
+	"PUT /api/v1/settings/dm":                 {allowed: admins},
 }
 
 // Only the routes on the allowlist are public, and every other route has a

@@ -327,6 +327,30 @@ func (h *server) routes() []route {
 		{Method: "GET", Path: "/api/v1/channels/:slug/sessions", Perm: policies.TranscriptView, Domain: slug, Handler: a.Sessions},
 		{Method: "GET", Path: "/api/v1/channels/:slug/sessions/:session/transcript", Perm: policies.TranscriptView, Domain: slug, Handler: a.Transcript},
 		{Method: "GET", Path: "/api/v1/channels/:slug/sessions/:session/analytics", Perm: policies.TranscriptStaff, Domain: slug, Handler: a.Analytics},
+
+		// Direct messages, moderation: a member reports a message or conversation (the
+		// use case answers 404 to non-members); site-wide moderators open reports (each
+		// opening audited) and warn, suspend direct messages, ban site-wide, dismiss,
+		// undo; admins set the direct-message settings.
+		{Method: "GET", Path: "/inbox/:id/report", Perm: policies.AccountUse, Handler: p.DMReportForm},
+		{Method: "POST", Path: "/inbox/:id/report", Perm: policies.AccountUse, Handler: p.DMReportSubmit},
+		{Method: "GET", Path: "/mod/dm-reports", Perm: policies.UserSanction, Handler: p.ModDMReports},
+		{Method: "GET", Path: "/mod/dm-reports/:id", Perm: policies.UserSanction, Handler: p.ModDMReport},
+		{Method: "POST", Path: "/mod/dm-reports/:id/dismiss", Perm: policies.UserSanction, Handler: p.ModDMReportDismiss},
+		{Method: "POST", Path: "/mod/dm/people/:user/sanctions", Perm: policies.UserSanction, Handler: p.ModDMSanction},
+		{Method: "POST", Path: "/mod/dm/undo/:audit", Perm: policies.UserSanction, Handler: p.ModDMUndo},
+		{Method: "GET", Path: "/admin/direct-messages", Perm: policies.SettingsManage, Handler: p.AdminDMSettings},
+		{Method: "POST", Path: "/admin/direct-messages", Perm: policies.SettingsManage, Handler: p.AdminDMSettingsSave},
+		{Method: "GET", Path: "/api/v1/conversations/:id/report", Perm: policies.AccountUse, Handler: a.DMReportPreview},
+		{Method: "POST", Path: "/api/v1/conversations/:id/report", Perm: policies.AccountUse, Handler: a.DMReport},
+		{Method: "GET", Path: "/api/v1/mod/dm-reports", Perm: policies.UserSanction, Handler: a.ModDMReports},
+		{Method: "GET", Path: "/api/v1/mod/dm-reports/:id", Perm: policies.UserSanction, Handler: a.ModDMReport},
+		{Method: "POST", Path: "/api/v1/mod/dm-reports/:id/dismiss", Perm: policies.UserSanction, Handler: a.ModDMReportDismiss},
+		{Method: "POST", Path: "/api/v1/mod/dm-sanctions", Perm: policies.UserSanction, Handler: a.ModDMSanction},
+		{Method: "DELETE", Path: "/api/v1/mod/site-sanctions/:id", Perm: policies.UserSanction, Handler: a.ModSiteSanctionLift},
+		{Method: "POST", Path: "/api/v1/mod/dm-undo", Perm: policies.UserSanction, Handler: a.ModDMUndo},
+		{Method: "GET", Path: "/api/v1/settings/dm", Perm: policies.SettingsManage, Handler: a.DMSettings},
+		{Method: "PUT", Path: "/api/v1/settings/dm", Perm: policies.SettingsManage, Handler: a.DMSettingsSave},
 	}
 }
 

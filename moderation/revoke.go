@@ -40,21 +40,27 @@ func (s *Service) RevokeSanction(ctx context.Context, ch *model.Channel, v Viewe
 	if sn.RevokedAt != nil {
 		return nil, model.Refuse(model.ErrConflict, "already_revoked", "This sanction was lifted already.")
 	}
+	return s.revoke(ctx, v.Actor.UserID, ch.ID, sn, in)
+}
+
+// revoke lifts sn for actorID, audited as "sanction.revoke" in channelID
+// (0: site-wide) with the sanction before and after.
+func (s *Service) revoke(ctx context.Context, actorID, channelID int64, sn *model.Sanction, in ModInput) (*Done, error) {
 	before := *sn
 	var auditID int64
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := store.RevokeSanction(ctx, tx, id, v.Actor.UserID); err != nil {
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := store.RevokeSanction(ctx, tx, sn.ID, actorID); err != nil {
 			if errors.Is(err, model.ErrNotFound) { // lifted meanwhile
 				return model.Refuse(model.ErrConflict, "already_revoked", "This sanction was lifted already.")
 			}
 			return err
 		}
-		after, err := store.SanctionByID(ctx, tx, id)
+		after, err := store.SanctionByID(ctx, tx, sn.ID)
 		if err != nil {
 			return err
 		}
 		sn = after
-		auditID, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "sanction.revoke", TargetType: subjectType(sn.Subject), TargetID: subjectID(sn.Subject), ChannelID: ch.ID, Before: before, After: sn, Reason: in.Reason, Guideline: in.Guideline})
+		auditID, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: actorID, Action: "sanction.revoke", TargetType: subjectType(sn.Subject), TargetID: subjectID(sn.Subject), ChannelID: channelID, Before: before, After: sn, Reason: in.Reason, Guideline: in.Guideline})
 		return err
 	})
 	if err != nil {

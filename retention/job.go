@@ -15,6 +15,7 @@ import (
 type Result struct {
 	Channels []Removed // channels with a retention in force
 	Total    int
+	DMs      int // direct messages removed (their own period: dm.retention_days)
 }
 
 // Removed is what one run removed from one channel.
@@ -60,6 +61,12 @@ func (s *Service) RunOnce(ctx context.Context) (*Result, error) {
 			}
 			errs = append(errs, fmt.Errorf("chat: retention of %s: %w", c.Slug, err))
 		}
+	}
+	if run.DMs, err = s.RunDMs(ctx, t); err != nil {
+		if ctx.Err() != nil {
+			return run, ctx.Err()
+		}
+		errs = append(errs, fmt.Errorf("retention: direct messages: %w", err))
 	}
 	return run, errors.Join(errs...)
 }
@@ -164,7 +171,7 @@ func (s *Service) RunEvery(ctx context.Context, first, interval time.Duration) {
 					s.log.InfoContext(ctx, "retention: removed message bodies", "channel", c.Slug, "days", c.Days, "messages", c.Removed)
 				}
 			}
-			s.log.InfoContext(ctx, "retention: run done", "channels", len(run.Channels), "messages", run.Total)
+			s.log.InfoContext(ctx, "retention: run done", "channels", len(run.Channels), "messages", run.Total, "direct_messages", run.DMs)
 		}
 		if err != nil {
 			s.log.ErrorContext(ctx, "retention: run failed", "err", err)

@@ -13,6 +13,7 @@ type ModWall struct {
 	Channels []WallChannel
 	Since    string // the stream's starting cursor: "chanID:seq,chanID:seq"
 	Undo     *WallUndo
+	DM       *WallDMReports // open reports of direct messages, for site moderators (nil: not one)
 }
 
 // WallUndo offers to take back the action just done (pages without
@@ -133,6 +134,7 @@ type PersonCard struct {
 	Notice       string
 	Error        string
 	Undo         *WallUndo
+	DM           *PersonDM // direct messages: reports and actions, for site moderators (nil: not one)
 }
 
 // SanctionLine is one sanction on a person card.
@@ -305,6 +307,11 @@ func sanctionLabel(s SanctionLine) string {
 		return "Banned from the channel"
 	case "shadow_mute":
 		return "Shadow-muted"
+	case "dm_suspend":
+		if s.ExpiresAt != nil {
+			return "Direct messages suspended until " + s.ExpiresAt.UTC().Format("Jan 2, 15:04") + " UTC"
+		}
+		return "Direct messages suspended"
 	}
 	return s.Kind
 }

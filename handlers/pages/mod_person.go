@@ -75,6 +75,9 @@ func (h *Pages) personCard(ctx context.Context, cc *web.ChannelCtx, subject stri
 	card := views.PersonCard{Slug: ch.Slug, ChannelTitle: ch.Title, Subject: p.Subject, Name: p.Name, Email: p.Email,
 		Guest: strings.HasPrefix(p.Subject, "g:"), CanSiteWide: siteWide, LiveSession: session != nil,
 		Self: p.Subject == v.Actor.Key(), NoteForm: views.Form{Values: map[string]string{}, Errors: map[string]string{}}}
+	if card.DM, err = h.personDM(ctx, v.Actor.UserID, p.Subject, p.Name); err != nil { // site moderators only
+		return views.PersonCard{}, err
+	}
 	for _, s := range p.Active {
 		card.Active = append(card.Active, sanctionLine(s))
 	}

@@ -35,10 +35,14 @@ func (h *Pages) ModWall(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if len(chans) == 0 {
+	dm, err := h.wallDMReports(ctx, user.ID) // site moderators: reports of direct messages
+	if err != nil {
+		return err
+	}
+	if len(chans) == 0 && dm == nil {
 		return notModerator()
 	}
-	d := views.ModWall{Undo: undoParam(c)}
+	d := views.ModWall{Undo: undoParam(c), DM: dm}
 	cursor := wallCursor{}
 	for _, cs := range chans {
 		ch := cs.Channel
