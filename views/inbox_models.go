@@ -41,6 +41,7 @@ type DMRow struct {
 type InboxPage struct {
 	Rows     []DMRow
 	Requests int
+	Standing DMWarningsNotice // site moderators' warnings and a DM suspension, if any
 }
 
 // RequestsPage is /inbox/requests.

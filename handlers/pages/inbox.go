@@ -28,7 +28,11 @@ func (h *Pages) InboxHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := views.InboxPage{Rows: dmRows(rows, v.User.ID), Requests: len(reqs)}
+	standing, err := h.DMStanding(ctx, v.User.ID)
+	if err != nil {
+		return err
+	}
+	d := views.InboxPage{Rows: dmRows(rows, v.User.ID), Requests: len(reqs), Standing: standing}
 	return web.Render(c, fiber.StatusOK, views.InboxPageView(h.Page(c, "Inbox", "/inbox"), d))
 }
 
