@@ -72,7 +72,7 @@ func Vars() []Var {
 		{"BACKCHANNEL_SESSION_MAX", "720h", "a sign-in ends this long after it began, however active"},
 		{"BACKCHANNEL_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind your own proxy)"},
 		{"BACKCHANNEL_BODY_LIMIT", "1048576", "largest request body accepted, in bytes"},
-		{"BACKCHANNEL_STREAMS_PER_PERSON", "16", "most live streams one account or guest holds open at once on one instance (429 beyond)"},
+		{"BACKCHANNEL_STREAMS_PER_PERSON", "16", "most live streams one account or guest holds open at once on one instance (one more ends their oldest)"},
 		{"BACKCHANNEL_STREAMS_PER_ADDRESS", "256", "most live streams from one client address at once on one instance (loopback not counted)"},
 		{"BACKCHANNEL_DEBUG_ADDR", "(empty: off)", "loopback host:port serving Go's profiler (`/debug/pprof/`), e.g. `127.0.0.1:6060`; never expose it"},
 	}

@@ -226,11 +226,12 @@ func TestBrowserChannelFeedKeysAnnouncementsAndConnection(t *testing.T) {
 	if got := testenv.Eval[string](t, pat, active); got != msgID(f.ids["thread 01"]) {
 		t.Errorf("j j went to %q, want the third message", got)
 	}
-	// Enter: the message's own buttons, one after the other with Tab.
+	// Enter: the message's own controls (the author's profile link, then
+	// its buttons), one after the other with Tab.
 	testenv.Do(t, pat, pressEnter())
-	inside := `document.activeElement?.closest('article')?.id + ' ' + document.activeElement?.tagName`
-	if got := testenv.Eval[string](t, pat, inside); got != msgID(f.ids["thread 01"])+" BUTTON" {
-		t.Errorf("Enter on a message focused %q, want its first button", got)
+	inside := `document.activeElement?.closest('article')?.id + ' ' + (document.activeElement === document.activeElement?.closest('article')?.querySelector('a[href], button') ? 'first' : document.activeElement?.tagName)`
+	if got := testenv.Eval[string](t, pat, inside); got != msgID(f.ids["thread 01"])+" first" {
+		t.Errorf("Enter on a message focused %q, want its first control", got)
 	}
 	testenv.Do(t, pat, chromedp.KeyEvent("\t"))
 	if got := testenv.Eval[string](t, pat, `document.activeElement?.closest('article')?.id ?? document.activeElement?.outerHTML.slice(0, 200) ?? 'nothing'`); got != msgID(f.ids["thread 01"]) {

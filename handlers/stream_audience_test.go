@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"backchannel/chat"
 	"backchannel/live"
@@ -171,8 +172,9 @@ func TestStreamReplaysMoreThanOneBatch(t *testing.T) {
 	})
 }
 
-// Open streams are capped per person and per address: one over the cap is
-// refused with 429, Retry-After and a message (JSON for the API).
+// Open streams are capped per person and per address: a person's stream over
+// their cap ends their oldest; an address's over its cap is refused with
+// 429, Retry-After and a message (JSON for the API).
 func TestStreamCaps(t *testing.T) {
 	s := newServer(t, testenv.Databases(t)[0].URL, func(o *serverOptions) {
 		o.streams = live.StreamLimits{PerPerson: 2, PerAddress: 3, CountLoopback: true}
@@ -208,7 +210,21 @@ func TestStreamCaps(t *testing.T) {
 			t.Errorf("%s: body %q, want it to say %q", what, body, msg)
 		}
 	}
-	refused("a third stream of one person", openLive(t, b, path, pt), "Too many live connections open for you")
+	// A person's third stream ends their oldest (a page they have most
+	// likely left) rather than being refused.
+	if third := openLive(t, b, path, pt); third.Status != http.StatusOK {
+		t.Fatalf("a third stream of one person: %d, want 200 with their oldest ended", third.Status)
+	}
+	select {
+	case <-first.ended:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a person's oldest stream did not end when they opened one over their cap")
+	}
+	select {
+	case <-second.ended:
+		t.Fatal("a person's second stream ended too")
+	default:
+	}
 	if l := openLive(t, b, path, kt); l.Status != http.StatusOK {
 		t.Fatalf("another person's stream from the same address: %d", l.Status)
 	}

@@ -6,13 +6,17 @@ import (
 	"time"
 )
 
-// StreamLimits caps the event streams open at once on one instance. A
-// stream over a cap is refused (429 with Retry-After), so that one person
-// or one address cannot hold an unbounded number of connections, goroutines
-// and socket buffers.
+// StreamLimits caps the event streams open at once on one instance, so that
+// one person or one address cannot hold an unbounded number of connections,
+// goroutines and socket buffers. A person's stream over their cap ends their
+// oldest one: it is almost always a page they have left, whose connection
+// the server has not yet found closed (that takes a failed write, up to a
+// heartbeat away), and every page of the site opens a stream or two. A
+// stream over the address cap is refused (429 with Retry-After).
 type StreamLimits struct {
 	// PerPerson is the most streams one account (or one channel guest)
-	// holds open: a person with a few tabs and an app. Default 16.
+	// holds open: a person with a few tabs and an app; a new one beyond it
+	// ends their oldest. Default 16.
 	PerPerson int
 	// PerAddress is the most streams from one client address: high
 	// enough for a classroom behind one NAT. Default 256.
@@ -49,13 +53,19 @@ type StreamCounter struct {
 	l StreamLimits
 
 	mu     sync.Mutex
-	person map[string]int
+	person map[string][]*counted // a person's streams, oldest first
 	addr   map[string]int
+}
+
+// counted is one open stream of a person.
+type counted struct {
+	end  func() // ends the stream (its release still follows)
+	gone bool   // no longer counted: released, or ended to make room
 }
 
 // NewStreamCounter returns a counter enforcing l (zero fields: defaults).
 func NewStreamCounter(l StreamLimits) *StreamCounter {
-	return &StreamCounter{l: l.withDefaults(), person: map[string]int{}, addr: map[string]int{}}
+	return &StreamCounter{l: l.withDefaults(), person: map[string][]*counted{}, addr: map[string]int{}}
 }
 
 // AddressKey is the key addr is counted under: "" (not capped) for a
@@ -68,24 +78,34 @@ func (c *StreamCounter) AddressKey(addr string) string {
 }
 
 // Open counts a stream of person ("" for nobody known) from addr ("": an
-// address not capped), and
-// returns the function that counts it closed (call it once, when the stream
-// ends). ok is false, and nothing is counted, when either cap is reached;
-// byPerson tells which.
-func (c *StreamCounter) Open(person, addr string) (release func(), ok, byPerson bool) {
+// address not capped); end must end that stream. It returns the function
+// that counts it closed (call it when the stream ends; later calls do
+// nothing). At the person's cap their oldest stream is ended and no longer
+// counted, to make room. ok is false, and nothing is counted, when the
+// address's cap is reached.
+func (c *StreamCounter) Open(person, addr string, end func()) (release func(), ok bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if person != "" && c.person[person] >= c.l.PerPerson {
-		return nil, false, true
-	}
 	if addr != "" && c.addr[addr] >= c.l.PerAddress {
-		return nil, false, false
+		c.mu.Unlock()
+		return nil, false
 	}
+	var evicted []*counted
+	me := &counted{end: end}
 	if person != "" {
-		c.person[person]++
+		open := c.person[person]
+		for len(open) >= c.l.PerPerson {
+			open[0].gone = true
+			evicted = append(evicted, open[0])
+			open = open[1:]
+		}
+		c.person[person] = append(open, me)
 	}
 	if addr != "" {
 		c.addr[addr]++
+	}
+	c.mu.Unlock()
+	for _, e := range evicted {
+		e.end()
 	}
 	var once sync.Once
 	return func() {
@@ -95,18 +115,35 @@ func (c *StreamCounter) Open(person, addr string) (release func(), ok, byPerson 
 			if addr != "" {
 				dec(c.addr, addr)
 			}
-			if person != "" {
-				dec(c.person, person)
+			if person != "" && !me.gone {
+				me.gone = true
+				c.forget(person, me)
 			}
 		})
-	}, true, false
+	}, true
+}
+
+// forget removes one of person's streams; c.mu is held.
+func (c *StreamCounter) forget(person string, me *counted) {
+	open := c.person[person]
+	for i, o := range open {
+		if o == me {
+			open = append(open[:i:i], open[i+1:]...)
+			break
+		}
+	}
+	if len(open) == 0 {
+		delete(c.person, person)
+		return
+	}
+	c.person[person] = open
 }
 
 // Count returns the number of streams counted for person and for addr.
 func (c *StreamCounter) Count(person, addr string) (int, int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.person[person], c.addr[addr]
+	return len(c.person[person]), c.addr[addr]
 }
 
 func dec(m map[string]int, k string) {

@@ -83,9 +83,9 @@ func (h *Base) Stream(c *fiber.Ctx, cc *ChannelCtx, encode EncodeFunc) error {
 // ServeStream answers c with an event stream: it sets the SSE headers and
 // runs live.Stream over subs (which it takes over and closes) with flush,
 // and with recheck whenever access changes (h.Access; see
-// live.Stream.Recheck). A person (guestID: a channel's guest) or an address
-// over its cap of open streams (h.Streams) is refused with 429 and
-// Retry-After, and subs are closed.
+// live.Stream.Recheck). A person (guestID: a channel's guest) over their cap
+// of open streams (h.Streams) has their oldest ended; an address over its
+// cap is refused with 429 and Retry-After, and subs are closed.
 // The stream takes the connection over from fasthttp (Hijack) and runs on
 // it in one goroutine, holding no buffer while idle (live.Conns). When the
 // server keeps hijacked connections (handlers.New sets it), that goroutine
@@ -95,8 +95,11 @@ func (h *Base) Stream(c *fiber.Ctx, cc *ChannelCtx, encode EncodeFunc) error {
 // first.
 func (h *Base) ServeStream(c *fiber.Ctx, guestID int64, subs []*live.Subscription, flush live.FlushFunc,
 	recheck func(ctx context.Context) (bool, error)) error {
-	release, err := h.openStream(c, guestID)
+	// Ended by the person's stream cap when they open one too many.
+	ctx, end := context.WithCancel(context.Background())
+	release, err := h.openStream(c, guestID, end)
 	if err != nil {
+		end()
 		for _, s := range subs {
 			s.Close()
 		}
@@ -112,10 +115,11 @@ func (h *Base) ServeStream(c *fiber.Ctx, guestID int64, subs []*live.Subscriptio
 	log, conns := h.Log, h.Conns
 	st := live.Stream{Subs: subs, Flush: flush, Access: h.Access, Recheck: recheck}
 	serve := func(conn net.Conn) {
+		defer end()
 		defer release()
 		// A failed write is a client that has gone or stopped reading;
 		// flush logs its own errors.
-		if err := conns.Serve(context.Background(), conn, head, st); err != nil {
+		if err := conns.Serve(ctx, conn, head, st); err != nil {
 			log.Debug("stream ended", "err", err)
 		}
 	}

@@ -157,21 +157,20 @@ func (h *Base) ModRecheck(c *fiber.Ctx, slugs []string) func(ctx context.Context
 }
 
 // openStream counts a stream of c's person and address against the caps
-// (live.StreamLimits); over a cap it is a 429 with Retry-After.
-func (h *Base) openStream(c *fiber.Ctx, guestID int64) (func(), error) {
+// (live.StreamLimits): end ends the stream, when the person opens one too
+// many (their oldest goes); over the address's cap it is a 429 with
+// Retry-After.
+func (h *Base) openStream(c *fiber.Ctx, guestID int64, end func()) (func(), error) {
 	person := ""
 	if v := ViewerOf(c); v.User != nil {
 		person = "u" + strconv.FormatInt(v.User.ID, 10)
 	} else if guestID != 0 {
 		person = "g" + strconv.FormatInt(guestID, 10)
 	}
-	release, ok, byPerson := h.streams.Open(person, h.streams.AddressKey(strings.Clone(c.IP())))
+	release, ok := h.streams.Open(person, h.streams.AddressKey(strings.Clone(c.IP())), end)
 	if ok {
 		return release, nil
 	}
-	msg := "Too many live connections from this address: close some tabs, or try again shortly."
-	if byPerson {
-		msg = "Too many live connections open for you: close some tabs, or try again shortly."
-	}
-	return nil, &model.RateLimitError{Message: msg, RetryAfter: int(live.StreamRetryAfter.Seconds())}
+	return nil, &model.RateLimitError{Message: "Too many live connections from this address: close some tabs, or try again shortly.",
+		RetryAfter: int(live.StreamRetryAfter.Seconds())}
 }
