@@ -107,7 +107,7 @@ wait "$test_pid" || status=$?
 # (TestBrowser*) are left out of it: Chromium, not Go, is their slow part,
 # and their server code is the one the HTTP tests already run under -race.
 if [[ "$status" == 0 && "${RACE:-1}" != 0 ]]; then
-	race_pkgs="${RACE_PKGS:-./live ./policies ./chat ./handlers}"
+	race_pkgs="${RACE_PKGS:-./live ./policies ./chat ./inbox ./handlers}"
 	step "go test -race $race_pkgs (without TestBrowser*)"
 	set -m
 	# shellcheck disable=SC2086 # TEST_FLAGS and RACE_PKGS are word lists
