@@ -154,6 +154,16 @@ func TestPGBusAcrossInstances(t *testing.T) {
 		noWake(t, subB8)
 	})
 
+	t.Run("the direct-message log wakes across instances", func(t *testing.T) {
+		sB := hubB.Subscribe(live.InboxStreamID)
+		defer sB.Close()
+		if err := busA.Publish(ctx, live.InboxStreamID, 41); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, sB, 41, 41)
+		noWake(t, subB7)
+	})
+
 	t.Run("burst of 1000 across instances", func(t *testing.T) {
 		const n = 1000
 		sA, sB := hubA.Subscribe(9), hubB.Subscribe(9)
