@@ -38,6 +38,9 @@ type Service struct {
 	Storage Storage
 	Log     *slog.Logger
 	Now     func() time.Time
+	// Visibility decides who sees attached attachments (nil: only their
+	// uploader, before attaching, sees any).
+	Visibility Visibility
 	// images bounds how many images are decoded at once: a decoded image
 	// of MaxPixels takes 4 bytes a pixel.
 	images chan struct{}

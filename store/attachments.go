@@ -161,3 +161,29 @@ func DeleteChunks(ctx context.Context, db bun.IDB, key string) error {
 	}
 	return nil
 }
+
+// DMMessageVisibleTo reports whether userID may see the direct message id:
+// a member of its conversation, the message sent after what they cleared
+// and before they left, and not deleted.
+func DMMessageVisibleTo(ctx context.Context, db bun.IDB, id, userID int64) (bool, error) {
+	n, err := db.NewSelect().TableExpr("dm_messages AS m").
+		Join("JOIN conversation_members AS cm ON cm.conversation_id = m.conversation_id").
+		Where("m.id = ?", id).Where("cm.user_id = ?", userID).
+		Where("m.id > cm.cleared_through").Where("m.deleted_at IS NULL").
+		Where("(cm.left_at IS NULL OR m.created_at <= cm.left_at)").
+		Count(ctx)
+	if err != nil {
+		return false, fmt.Errorf("store: dm message %d visible to %d: %w", id, userID, err)
+	}
+	return n > 0, nil
+}
+
+// RemoveAttachment marks an attachment removed by byUserID (its row stays,
+// for the audit trail and the day's quota).
+func RemoveAttachment(ctx context.Context, db bun.IDB, id, byUserID int64) error {
+	if _, err := db.NewUpdate().Model((*attachmentRow)(nil)).Set("removed_at = ?", now()).Set("removed_by = ?", byUserID).
+		Where("id = ?", id).Where("removed_at IS NULL").Exec(ctx); err != nil {
+		return fmt.Errorf("store: remove attachment %d: %w", id, err)
+	}
+	return nil
+}

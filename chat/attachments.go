@@ -1,0 +1,52 @@
+package chat
+
+import (
+	"context"
+	"errors"
+
+	"backchannel/model"
+	"backchannel/policies"
+	"backchannel/store"
+)
+
+// CanSeeMessage reports whether the signed-in user u may see the channel
+// message id, by the rules of the channel page and the API's single-message
+// read: they may view the channel (not banned, a member where membership is
+// needed) and the message is visible, or held/hidden but theirs, or they
+// are staff. A message whose body retention removed is seen by no one.
+// It is what decides who may fetch a message's attachments.
+func (s *Service) CanSeeMessage(ctx context.Context, u *model.User, id int64) (bool, error) {
+	if u == nil {
+		return false, nil
+	}
+	m, err := store.MessageByID(ctx, s.db, id)
+	if err != nil {
+		return false, ignoreNotFound(err)
+	}
+	if m.BodyRemovedAt != nil {
+		return false, nil
+	}
+	ch, err := store.ChannelByID(ctx, s.db, m.ChannelID)
+	if err != nil {
+		return false, ignoreNotFound(err)
+	}
+	if ok, err := s.authz.Can(ctx, u.ID, ch.Slug, policies.ChannelView); err != nil || !ok {
+		return false, err
+	}
+	v, err := s.ViewerFor(ctx, ch, u, nil)
+	if err != nil {
+		return false, err
+	}
+	v = v.ForRequest()
+	if ok, err := s.CanView(ctx, ch, v); err != nil || !ok {
+		return false, err
+	}
+	return visibleTo(m, v), nil
+}
+
+func ignoreNotFound(err error) error {
+	if errors.Is(err, model.ErrNotFound) {
+		return nil
+	}
+	return err
+}
