@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"io"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -15,13 +17,33 @@ func readBound(limit int) int { return 2 * limit }
 // bodyLimit refuses, with 413 and its message, a request whose body is
 // larger than limit. fasthttp has read the body (up to readBound) by then,
 // so the connection stays usable and the answer reaches the client.
-func bodyLimit(limit int) fiber.Handler {
+//
+// Bodies past readBound are streamed (fiber's StreamRequestBody): routes in
+// larger (by "METHOD /path") take such bodies up to their own limit and
+// read them as a stream themselves (uploads); on every other route a
+// streamed body is refused by its length, or, sent in chunks, read here no
+// further than limit.
+func bodyLimit(limit int, larger map[string]int) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		max, streams := larger[c.Method()+" "+c.Path()]
+		if !streams {
+			max = limit
+		}
 		n := c.Request().Header.ContentLength()
-		if n < 0 { // chunked: the length is what was read
+		if n > max {
+			return fiber.ErrRequestEntityTooLarge
+		}
+		if n < 0 && !streams { // chunked: the length is what was read
+			if s := c.Request().BodyStream(); s != nil && c.Request().IsBodyStream() {
+				b, err := io.ReadAll(io.LimitReader(s, int64(limit)+1))
+				if err != nil {
+					return fiber.ErrBadRequest
+				}
+				c.Request().SetBody(b)
+			}
 			n = len(c.Request().Body())
 		}
-		if n > limit {
+		if n > limit && !streams {
 			return fiber.ErrRequestEntityTooLarge
 		}
 		return c.Next()

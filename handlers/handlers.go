@@ -41,6 +41,11 @@ func New(d Deps) *fiber.App {
 		// take their connection over, web.ServeStream) hold none.
 		ReadBufferSize:    8 * 1024,
 		ReduceMemoryUsage: true,
+		// Bodies past the read-ahead bound are handed over as a stream and
+		// multipart bodies are not parsed ahead: an upload is read piece by
+		// piece by its handler (bodyLimit keeps every other route's limit).
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
 	}
 	if d.TrustProxy {
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor
@@ -57,7 +62,7 @@ func New(d Deps) *fiber.App {
 	app.Use(requestid.New())
 	app.Use(h.logRequests)
 	if d.BodyLimit > 0 {
-		app.Use(bodyLimit(d.BodyLimit))
+		app.Use(bodyLimit(d.BodyLimit, streamedBodies()))
 	}
 	app.Use(compress.New(compress.Config{Level: compress.LevelDefault, Next: isStream}))
 	app.Use(securityHeaders)

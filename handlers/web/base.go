@@ -12,6 +12,7 @@ import (
 	"log/slog"
 
 	"backchannel/accounts"
+	"backchannel/attachments"
 	"backchannel/chat"
 	"backchannel/filters"
 	"backchannel/live"
@@ -44,6 +45,7 @@ type Deps struct {
 	Moderation    *moderation.Service
 	Transcripts   *transcripts.Service
 	Retention     *retention.Service
+	Attachments   *attachments.Service
 	Filters       *filters.Set // word and link filters (rule CRUD, import, export)
 	Hub           *live.Hub
 	Access        *live.AccessWatch // wakes open streams to re-check their viewer

@@ -65,7 +65,9 @@ func (h *Base) CSRF(c *fiber.Ctx) error {
 		}
 	}
 	sent := c.Get("X-CSRF-Token")
-	if sent == "" {
+	// A body too large to have been read ahead (an upload, streamed) is
+	// not parsed for a form field: the header must carry the token.
+	if sent == "" && !c.Request().IsBodyStream() {
 		sent = c.FormValue(csrfField)
 	}
 	if sent == "" && c.Get("Sec-Fetch-Site") == "same-origin" {
