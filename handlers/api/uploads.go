@@ -48,7 +48,7 @@ func (h *API) UploadCreate(c *fiber.Ctx) error {
 		return model.Invalid("file", `Send the file as multipart/form-data in the field "file".`)
 	}
 	var body io.Reader = c.Request().BodyStream()
-	if !c.Request().IsBodyStream() || body == nil {
+	if body == nil {
 		body = bytes.NewReader(c.Body())
 	}
 	mr := multipart.NewReader(body, params["boundary"])

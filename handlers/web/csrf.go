@@ -65,9 +65,9 @@ func (h *Base) CSRF(c *fiber.Ctx) error {
 		}
 	}
 	sent := c.Get("X-CSRF-Token")
-	// A body too large to have been read ahead (an upload, streamed) is
-	// not parsed for a form field: the header must carry the token.
-	if sent == "" && !c.Request().IsBodyStream() {
+	// A streamed body (an upload) is not parsed for a form field: the
+	// header carries the token.
+	if sent == "" && !StreamedBody(c) {
 		sent = c.FormValue(csrfField)
 	}
 	if sent == "" && c.Get("Sec-Fetch-Site") == "same-origin" {
