@@ -177,8 +177,7 @@ var authzMatrix = map[string]matrixRow{
 	"POST /admin/retention":                {allowed: admins},
 	"POST /admin/retention/run":            {allowed: admins},
 
-	"GET /api/v1/me": {allowed: signedIn},
-
+	"GET /api/v1/me":                        {allowed: signedIn},
 	"POST /api/v1/uploads":                  {allowed: signedIn},
 	"GET /api/v1/uploads/:id":               {allowed: signedIn},
 	"DELETE /api/v1/uploads/:id":            {allowed: signedIn},
