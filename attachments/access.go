@@ -103,3 +103,9 @@ func (s *Service) Delete(ctx context.Context, viewer *model.User, id int64) erro
 	}
 	return nil
 }
+
+// OfMessages returns the unremoved attachments of channel messages the
+// caller may already show, by message id.
+func (s *Service) OfMessages(ctx context.Context, messageIDs []int64) (map[int64][]model.Attachment, error) {
+	return store.MessageAttachments(ctx, s.DB, messageIDs)
+}

@@ -200,3 +200,57 @@ func TestAttachedFilesFollowTheirMessage(t *testing.T) {
 		ada.do("GET", img.URL, nil).want(http.StatusOK)
 	})
 }
+
+func TestPostWithAttachments(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		host := s.apiUser(t, "host@example.org", model.RoleHost)
+		ada := s.apiUser(t, "ada@example.org", model.RoleParticipant)
+		bob := s.apiUser(t, "bob@example.org", model.RoleParticipant)
+		host.createChannel(map[string]any{"slug": "alpha", "title": "Alpha"})
+		ada.accept("alpha")
+		bob.accept("alpha")
+		var ids []int64
+		for i := range 5 {
+			var u uploadJSON
+			ada.upload(fmt.Sprintf("n%d.txt", i), []byte("notes\n")).want(http.StatusCreated).into(&u)
+			ids = append(ids, u.ID)
+		}
+		var bobs uploadJSON
+		bob.upload("b.txt", []byte("bob's\n")).want(http.StatusCreated).into(&bobs)
+
+		var e apiErr
+		for _, bad := range [][]int64{ids, {ids[0], ids[0]}, {ids[0], bobs.ID}, {999999}} {
+			ada.do("POST", chanPath("alpha", "/messages"), map[string]any{"body": "files", "attachments": bad}).
+				want(http.StatusUnprocessableEntity).into(&e)
+			if e.Error.Field != "attachments" || e.Error.Message == "" {
+				t.Errorf("attachments %v: %+v", bad, e)
+			}
+		}
+		var m struct {
+			ID          int64        `json:"id"`
+			Attachments []uploadJSON `json:"attachments"`
+		}
+		ada.do("POST", chanPath("alpha", "/messages"), map[string]any{"body": "files", "attachments": ids[:2]}).
+			want(http.StatusCreated).into(&m)
+		if len(m.Attachments) != 2 || m.Attachments[0].ID != ids[0] || m.Attachments[1].URL == "" {
+			t.Fatalf("posted message attachments = %+v", m.Attachments)
+		}
+		// Attached now: others who see the message fetch its files; the
+		// same upload cannot be attached twice.
+		bob.do("GET", m.Attachments[0].URL, nil).want(http.StatusOK)
+		// An edit's answer carries them too.
+		var edited struct {
+			Attachments []uploadJSON `json:"attachments"`
+		}
+		ada.do("PATCH", chanPath("alpha", fmt.Sprintf("/messages/%d", m.ID)), map[string]any{"body": "files, edited"}).
+			want(http.StatusOK).into(&edited)
+		if len(edited.Attachments) != 2 {
+			t.Errorf("edited message attachments = %+v", edited.Attachments)
+		}
+		ada.do("POST", chanPath("alpha", "/messages"), map[string]any{"body": "again", "attachments": ids[:1]}).
+			want(http.StatusUnprocessableEntity)
+		// The refused posts stored nothing and attached nothing.
+		ada.do("GET", fmt.Sprintf("/api/v1/uploads/%d", ids[4]), nil).want(http.StatusOK)
+		bob.do("GET", fmt.Sprintf("/files/%d/n4.txt", ids[4]), nil).want(http.StatusNotFound)
+	})
+}
