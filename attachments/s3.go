@@ -41,6 +41,9 @@ func NewS3Storage(s config.Storage) (*S3Storage, error) {
 func (s *S3Storage) Put(ctx context.Context, key string, r io.Reader) (int64, error) {
 	info, err := s.client.PutObject(ctx, s.bucket, key, r, -1, minio.PutObjectOptions{
 		PartSize: s3PartSize, ContentType: "application/octet-stream",
+		// UNSIGNED-PAYLOAD rather than aws-chunked signing, which not
+		// every S3-compatible server decodes; parts carry checksums.
+		DisableContentSha256: true,
 	})
 	if err != nil {
 		return 0, fmt.Errorf("attachments: s3 put %s: %w", key, err)
