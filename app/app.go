@@ -21,6 +21,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"backchannel/accounts"
+	"backchannel/attachments"
 	"backchannel/chat"
 	"backchannel/config"
 	"backchannel/filters"
@@ -51,6 +52,7 @@ type App struct {
 	Moderation  *moderation.Service
 	Transcripts *transcripts.Service
 	Retention   *retention.Service
+	Attachments *attachments.Service
 	Search      search.Engine
 	Log         *slog.Logger
 	// DMSearch is the direct-message index, apart from Search's channel
@@ -76,6 +78,8 @@ type Options struct {
 	// AccessPoll is how often, at most, open streams learn that access
 	// changed (live.AccessPoll when zero).
 	AccessPoll time.Duration
+	// Storage keeps attachments' bytes (default: the database).
+	Storage attachments.Storage
 }
 
 // ErrDatabase wraps a failure to open the configured database: a setup
@@ -101,6 +105,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	opts := Options{Accounts: accounts.Options{SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax}}
 	if cfg.MeiliURL != "" {
 		opts.Search = search.NewMeili(cfg.MeiliURL, cfg.MeiliKey, cfg.MeiliIndex)
+	}
+	if cfg.Storage.Kind == "s3" {
+		if opts.Storage, err = attachments.NewS3Storage(cfg.Storage); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	a, err := New(ctx, db, opts, log)
 	if err != nil {
@@ -155,6 +165,11 @@ func New(ctx context.Context, db *bun.DB, opts Options, log *slog.Logger) (*App,
 	a.InboxFeed.Start(ctx, a.Hub, log)    // and wakes only the streams of each event's recipients
 	a.Transcripts = transcripts.New(db, a.Chat, a.Authz, now)
 	a.Retention = retention.New(db, now, log)
+	a.Attachments = attachments.New(db, opts.Storage, log)
+	a.Attachments.Visibility = attachments.MessageVisibility{Channels: a.Chat, Service: a.Attachments}
+	if now != nil {
+		a.Attachments.Now = now
+	}
 	if err := a.Chat.EnsureDefaults(ctx); err != nil {
 		a.Bus.Close()
 		return nil, err
@@ -199,7 +214,7 @@ func (a *App) HTTP(ctx context.Context, o HTTPOptions) (*fiber.App, error) {
 	return handlers.New(handlers.Deps{
 		Accounts: a.Accounts, Chat: a.Chat, Moderation: a.Moderation, Transcripts: a.Transcripts,
 		Inbox:     a.Inbox,
-		Retention: a.Retention, Filters: a.Filters, Hub: a.Hub, Access: a.Access, Authz: a.Authz, Search: a.Search,
+		Retention: a.Retention, Attachments: a.Attachments, Filters: a.Filters, Hub: a.Hub, Access: a.Access, Authz: a.Authz, Search: a.Search,
 		Migrations: a.Migrator, Log: a.Log, BaseURL: o.BaseURL, SecureCookies: o.SecureCookies,
 		TrustProxy: o.TrustProxy, BodyLimit: o.BodyLimit, CSRFKey: o.CSRFKey, Streams: o.Streams,
 		InboxFeed: a.InboxFeed, DMSearch: a.DMSearch,

@@ -79,6 +79,7 @@ var layers = []entry{
 	{pkgs: []string{"moderation", "transcripts", "retention"}, note: "use cases above chat; they do not import each other"},
 	{pkgs: []string{"inbox"}, note: "direct messages: people, follows, blocks, conversations, requests"},
 	{pkgs: []string{"chat"}, note: "live channels: post, read, reactions, votes"},
+	{pkgs: []string{"attachments"}, note: "files and images: upload, storage (database or S3), who may fetch them (asks chat through its own small interface)"},
 	{pkgs: []string{"accounts"}, note: "users, sign-in, tokens, roles"},
 	{pkgs: []string{"filters"}, note: "stored rule sets; uses wordfilter's Verdict"},
 	{pkgs: []string{"wordfilter", "wordfilter/..."}, note: "pure word-filter engine, no I/O; wordfilter/... for its generator"},

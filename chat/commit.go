@@ -42,8 +42,10 @@ type pendingPost struct {
 	v       Viewer
 	m       *model.Message
 	verdict wordfilter.Verdict
-	err     error
-	done    chan struct{}
+	// attachments are uploads to link to the message (checked by Post).
+	attachments []int64
+	err         error
+	done        chan struct{}
 }
 
 // postQueues holds the posts waiting for each channel's writer.
@@ -128,6 +130,9 @@ func (s *Service) commitBatch(ctx context.Context, batch []*pendingPost) {
 		}
 		for _, p := range stored {
 			if err := s.auditVerdict(ctx, tx, ch, p.m, p.verdict); err != nil {
+				return err
+			}
+			if err := attach(ctx, tx, p); err != nil {
 				return err
 			}
 		}

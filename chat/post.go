@@ -20,6 +20,9 @@ type PostInput struct {
 	Kind      model.MessageKind // comment or question; empty: comment
 	ParentID  int64             // reply to this message (0: a new thread)
 	Anonymous bool              // hide the author's name from other participants
+	// Attachments are ids of the poster's own unattached uploads, linked
+	// to the message in the post's transaction (at most MaxAttachments).
+	Attachments []int64
 }
 
 // Post stores a message after every check: who may post, locked channel,
@@ -106,7 +109,10 @@ func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in Post
 	if parent != nil {
 		m.ParentID = &parent.ID
 	}
-	if err := s.commitPost(ctx, &pendingPost{ch: ch, v: v, m: m, verdict: verdict}); err != nil {
+	if err := s.checkAttachments(ctx, v, in.Attachments); err != nil {
+		return nil, err
+	}
+	if err := s.commitPost(ctx, &pendingPost{ch: ch, v: v, m: m, verdict: verdict, attachments: in.Attachments}); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -33,6 +33,7 @@ type Config struct {
 	SessionMax    time.Duration // BACKCHANNEL_SESSION_MAX
 	TrustProxy    bool          // BACKCHANNEL_TRUST_PROXY
 	BodyLimit     int           // BACKCHANNEL_BODY_LIMIT (bytes)
+	Storage       Storage       // BACKCHANNEL_STORAGE_URL: where attachments' bytes live
 	DebugAddr     string        // BACKCHANNEL_DEBUG_ADDR (empty: off)
 	// BACKCHANNEL_STREAMS_PER_PERSON, BACKCHANNEL_STREAMS_PER_ADDRESS: caps
 	// of the live streams open at once on one instance.
@@ -73,6 +74,7 @@ func Vars() []Var {
 		{"BACKCHANNEL_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind your own proxy)"},
 		{"BACKCHANNEL_BODY_LIMIT", "1048576", "largest request body accepted, in bytes"},
 		{"BACKCHANNEL_STREAMS_PER_PERSON", "16", "most live streams one account or guest holds open at once on one instance (one more ends their oldest)"},
+		{"BACKCHANNEL_STORAGE_URL", "database", "where attachments' bytes live: `database` (chunks in the database) or an S3-compatible bucket, `s3://ACCESS_KEY:SECRET_KEY@host:9000/bucket?secure=false&region=us-east-1`"},
 		{"BACKCHANNEL_STREAMS_PER_ADDRESS", "256", "most live streams from one client address at once on one instance (loopback not counted)"},
 		{"BACKCHANNEL_DEBUG_ADDR", "(empty: off)", "loopback host:port serving Go's profiler (`/debug/pprof/`), e.g. `127.0.0.1:6060`; never expose it"},
 	}
@@ -134,6 +136,9 @@ func Load(getenv Getenv) (Config, error) {
 	}
 	if c.BodyLimit, err = strconv.Atoi(get("BACKCHANNEL_BODY_LIMIT", "1048576")); err != nil || c.BodyLimit < 4096 {
 		return c, &Error{"BACKCHANNEL_BODY_LIMIT", fmt.Sprintf("%q is not a whole number of bytes of at least 4096", getenv("BACKCHANNEL_BODY_LIMIT"))}
+	}
+	if c.Storage, err = ParseStorageURL(getenv("BACKCHANNEL_STORAGE_URL")); err != nil {
+		return c, &Error{"BACKCHANNEL_STORAGE_URL", err.Error()}
 	}
 	for _, v := range []struct {
 		name, def string

@@ -76,6 +76,10 @@ var publicRoutes = map[string]bool{
 	"GET /healthz":       true,
 	"GET /readyz":        true,
 	"GET /inbox":         true, // signed in: the inbox; otherwise: direct messages need an account
+	// Attachments: the handler decides per file (its uploader, or whoever
+	// sees its message) and answers 404 to everyone else.
+	"GET /files/:id/thumb": true,
+	"GET /files/:id/:name": true,
 }
 
 // matrixRow says who gets past a route's permission check in channel alpha.
@@ -209,6 +213,11 @@ var authzMatrix = map[string]matrixRow{
 	"POST /admin/retention/run":            {allowed: admins},
 
 	"GET /api/v1/me":                        {allowed: signedIn},
+	"POST /api/v1/uploads":                  {allowed: signedIn},
+	"GET /api/v1/uploads/:id":               {allowed: signedIn},
+	"DELETE /api/v1/uploads/:id":            {allowed: signedIn},
+	"GET /api/v1/upload-settings":           {allowed: admins},
+	"PUT /api/v1/upload-settings":           {allowed: admins},
 	"GET /api/v1/users":                     {allowed: admins},
 	"GET /api/v1/users/:id":                 {allowed: admins},
 	"POST /api/v1/users/:id/reset-password": {allowed: admins},

@@ -1,7 +1,11 @@
 package handlers
 
 import (
+	"io"
+
 	"github.com/gofiber/fiber/v2"
+
+	"backchannel/handlers/web"
 )
 
 // readBound is how far past the body limit the server still reads a
@@ -13,15 +17,40 @@ import (
 func readBound(limit int) int { return 2 * limit }
 
 // bodyLimit refuses, with 413 and its message, a request whose body is
-// larger than limit. fasthttp has read the body (up to readBound) by then,
-// so the connection stays usable and the answer reaches the client.
-func bodyLimit(limit int) fiber.Handler {
+// larger than limit.
+//
+// fasthttp hands bodies over as streams (fiber's StreamRequestBody), so
+// that routes in larger (by "METHOD /path") read theirs piece by piece up to
+// their own limit (uploads). Every other route's body is read here, no
+// further than limit, before its handler runs; an over-limit body is read
+// up to readBound and thrown away, so the connection stays usable and the
+// answer reaches the client, and past that the connection is closed.
+func bodyLimit(limit int, larger map[string]int) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		n := c.Request().Header.ContentLength()
-		if n < 0 { // chunked: the length is what was read
-			n = len(c.Request().Body())
+		req := c.Request()
+		n := req.Header.ContentLength()
+		if max, ok := larger[c.Method()+" "+c.Path()]; ok {
+			if n > max {
+				c.Set(fiber.HeaderConnection, "close")
+				return fiber.ErrRequestEntityTooLarge
+			}
+			web.MarkStreamedBody(c)
+			return c.Next()
 		}
-		if n > limit {
+		if s := req.BodyStream(); s != nil && req.IsBodyStream() {
+			b, err := io.ReadAll(io.LimitReader(s, int64(limit)+1))
+			if err != nil {
+				return fiber.ErrBadRequest
+			}
+			if len(b) > limit {
+				if m, _ := io.Copy(io.Discard, io.LimitReader(s, int64(readBound(limit)-len(b))+1)); int64(len(b))+m > int64(readBound(limit)) {
+					c.Set(fiber.HeaderConnection, "close")
+				}
+				return fiber.ErrRequestEntityTooLarge
+			}
+			req.SetBody(b)
+		}
+		if n > limit || len(req.Body()) > limit {
 			return fiber.ErrRequestEntityTooLarge
 		}
 		return c.Next()

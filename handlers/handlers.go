@@ -41,6 +41,11 @@ func New(d Deps) *fiber.App {
 		// take their connection over, web.ServeStream) hold none.
 		ReadBufferSize:    8 * 1024,
 		ReduceMemoryUsage: true,
+		// Bodies are handed over as streams and multipart bodies are not
+		// parsed ahead: an upload is read piece by piece by its handler;
+		// bodyLimit reads every other route's body, within its limit.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
 	}
 	if d.TrustProxy {
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor
@@ -56,9 +61,11 @@ func New(d Deps) *fiber.App {
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: h.logPanic}))
 	app.Use(requestid.New())
 	app.Use(h.logRequests)
-	if d.BodyLimit > 0 {
-		app.Use(bodyLimit(d.BodyLimit))
+	limit := d.BodyLimit
+	if limit <= 0 {
+		limit = fiber.DefaultBodyLimit
 	}
+	app.Use(bodyLimit(limit, streamedBodies())) // always: streamed bodies have no other bound
 	app.Use(compress.New(compress.Config{Level: compress.LevelDefault, Next: isStream}))
 	app.Use(securityHeaders)
 	app.Use(h.Identify)

@@ -212,6 +212,17 @@ func (h *server) routes() []route {
 		{Method: "GET", Path: "/api/v1/blocks", Perm: policies.AccountUse, Handler: a.Blocks},
 		{Method: "POST", Path: "/api/v1/blocks", Perm: policies.AccountUse, Handler: a.BlockCreate},
 		{Method: "DELETE", Path: "/api/v1/blocks/:handle", Perm: policies.AccountUse, Handler: a.BlockDelete},
+		// Attachments: files served from their own path, to whoever may see
+		// the message they belong to (their uploader until then; 404 to
+		// everyone else, signed out included); uploads through the API, read
+		// as a stream (streamedBodies); the site's upload rules.
+		{Method: "GET", Path: "/files/:id/thumb", Perm: policies.Public, Handler: p.FileThumb},
+		{Method: "GET", Path: "/files/:id/:name", Perm: policies.Public, Handler: p.File},
+		{Method: "POST", Path: "/api/v1/uploads", Perm: policies.AccountUse, Handler: a.UploadCreate},
+		{Method: "GET", Path: "/api/v1/uploads/:id", Perm: policies.AccountUse, Handler: a.UploadGet},
+		{Method: "DELETE", Path: "/api/v1/uploads/:id", Perm: policies.AccountUse, Handler: a.UploadDelete},
+		{Method: "GET", Path: "/api/v1/upload-settings", Perm: policies.SettingsManage, Handler: a.UploadPolicy},
+		{Method: "PUT", Path: "/api/v1/upload-settings", Perm: policies.SettingsManage, Handler: a.UploadPolicySave},
 
 		// API: users, roles and permissions.
 		{Method: "GET", Path: "/api/v1/users", Perm: policies.UserManage, Handler: a.Users},

@@ -107,6 +107,9 @@ type apiMessage struct {
 	// posted: "admin", "moderator", "host", or "" (participants, guests,
 	// and anonymous posts as other participants see them).
 	AuthorRole model.Role `json:"author_role"`
+	// Attachments are the message's files (only where the API loads
+	// them: the post's answer and the single-message read).
+	Attachments []apiUpload `json:"attachments,omitempty"`
 }
 
 func toAPIMessage(it *chat.Item, slug string, staff bool) apiMessage {

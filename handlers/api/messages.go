@@ -87,6 +87,8 @@ func (h *API) MessagePost(c *fiber.Ctx) error {
 		Kind      model.MessageKind `json:"kind"`
 		ParentID  *int64            `json:"parent_id"`
 		Anonymous bool              `json:"anonymous"`
+		// Attachments are ids of one's own uploads (POST /api/v1/uploads).
+		Attachments []int64 `json:"attachments"`
 	}
 	if err := web.DecodeJSON(c, &body, false); err != nil {
 		return err
@@ -95,7 +97,7 @@ func (h *API) MessagePost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in := chat.PostInput{Body: body.Body, Kind: body.Kind, Anonymous: body.Anonymous}
+	in := chat.PostInput{Body: body.Body, Kind: body.Kind, Anonymous: body.Anonymous, Attachments: body.Attachments}
 	if body.ParentID != nil {
 		if *body.ParentID <= 0 {
 			return model.Invalid("parent_id", "The message you reply to does not exist here.")
@@ -108,7 +110,11 @@ func (h *API) MessagePost(c *fiber.Ctx) error {
 		return err
 	}
 	it := h.Chat.PostedItem(cc.Viewer, m)
-	return c.Status(fiber.StatusCreated).JSON(toAPIMessage(&it, cc.Channel.Slug, cc.Viewer.Staff))
+	out := toAPIMessage(&it, cc.Channel.Slug, cc.Viewer.Staff)
+	if err := h.withAttachments(ctx, &out); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
 }
 
 // sendMessage writes message id as the viewer sees it now.
@@ -117,7 +123,11 @@ func (h *API) sendMessage(c *fiber.Ctx, cc *web.ChannelCtx, id int64) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toAPIMessage(it, cc.Channel.Slug, cc.Viewer.Staff))
+	out := toAPIMessage(it, cc.Channel.Slug, cc.Viewer.Staff)
+	if err := h.withAttachments(c.UserContext(), &out); err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
 
 // MessageEdit changes the body of the author's own message within the

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 
 	"backchannel/accounts"
+	"backchannel/attachments"
 	"backchannel/chat"
 	"backchannel/filters"
 	"backchannel/inbox"
@@ -46,6 +47,7 @@ type Deps struct {
 	Moderation    *moderation.Service
 	Transcripts   *transcripts.Service
 	Retention     *retention.Service
+	Attachments   *attachments.Service
 	Filters       *filters.Set // word and link filters (rule CRUD, import, export)
 	InboxFeed     *inbox.Feed  // the direct-message event log's reader (the inbox streams)
 	Hub           *live.Hub

@@ -65,7 +65,9 @@ func (h *Base) CSRF(c *fiber.Ctx) error {
 		}
 	}
 	sent := c.Get("X-CSRF-Token")
-	if sent == "" {
+	// A streamed body (an upload) is not parsed for a form field: the
+	// header carries the token.
+	if sent == "" && !StreamedBody(c) {
 		sent = c.FormValue(csrfField)
 	}
 	if sent == "" && c.Get("Sec-Fetch-Site") == "same-origin" {

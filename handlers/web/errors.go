@@ -32,6 +32,10 @@ func StatusOf(err error) int {
 		return http.StatusUnprocessableEntity
 	case errors.Is(err, model.ErrRateLimited):
 		return http.StatusTooManyRequests
+	case errors.Is(err, model.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, model.ErrUnsupportedMedia):
+		return http.StatusUnsupportedMediaType
 	case store.Unavailable(err): // the database or the search index is down
 		return http.StatusServiceUnavailable
 	}

@@ -1,0 +1,109 @@
+package chat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"backchannel/model"
+	"backchannel/policies"
+	"backchannel/store"
+)
+
+// CanSeeMessage reports whether the signed-in user u may see the channel
+// message id, by the rules of the channel page and the API's single-message
+// read: they may view the channel (not banned, a member where membership is
+// needed) and the message is visible, or held/hidden but theirs, or they
+// are staff. A message whose body retention removed is seen by no one.
+// It is what decides who may fetch a message's attachments.
+func (s *Service) CanSeeMessage(ctx context.Context, u *model.User, id int64) (bool, error) {
+	if u == nil {
+		return false, nil
+	}
+	m, err := store.MessageByID(ctx, s.db, id)
+	if err != nil {
+		return false, ignoreNotFound(err)
+	}
+	if m.BodyRemovedAt != nil {
+		return false, nil
+	}
+	ch, err := store.ChannelByID(ctx, s.db, m.ChannelID)
+	if err != nil {
+		return false, ignoreNotFound(err)
+	}
+	if ok, err := s.authz.Can(ctx, u.ID, ch.Slug, policies.ChannelView); err != nil || !ok {
+		return false, err
+	}
+	v, err := s.ViewerFor(ctx, ch, u, nil)
+	if err != nil {
+		return false, err
+	}
+	v = v.ForRequest()
+	if ok, err := s.CanView(ctx, ch, v); err != nil || !ok {
+		return false, err
+	}
+	return visibleTo(m, v), nil
+}
+
+func ignoreNotFound(err error) error {
+	if errors.Is(err, model.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// MaxAttachments is the most files one message carries.
+const MaxAttachments = 4
+
+// errAttachments is the refusal of attachments that are not the poster's
+// own unattached uploads.
+func errAttachments() error {
+	return model.Invalid("attachments", "A file to attach is not one you uploaded, or is already attached or removed: upload it again.")
+}
+
+// checkAttachments checks, before a post is queued, that ids are at most
+// MaxAttachments distinct uploads of v's account, not attached or removed.
+// The post's transaction links them, and refuses if that changed since.
+func (s *Service) checkAttachments(ctx context.Context, v Viewer, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if v.Actor.UserID == 0 {
+		return model.Invalid("attachments", "Sign in to attach files.")
+	}
+	if len(ids) > MaxAttachments {
+		return model.Invalid("attachments", fmt.Sprintf("A message carries at most %d files.", MaxAttachments))
+	}
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			return model.Invalid("attachments", "The same file is attached twice.")
+		}
+		seen[id] = true
+		a, err := store.Attachment(ctx, s.db, id)
+		if errors.Is(err, model.ErrNotFound) {
+			return errAttachments()
+		}
+		if err != nil {
+			return err
+		}
+		if a.UploaderID == nil || *a.UploaderID != v.Actor.UserID || a.Attached() || a.RemovedAt != nil {
+			return errAttachments()
+		}
+	}
+	return nil
+}
+
+// attach links a stored post's attachments in its transaction.
+func attach(ctx context.Context, tx bun.IDB, p *pendingPost) error {
+	if len(p.attachments) == 0 {
+		return nil
+	}
+	err := store.AttachToMessage(ctx, tx, p.v.Actor.UserID, p.m.ID, p.attachments)
+	if errors.Is(err, model.ErrNotFound) {
+		return errAttachments()
+	}
+	return err
+}
