@@ -57,6 +57,8 @@ type Message struct {
 	// AuthorHandle links an account author's name to their profile; ""
 	// for guests, and never set for an anonymous post.
 	AuthorHandle string
+	// Attachments are the message's files, in the order they were attached.
+	Attachments []Attachment
 }
 
 // Compose is the state of a compose form.

@@ -74,6 +74,7 @@ type DMMessage struct {
 	At             time.Time
 	ReplyTo        *DMQuote
 	Reactions      []DMReaction // every emoji of the set, with who put it there
+	Attachments    []Attachment
 }
 
 // DMQuote is the message a reply answers.

@@ -10,6 +10,7 @@ import (
 
 	"backchannel/attachments"
 	"backchannel/model"
+	"backchannel/views"
 )
 
 // FileURL is the path an attachment's original is served at.
@@ -61,4 +62,19 @@ func extOf(name string) string {
 		return name[i:]
 	}
 	return ""
+}
+
+// AttachmentViews turns a message's attachments into their view models.
+func AttachmentViews(list []model.Attachment) []views.Attachment {
+	out := make([]views.Attachment, 0, len(list))
+	for i := range list {
+		a := &list[i]
+		v := views.Attachment{ID: a.ID, Name: a.Name, Type: a.MediaType, Image: a.Kind == model.AttachmentImage,
+			Size: a.Size, URL: FileURL(a), Width: a.Width, Height: a.Height}
+		if v.Image {
+			v.ThumbURL = ThumbURL(a)
+		}
+		out = append(out, v)
+	}
+	return out
 }
