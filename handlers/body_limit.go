@@ -35,7 +35,9 @@ func bodyLimit(limit int, larger map[string]int) fiber.Handler {
 				return fiber.ErrRequestEntityTooLarge
 			}
 			web.MarkStreamedBody(c)
-			return c.Next()
+			err := c.Next()
+			drainBody(c, readTail)
+			return err
 		}
 		if s := req.BodyStream(); s != nil && req.IsBodyStream() {
 			b, err := io.ReadAll(io.LimitReader(s, int64(limit)+1))
@@ -54,5 +56,26 @@ func bodyLimit(limit int, larger map[string]int) fiber.Handler {
 			return fiber.ErrRequestEntityTooLarge
 		}
 		return c.Next()
+	}
+}
+
+// readTail is how much of a streamed body its handler left unread the
+// server still reads, to throw away, so the connection serves its next
+// request: a multipart upload's closing boundary, or what follows a refused
+// file. Past that the connection is closed after the answer.
+const readTail = 1 << 20
+
+// drainBody reads what a handler left of a streamed request body, up to
+// bound bytes. fasthttp would otherwise read the rest as the start of the
+// next request on the connection (a browser sends its next upload on the
+// same one) and answer it 400.
+func drainBody(c *fiber.Ctx, bound int64) {
+	req := c.Request()
+	s := req.BodyStream()
+	if s == nil || !req.IsBodyStream() {
+		return
+	}
+	if n, err := io.Copy(io.Discard, io.LimitReader(s, bound+1)); err != nil || n > bound {
+		c.Set(fiber.HeaderConnection, "close")
 	}
 }

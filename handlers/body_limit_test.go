@@ -57,3 +57,38 @@ func TestOversizedBodyIsAnsweredNotReset(t *testing.T) {
 		conn.Close()
 	}
 }
+
+// Two uploads, sent chunked (as a browser streams a file it reads), on one
+// connection: the handler stops reading at the end of the file part, and the
+// rest of the body (the closing boundary) is read and thrown away, so the
+// second upload is not taken for garbage.
+func TestUploadsShareAConnection(t *testing.T) {
+	s := newServer(t, testenv.Databases(t)[0].URL)
+	pat := s.apiUser(t, "pat@example.org", model.RoleParticipant)
+	addr := strings.TrimPrefix(s.URL, "http://")
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
+	r := bufio.NewReader(conn)
+	for i := range 3 {
+		body, ct := uploadBody(t, "file", fmt.Sprintf("n%d.txt", i), []byte(fmt.Sprintf("note %d\n", i)))
+		body += strings.Repeat("\r\n", 10) // an epilogue after the closing boundary
+		head := fmt.Sprintf("POST /api/v1/uploads HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n\r\n", addr, pat.token, ct)
+		chunked := fmt.Sprintf("%x\r\n%s\r\n0\r\n\r\n", len(body), body)
+		if _, err := io.WriteString(conn, head+chunked); err != nil {
+			t.Fatalf("upload %d: %v", i, err)
+		}
+		res, err := http.ReadResponse(r, nil)
+		if err != nil {
+			t.Fatalf("upload %d: no answer: %v", i, err)
+		}
+		data, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusCreated {
+			t.Fatalf("upload %d on the same connection: %d %s, want 201", i, res.StatusCode, data)
+		}
+	}
+}

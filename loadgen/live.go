@@ -149,20 +149,26 @@ func LiveBench(ctx context.Context, s Services, o LiveOptions, stdout io.Writer)
 // (live.DefaultStreamsPerPerson); the accounts are made once and reused.
 func liveReaders(ctx context.Context, s Services, subscribers int) ([]string, error) {
 	n := max(1, (subscribers+live.DefaultStreamsPerPerson-1)/live.DefaultStreamsPerPerson)
+	return benchTokens(ctx, s, "bench-live-reader", "Reader", n)
+}
+
+// benchTokens returns API tokens of n participant accounts named
+// "<prefix>-<i>@example.org", made once and reused by later runs.
+func benchTokens(ctx context.Context, s Services, prefix, name string, n int) ([]string, error) {
 	tokens := make([]string, 0, n)
 	for i := range n {
-		email := fmt.Sprintf("bench-live-reader-%d@example.org", i)
+		email := fmt.Sprintf("%s-%d@example.org", prefix, i)
 		u, err := s.Accounts.UserByEmail(ctx, email)
 		if errors.Is(err, model.ErrNotFound) {
-			u, err = s.Accounts.CreateUser(ctx, 0, accounts.Input{Email: email, DisplayName: fmt.Sprintf("Reader %d", i),
-				Password: "bench-live-password"}, model.RoleParticipant)
+			u, err = s.Accounts.CreateUser(ctx, 0, accounts.Input{Email: email, DisplayName: fmt.Sprintf("%s %d", name, i),
+				Password: prefix + "-password"}, model.RoleParticipant)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("bench live: reader account: %w", err)
+			return nil, fmt.Errorf("loadgen: %s account: %w", prefix, err)
 		}
-		secret, _, err := s.Accounts.CreateAPIToken(ctx, u.ID, "bench live")
+		secret, _, err := s.Accounts.CreateAPIToken(ctx, u.ID, prefix)
 		if err != nil {
-			return nil, fmt.Errorf("bench live: reader token: %w", err)
+			return nil, fmt.Errorf("loadgen: %s token: %w", prefix, err)
 		}
 		tokens = append(tokens, secret)
 	}

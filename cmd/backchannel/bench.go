@@ -27,6 +27,8 @@ const benchUsage = `Usage:
         post through chat at a steady rate and time until each message is searchable
   backchannel bench live [--url U] [--subscribers N] [--posters N] [--rate N] [--duration D] [--server-pid P] [--stream json|html] [--post-url U2]
         open N event streams on a running server, post through its API and time each delivery
+  backchannel bench upload [--url U] [--kind jpeg|pdf] [--size-mb N] [--uploads N] [--concurrency N] [--server-pid P]
+        upload files through a running server's API, streamed, and time each upload (with re-encoding and thumbnail)
 
 Every subcommand takes --database-url, --meili-url and --meili-index; the
 engine is Meilisearch when a Meilisearch URL is set, the built-in one otherwise.
@@ -37,7 +39,7 @@ engine is Meilisearch when a Meilisearch URL is set, the built-in one otherwise.
 func benchCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, benchUsage)
-		return usageErr(fmt.Errorf("bench: say seed, search, lag or live"))
+		return usageErr(fmt.Errorf("bench: say seed, search, lag, live or upload"))
 	}
 	switch args[0] {
 	case "seed":
@@ -48,6 +50,8 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return benchLive(ctx, args[1:], getenv, stdout, stderr)
 	case "lag":
 		return benchLag(ctx, args[1:], getenv, stdout, stderr)
+	case "upload":
+		return benchUpload(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, benchUsage)
 		return nil
@@ -265,5 +269,32 @@ func benchLive(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		defer c.Close()
 		return loadgen.LiveBench(ctx, services(c, log), o, stdout)
+	})
+}
+
+func benchUpload(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench upload", flag.ContinueOnError)
+	var o loadgen.UploadOptions
+	fs.StringVar(&o.URL, "url", "http://127.0.0.1:8080", "the running server (its database is the one configured here)")
+	fs.StringVar(&o.Kind, "kind", loadgen.UploadJPEG, "the file: jpeg (re-encoded and thumbnailed) or pdf (stored as sent)")
+	fs.IntVar(&o.SizeMB, "size-mb", 10, "the file's size in MB (about, for a JPEG)")
+	fs.IntVar(&o.Uploads, "uploads", 10, "uploads in all, each from an account of its own")
+	fs.IntVar(&o.Concurrency, "concurrency", 1, "uploads in flight at once")
+	fs.IntVar(&o.ServerPID, "server-pid", 0, "the server's process id, to report its CPU and peak memory (Linux)")
+	check := func() error {
+		return cmp.Or(
+			badFlag(o.Kind != loadgen.UploadJPEG && o.Kind != loadgen.UploadPDF, "bench upload: --kind must be jpeg or pdf"),
+			badFlag(o.SizeMB < 1 || o.SizeMB > 100, "bench upload: --size-mb must be between 1 and 100"),
+			badFlag(o.Uploads < 1 || o.Uploads > 1000, "bench upload: --uploads must be between 1 and 1000"),
+			badFlag(o.Concurrency < 1 || o.Concurrency > 100, "bench upload: --concurrency must be between 1 and 100"),
+		)
+	}
+	return runBench(ctx, fs, args, getenv, stderr, check, func(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+		c, err := openCore(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		return loadgen.UploadBench(ctx, services(c, log), o, stdout)
 	})
 }
