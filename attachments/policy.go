@@ -173,3 +173,35 @@ func SavePolicy(ctx context.Context, db bun.IDB, p Policy) error {
 	}
 	return store.SetSetting(ctx, db, SettingKey, string(raw))
 }
+
+// SetPolicy validates p and makes it the site's Policy for admin actorID,
+// audited as "settings.attachments" with the policy before and after. An
+// unchanged save writes nothing.
+func (s *Service) SetPolicy(ctx context.Context, actorID int64, p Policy) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	var types []string // in the order of Types, once each
+	for _, t := range Types() {
+		if slices.Contains(p.Types, t.Name) {
+			types = append(types, t.Name)
+		}
+	}
+	p.Types = types
+	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		before, err := LoadPolicy(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if slices.Equal(before.Types, p.Types) && before.ImageMaxBytes == p.ImageMaxBytes && before.FileMaxBytes == p.FileMaxBytes &&
+			before.DailyCount == p.DailyCount && before.DailyBytes == p.DailyBytes {
+			return nil
+		}
+		if err := SavePolicy(ctx, tx, p); err != nil {
+			return err
+		}
+		_, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: actorID, Action: "settings.attachments",
+			TargetType: "settings", TargetID: "attachments", Before: before, After: p})
+		return err
+	})
+}

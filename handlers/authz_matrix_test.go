@@ -350,6 +350,8 @@ var authzMatrix = map[string]matrixRow{
 	"POST /mod/dm/undo/:audit":                {allowed: siteMod | admin},
 	"GET /admin/direct-messages":              {allowed: admins},
 	"POST /admin/direct-messages":             {allowed: admins},
+	"GET /admin/attachments":                  {allowed: admins},
+	"POST /admin/attachments":                 {allowed: admins},
 	"GET /api/v1/conversations/:id/report":    {allowed: signedIn},
 	"POST /api/v1/conversations/:id/report":   {allowed: signedIn},
 	"GET /api/v1/mod/dm-reports":              {allowed: siteMod | admin},

@@ -352,6 +352,8 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/mod/dm/undo/:audit", Perm: policies.UserSanction, Handler: p.ModDMUndo},
 		{Method: "GET", Path: "/admin/direct-messages", Perm: policies.SettingsManage, Handler: p.AdminDMSettings},
 		{Method: "POST", Path: "/admin/direct-messages", Perm: policies.SettingsManage, Handler: p.AdminDMSettingsSave},
+		{Method: "GET", Path: "/admin/attachments", Perm: policies.SettingsManage, Handler: p.AdminAttachments},
+		{Method: "POST", Path: "/admin/attachments", Perm: policies.SettingsManage, Handler: p.AdminAttachmentsSave},
 		{Method: "GET", Path: "/api/v1/conversations/:id/report", Perm: policies.AccountUse, Handler: a.DMReportPreview},
 		{Method: "POST", Path: "/api/v1/conversations/:id/report", Perm: policies.AccountUse, Handler: a.DMReport},
 		{Method: "GET", Path: "/api/v1/mod/dm-reports", Perm: policies.UserSanction, Handler: a.ModDMReports},

@@ -111,7 +111,7 @@ func (h *API) UploadPolicySave(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &p, false); err != nil {
 		return err
 	}
-	if err := attachments.SavePolicy(c.UserContext(), h.Attachments.DB, p); err != nil {
+	if err := h.Attachments.SetPolicy(c.UserContext(), web.ViewerOf(c).User.ID, p); err != nil {
 		return err
 	}
 	return c.JSON(p)
