@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -12,18 +13,46 @@ import (
 
 // Direct-message fixtures: rows written as the inbox use cases write them
 // (a message with its dm_events row and recipients), for tests of the parts
-// that read them (search, export) without going through the use cases.
+// that read them (search, export, reports, retention) without going through
+// the use cases. DMPostAt and DMUpdate write the message row alone.
 
 // DMConversation creates a conversation of the members (the first is its
 // creator and admin): direct for two people without a title, else a group.
 func DMConversation(t testing.TB, db bun.IDB, title string, members ...int64) int64 {
 	t.Helper()
-	ctx := context.Background()
-	now := time.Now().UTC()
-	c := &model.Conversation{Kind: model.ConversationGroup, Title: title, CreatedBy: &members[0], AdminID: &members[0],
-		CreatedAt: now, LastActivityAt: now}
+	kind := model.ConversationGroup
 	if len(members) == 2 && title == "" {
-		c.Kind = model.ConversationDirect
+		kind = model.ConversationDirect
+	}
+	return insertConversation(t, db, kind, title, members).ID
+}
+
+// DMConversationOf stores a conversation of members (the first is its
+// admin), each joined with nothing cleared: direct for two people, else a
+// group titled "Test group".
+func DMConversationOf(t testing.TB, db bun.IDB, members ...*model.User) *model.Conversation {
+	t.Helper()
+	ids := make([]int64, 0, len(members))
+	for _, u := range members {
+		ids = append(ids, u.ID)
+	}
+	if len(ids) == 2 {
+		return insertConversation(t, db, model.ConversationDirect, "", ids)
+	}
+	return insertConversation(t, db, model.ConversationGroup, "Test group", ids)
+}
+
+// insertConversation writes a conversation and its members; a direct one
+// gets the pair key the use cases give it.
+func insertConversation(t testing.TB, db bun.IDB, kind model.ConversationKind, title string, members []int64) *model.Conversation {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	c := &model.Conversation{Kind: kind, Title: title, CreatedBy: &members[0], AdminID: &members[0],
+		CreatedAt: now, LastActivityAt: now}
+	if kind == model.ConversationDirect {
+		key := fmt.Sprintf("%d:%d", min(members[0], members[1]), max(members[0], members[1]))
+		c.PairKey = &key
 	}
 	if _, err := db.NewInsert().Model(c).Returning("id").Exec(ctx); err != nil {
 		t.Fatalf("dm fixture: conversation: %v", err)
@@ -34,7 +63,7 @@ func DMConversation(t testing.TB, db bun.IDB, title string, members ...int64) in
 			t.Fatalf("dm fixture: member: %v", err)
 		}
 	}
-	return c.ID
+	return c
 }
 
 // DMPost writes a text message by author and its event; it returns the
@@ -57,13 +86,31 @@ func DMSystemLine(t testing.TB, db bun.IDB, conversationID int64, body string) i
 	return dmInsert(t, db, &model.DirectMessage{ConversationID: conversationID, Kind: model.DMSystem, Body: body})
 }
 
+// DMPostAt stores a text message by author in c, created at at (zero:
+// now), without its event or the conversation's last message (for tests of
+// reports and retention, which read the rows only).
+func DMPostAt(t testing.TB, db bun.IDB, c *model.Conversation, author *model.User, body string, at time.Time) *model.DirectMessage {
+	t.Helper()
+	if at.IsZero() {
+		at = time.Now()
+	}
+	m := &model.DirectMessage{ConversationID: c.ID, AuthorID: &author.ID, Kind: model.DMText, Body: body, CreatedAt: at.UTC().Truncate(time.Microsecond)}
+	insertDM(t, db, m)
+	return m
+}
+
+func insertDM(t testing.TB, db bun.IDB, m *model.DirectMessage) {
+	t.Helper()
+	if _, err := db.NewInsert().Model(m).ModelTableExpr(`"dm_messages" AS "direct_message"`).Returning("id").Exec(context.Background()); err != nil {
+		t.Fatalf("dm fixture: message: %v", err)
+	}
+}
+
 func dmInsert(t testing.TB, db bun.IDB, m *model.DirectMessage) int64 {
 	t.Helper()
 	ctx := context.Background()
 	m.CreatedAt = time.Now().UTC()
-	if _, err := db.NewInsert().Model(m).ModelTableExpr("dm_messages").Returning("id").Exec(ctx); err != nil {
-		t.Fatalf("dm fixture: message: %v", err)
-	}
+	insertDM(t, db, m)
 	if _, err := db.NewUpdate().Model((*model.Conversation)(nil)).Set("last_message_id = ?", m.ID).
 		Where("id = ?", m.ConversationID).Exec(ctx); err != nil {
 		t.Fatalf("dm fixture: last message: %v", err)
@@ -132,6 +179,31 @@ func DMClear(t testing.TB, db bun.IDB, conversationID, userID int64) {
 		conversationID, conversationID, userID).Exec(context.Background()); err != nil {
 		t.Fatalf("dm fixture: clear: %v", err)
 	}
+}
+
+// DMUpdate changes a stored direct message (an edit or a deletion) without
+// an event.
+func DMUpdate(t testing.TB, db bun.IDB, m *model.DirectMessage) {
+	t.Helper()
+	if _, err := db.NewUpdate().Model(m).ModelTableExpr(`"dm_messages" AS "direct_message"`).WherePK().Exec(context.Background()); err != nil {
+		t.Fatalf("dm fixture: update: %v", err)
+	}
+}
+
+// DMClearThrough sets what u has cleared of c (messages with id <= through
+// are hidden from u).
+func DMClearThrough(t testing.TB, db bun.IDB, c *model.Conversation, u *model.User, through int64) {
+	t.Helper()
+	if _, err := db.NewUpdate().Model((*model.ConversationMember)(nil)).Set("cleared_through = ?", through).
+		Where("conversation_id = ? AND user_id = ?", c.ID, u.ID).Exec(context.Background()); err != nil {
+		t.Fatalf("dm fixture: clear: %v", err)
+	}
+}
+
+// DMReactAs stores u's reaction to m.
+func DMReactAs(t testing.TB, db bun.IDB, m *model.DirectMessage, u *model.User, emoji string) {
+	t.Helper()
+	DMReact(t, db, m.ID, u.ID, emoji)
 }
 
 // DMReact adds userID's emoji to a message.
