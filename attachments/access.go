@@ -9,14 +9,20 @@ import (
 	"backchannel/store"
 )
 
-// Visibility decides whether a person may see an attached attachment.
+// Visibility decides whether a person may see an attached attachment: a
+// signed-in one, or a guest without an account by the guest secret the
+// request holds for a channel (tokenFor; "" when none).
 type Visibility interface {
 	CanSee(ctx context.Context, viewer *model.User, a *model.Attachment) (bool, error)
+	CanGuestSee(ctx context.Context, tokenFor func(channelID int64) string, a *model.Attachment) (bool, error)
 }
 
-// ChannelMessages answers for channel messages (chat.Service does).
+// ChannelMessages answers for channel messages (chat.Service does): for a
+// signed-in person, and for a guest by the guest secret the request holds
+// for the message's channel.
 type ChannelMessages interface {
 	CanSeeMessage(ctx context.Context, viewer *model.User, messageID int64) (bool, error)
+	CanGuestSeeMessage(ctx context.Context, tokenFor func(channelID int64) string, messageID int64) (bool, error)
 }
 
 // MessageVisibility is the Visibility of attachments of channel messages
@@ -38,6 +44,15 @@ func (v MessageVisibility) CanSee(ctx context.Context, viewer *model.User, a *mo
 		return store.DMMessageVisibleTo(ctx, v.Service.DB, *a.DMMessageID, viewer.ID)
 	}
 	return false, nil
+}
+
+// CanGuestSee implements Visibility: guests see files of channel messages
+// only (direct messages need an account).
+func (v MessageVisibility) CanGuestSee(ctx context.Context, tokenFor func(channelID int64) string, a *model.Attachment) (bool, error) {
+	if a.MessageID == nil {
+		return false, nil
+	}
+	return v.Channels.CanGuestSeeMessage(ctx, tokenFor, *a.MessageID)
 }
 
 // Get returns attachment id if viewer may see it: its uploader while it is
@@ -69,6 +84,29 @@ func (s *Service) Get(ctx context.Context, viewer *model.User, id int64) (*model
 		return nil, err
 	}
 	if !ok {
+		return nil, notFound
+	}
+	return a, nil
+}
+
+// GetForGuest returns attachment id if a guest without an account may see
+// it: only files of channel messages, by the channel's rules, and only in
+// the channel whose guest secret tokenFor gives. Everyone else gets
+// model.ErrNotFound.
+func (s *Service) GetForGuest(ctx context.Context, tokenFor func(channelID int64) string, id int64) (*model.Attachment, error) {
+	notFound := fmt.Errorf("attachments: %d: %w", id, model.ErrNotFound)
+	a, err := store.Attachment(ctx, s.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.RemovedAt != nil || s.Visibility == nil {
+		return nil, notFound
+	}
+	seen, err := s.Visibility.CanGuestSee(ctx, tokenFor, a)
+	if err != nil {
+		return nil, err
+	}
+	if !seen {
 		return nil, notFound
 	}
 	return a, nil

@@ -22,6 +22,40 @@ func (s *Service) CanSeeMessage(ctx context.Context, u *model.User, id int64) (b
 	if u == nil {
 		return false, nil
 	}
+	return s.canSeeMessage(ctx, id, func(ch *model.Channel) (Viewer, bool, error) {
+		if ok, err := s.authz.Can(ctx, u.ID, ch.Slug, policies.ChannelView); err != nil || !ok {
+			return Viewer{}, false, err
+		}
+		v, err := s.ViewerFor(ctx, ch, u, nil)
+		return v, err == nil, err
+	})
+}
+
+// CanGuestSeeMessage is CanSeeMessage for a guest without an account:
+// tokenFor gives the guest secret the request holds for a channel (its
+// guest cookie; "" when none), so a guest sees the files of the channel
+// they joined, by the same rules, and of no other.
+func (s *Service) CanGuestSeeMessage(ctx context.Context, tokenFor func(channelID int64) string, id int64) (bool, error) {
+	return s.canSeeMessage(ctx, id, func(ch *model.Channel) (Viewer, bool, error) {
+		token := tokenFor(ch.ID)
+		if token == "" {
+			return Viewer{}, false, nil
+		}
+		g, err := s.GuestByToken(ctx, ch, token)
+		if err != nil {
+			return Viewer{}, false, ignoreNotFound(err)
+		}
+		if ok, err := s.authz.CanGuest(ctx, ch.Slug, policies.ChannelView); err != nil || !ok {
+			return Viewer{}, false, err
+		}
+		v, err := s.ViewerFor(ctx, ch, nil, g)
+		return v, err == nil && !v.Actor.IsZero(), err
+	})
+}
+
+// canSeeMessage loads message id and its channel, asks viewerOf who looks
+// (false: no one the channel knows), and applies the channel's rules.
+func (s *Service) canSeeMessage(ctx context.Context, id int64, viewerOf func(*model.Channel) (Viewer, bool, error)) (bool, error) {
 	m, err := store.MessageByID(ctx, s.db, id)
 	if err != nil {
 		return false, ignoreNotFound(err)
@@ -33,11 +67,8 @@ func (s *Service) CanSeeMessage(ctx context.Context, u *model.User, id int64) (b
 	if err != nil {
 		return false, ignoreNotFound(err)
 	}
-	if ok, err := s.authz.Can(ctx, u.ID, ch.Slug, policies.ChannelView); err != nil || !ok {
-		return false, err
-	}
-	v, err := s.ViewerFor(ctx, ch, u, nil)
-	if err != nil {
+	v, ok, err := viewerOf(ch)
+	if err != nil || !ok {
 		return false, err
 	}
 	v = v.ForRequest()

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -166,6 +167,22 @@ func TestUploadSizeLimitAndSettings(t *testing.T) {
 	})
 }
 
+// boardImage is a visible message of ada's in ch with an uploaded image
+// attached (rows written directly).
+func boardImage(t *testing.T, s *testServer, ch *model.Channel, ada *apiClient) (uploadJSON, *model.Message) {
+	t.Helper()
+	var img uploadJSON
+	ada.upload("board.png", testPNG(t, 40, 30)).want(http.StatusCreated).into(&img)
+	m := &model.Message{ChannelID: ch.ID, AuthorUserID: &ada.user.ID, AuthorName: "ada", Kind: model.KindComment, Body: "the board", State: model.StateVisible}
+	if err := store.InsertMessage(context.Background(), s.DB, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.AttachToMessage(context.Background(), s.DB, ada.user.ID, m.ID, []int64{img.ID}); err != nil {
+		t.Fatal(err)
+	}
+	return img, m
+}
+
 func TestAttachedFilesFollowTheirMessage(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *testServer) {
 		ctx := context.Background()
@@ -173,16 +190,7 @@ func TestAttachedFilesFollowTheirMessage(t *testing.T) {
 		ada := s.apiUser(t, "ada@example.org", model.RoleParticipant)
 		bob := s.apiUser(t, "bob@example.org", model.RoleParticipant)
 		mod := s.apiUser(t, "mod@example.org", model.RoleModerator)
-		var img uploadJSON
-		ada.upload("board.png", testPNG(t, 40, 30)).want(http.StatusCreated).into(&img)
-
-		m := &model.Message{ChannelID: ch.ID, AuthorUserID: &ada.user.ID, AuthorName: "ada", Kind: model.KindComment, Body: "the board", State: model.StateVisible}
-		if err := store.InsertMessage(ctx, s.DB, m); err != nil {
-			t.Fatal(err)
-		}
-		if err := store.AttachToMessage(ctx, s.DB, ada.user.ID, m.ID, []int64{img.ID}); err != nil {
-			t.Fatal(err)
-		}
+		img, m := boardImage(t, s, ch, ada)
 		for _, c := range []*apiClient{ada, bob, mod} {
 			c.do("GET", img.URL, nil).want(http.StatusOK)
 		}
@@ -252,5 +260,46 @@ func TestPostWithAttachments(t *testing.T) {
 		// The refused posts stored nothing and attached nothing.
 		ada.do("GET", fmt.Sprintf("/api/v1/uploads/%d", ids[4]), nil).want(http.StatusOK)
 		bob.do("GET", fmt.Sprintf("/files/%d/n4.txt", ids[4]), nil).want(http.StatusNotFound)
+	})
+}
+
+// A guest without an account sees the files of the channel they joined (the
+// page shows them the thumbnails), by the same rules as everyone: not with
+// no guest cookie, not as the guest of another channel, not once the message
+// is held.
+func TestGuestsSeeTheirChannelsFiles(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		ctx := context.Background()
+		ch, _ := s.newChannel(t, "talk", chat.ChannelInput{})
+		s.newChannel(t, "other", chat.ChannelInput{})
+		ada := s.apiUser(t, "ada@example.org", model.RoleParticipant)
+		img, m := boardImage(t, s, ch, ada)
+		join := func(slug, name string) *browser {
+			b := s.browser(t)
+			if r := b.post("/c/"+slug+"/join", url.Values{"name": {name}}); r.Status != http.StatusSeeOther {
+				t.Fatalf("guest join %s = %d", slug, r.Status)
+			}
+			return b
+		}
+		sam, olga, nobody := join("talk", "Sam"), join("other", "Olga"), s.browser(t)
+		if r := sam.get(img.ThumbURL); r.Status != http.StatusOK {
+			t.Errorf("the channel's guest: thumbnail %d, want 200", r.Status)
+		}
+		if r := sam.get(img.URL); r.Status != http.StatusOK {
+			t.Errorf("the channel's guest: file %d, want 200", r.Status)
+		}
+		if r := olga.get(img.URL); r.Status != http.StatusNotFound {
+			t.Errorf("another channel's guest: %d, want 404", r.Status)
+		}
+		if r := nobody.get(img.URL); r.Status != http.StatusNotFound {
+			t.Errorf("no guest cookie: %d, want 404", r.Status)
+		}
+		m.State = model.StateHeld
+		if err := store.UpdateMessage(ctx, s.DB, m); err != nil {
+			t.Fatal(err)
+		}
+		if r := sam.get(img.URL); r.Status != http.StatusNotFound {
+			t.Errorf("a held message's file to a guest: %d, want 404", r.Status)
+		}
 	})
 }

@@ -33,6 +33,11 @@ func (h *Pages) ChannelPage(c *fiber.Ctx) error {
 		}
 		return h.renderJoin(c, fiber.StatusOK, web.FormOf(c, "name", "code"))
 	}
+	if v.Actor.GuestID != 0 {
+		// Guests who joined before files were served to them get the
+		// files' cookie too.
+		h.SetGuestCookies(c, ch, c.Cookies(web.GuestCookie(ch.ID)))
+	}
 	sort := "newest"
 	if c.Query("sort") == "top" {
 		sort = "top"
@@ -117,8 +122,7 @@ func (h *Pages) ChannelJoin(c *fiber.Ctx) error {
 		var g *model.Guest
 		token, g, err = h.Chat.JoinAsGuest(ctx, cc.Channel, f.Value("name"), f.Value("code"), c.IP())
 		if err == nil {
-			c.Cookie(&fiber.Cookie{Name: web.GuestCookie(cc.Channel.ID), Value: token, Path: "/c/" + cc.Channel.Slug,
-				HTTPOnly: true, Secure: h.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode, MaxAge: 30 * 24 * 3600})
+			h.SetGuestCookies(c, cc.Channel, token)
 			h.Flash(c, "success", "Welcome, "+g.DisplayName+".")
 		}
 	}

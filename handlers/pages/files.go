@@ -5,6 +5,7 @@ import (
 
 	"backchannel/attachments"
 	"backchannel/handlers/web"
+	"backchannel/model"
 )
 
 // File serves an attachment's original to whoever may see it (404 to
@@ -23,7 +24,15 @@ func (h *Pages) serveFile(c *fiber.Ctx, variant string) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.Attachments.Get(c.UserContext(), web.ViewerOf(c).User, id)
+	var a *model.Attachment
+	if v := web.ViewerOf(c); v.User == nil && !v.ViaToken {
+		// A guest: by the guest cookie of the file's channel.
+		a, err = h.Attachments.GetForGuest(c.UserContext(), func(channelID int64) string {
+			return c.Cookies(web.GuestFilesCookie(channelID))
+		}, id)
+	} else {
+		a, err = h.Attachments.Get(c.UserContext(), v.User, id)
+	}
 	if err != nil {
 		return err
 	}

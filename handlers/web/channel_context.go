@@ -22,6 +22,21 @@ type channelKey struct{}
 // GuestCookie names the cookie that holds a guest's secret for one channel.
 func GuestCookie(channelID int64) string { return "bc_guest_" + strconv.FormatInt(channelID, 10) }
 
+// GuestFilesCookie names the copy of a guest's secret for one channel that
+// the browser sends with requests for files (/files/…), so that the
+// thumbnails on the channel's page load for guests too.
+func GuestFilesCookie(channelID int64) string { return "bc_guestf_" + strconv.FormatInt(channelID, 10) }
+
+// SetGuestCookies gives a guest's browser their secret for ch: for the
+// channel's pages (/c/{slug}) and for the files of its messages (/files).
+// It is sent nowhere else.
+func (h *Base) SetGuestCookies(c *fiber.Ctx, ch *model.Channel, token string) {
+	for name, path := range map[string]string{GuestCookie(ch.ID): "/c/" + ch.Slug, GuestFilesCookie(ch.ID): "/files"} {
+		c.Cookie(&fiber.Cookie{Name: name, Value: token, Path: path,
+			HTTPOnly: true, Secure: h.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode, MaxAge: 30 * 24 * 3600})
+	}
+}
+
 // ChannelContext loads the channel named by :slug and works out the viewer
 // (the signed-in user, or the guest of this channel); cached per request.
 func (h *Base) ChannelContext(c *fiber.Ctx) (*ChannelCtx, error) {
