@@ -85,16 +85,10 @@
     var li = el("li", "attach-item");
     li.dataset.state = "uploading";
     li.dataset.testid = "attach-item";
-    var preview;
-    if (/^image\//.test(file.type)) {
-      preview = li.appendChild(el("img", "attach-thumb"));
-      preview.alt = "";
-      preview.width = 48;
-      preview.height = 48;
-      preview.src = URL.createObjectURL(file);
-    } else {
-      li.appendChild(el("span", "attach-icon", (name.split(".").pop() || "file").slice(0, 4).toUpperCase())).setAttribute("aria-hidden", "true");
-    }
+    // The type's mark until the server's thumbnail of an image replaces it
+    // (the page's CSP loads images from the site only).
+    var icon = li.appendChild(el("span", "attach-icon", (name.split(".").pop() || "file").slice(0, 4).toUpperCase()));
+    icon.setAttribute("aria-hidden", "true");
     var info = li.appendChild(el("span", "attach-info"));
     info.appendChild(el("span", "attach-name", name));
     var meta = info.appendChild(el("span", "attach-meta small muted", size(file.size) + " · uploading"));
@@ -111,7 +105,7 @@
     picker.querySelector("[data-attach-list]").appendChild(li);
 
     var xhr = new XMLHttpRequest();
-    var u = {xhr: xhr, id: 0, url: preview ? preview.src : ""};
+    var u = {xhr: xhr, id: 0};
     uploads.set(li, u);
     xhr.open("POST", "/api/v1/uploads");
     xhr.setRequestHeader("X-CSRF-Token", token());
@@ -141,7 +135,14 @@
       info.querySelector(".attach-name").textContent = body.name;
       remove.setAttribute("aria-label", "Remove " + body.name);
       meta.textContent = (body.kind === "image" ? "Image" : body.type) + " · " + size(body.size);
-      if (preview && body.thumb_url) { preview.src = body.thumb_url; }
+      if (body.thumb_url) {
+        var img = el("img", "attach-thumb");
+        img.alt = "";
+        img.width = 48;
+        img.height = 48;
+        img.src = body.thumb_url;
+        icon.replaceWith(img);
+      }
       var input = li.appendChild(document.createElement("input"));
       input.type = "hidden";
       input.name = "attachments";
@@ -167,7 +168,6 @@
         x.setRequestHeader("X-CSRF-Token", token());
         x.send();
       }
-      if (u.url && u.url.indexOf("blob:") === 0) { URL.revokeObjectURL(u.url); }
     }
     var next = li.nextElementSibling || li.previousElementSibling;
     li.remove();
