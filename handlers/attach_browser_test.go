@@ -33,7 +33,8 @@ const pasteImageJS = `(() => {
   dt.items.add(new File([bytes], 'whiteboard.png', {type: 'image/png'}));
   const ev = new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true});
   document.querySelector('#compose-body').dispatchEvent(ev);
-  return ev.defaultPrevented;
+  // Taken, and the Post button waits while it uploads.
+  return ev.defaultPrevented && document.querySelector('form[data-testid=compose] button[type=submit]').disabled;
 })()`
 
 // Issue 16: an image pasted into the channel box uploads at once (progress,
@@ -44,8 +45,8 @@ const pasteImageJS = `(() => {
 func TestBrowserAttachPasteLive(t *testing.T) {
 	forEachDBBrowser(t, func(t *testing.T, s *testServer, root context.Context, first bool) {
 		ctx := context.Background()
-		slow := 0
-		ch, _ := s.newChannel(t, "physics", chat.ChannelInput{SlowModeSeconds: &slow})
+		slow, limit := 0, 80
+		ch, _ := s.newChannel(t, "physics", chat.ChannelInput{SlowModeSeconds: &slow, MaxLength: &limit})
 		s.createUser(t, "ada@example.org", model.RoleParticipant)
 		s.createUser(t, "bob@example.org", model.RoleParticipant)
 		a := openChannelAs(t, s, root, "ada@example.org", "physics")
@@ -64,7 +65,7 @@ func TestBrowserAttachPasteLive(t *testing.T) {
 		testenv.WaitUntil(t, a, "the file control shown", `!document.querySelector('`+picker+`').hidden`)
 		testenv.Do(t, a, chromedp.SendKeys(chromedp.ID("compose-body"), "The whiteboard after the break, and the agenda"))
 		if !testenv.Eval[bool](t, a, pasteImageJS) {
-			t.Fatal("the paste was not taken as a file")
+			t.Fatal("the paste was not taken as a file, or Post did not wait for its upload")
 		}
 		testenv.WaitUntil(t, a, "the pasted image uploaded, its thumbnail in the list", doneItems+`.some(li =>
 			li.querySelector('.attach-name').textContent === 'whiteboard.png' && !li.querySelector('progress') &&
@@ -97,6 +98,20 @@ func TestBrowserAttachPasteLive(t *testing.T) {
 			chromedp.Click(chromedp.CSS(`[aria-label="Remove draft.txt"]`)),
 			chromedp.Click(chromedp.CSS(`[aria-label="Remove notes.txt"]`)))
 		testenv.WaitUntil(t, a, "two uploads left", doneItems+`.length === 2 && document.querySelectorAll('`+picker+` input[name=attachments]').length === 2`)
+
+		if testenv.Eval[bool](t, a, `document.querySelector('form[data-testid=compose] button[type=submit]').disabled`) {
+			t.Error("Post still disabled with every upload finished")
+		}
+
+		// A refused post keeps the files in the form that comes back.
+		text := testenv.Eval[string](t, a, `document.querySelector('#compose-body').value`)
+		testenv.Do(t, a, chromedp.SendKeys(chromedp.ID("compose-body"), " — and a long aside that takes it over the channel's limit"))
+		testenv.Do(t, a, chromedp.Click(buttonXPath("form", "Post")))
+		testenv.WaitUntil(t, a, "the refusal", `document.querySelector('[data-testid=compose-error]')?.textContent.includes('at most 80 characters')`)
+		if n := testenv.Eval[int](t, a, `document.querySelectorAll('`+picker+` li[data-state=done] input[name=attachments]').length`); n != 2 {
+			t.Fatalf("%d files kept after the refusal, want 2", n)
+		}
+		testenv.Do(t, a, chromedp.Evaluate[chromedp.Void](`document.querySelector('#compose-body').value = `+jsText(text)))
 
 		testenv.Do(t, a, chromedp.Click(buttonXPath("form", "Post")))
 		testenv.WaitUntil(t, a, "the box emptied, its list too",
@@ -132,7 +147,7 @@ func TestBrowserAttachPasteLive(t *testing.T) {
 			testenv.Do(t, b, chromedp.Evaluate[chromedp.Void](`document.activeElement?.blur(); window.scrollTo(0, 0)`))
 			testenv.Screenshot(t, b, screenshotDir+"attach-feed-phone.png")
 		}
-		noJSErrorsBut(t, a, "415")
+		noJSErrorsBut(t, a, "415", "422")
 		testenv.NoJSErrors(t, b)
 	})
 }
