@@ -37,11 +37,13 @@ const pasteImageJS = `(() => {
   return ev.defaultPrevented && document.querySelector('form[data-testid=compose] button[type=submit]').disabled;
 })()`
 
-// Issue 16: an image pasted into the channel box uploads at once (progress,
-// then its thumbnail in the list), a file chosen with the button joins it,
-// a refused file shows the server's reason, a fifth file is turned away,
-// Remove drops an upload; the post carries what is left, and another
-// browser's open page shows the thumbnail (loaded) and the file's card live.
+// Issue 16: an image pasted into the channel box uploads at once (Post
+// waits for it; then its thumbnail in the list), a file chosen with the
+// button (reached with Tab, focus shown) and one dropped on the form join
+// it, a refused file shows the server's reason, a fifth file is turned
+// away, Remove drops an upload, a refused post keeps the files; the post
+// carries what is left, and another browser's open page shows the thumbnail
+// (loaded) and the file's card live.
 func TestBrowserAttachPasteLive(t *testing.T) {
 	forEachDBBrowser(t, func(t *testing.T, s *testServer, root context.Context, first bool) {
 		ctx := context.Background()
@@ -63,6 +65,12 @@ func TestBrowserAttachPasteLive(t *testing.T) {
 		doneItems := `[...document.querySelectorAll('` + picker + ` li[data-state=done]')]`
 
 		testenv.WaitUntil(t, a, "the file control shown", `!document.querySelector('`+picker+`').hidden`)
+		// The button is reached from the text box with Tab, and shows its focus.
+		testenv.Do(t, a, chromedp.Click(chromedp.ID("compose-body")), chromedp.KeyEvent("\t"))
+		if !testenv.Eval[bool](t, a, `document.activeElement.id === 'compose-body-files' &&
+			getComputedStyle(document.querySelector('label[for=compose-body-files]')).outlineStyle === 'solid'`) {
+			t.Error("the Attach files button is not focused visibly after Tab")
+		}
 		testenv.Do(t, a, chromedp.SendKeys(chromedp.ID("compose-body"), "The whiteboard after the break, and the agenda"))
 		if !testenv.Eval[bool](t, a, pasteImageJS) {
 			t.Fatal("the paste was not taken as a file, or Post did not wait for its upload")
@@ -86,8 +94,23 @@ func TestBrowserAttachPasteLive(t *testing.T) {
 		}
 		testenv.Do(t, a, chromedp.Click(chromedp.CSS(`[aria-label="Remove page.html"]`)))
 
-		// Two more fill the four; a fifth is turned away with the reason.
-		testenv.Do(t, a, chromedp.SetUploadFiles(chromedp.ID("compose-body-files"), []string{file("draft.txt", "draft\n"), file("notes.txt", "notes\n"), file("extra.txt", "extra\n")}))
+		// A file dropped on the form: the form shows where it goes while one
+		// is dragged over it.
+		if !testenv.Eval[bool](t, a, `(() => {
+			const dt = new DataTransfer();
+			dt.items.add(new File(['notes\n'], 'notes.txt', {type: 'text/plain'}));
+			const area = document.querySelector('#compose-body'), form = area.closest('form');
+			area.dispatchEvent(new DragEvent('dragenter', {dataTransfer: dt, bubbles: true, cancelable: true}));
+			const shown = form.classList.contains('attach-dragging');
+			area.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+			return shown && !form.classList.contains('attach-dragging');
+		})()`) {
+			t.Error("no drop state while a file is dragged over the form")
+		}
+		testenv.WaitUntil(t, a, "the dropped file uploaded", doneItems+`.some(li => li.textContent.includes('notes.txt'))`)
+
+		// One more fills the four; a fifth is turned away with the reason.
+		testenv.Do(t, a, chromedp.SetUploadFiles(chromedp.ID("compose-body-files"), []string{file("draft.txt", "draft\n"), file("extra.txt", "extra\n")}))
 		testenv.WaitUntil(t, a, "four uploads", doneItems+`.length === 4`)
 		if note := pageText(t, a, picker+` [data-attach-note]`); note != "A message carries at most 4 files: “extra.txt” was not added." {
 			t.Errorf("fifth file note %q", note)
