@@ -53,7 +53,7 @@ func TestChannelFormAttachments(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *testServer) {
 		ctx := context.Background()
 		slow := 0
-		s.newChannel(t, "lab", chat.ChannelInput{SlowModeSeconds: &slow})
+		_, host := s.newChannel(t, "lab", chat.ChannelInput{SlowModeSeconds: &slow})
 		ada := s.apiUser(t, "ada@example.org", model.RoleParticipant)
 		bob := s.apiUser(t, "bob@example.org", model.RoleParticipant)
 		page := s.browser(t)
@@ -176,6 +176,24 @@ func TestChannelFormAttachments(t *testing.T) {
 			if a.Find(`[data-testid=attachments] li`).Length() != 1 || a.Find(`[data-testid=message-body]`).Length() != 0 {
 				t.Errorf("files-only message %d on the page: %s", m.ID, a.Text())
 			}
+		}
+
+		// The presenter view shows a question's image too.
+		var q uploadJSON
+		ada.upload("graph.png", testPNG(t, 300, 600)).want(http.StatusCreated).into(&q)
+		f := attachForm("Is this graph right?", q.ID)
+		f.Set("kind", "question")
+		if r := page.postMessage("lab", f, htmx...); r.Status != http.StatusOK {
+			t.Fatalf("question with a file = %d", r.Status)
+		}
+		presenter := s.browser(t)
+		presenter.signIn(host.Email)
+		shown := presenter.get("/c/lab/present").Doc.Find(`[data-testid=attachments] img`)
+		if src, _ := shown.Attr("src"); src != fmt.Sprintf("/thumbs/%d", q.ID) {
+			t.Errorf("presenter view image %q", src)
+		}
+		if w, _ := shown.Attr("width"); w != "80" {
+			t.Errorf("a tall image's thumbnail width %q, want 80 (300×600 shown 160 tall)", w)
 		}
 
 		// A file may be named "thumb": its path is its own, apart from the

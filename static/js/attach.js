@@ -212,11 +212,13 @@
     var b = e.target.closest && e.target.closest("[data-attach-remove]");
     if (b) { drop(b.closest("li")); }
   });
-  // An image pasted into the text box is attached; pasted text stays text.
+  // An image pasted into the text box is attached; pasted text stays text
+  // (an office program copies a picture of the cells beside their text:
+  // the text is what was meant).
   document.addEventListener("paste", function (e) {
     var picker = e.target.matches && e.target.matches("textarea") && pickerOf(e.target);
     var files = e.clipboardData && e.clipboardData.files;
-    if (!picker || !files || !files.length) { return; }
+    if (!picker || !files || !files.length || e.clipboardData.getData("text/plain") !== "") { return; }
     e.preventDefault();
     add(picker, files);
   });
