@@ -18,6 +18,7 @@ type feedEntry struct {
 	Reactions []model.Reaction
 	Voters    []string
 	Replies   []store.ReplyTally // the tallies of its replies: each stream counts the ones its viewer sees
+	Files     []model.Attachment // its unremoved attachments
 }
 
 // newFeed makes the ring of recent events per channel: 256 events are
@@ -33,9 +34,9 @@ func newFeed(s *Service) *live.Ring[feedEntry] {
 // channels' rings know when they are behind (app wires it to the hub).
 func (s *Service) LiveObserver() live.Observer { return s.feed }
 
-// readFeed reads a channel's events after seq after: five statements
+// readFeed reads a channel's events after seq after: six statements
 // however many events (events, their messages, reactions, votes, reply
-// tallies).
+// tallies, attachments).
 func (s *Service) readFeed(ctx context.Context, channelID, after int64, limit int) ([]feedEntry, error) {
 	es, err := store.EventsAfter(ctx, s.db, channelID, after, limit)
 	if err != nil {
@@ -63,6 +64,10 @@ func (s *Service) readFeed(ctx context.Context, channelID, after int64, limit in
 	if err != nil {
 		return nil, err
 	}
+	files, err := store.MessageAttachments(ctx, s.db, ids)
+	if err != nil {
+		return nil, err
+	}
 	byID := make(map[int64]*model.Message, len(ms))
 	for i := range ms {
 		byID[ms[i].ID] = &ms[i]
@@ -77,6 +82,7 @@ func (s *Service) readFeed(ctx context.Context, channelID, after int64, limit in
 		if e.MessageID != nil {
 			if m := byID[*e.MessageID]; m != nil {
 				fe.Message, fe.Reactions, fe.Voters, fe.Replies = m, reactions[m.ID], voters[m.ID], tallies[m.ID]
+				fe.Files = files[m.ID]
 			}
 		}
 		out = append(out, fe)

@@ -60,8 +60,11 @@ func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in Post
 			fmt.Sprintf("Please read and accept the %s before posting.", strings.ToLower(g.Title)))
 	}
 	body := strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
-	if err := checkBody(body, ch.MaxLength); err != nil {
-		return nil, err
+	// Files may go without words; anything else needs some.
+	if body != "" || len(in.Attachments) == 0 {
+		if err := checkBody(body, ch.MaxLength); err != nil {
+			return nil, err
+		}
 	}
 	if in.Kind == "" {
 		in.Kind = model.KindComment

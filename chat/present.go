@@ -41,13 +41,20 @@ func (s *Service) Board(ctx context.Context, ch *model.Channel) (*Board, error) 
 	if err != nil {
 		return nil, err
 	}
+	files, err := store.MessageAttachments(ctx, s.db, ids)
+	if err != nil {
+		return nil, err
+	}
 	var room Viewer // nobody in particular: what every participant sees
 	b := &Board{Questions: make([]Item, 0, len(qs))}
 	for _, m := range qs {
-		b.Questions = append(b.Questions, s.item(room, m, nil, false, tallies[m.ID]))
+		it := s.item(room, m, nil, false, tallies[m.ID])
+		it.Attachments = filesOf(&m, room, files[m.ID])
+		b.Questions = append(b.Questions, it)
 	}
 	if hl != nil {
 		it := s.item(room, *hl, nil, false, tallies[hl.ID])
+		it.Attachments = filesOf(hl, room, files[hl.ID])
 		b.Highlighted = &it
 	}
 	return b, nil

@@ -20,6 +20,9 @@ type Item struct {
 	Voted     bool
 	Reactions []store.ReactionSummary
 	Replies   []Item
+	// Attachments are the message's files as the viewer is shown them
+	// (the same for everyone who is shown the message).
+	Attachments []model.Attachment
 }
 
 // Audience names everything about it that depends on who looks at it: their
@@ -219,9 +222,15 @@ func (s *Service) Items(ctx context.Context, v Viewer, ms []model.Message) ([]It
 	if err != nil {
 		return nil, err
 	}
+	files, err := store.MessageAttachments(ctx, s.db, ids)
+	if err != nil {
+		return nil, err
+	}
 	items := make([]Item, 0, len(ms))
 	for _, m := range ms {
-		items = append(items, s.item(v, m, reactions[m.ID], voted[m.ID], tallies[m.ID]))
+		it := s.item(v, m, reactions[m.ID], voted[m.ID], tallies[m.ID])
+		it.Attachments = filesOf(&m, v, files[m.ID])
+		items = append(items, it)
 	}
 	return items, nil
 }
@@ -284,7 +293,9 @@ func (s *Service) Changes(ctx context.Context, ch *model.Channel, v Viewer, afte
 			if len(e.Reactions) > 0 {
 				reactions = store.SummariseReactions(e.Reactions, key)[m.ID]
 			}
-			items = append(items, s.item(v, *m, reactions, key != "" && slices.Contains(e.Voters, key), e.Replies))
+			it := s.item(v, *m, reactions, key != "" && slices.Contains(e.Voters, key), e.Replies)
+			it.Attachments = filesOf(m, v, e.Files)
+			items = append(items, it)
 			c.Item = &items[len(items)-1]
 		}
 		out = append(out, c)

@@ -216,7 +216,7 @@ func (h *server) routes() []route {
 		// the message they belong to (their uploader until then; 404 to
 		// everyone else, signed out included); uploads through the API, read
 		// as a stream (streamedBodies); the site's upload rules.
-		{Method: "GET", Path: "/files/:id/thumb", Perm: policies.Public, Handler: p.FileThumb},
+		{Method: "GET", Path: "/thumbs/:id", Perm: policies.Public, Handler: p.FileThumb},
 		{Method: "GET", Path: "/files/:id/:name", Perm: policies.Public, Handler: p.File},
 		{Method: "POST", Path: "/api/v1/uploads", Perm: policies.AccountUse, Handler: a.UploadCreate},
 		{Method: "GET", Path: "/api/v1/uploads/:id", Perm: policies.AccountUse, Handler: a.UploadGet},

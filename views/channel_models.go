@@ -79,6 +79,9 @@ type Compose struct {
 	Muted           *Sanction
 	Wait            int
 	AwaitGuidelines bool
+	// CanAttach offers the file control (accounts only: guests cannot
+	// upload).
+	CanAttach bool
 }
 
 // ChannelHead is the channel's title bar, refreshed live when its settings

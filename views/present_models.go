@@ -36,6 +36,8 @@ type PresentItem struct {
 	Votes       int
 	Pinned      bool
 	Highlighted bool
+	// Attachments are the message's files: images shown, files named.
+	Attachments []Attachment
 }
 
 // qrPath is the SVG path of the dark modules of a QR code: one rectangle

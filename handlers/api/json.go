@@ -107,8 +107,8 @@ type apiMessage struct {
 	// posted: "admin", "moderator", "host", or "" (participants, guests,
 	// and anonymous posts as other participants see them).
 	AuthorRole model.Role `json:"author_role"`
-	// Attachments are the message's files (only where the API loads
-	// them: the post's answer and the single-message read).
+	// Attachments are the message's files (not for a deleted message but
+	// to staff).
 	Attachments []apiUpload `json:"attachments,omitempty"`
 }
 
@@ -121,6 +121,9 @@ func toAPIMessage(it *chat.Item, slug string, staff bool) apiMessage {
 		Mine: it.Mine, CanEdit: it.CanEdit, CanDelete: it.CanDelete, AuthorRole: m.AuthorRole}
 	for _, r := range it.Reactions {
 		out.Reactions = append(out.Reactions, apiReaction{Emoji: r.Emoji, Count: r.Count, Mine: r.Mine})
+	}
+	for i := range it.Attachments {
+		out.Attachments = append(out.Attachments, toAPIUpload(&it.Attachments[i]))
 	}
 	if staff {
 		out.AuthorUserID, out.AuthorGuestID = m.AuthorUserID, m.AuthorGuestID

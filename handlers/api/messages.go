@@ -123,11 +123,7 @@ func (h *API) sendMessage(c *fiber.Ctx, cc *web.ChannelCtx, id int64) error {
 	if err != nil {
 		return err
 	}
-	out := toAPIMessage(it, cc.Channel.Slug, cc.Viewer.Staff)
-	if err := h.withAttachments(c.UserContext(), &out); err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return c.JSON(toAPIMessage(it, cc.Channel.Slug, cc.Viewer.Staff))
 }
 
 // MessageEdit changes the body of the author's own message within the

@@ -50,6 +50,7 @@ func messageView(slug string, v chat.Viewer, it chat.Item) views.Message {
 		}
 		vm.Reactions = append(vm.Reactions, r)
 	}
+	vm.Attachments = web.AttachmentViews(it.Attachments)
 	for _, r := range it.Replies {
 		vm.Replies = append(vm.Replies, messageView(slug, v, r))
 	}

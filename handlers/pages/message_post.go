@@ -26,7 +26,11 @@ func (h *Pages) MessagePost(c *fiber.Ctx) error {
 	parentID, _ := strconv.ParseInt(c.FormValue("parent_id"), 10, 64)
 	in := chat.PostInput{Body: c.FormValue("body"), Kind: model.MessageKind(c.FormValue("kind")),
 		ParentID: parentID, Anonymous: c.FormValue("anonymous") != ""}
-	m, err := h.Chat.Post(c.UserContext(), ch, cc.Viewer, in)
+	var m *model.Message
+	in.Attachments, err = formAttachments(c)
+	if err == nil {
+		m, err = h.Chat.Post(c.UserContext(), ch, cc.Viewer, in)
+	}
 	if err != nil && web.StatusOf(err) >= 500 {
 		return err
 	}

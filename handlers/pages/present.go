@@ -69,7 +69,7 @@ func (h *Pages) presentBoard(ctx context.Context, ch *model.Channel) (views.Pres
 func presentItem(it chat.Item) views.PresentItem {
 	m := it.Message
 	return views.PresentItem{ID: m.ID, Author: it.Author, AuthorRole: string(m.AuthorRole), Body: m.Body,
-		Votes: m.VoteCount, Pinned: m.Pinned, Highlighted: m.Highlighted}
+		Votes: m.VoteCount, Pinned: m.Pinned, Highlighted: m.Highlighted, Attachments: web.AttachmentViews(it.Attachments)}
 }
 
 // PresentEvents is the presenter view's live stream: each event that may

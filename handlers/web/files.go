@@ -18,9 +18,10 @@ func FileURL(a *model.Attachment) string {
 	return "/files/" + strconv.FormatInt(a.ID, 10) + "/" + url.PathEscape(a.Name)
 }
 
-// ThumbURL is the path of an image attachment's thumbnail.
+// ThumbURL is the path of an image attachment's thumbnail: a path of its
+// own, which no file's name can take (a file may be named "thumb").
 func ThumbURL(a *model.Attachment) string {
-	return "/files/" + strconv.FormatInt(a.ID, 10) + "/thumb"
+	return "/thumbs/" + strconv.FormatInt(a.ID, 10)
 }
 
 // inlineTypes are the only types served inline: raster images the site
