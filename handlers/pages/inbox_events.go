@@ -72,7 +72,7 @@ func inboxParts(e *inbox.FeedEntry, request bool) []templ.Component {
 			signal(string(e.Event.Kind), 0, "", "")
 			break
 		}
-		vm := dmMessageFromFeed(e)
+		vm := dmMessageFromFeed(e, request)
 		if e.Event.Kind == model.DMEventMessage {
 			parts = append(parts, views.PartialOf("dm-thread-"+convID, "upsert", views.DMMessageView(vm)))
 		} else {

@@ -80,8 +80,25 @@ func dmMessage(m *model.DirectMessage, author *model.User, quote *model.DirectMe
 	return vm
 }
 
-func dmMessageFromFeed(e *inbox.FeedEntry) views.DMMessage {
-	return dmMessage(e.Message, e.Author, e.ReplyTo, e.ReplyBy, e.Reactions)
+// dmMessageFromFeed is the view of an event's message for an audience:
+// request is those who have the conversation in their Requests, who see
+// its images as files until they accept.
+func dmMessageFromFeed(e *inbox.FeedEntry, request bool) views.DMMessage {
+	vm := dmMessage(e.Message, e.Author, e.ReplyTo, e.ReplyBy, e.Reactions)
+	vm.Attachments = dmAttachments(e.Attachments, request)
+	return vm
+}
+
+// dmAttachments are a message's files as pages show them; in a request not
+// accepted yet (pending), images are file cards: no thumbnail is loaded.
+func dmAttachments(list []model.Attachment, pending bool) []views.Attachment {
+	out := web.AttachmentViews(list)
+	if pending {
+		for i := range out {
+			out[i].Image, out[i].ThumbURL = false, ""
+		}
+	}
+	return out
 }
 
 // dmConversationFromFeed is the head of an event's conversation: its
