@@ -332,6 +332,12 @@ func TestDMRequestImagesAsCardsAndLive(t *testing.T) {
 			t.Errorf("frame holds something of one viewer:\n%s", fb)
 		}
 
+		if !strings.Contains(fc, "📎 board.png") {
+			t.Errorf("the live signal does not name the file of a message without text:\n%s", fc)
+		}
+		if r := cb.get("/inbox/requests"); !strings.Contains(r.Body, "📎 board.png") {
+			t.Errorf("the requests list does not name the file of a message without text:\n%s", r.Body)
+		}
 		page := cb.get(convPath(group, ""))
 		if page.Doc.Find(`[data-testid="request-files-note"]`).Length() != 1 {
 			t.Errorf("the request page does not say images show as files:\n%s", page.Body)

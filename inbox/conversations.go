@@ -367,6 +367,10 @@ func (s *Service) Conversations(ctx context.Context, userID int64, folder model.
 	if err != nil {
 		return nil, err
 	}
+	lastFiles, err := store.DMMessageAttachments(ctx, s.db, lastIDs)
+	if err != nil {
+		return nil, err
+	}
 	hide, err := s.blockedSenders(ctx, userID, folder, convs)
 	if err != nil {
 		return nil, err
@@ -386,7 +390,11 @@ func (s *Service) Conversations(ctx context.Context, userID int64, folder model.
 		}
 		sm.Title = titleOf(c, ms, userID)
 		if last, ok := lasts[c.LastMessageID]; ok {
-			mv := MessageView{DirectMessage: last, Mine: last.AuthorID != nil && *last.AuthorID == userID}
+			mv := MessageView{DirectMessage: last, Mine: last.AuthorID != nil && *last.AuthorID == userID,
+				Pending: r.Folder == model.FolderRequests}
+			if last.DeletedAt == nil {
+				mv.Attachments = lastFiles[last.ID]
+			}
 			if last.AuthorID != nil {
 				p := personOf(people[*last.AuthorID], *last.AuthorID)
 				mv.Author = &p

@@ -96,8 +96,9 @@ func UploadTotalsSince(ctx context.Context, db bun.IDB, uploaderID int64, since 
 }
 
 // AttachToMessage links unattached, unremoved uploads of uploaderID to a
-// channel message. It returns model.ErrNotFound, changing nothing, when one of
-// ids is not such an upload.
+// channel message. It returns model.ErrNotFound when one of ids is not such
+// an upload; call it in the message's transaction and roll back then (the
+// others may have been linked).
 func AttachToMessage(ctx context.Context, db bun.IDB, uploaderID, messageID int64, ids []int64) error {
 	return attachTo(ctx, db, "message_id", uploaderID, messageID, ids)
 }

@@ -78,7 +78,7 @@ func inboxParts(e *inbox.FeedEntry, request bool) []templ.Component {
 		} else {
 			parts = append(parts, views.PartialOf("dm-"+dmIDString(vm.ID), "outerHTML", views.DMMessageView(vm)))
 		}
-		by, excerpt := vm.Author, dmExcerpt(e.Message)
+		by, excerpt := vm.Author, dmExcerpt(e.Message, e.Attachments...)
 		if vm.System {
 			by = ""
 		}

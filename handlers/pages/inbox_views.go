@@ -20,8 +20,8 @@ func dmIDString(id int64) string { return strconv.FormatInt(id, 10) }
 const dmExcerptLen = 120
 
 // dmExcerpt is a message shortened for the inbox list ("" for a deleted
-// one).
-func dmExcerpt(m *model.DirectMessage) string {
+// one); a message of files alone names them.
+func dmExcerpt(m *model.DirectMessage, files ...model.Attachment) string {
 	if m == nil {
 		return ""
 	}
@@ -29,6 +29,13 @@ func dmExcerpt(m *model.DirectMessage) string {
 		return "Message deleted"
 	}
 	body := strings.Join(strings.Fields(m.Body), " ")
+	if body == "" && len(files) > 0 {
+		names := make([]string, len(files))
+		for i := range files {
+			names[i] = files[i].Name
+		}
+		body = "📎 " + strings.Join(names, ", ")
+	}
 	if r := []rune(body); len(r) > dmExcerptLen {
 		return string(r[:dmExcerptLen-1]) + "…"
 	}
