@@ -55,6 +55,12 @@ func TestBrowserDMAttachments(t *testing.T) {
 	testenv.Do(t, catCtx, chromedp.Reload())
 	testenv.WaitUntil(t, catCtx, "the request's note", `document.querySelector('[data-testid="request-files-note"]')`)
 	testenv.Screenshot(t, catCtx, screenshotDir+"dm-attachments-request-phone.png")
+	// New message: the file control sits under the text, labelled.
+	testenv.Laptop(t, bobCtx)
+	testenv.Do(t, bobCtx, chromedp.Navigate(s.URL+"/inbox/new?to="+ann.Handle))
+	testenv.WaitUntil(t, bobCtx, "the form's file control", `document.querySelector('.dm-new-form label[for="f-attach"]')?.textContent.includes("Attach")`)
+	testenv.Do(t, bobCtx, chromedp.Focus(chromedp.ID("f-attach")))
+	testenv.Screenshot(t, bobCtx, screenshotDir+"dm-attachments-new-laptop.png")
 	testenv.NoJSErrors(t, bobCtx)
 	testenv.NoJSErrors(t, catCtx)
 }

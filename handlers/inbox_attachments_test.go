@@ -287,6 +287,25 @@ func TestDMAttachmentsForms(t *testing.T) {
 		if r := ab.get(fmt.Sprintf("/files/%d/b.txt", bobs)); r.Status != http.StatusNotFound {
 			t.Errorf("Ann fetches Bob's unattached upload: %d", r.Status)
 		}
+
+		// Ann deletes the picture's message for everyone: the page shows a
+		// tombstone without files, and the picture is gone.
+		first := page.Doc.Find(`[data-testid="dm-message"]`).First()
+		mid, _ := first.Attr("data-id")
+		ab.get(convPath(conv, ""))
+		if r := ab.post(convPath(conv, "/messages/"+mid+"/delete"), nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("delete = %d", r.Status)
+		}
+		thread = bb.get(convPath(conv, "")).Doc.Find(`[data-testid="thread"]`)
+		if thread.Find(`[data-testid="tombstone"]`).Length() != 1 || thread.Find(`[data-testid="attachments"]`).Length() != 1 ||
+			thread.Find(`img`).Length() != 0 {
+			t.Errorf("after deleting the picture's message, Bob's thread:\n%s", bb.get(convPath(conv, "")).Body)
+		}
+		for _, u := range []string{thumb, fmt.Sprintf("/files/%d/board.png", img)} {
+			if r := bb.get(u); r.Status != http.StatusNotFound {
+				t.Errorf("Bob fetches %s of a deleted message: %d", u, r.Status)
+			}
+		}
 	})
 }
 
