@@ -3,10 +3,10 @@ package chat
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/uptrace/bun"
 
+	"backchannel/attachments"
 	"backchannel/model"
 	"backchannel/policies"
 	"backchannel/store"
@@ -86,55 +86,17 @@ func ignoreNotFound(err error) error {
 }
 
 // MaxAttachments is the most files one message carries.
-const MaxAttachments = 4
-
-// errAttachments is the refusal of attachments that are not the poster's
-// own unattached uploads.
-func errAttachments() error {
-	return model.Invalid("attachments", "A file to attach is not one you uploaded, or is already attached or removed: upload it again.")
-}
+const MaxAttachments = attachments.MaxPerMessage
 
 // checkAttachments checks, before a post is queued, that ids are at most
-// MaxAttachments distinct uploads of v's account, not attached or removed.
-// The post's transaction links them, and refuses if that changed since.
+// MaxAttachments distinct uploads of v's account, not attached or removed
+// (attachments.CheckOwn). The post's transaction links them, and refuses if
+// that changed since.
 func (s *Service) checkAttachments(ctx context.Context, v Viewer, ids []int64) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	if v.Actor.UserID == 0 {
-		return model.Invalid("attachments", "Sign in to attach files.")
-	}
-	if len(ids) > MaxAttachments {
-		return model.Invalid("attachments", fmt.Sprintf("A message carries at most %d files.", MaxAttachments))
-	}
-	seen := map[int64]bool{}
-	for _, id := range ids {
-		if seen[id] {
-			return model.Invalid("attachments", "The same file is attached twice.")
-		}
-		seen[id] = true
-		a, err := store.Attachment(ctx, s.db, id)
-		if errors.Is(err, model.ErrNotFound) {
-			return errAttachments()
-		}
-		if err != nil {
-			return err
-		}
-		if a.UploaderID == nil || *a.UploaderID != v.Actor.UserID || a.Attached() || a.RemovedAt != nil {
-			return errAttachments()
-		}
-	}
-	return nil
+	return attachments.CheckOwn(ctx, s.db, v.Actor.UserID, ids)
 }
 
 // attach links a stored post's attachments in its transaction.
 func attach(ctx context.Context, tx bun.IDB, p *pendingPost) error {
-	if len(p.attachments) == 0 {
-		return nil
-	}
-	err := store.AttachToMessage(ctx, tx, p.v.Actor.UserID, p.m.ID, p.attachments)
-	if errors.Is(err, model.ErrNotFound) {
-		return errAttachments()
-	}
-	return err
+	return attachments.LinkError(store.AttachToMessage(ctx, tx, p.v.Actor.UserID, p.m.ID, p.attachments))
 }

@@ -42,6 +42,17 @@ type DM struct {
 	EditedAt  *time.Time `json:"edited_at,omitempty"`
 	Deleted   bool       `json:"deleted"`
 	Reactions []Tally    `json:"reactions"`
+	// Attachments are the message's files (none for a deleted one).
+	Attachments []File `json:"attachments"`
+}
+
+// File is an attachment of an exported message: its name, sniffed type,
+// size in bytes and download path (fetched with the exporter's session).
+type File struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+	Size int64  `json:"size"`
+	URL  string `json:"url"`
 }
 
 // Tally is how many people reacted with an emoji.
@@ -68,6 +79,9 @@ func WriteConversationJSON(w io.Writer, c Conversation) error {
 		if c.Messages[i].Reactions == nil {
 			c.Messages[i].Reactions = []Tally{}
 		}
+		if c.Messages[i].Attachments == nil {
+			c.Messages[i].Attachments = []File{}
+		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -80,9 +94,9 @@ func WriteConversationJSON(w io.Writer, c Conversation) error {
 // WriteConversationMarkdown writes c readably: a heading, the members, then
 // one list item per message,
 //
-//   - **Ada** (@ada) · 2026-12-06 10:02 UTC: body — edited · 👍 2
+//   - **Ada** (@ada) · 2026-12-06 10:02 UTC: body 📎 [notes.pdf](/files/7/notes.pdf) — edited · 👍 2
 //
-// with a reply's quoted target on the line before it, system lines in
+// with a message's files as named links, a reply's quoted target on the line before it, system lines in
 // italics and deleted messages as "(deleted)". Everything people wrote is
 // escaped as in transcripts. Times are UTC.
 func WriteConversationMarkdown(w io.Writer, c Conversation) error {
@@ -128,6 +142,12 @@ func conversationLine(m DM) string {
 		return b.String()
 	}
 	b.WriteString(mdText(m.Body))
+	if links := fileLinks(m.Attachments); links != "" {
+		if m.Body != "" {
+			b.WriteString(" ")
+		}
+		b.WriteString(links)
+	}
 	var notes []string
 	if m.Edited {
 		notes = append(notes, "edited")
@@ -139,6 +159,21 @@ func conversationLine(m DM) string {
 		b.WriteString(" — " + strings.Join(notes, " · "))
 	}
 	return b.String()
+}
+
+// fileLinks are a message's files as named links ("" when none): the name
+// escaped as people's text is, and whatever in the path could end the
+// link's destination percent-encoded.
+func fileLinks(fs []File) string {
+	if len(fs) == 0 {
+		return ""
+	}
+	dest := strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E", "\n", "%0A", "\r", "%0D")
+	links := make([]string, len(fs))
+	for i, f := range fs {
+		links[i] = "[" + mdText(f.Name) + "](" + dest.Replace(f.URL) + ")"
+	}
+	return "📎 " + strings.Join(links, ", ")
 }
 
 // replyQuote names the message a reply answers, with the start of its text.

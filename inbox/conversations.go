@@ -9,6 +9,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"backchannel/attachments"
 	"backchannel/model"
 	"backchannel/store"
 )
@@ -25,6 +26,7 @@ type StartInput struct {
 	Title        string   // a group's title (optional)
 	Group        bool     // a group even with one other person
 	Body         string   // the first message (optional)
+	Attachments  []int64  // the first message's files (see PostInput.Attachments)
 	AboutChannel string   // a channel's slug: its staff writing about it reach its members' inboxes
 }
 
@@ -66,8 +68,8 @@ func (s *Service) Start(ctx context.Context, userID int64, in StartInput) (*Conv
 		}
 	}
 	var text *screened
-	if in.Body != "" {
-		if text, err = s.screen(ctx, in.Body); err != nil {
+	if in.Body != "" || len(in.Attachments) > 0 {
+		if text, err = s.screenWithFiles(ctx, userID, in.Body, in.Attachments); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -117,6 +119,9 @@ func (s *Service) Start(ctx context.Context, userID int64, in StartInput) (*Conv
 		}
 		m, err := s.insert(ctx, tx, c, userID, text, nil)
 		if err != nil {
+			return nil, audience{}, err
+		}
+		if err := attachments.LinkError(store.AttachToDMMessage(ctx, tx, userID, m.ID, in.Attachments)); err != nil {
 			return nil, audience{}, err
 		}
 		msgID = m.ID
@@ -362,6 +367,10 @@ func (s *Service) Conversations(ctx context.Context, userID int64, folder model.
 	if err != nil {
 		return nil, err
 	}
+	lastFiles, err := store.DMMessageAttachments(ctx, s.db, lastIDs)
+	if err != nil {
+		return nil, err
+	}
 	hide, err := s.blockedSenders(ctx, userID, folder, convs)
 	if err != nil {
 		return nil, err
@@ -381,7 +390,11 @@ func (s *Service) Conversations(ctx context.Context, userID int64, folder model.
 		}
 		sm.Title = titleOf(c, ms, userID)
 		if last, ok := lasts[c.LastMessageID]; ok {
-			mv := MessageView{DirectMessage: last, Mine: last.AuthorID != nil && *last.AuthorID == userID}
+			mv := MessageView{DirectMessage: last, Mine: last.AuthorID != nil && *last.AuthorID == userID,
+				Pending: r.Folder == model.FolderRequests}
+			if last.DeletedAt == nil {
+				mv.Attachments = lastFiles[last.ID]
+			}
 			if last.AuthorID != nil {
 				p := personOf(people[*last.AuthorID], *last.AuthorID)
 				mv.Author = &p

@@ -13,8 +13,8 @@ import (
 
 // Export is conversation id as userID sees it, for a Markdown or JSON
 // download: the messages after what they deleted for themselves, system
-// lines included, deleted messages as tombstones (their text never leaves),
-// edits marked and reactions tallied. model.ErrNotFound unless userID is a
+// lines included, deleted messages as tombstones (their text and files
+// never leave), edits marked, reactions tallied and files listed. model.ErrNotFound unless userID is a
 // current member (a non-member cannot tell it exists).
 func (s *Service) Export(ctx context.Context, userID, id int64) (*export.Conversation, error) {
 	m, err := store.ConversationMember(ctx, s.db, id, userID)
@@ -79,6 +79,16 @@ func (s *Service) Export(ctx context.Context, userID, id int64) (*export.Convers
 	rs, err := store.DMReactions(ctx, s.db, ids)
 	if err != nil {
 		return nil, err
+	}
+	files, err := store.DMMessageAttachments(ctx, s.db, ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, list := range files {
+		d := &out.Messages[at[id]]
+		for _, a := range list {
+			d.Attachments = append(d.Attachments, export.File{Name: a.Name, Type: a.MediaType, Size: a.Size, URL: a.Path()})
+		}
 	}
 	for _, r := range rs {
 		d := &out.Messages[at[r.MessageID]]

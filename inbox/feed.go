@@ -33,6 +33,8 @@ type FeedEntry struct {
 	ReplyTo   *model.DirectMessage
 	ReplyBy   *model.User
 	Reactions []ReactionTally
+	// Attachments are the message's files (none once it is deleted).
+	Attachments []model.Attachment
 	// Members are the conversation's members (left ones included) with
 	// their folders and read markers, for every event.
 	Members []store.DMMemberRow
@@ -228,9 +230,10 @@ func (f *Feed) replay(ctx context.Context, userID, after, head int64) (Batch, er
 	return b, nil
 }
 
-// enrich reads what the events need to be shown: six statements per batch
-// however many events (messages, the ones they reply to, reactions,
-// conversations, members, people); with the log and its recipients, eight.
+// enrich reads what the events need to be shown: seven statements per
+// batch however many events (messages, the ones they reply to, reactions,
+// files, conversations, members, people); with the log and its
+// recipients, nine.
 func (f *Feed) enrich(ctx context.Context, rows []store.DMEventRow) ([]FeedEntry, error) {
 	var msgIDs, convIDs []int64
 	for _, r := range rows {
@@ -266,6 +269,10 @@ func (f *Feed) enrich(ctx context.Context, rows []store.DMEventRow) ([]FeedEntry
 		}
 	}
 	reactions, err := store.DMReactionRows(ctx, f.db, msgIDs)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: feed: %w", err)
+	}
+	files, err := store.DMMessageAttachments(ctx, f.db, msgIDs)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: feed: %w", err)
 	}
@@ -316,6 +323,9 @@ func (f *Feed) enrich(ctx context.Context, rows []store.DMEventRow) ([]FeedEntry
 		if r.MessageID != nil {
 			if m := byID[*r.MessageID]; m != nil && r.Kind != model.DMEventRead && r.Kind != model.DMEventFolder {
 				e.Message, e.Author, e.Reactions = m, person(m.AuthorID), tallies[m.ID]
+				if m.DeletedAt == nil {
+					e.Attachments = files[m.ID]
+				}
 				if m.ReplyToID != nil {
 					if q := repliesByID[*m.ReplyToID]; q != nil {
 						e.ReplyTo, e.ReplyBy = q, person(q.AuthorID)

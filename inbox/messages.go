@@ -11,6 +11,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"backchannel/attachments"
 	"backchannel/model"
 	"backchannel/store"
 	"backchannel/wordfilter"
@@ -23,6 +24,10 @@ const MaxMessageLength = 4000
 type PostInput struct {
 	Body      string
 	ReplyToID int64 // quote this message of the same conversation (0: none)
+	// Attachments are ids of the sender's own unattached uploads (at most
+	// attachments.MaxPerMessage), linked in the send's transaction; with
+	// them the text may be empty.
+	Attachments []int64
 }
 
 // screened is a message's text after the site's filters.
@@ -68,6 +73,18 @@ func (s *Service) screen(ctx context.Context, body string) (*screened, error) {
 		out.body = v.Masked
 	}
 	return out, nil
+}
+
+// screenWithFiles screens a message's text and checks its files
+// (attachments.CheckOwn): a message with files may have no text.
+func (s *Service) screenWithFiles(ctx context.Context, userID int64, body string, files []int64) (*screened, error) {
+	if err := attachments.CheckOwn(ctx, s.db, userID, files); err != nil {
+		return nil, err
+	}
+	if len(files) > 0 && strings.TrimSpace(body) == "" {
+		return &screened{}, nil
+	}
+	return s.screen(ctx, body)
 }
 
 // blockedMessage is the channels' refusal of a blocked message, citing the
@@ -126,7 +143,7 @@ func (s *Service) Post(ctx context.Context, userID, conversationID int64, in Pos
 	if err := s.mayPostIn(ctx, c, userID); err != nil {
 		return nil, err
 	}
-	text, err := s.screen(ctx, in.Body)
+	text, err := s.screenWithFiles(ctx, userID, in.Body, in.Attachments)
 	if err != nil {
 		return nil, err
 	}
@@ -149,6 +166,9 @@ func (s *Service) Post(ctx context.Context, userID, conversationID int64, in Pos
 		}
 		m, err := s.insert(ctx, tx, c, userID, text, replyTo)
 		if err != nil {
+			return nil, audience{}, err
+		}
+		if err := attachments.LinkError(store.AttachToDMMessage(ctx, tx, userID, m.ID, in.Attachments)); err != nil {
 			return nil, audience{}, err
 		}
 		id = m.ID
@@ -386,8 +406,8 @@ func (s *Service) Message(ctx context.Context, userID, conversationID, messageID
 	return &vs[0], nil
 }
 
-// messageViews builds what me sees of messages: authors, quotes and
-// reaction tallies.
+// messageViews builds what me sees of messages: authors, quotes, reaction
+// tallies and files (one statement each, however many messages).
 func (s *Service) messageViews(ctx context.Context, db bun.IDB, me *model.ConversationMember, ms []model.DirectMessage) ([]MessageView, error) {
 	ids := make([]int64, len(ms))
 	var quoteIDs, people []int64
@@ -417,6 +437,10 @@ func (s *Service) messageViews(ctx context.Context, db bun.IDB, me *model.Conver
 	if err != nil {
 		return nil, err
 	}
+	files, err := store.DMMessageAttachments(ctx, db, ids)
+	if err != nil {
+		return nil, err
+	}
 	tally := map[int64][]Reaction{}
 	for _, r := range rs {
 		list := tally[r.MessageID]
@@ -439,7 +463,11 @@ func (s *Service) messageViews(ctx context.Context, db bun.IDB, me *model.Conver
 	now := s.now()
 	out := make([]MessageView, len(ms))
 	for i, m := range ms {
-		v := MessageView{DirectMessage: m, Author: person(m.AuthorID), Reactions: tally[m.ID]}
+		v := MessageView{DirectMessage: m, Author: person(m.AuthorID), Reactions: tally[m.ID],
+			Pending: me.Folder == model.FolderRequests}
+		if m.DeletedAt == nil {
+			v.Attachments = files[m.ID]
+		}
 		slices.SortFunc(v.Reactions, func(a, b Reaction) int {
 			return slices.Index(palette, a.Emoji) - slices.Index(palette, b.Emoji)
 		})

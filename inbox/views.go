@@ -83,6 +83,11 @@ type MessageView struct {
 	Reactions []Reaction // in the palette's order
 	Mine      bool       // the viewer wrote it
 	Editable  bool       // the viewer may still edit it (within model.DMEditWindow)
+	// Attachments are the message's files (none once it is deleted).
+	Attachments []model.Attachment
+	// Pending: the message sits in the viewer's Requests, not accepted
+	// yet; its images are shown as files (no thumbnail is loaded).
+	Pending bool
 }
 
 // MessagePage is a page of a conversation's messages, oldest first.

@@ -96,21 +96,33 @@ func UploadTotalsSince(ctx context.Context, db bun.IDB, uploaderID int64, since 
 }
 
 // AttachToMessage links unattached, unremoved uploads of uploaderID to a
-// channel message. It returns model.ErrNotFound, changing nothing, when one of
-// ids is not such an upload.
+// channel message. It returns model.ErrNotFound when one of ids is not such
+// an upload; call it in the message's transaction and roll back then (the
+// others may have been linked).
 func AttachToMessage(ctx context.Context, db bun.IDB, uploaderID, messageID int64, ids []int64) error {
+	return attachTo(ctx, db, "message_id", uploaderID, messageID, ids)
+}
+
+// AttachToDMMessage links unattached, unremoved uploads of uploaderID to a
+// direct message, as AttachToMessage does to a channel message.
+func AttachToDMMessage(ctx context.Context, db bun.IDB, uploaderID, dmMessageID int64, ids []int64) error {
+	return attachTo(ctx, db, "dm_message_id", uploaderID, dmMessageID, ids)
+}
+
+// attachTo sets column (message_id or dm_message_id) of ids to messageID.
+func attachTo(ctx context.Context, db bun.IDB, column string, uploaderID, messageID int64, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	res, err := db.NewUpdate().Model((*attachmentRow)(nil)).Set("message_id = ?", messageID).
+	res, err := db.NewUpdate().Model((*attachmentRow)(nil)).Set("? = ?", bun.Ident(column), messageID).
 		Where("id IN (?)", bun.In(ids)).Where("uploader_id = ?", uploaderID).
 		Where("message_id IS NULL").Where("dm_message_id IS NULL").Where("removed_at IS NULL").
 		Where("sha256 <> ''").Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("store: attach to message %d: %w", messageID, err)
+		return fmt.Errorf("store: attach to %s %d: %w", column, messageID, err)
 	}
 	if n, _ := res.RowsAffected(); n != int64(len(ids)) {
-		return fmt.Errorf("store: attach to message %d: %w", messageID, model.ErrNotFound)
+		return fmt.Errorf("store: attach to %s %d: %w", column, messageID, model.ErrNotFound)
 	}
 	return nil
 }
@@ -118,17 +130,29 @@ func AttachToMessage(ctx context.Context, db bun.IDB, uploaderID, messageID int6
 // MessageAttachments returns the unremoved attachments of channel messages,
 // by message id, oldest first.
 func MessageAttachments(ctx context.Context, db bun.IDB, messageIDs []int64) (map[int64][]model.Attachment, error) {
+	return attachmentsBy(ctx, db, "message_id", messageIDs, func(a *model.Attachment) *int64 { return a.MessageID })
+}
+
+// DMMessageAttachments returns the unremoved attachments of direct
+// messages, by message id, oldest first: one statement however many.
+func DMMessageAttachments(ctx context.Context, db bun.IDB, dmMessageIDs []int64) (map[int64][]model.Attachment, error) {
+	return attachmentsBy(ctx, db, "dm_message_id", dmMessageIDs, func(a *model.Attachment) *int64 { return a.DMMessageID })
+}
+
+// attachmentsBy reads the unremoved attachments whose column is one of ids.
+func attachmentsBy(ctx context.Context, db bun.IDB, column string, ids []int64, key func(*model.Attachment) *int64) (map[int64][]model.Attachment, error) {
 	out := map[int64][]model.Attachment{}
-	if len(messageIDs) == 0 {
+	if len(ids) == 0 {
 		return out, nil
 	}
 	var rows []attachmentRow
-	if err := db.NewSelect().Model(&rows).Where("message_id IN (?)", bun.In(messageIDs)).
+	if err := db.NewSelect().Model(&rows).Where("? IN (?)", bun.Ident(column), bun.In(ids)).
 		Where("removed_at IS NULL").Order("id").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("store: message attachments: %w", err)
+		return nil, fmt.Errorf("store: attachments by %s: %w", column, err)
 	}
-	for _, r := range rows {
-		out[*r.MessageID] = append(out[*r.MessageID], r.Attachment)
+	for i := range rows {
+		k := *key(&rows[i].Attachment)
+		out[k] = append(out[k], rows[i].Attachment)
 	}
 	return out, nil
 }

@@ -40,11 +40,13 @@ func (h *API) ConversationMessages(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"messages": ms, "has_more": p.HasMore})
 }
 
-// ConversationMessagePost sends a message: {"body", "reply_to"}.
+// ConversationMessagePost sends a message: {"body", "reply_to",
+// "attachments": [upload ids]} (with files, the body may be empty).
 func (h *API) ConversationMessagePost(c *fiber.Ctx) error {
 	var body struct {
-		Body    string `json:"body"`
-		ReplyTo int64  `json:"reply_to"`
+		Body        string  `json:"body"`
+		ReplyTo     int64   `json:"reply_to"`
+		Attachments []int64 `json:"attachments"`
 	}
 	if err := web.DecodeJSON(c, &body, false); err != nil {
 		return err
@@ -53,7 +55,8 @@ func (h *API) ConversationMessagePost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	m, err := h.Inbox.Post(c.UserContext(), me, id, inbox.PostInput{Body: body.Body, ReplyToID: body.ReplyTo})
+	m, err := h.Inbox.Post(c.UserContext(), me, id, inbox.PostInput{Body: body.Body, ReplyToID: body.ReplyTo,
+		Attachments: body.Attachments})
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func (h *API) conversationList(c *fiber.Ctx, folder model.Folder) error {
 }
 
 // ConversationCreate starts a conversation: {"members": [handles], "title",
-// "body", "about_channel"}. One other person and no title: your 1:1 with
+// "body", "attachments": [upload ids], "about_channel"}. One other person and no title: your 1:1 with
 // them (the same one each time); more, or a title: a group you administer.
 func (h *API) ConversationCreate(c *fiber.Ctx) error {
 	var body struct {
@@ -47,12 +47,14 @@ func (h *API) ConversationCreate(c *fiber.Ctx) error {
 		Body         string   `json:"body"`
 		Group        bool     `json:"group"`
 		AboutChannel string   `json:"about_channel"`
+		Attachments  []int64  `json:"attachments"`
 	}
 	if err := web.DecodeJSON(c, &body, false); err != nil {
 		return err
 	}
 	v, m, err := h.Inbox.Start(c.UserContext(), web.ViewerOf(c).User.ID, inbox.StartInput{Handles: body.Members,
-		Title: body.Title, Group: body.Group, Body: body.Body, AboutChannel: body.AboutChannel})
+		Title: body.Title, Group: body.Group, Body: body.Body, AboutChannel: body.AboutChannel,
+		Attachments: body.Attachments})
 	if err != nil {
 		return err
 	}

@@ -72,6 +72,9 @@ type apiDM struct {
 	Deleted        bool             `json:"deleted"`
 	CreatedAt      time.Time        `json:"created_at"`
 	EditedAt       *time.Time       `json:"edited_at"`
+	// Attachments are the message's files, in the uploads' shape (none
+	// once it is deleted).
+	Attachments []apiUpload `json:"attachments"`
 }
 
 func toAPIDM(m *inbox.MessageView) apiDM {
@@ -81,5 +84,14 @@ func toAPIDM(m *inbox.MessageView) apiDM {
 	}
 	return apiDM{ID: m.ID, ConversationID: m.ConversationID, Kind: m.Kind, Author: m.Author, Body: m.Body,
 		ReplyTo: m.ReplyTo, Reactions: rs, Mine: m.Mine, Editable: m.Editable, Deleted: m.DeletedAt != nil,
-		CreatedAt: m.CreatedAt, EditedAt: m.EditedAt}
+		CreatedAt: m.CreatedAt, EditedAt: m.EditedAt, Attachments: toAPIUploads(m.Attachments)}
+}
+
+// toAPIUploads lists files in the uploads' shape ([] when none).
+func toAPIUploads(list []model.Attachment) []apiUpload {
+	out := make([]apiUpload, len(list))
+	for i := range list {
+		out[i] = toAPIUpload(&list[i])
+	}
+	return out
 }

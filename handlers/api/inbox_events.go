@@ -65,6 +65,7 @@ type inboxEventMsg struct {
 	EditedAt     *time.Time            `json:"edited_at,omitempty"`
 	Deleted      bool                  `json:"deleted"`
 	Reactions    []inbox.ReactionTally `json:"reactions"`
+	Attachments  []apiUpload           `json:"attachments"`
 }
 
 type inboxEventReply struct {
@@ -106,7 +107,7 @@ func inboxEventOf(e *inbox.FeedEntry) inboxEvent {
 	}
 	if m := e.Message; m != nil {
 		msg := &inboxEventMsg{ID: m.ID, AuthorID: m.AuthorID, Kind: m.Kind, Body: m.Body, CreatedAt: m.CreatedAt,
-			EditedAt: m.EditedAt, Deleted: m.DeletedAt != nil, Reactions: e.Reactions}
+			EditedAt: m.EditedAt, Deleted: m.DeletedAt != nil, Reactions: e.Reactions, Attachments: toAPIUploads(e.Attachments)}
 		if msg.Deleted {
 			msg.Body = ""
 		}

@@ -71,7 +71,7 @@ func dmRows(ss []inbox.Summary, viewer int64) []views.DMRow {
 			}
 		}
 		if m := s.Last; m != nil {
-			r.Excerpt = dmExcerpt(&m.DirectMessage)
+			r.Excerpt = dmExcerpt(&m.DirectMessage, m.Attachments...)
 			switch {
 			case m.Kind == model.DMSystem:
 			case m.Mine:

@@ -38,14 +38,20 @@ func (h *Pages) dmTarget(c *fiber.Ctx, withMessage bool) (dmTarget, error) {
 	return t, nil
 }
 
-// InboxPost posts a message (reply_to: quoting one).
+// InboxPost posts a message (reply_to: quoting one; attachments: upload
+// ids, repeated).
 func (h *Pages) InboxPost(c *fiber.Ctx) error {
 	t, err := h.dmTarget(c, false)
 	if err != nil {
 		return err
 	}
 	replyTo, _ := strconv.ParseInt(c.FormValue("reply_to"), 10, 64)
-	if _, err := h.Inbox.Post(c.UserContext(), t.me, t.conv, inbox.PostInput{Body: c.FormValue("body"), ReplyToID: max(replyTo, 0)}); err != nil {
+	files, err := web.FormAttachmentIDs(c)
+	if err != nil {
+		return h.dmRefused(c, t.back, err)
+	}
+	if _, err := h.Inbox.Post(c.UserContext(), t.me, t.conv, inbox.PostInput{Body: c.FormValue("body"), ReplyToID: max(replyTo, 0),
+		Attachments: files}); err != nil {
 		return h.dmRefused(c, t.back, err)
 	}
 	return h.dmDone(c, t.back+"#dm-compose", "")

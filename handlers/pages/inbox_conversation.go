@@ -97,6 +97,7 @@ func dmMessageFor(m inbox.MessageView, viewer int64) views.DMMessage {
 	}
 	var tallies []inbox.ReactionTally
 	vm := dmMessage(&m.DirectMessage, author, nil, nil, tallies)
+	vm.Attachments = dmAttachments(m.Attachments, m.Pending)
 	for i := range vm.Reactions {
 		for _, r := range m.Reactions {
 			if r.Emoji == vm.Reactions[i].Emoji {

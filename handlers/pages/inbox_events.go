@@ -72,13 +72,13 @@ func inboxParts(e *inbox.FeedEntry, request bool) []templ.Component {
 			signal(string(e.Event.Kind), 0, "", "")
 			break
 		}
-		vm := dmMessageFromFeed(e)
+		vm := dmMessageFromFeed(e, request)
 		if e.Event.Kind == model.DMEventMessage {
 			parts = append(parts, views.PartialOf("dm-thread-"+convID, "upsert", views.DMMessageView(vm)))
 		} else {
 			parts = append(parts, views.PartialOf("dm-"+dmIDString(vm.ID), "outerHTML", views.DMMessageView(vm)))
 		}
-		by, excerpt := vm.Author, dmExcerpt(e.Message)
+		by, excerpt := vm.Author, dmExcerpt(e.Message, e.Attachments...)
 		if vm.System {
 			by = ""
 		}

@@ -43,11 +43,13 @@ func (h *Pages) InboxNewSubmit(c *fiber.Ctx) error {
 	handles := multi(c.Request().PostArgs().PeekMulti("to"))
 	handles = append(handles, strings.FieldsFunc(c.FormValue("more"), func(r rune) bool { return r == ',' || r == ' ' || r == '\n' })...)
 	title, body := strings.TrimSpace(c.FormValue("title")), c.FormValue("body")
-	in := inbox.StartInput{Handles: handles, Title: title, Body: body, Group: len(handles) > 1 || title != ""}
-	var err error
-	if len(handles) == 0 {
+	files, err := web.FormAttachmentIDs(c)
+	in := inbox.StartInput{Handles: handles, Title: title, Body: body, Group: len(handles) > 1 || title != "", Attachments: files}
+	switch {
+	case err != nil: // shown in the form below
+	case len(handles) == 0:
 		err = model.Invalid("to", "Pick at least one person to write to.")
-	} else if strings.TrimSpace(body) == "" {
+	case strings.TrimSpace(body) == "" && len(files) == 0:
 		err = model.Invalid("body", "Write the first message.")
 	}
 	var cv *inbox.ConversationView
@@ -64,7 +66,7 @@ func (h *Pages) InboxNewSubmit(c *fiber.Ctx) error {
 	web.SetRetryAfter(c, err)
 	field := "to"
 	var fe *model.FieldError
-	if errors.As(err, &fe) && (fe.Field == "body" || fe.Field == "title") {
+	if errors.As(err, &fe) && (fe.Field == "body" || fe.Field == "title" || fe.Field == "attachments") {
 		field = fe.Field
 	}
 	d := views.NewDMPage{Form: views.Form{

@@ -20,8 +20,8 @@ func dmIDString(id int64) string { return strconv.FormatInt(id, 10) }
 const dmExcerptLen = 120
 
 // dmExcerpt is a message shortened for the inbox list ("" for a deleted
-// one).
-func dmExcerpt(m *model.DirectMessage) string {
+// one); a message of files alone names them.
+func dmExcerpt(m *model.DirectMessage, files ...model.Attachment) string {
 	if m == nil {
 		return ""
 	}
@@ -29,6 +29,13 @@ func dmExcerpt(m *model.DirectMessage) string {
 		return "Message deleted"
 	}
 	body := strings.Join(strings.Fields(m.Body), " ")
+	if body == "" && len(files) > 0 {
+		names := make([]string, len(files))
+		for i := range files {
+			names[i] = files[i].Name
+		}
+		body = "📎 " + strings.Join(names, ", ")
+	}
 	if r := []rune(body); len(r) > dmExcerptLen {
 		return string(r[:dmExcerptLen-1]) + "…"
 	}
@@ -80,8 +87,25 @@ func dmMessage(m *model.DirectMessage, author *model.User, quote *model.DirectMe
 	return vm
 }
 
-func dmMessageFromFeed(e *inbox.FeedEntry) views.DMMessage {
-	return dmMessage(e.Message, e.Author, e.ReplyTo, e.ReplyBy, e.Reactions)
+// dmMessageFromFeed is the view of an event's message for an audience:
+// request is those who have the conversation in their Requests, who see
+// its images as files until they accept.
+func dmMessageFromFeed(e *inbox.FeedEntry, request bool) views.DMMessage {
+	vm := dmMessage(e.Message, e.Author, e.ReplyTo, e.ReplyBy, e.Reactions)
+	vm.Attachments = dmAttachments(e.Attachments, request)
+	return vm
+}
+
+// dmAttachments are a message's files as pages show them; in a request not
+// accepted yet (pending), images are file cards: no thumbnail is loaded.
+func dmAttachments(list []model.Attachment, pending bool) []views.Attachment {
+	out := web.AttachmentViews(list)
+	if pending {
+		for i := range out {
+			out[i].Image, out[i].ThumbURL = false, ""
+		}
+	}
+	return out
 }
 
 // dmConversationFromFeed is the head of an event's conversation: its

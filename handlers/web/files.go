@@ -2,7 +2,6 @@ package web
 
 import (
 	"mime"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -15,7 +14,7 @@ import (
 
 // FileURL is the path an attachment's original is served at.
 func FileURL(a *model.Attachment) string {
-	return "/files/" + strconv.FormatInt(a.ID, 10) + "/" + url.PathEscape(a.Name)
+	return a.Path()
 }
 
 // ThumbURL is the path of an image attachment's thumbnail: a path of its

@@ -237,12 +237,16 @@
     var box = compose.querySelector("textarea");
     compose.addEventListener("submit", function (e) {
       e.preventDefault();
-      if (!box.value.trim()) { return; }
+      var files = compose.querySelectorAll("input[name=attachments]");
+      if (!box.value.trim() && !files.length) { return; }
       var plain = /\/messages$/.test(compose.getAttribute("action")) && !compose.querySelector("[name=reply_to]");
       send(compose).then(function (ok) {
         if (!ok) { return; }
         if (!plain) { location.href = "/inbox/" + convID; return; }
         box.value = "";
+        // The files went with the message: the file control starts empty.
+        files.forEach(function (f) { f.remove(); });
+        compose.querySelectorAll("[data-attach-list] > *").forEach(function (li) { li.remove(); });
         box.focus();
         toBottom();
       });
