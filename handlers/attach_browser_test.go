@@ -77,7 +77,7 @@ func TestBrowserAttachPasteLive(t *testing.T) {
 		}
 		testenv.WaitUntil(t, a, "the pasted image uploaded, its thumbnail in the list", doneItems+`.some(li =>
 			li.querySelector('.attach-name').textContent === 'whiteboard.png' && !li.querySelector('progress') &&
-			li.querySelector('img').src.includes('/thumbs/') && li.querySelector('img').naturalWidth > 0 &&
+			li.querySelector('img').src.includes('/files/thumbs/') && li.querySelector('img').naturalWidth > 0 &&
 			li.querySelector('input[type=hidden][name=attachments]'))`)
 		if got := testenv.Eval[string](t, a, `document.querySelector('#compose-body').value`); got != "The whiteboard after the break, and the agenda" {
 			t.Errorf("the paste changed the text: %q", got)

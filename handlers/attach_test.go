@@ -88,7 +88,7 @@ func TestChannelFormAttachments(t *testing.T) {
 		}
 		art := msg(page.get("/c/lab"), "See the board")
 		thumb := art.Find(`[data-testid=attachments] a.attachment-image img`)
-		if src, _ := thumb.Attr("src"); src != fmt.Sprintf("/thumbs/%d", img.ID) {
+		if src, _ := thumb.Attr("src"); src != fmt.Sprintf("/files/thumbs/%d", img.ID) {
 			t.Errorf("thumbnail src %q", src)
 		}
 		if w, _ := thumb.Attr("width"); w != "213" {
@@ -108,10 +108,10 @@ func TestChannelFormAttachments(t *testing.T) {
 		// Everyone who may see the message gets them (bob reads the API).
 		ms := channelMessages(bob, "lab")
 		if len(ms) != 1 || len(ms[0].Attachments) != 2 || ms[0].Attachments[0].ID != img.ID ||
-			ms[0].Attachments[1].ID != csv.ID || ms[0].Attachments[0].ThumbURL != fmt.Sprintf("/thumbs/%d", img.ID) {
+			ms[0].Attachments[1].ID != csv.ID || ms[0].Attachments[0].ThumbURL != fmt.Sprintf("/files/thumbs/%d", img.ID) {
 			t.Fatalf("API messages = %+v", ms)
 		}
-		bob.do("GET", fmt.Sprintf("/thumbs/%d", img.ID), nil).want(http.StatusOK)
+		bob.do("GET", fmt.Sprintf("/files/thumbs/%d", img.ID), nil).want(http.StatusOK)
 
 		// Refusals come back in the form, the text kept, and post nothing.
 		var bobs uploadJSON
@@ -189,7 +189,7 @@ func TestChannelFormAttachments(t *testing.T) {
 		presenter := s.browser(t)
 		presenter.signIn(host.Email)
 		shown := presenter.get("/c/lab/present").Doc.Find(`[data-testid=attachments] img`)
-		if src, _ := shown.Attr("src"); src != fmt.Sprintf("/thumbs/%d", q.ID) {
+		if src, _ := shown.Attr("src"); src != fmt.Sprintf("/files/thumbs/%d", q.ID) {
 			t.Errorf("presenter view image %q", src)
 		}
 		if w, _ := shown.Attr("width"); w != "80" {

@@ -241,7 +241,7 @@ func TestDMAttachmentsForms(t *testing.T) {
 		if n := thread.Find(`[data-testid="attachments"]`).Length(); n != 2 {
 			t.Fatalf("Bob's thread shows %d file lists, want 2:\n%s", n, bb.get(convPath(conv, "")).Body)
 		}
-		thumb := fmt.Sprintf("/files/%d/thumb", img)
+		thumb := fmt.Sprintf("/files/thumbs/%d", img)
 		if src, _ := thread.Find(`.attachment-image img`).Attr("src"); src != thumb {
 			t.Errorf("image thumbnail src = %q, want %q", src, thumb)
 		}
@@ -339,12 +339,12 @@ func TestDMRequestImagesAsCardsAndLive(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		thumb := fmt.Sprintf(`src="/files/%d/thumb"`, img)
+		thumb := fmt.Sprintf(`src="/files/thumbs/%d"`, img)
 		fb, fc := bobStream.frame(t, id), catStream.frame(t, id)
 		if !strings.Contains(fb, `data-testid="attachments"`) || !strings.Contains(fb, thumb) {
 			t.Errorf("Bob's live frame lacks the picture:\n%s", fb)
 		}
-		if !strings.Contains(fc, `data-testid="attachments"`) || !strings.Contains(fc, `class="attachment-file"`) || strings.Contains(fc, "/thumb") {
+		if !strings.Contains(fc, `data-testid="attachments"`) || !strings.Contains(fc, `class="attachment-file"`) || strings.Contains(fc, "/files/thumbs/") {
 			t.Errorf("Cat's live frame (a request) is not a file card:\n%s", fc)
 		}
 		if strings.Contains(fb, "_csrf") {
@@ -368,7 +368,7 @@ func TestDMRequestImagesAsCardsAndLive(t *testing.T) {
 			t.Fatal(err)
 		}
 		page = cb.get(convPath(group, ""))
-		if src, _ := page.Doc.Find(`[data-testid="thread"] .attachment-image img`).Attr("src"); src != fmt.Sprintf("/files/%d/thumb", img) ||
+		if src, _ := page.Doc.Find(`[data-testid="thread"] .attachment-image img`).Attr("src"); src != fmt.Sprintf("/files/thumbs/%d", img) ||
 			page.Doc.Find(`[data-testid="request-files-note"]`).Length() != 0 {
 			t.Errorf("accepted: the picture is not shown (src %q):\n%s", src, page.Body)
 		}

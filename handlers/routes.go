@@ -215,8 +215,10 @@ func (h *server) routes() []route {
 		// Attachments: files served from their own path, to whoever may see
 		// the message they belong to (their uploader until then; 404 to
 		// everyone else, signed out included); uploads through the API, read
-		// as a stream (streamedBodies); the site's upload rules.
-		{Method: "GET", Path: "/thumbs/:id", Perm: policies.Public, Handler: p.FileThumb},
+		// as a stream (streamedBodies); the site's upload rules. Thumbnails
+		// come first: "thumbs" is no id, and everything under /files gets a
+		// guest's files cookie.
+		{Method: "GET", Path: "/files/thumbs/:id", Perm: policies.Public, Handler: p.FileThumb},
 		{Method: "GET", Path: "/files/:id/:name", Perm: policies.Public, Handler: p.File},
 		{Method: "POST", Path: "/api/v1/uploads", Perm: policies.AccountUse, Handler: a.UploadCreate},
 		{Method: "GET", Path: "/api/v1/uploads/:id", Perm: policies.AccountUse, Handler: a.UploadGet},

@@ -72,7 +72,7 @@ func TestUploadAPI(t *testing.T) {
 		var img uploadJSON
 		ada.upload("slides.pdf", testPNG(t, 640, 480)).want(http.StatusCreated).into(&img)
 		if img.Type != "image/png" || img.Kind != "image" || img.Name != "slides.png" || img.Width != 640 ||
-			img.URL != fmt.Sprintf("/files/%d/slides.png", img.ID) || img.ThumbURL != fmt.Sprintf("/thumbs/%d", img.ID) {
+			img.URL != fmt.Sprintf("/files/%d/slides.png", img.ID) || img.ThumbURL != fmt.Sprintf("/files/thumbs/%d", img.ID) {
 			t.Errorf("upload = %+v", img)
 		}
 		res := ada.do("GET", img.URL, nil).want(http.StatusOK)
@@ -93,7 +93,7 @@ func TestUploadAPI(t *testing.T) {
 		if !bytes.Equal(res.Body, notes) {
 			t.Errorf("downloaded %q", res.Body)
 		}
-		ada.do("GET", fmt.Sprintf("/thumbs/%d", txt.ID), nil).want(http.StatusNotFound)
+		ada.do("GET", fmt.Sprintf("/files/thumbs/%d", txt.ID), nil).want(http.StatusNotFound)
 
 		// Refused types name what is allowed; nothing is stored.
 		var e apiErr

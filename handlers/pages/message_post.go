@@ -27,7 +27,7 @@ func (h *Pages) MessagePost(c *fiber.Ctx) error {
 	in := chat.PostInput{Body: c.FormValue("body"), Kind: model.MessageKind(c.FormValue("kind")),
 		ParentID: parentID, Anonymous: c.FormValue("anonymous") != ""}
 	var m *model.Message
-	in.Attachments, err = formAttachments(c)
+	in.Attachments, err = web.FormAttachmentIDs(c)
 	if err == nil {
 		m, err = h.Chat.Post(c.UserContext(), ch, cc.Viewer, in)
 	}

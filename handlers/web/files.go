@@ -20,7 +20,7 @@ func FileURL(a *model.Attachment) string {
 // ThumbURL is the path of an image attachment's thumbnail: a path of its
 // own, which no file's name can take (a file may be named "thumb").
 func ThumbURL(a *model.Attachment) string {
-	return "/thumbs/" + strconv.FormatInt(a.ID, 10)
+	return "/files/thumbs/" + strconv.FormatInt(a.ID, 10)
 }
 
 // inlineTypes are the only types served inline: raster images the site
