@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/uptrace/bun"
+
+	"backchannel/model"
 )
 
 // EnqueueAttachmentIndex queues the channel messages that the attachments ids
@@ -21,4 +23,29 @@ func EnqueueAttachmentIndex(ctx context.Context, db bun.IDB, ids ...int64) error
 		return fmt.Errorf("store: attachments' messages: %w", err)
 	}
 	return EnqueueIndex(ctx, db, msgIDs...)
+}
+
+// SharedFileCounts are the attachments of a session's messages: every file
+// (images included) and the images among them.
+type SharedFileCounts struct {
+	Files  int `bun:"files"`
+	Images int `bun:"images"`
+}
+
+// SessionSharedFiles counts the files shared in a session of a channel:
+// the attachments of its messages whatever became of them later (removed by
+// a moderator or by retention), as the session's message count counts every
+// message posted.
+func SessionSharedFiles(ctx context.Context, db bun.IDB, channelID, sessionID int64) (SharedFileCounts, error) {
+	var c SharedFileCounts
+	err := db.NewSelect().TableExpr("attachments AS a").
+		Join("JOIN messages AS m ON m.id = a.message_id").
+		ColumnExpr("COUNT(*) AS files").
+		ColumnExpr("COALESCE(SUM(CASE WHEN a.kind = ? THEN 1 ELSE 0 END), 0) AS images", model.AttachmentImage).
+		Where("m.channel_id = ?", channelID).Where("m.session_id = ?", sessionID).
+		Scan(ctx, &c)
+	if err != nil {
+		return c, fmt.Errorf("store: shared files of session %d: %w", sessionID, err)
+	}
+	return c, nil
 }
