@@ -16,6 +16,7 @@ import (
 
 	"backchannel/model"
 	"backchannel/moderation"
+	"backchannel/retention"
 	"backchannel/store"
 )
 
@@ -279,4 +280,40 @@ func mustChannel(t *testing.T, s *testServer, slug string) *model.Channel {
 		t.Fatal(err)
 	}
 	return ch
+}
+
+// TestRetentionFilesGone: once retention removed a message's body, its
+// files are 404 for everyone and its transcript line names none.
+func TestRetentionFilesGone(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		ctx := context.Background()
+		f := s.fileSession(t)
+		for _, u := range []uploadJSON{f.pdf, f.png} {
+			f.ada.do("GET", u.URL, nil).want(http.StatusOK)
+		}
+		old := time.Now().UTC().Add(-40 * 24 * time.Hour)
+		if _, err := s.DB.NewUpdate().Model((*model.Message)(nil)).Set("created_at = ?", old).
+			Where("id = ?", f.both.ID).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		days := 30
+		if _, err := s.Retention.Save(ctx, 0, retention.Input{SiteDays: &days}); err != nil {
+			t.Fatal(err)
+		}
+		if run, err := s.Retention.RunOnce(ctx); err != nil || run.Total != 1 || run.Files != 2 {
+			t.Fatalf("retention run %+v, %v", run, err)
+		}
+		for _, u := range []uploadJSON{f.pdf, f.png} {
+			for _, c := range []*apiClient{f.ada, f.host} {
+				c.do("GET", u.URL, nil).want(http.StatusNotFound)
+			}
+		}
+		f.ada.do("GET", f.png.ThumbURL, nil).want(http.StatusNotFound)
+		f.ada.do("GET", f.notes.URL, nil).want(http.StatusOK)
+		pb := s.browser(t)
+		pb.signIn("ada@example.org")
+		if got := pageFiles(pb.get(f.path("")).Doc); len(got[f.both.ID]) != 0 || len(got[f.withNotes.ID]) != 1 {
+			t.Errorf("transcript files after retention: %v", got)
+		}
+	})
 }

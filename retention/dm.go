@@ -51,6 +51,11 @@ func (s *Service) RunDMs(ctx context.Context, t time.Time) (int, error) {
 			return total, nil
 		}
 		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			// Their files go with them: marked removed here, bytes
+			// deleted at the end of the run.
+			if _, err := store.RemoveDMFiles(ctx, tx, ids, t); err != nil {
+				return err
+			}
 			n, err := store.DeleteDirectMessages(ctx, tx, ids)
 			if err != nil || n == 0 {
 				return err

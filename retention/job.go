@@ -16,6 +16,9 @@ type Result struct {
 	Channels []Removed // channels with a retention in force
 	Total    int
 	DMs      int // direct messages removed (their own period: dm.retention_days)
+	// Files counts the attachments whose stored bytes this run deleted
+	// (those of this run's messages, and any an earlier run could not).
+	Files int
 }
 
 // Removed is what one run removed from one channel.
@@ -38,7 +41,8 @@ type retentionResult struct {
 // transaction each. Each batch queues the messages for the search index and
 // scrubs their bodies from the audit log; each channel with removals gets
 // one "retention.remove" audit entry per run (by the system: no actor) with
-// the count. Safe to repeat, and to run on several instances at once.
+// the count. The messages' files are marked removed in the same batch, and
+// their bytes deleted from storage (Files) at the end of the run. Safe to repeat, and to run on several instances at once.
 func (s *Service) RunOnce(ctx context.Context) (*Result, error) {
 	p, err := s.Policy(ctx)
 	if err != nil {
@@ -67,6 +71,14 @@ func (s *Service) RunOnce(ctx context.Context) (*Result, error) {
 			return run, ctx.Err()
 		}
 		errs = append(errs, fmt.Errorf("retention: direct messages: %w", err))
+	}
+	if s.Files != nil {
+		if run.Files, err = s.Files.PurgeRetained(ctx); err != nil {
+			if ctx.Err() != nil {
+				return run, ctx.Err()
+			}
+			errs = append(errs, fmt.Errorf("retention: files: %w", err))
+		}
 	}
 	return run, errors.Join(errs...)
 }
@@ -97,6 +109,9 @@ func (s *Service) retainChannel(ctx context.Context, c ChannelRetention, days in
 		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			changed, err := store.RemoveBodies(ctx, tx, bodies, t)
 			if err != nil || len(changed) == 0 {
+				return err
+			}
+			if _, err := store.RemoveMessageFiles(ctx, tx, changed, t); err != nil {
 				return err
 			}
 			n = len(changed)
@@ -171,7 +186,8 @@ func (s *Service) RunEvery(ctx context.Context, first, interval time.Duration) {
 					s.log.InfoContext(ctx, "retention: removed message bodies", "channel", c.Slug, "days", c.Days, "messages", c.Removed)
 				}
 			}
-			s.log.InfoContext(ctx, "retention: run done", "channels", len(run.Channels), "messages", run.Total, "direct_messages", run.DMs)
+			s.log.InfoContext(ctx, "retention: run done", "channels", len(run.Channels), "messages", run.Total, "direct_messages", run.DMs,
+				"files", run.Files)
 		}
 		if err != nil {
 			s.log.ErrorContext(ctx, "retention: run failed", "err", err)
