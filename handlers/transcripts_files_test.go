@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/uptrace/bun"
 
 	"backchannel/model"
 	"backchannel/moderation"
@@ -65,7 +66,13 @@ func (s *testServer) fileSession(t *testing.T) *fileSession {
 	if _, err := s.Moderation.Moderate(ctx, ch, staff, f.spam.ID, model.ActHide, moderation.ModInput{Reason: "spam"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.RemoveAttachment(ctx, s.DB, f.gone.ID, host.user.ID); err != nil {
+	// As a moderator's removal does: the row marked, the message re-indexed.
+	if err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := store.RemoveAttachment(ctx, tx, f.gone.ID, host.user.ID); err != nil {
+			return err
+		}
+		return store.EnqueueAttachmentIndex(ctx, tx, f.gone.ID)
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := store.RemoveBodies(ctx, s.DB, map[int64]string{f.aged.ID: "Old news"}, time.Now()); err != nil {
@@ -229,6 +236,14 @@ func TestSearchExportFiles(t *testing.T) {
 		}
 		if want := map[int64]int{f.both.ID: 2, f.withNotes.ID: 1}; fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("search export files = %v, want %v", got, want)
+		}
+		// The file a moderator removed is not found by its name.
+		var res struct {
+			Total int `json:"total"`
+		}
+		f.ada.do("GET", "/api/v1/search?q=gone", nil).want(http.StatusOK).into(&res)
+		if res.Total != 0 {
+			t.Errorf("a removed file's name finds %d messages", res.Total)
 		}
 	})
 }
