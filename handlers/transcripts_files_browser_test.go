@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
 
@@ -19,16 +18,6 @@ func TestBrowserTranscriptFiles(t *testing.T) {
 	s := newServer(t, testenv.Databases(t)[0].URL)
 	f := s.fileSession(t)
 	s.waitIndexed(t)
-	signIn := func(tab context.Context) {
-		testenv.Do(t, tab,
-			chromedp.Navigate(s.URL+"/login?next="+f.path("")),
-			chromedp.WaitVisible(chromedp.ID("f-email")),
-			chromedp.SendKeys(chromedp.ID("f-email"), f.host.user.Email),
-			chromedp.SendKeys(chromedp.ID("f-password"), "correct horse battery"),
-			chromedp.Click(buttonXPath("main", "Sign in")),
-		)
-		testenv.WaitPath(t, tab, f.path(""))
-	}
 	shots := filepath.Join("..", "docs", "screenshots")
 	for _, device := range []string{"laptop", "phone"} {
 		tab := testenv.BrowserContext(t, root)
@@ -37,7 +26,10 @@ func TestBrowserTranscriptFiles(t *testing.T) {
 		} else {
 			testenv.Laptop(t, tab)
 		}
-		signIn(tab)
+		if err := signInBrowser(tab, s.URL, f.host.user.Email); err != nil {
+			t.Fatal(err)
+		}
+		testenv.Do(t, tab, chromedp.Navigate(s.URL+f.path("")))
 		testenv.WaitUntil(t, tab, "the thumbnail", `(() => { const i = document.querySelector('.attachment-image img');
 			return i && i.complete && i.naturalWidth > 0 })()`)
 		if n := testenv.Eval[int](t, tab, `document.querySelectorAll('[data-testid="attachments"] a').length`); n != 4 {
