@@ -117,6 +117,9 @@ func TestRetentionRemovesFiles(t *testing.T) {
 		}
 		e.wantKept(fresh, ada)
 		e.wantKept(unposted, ada)
+		if es := e.retentionAudit("retention.remove"); len(es) != 1 || !strings.Contains(es[0].After, `"removed":4,"files":5`) {
+			t.Errorf("retention audit %+v", es)
+		}
 		if files, err := store.MessageAttachments(e.Ctx, db, []int64{old.ID}); err != nil || len(files[old.ID]) != 0 {
 			t.Errorf("old message's files %v, %v", files, err)
 		}
@@ -190,6 +193,9 @@ func TestDMRetentionRemovesFiles(t *testing.T) {
 		}
 		e.wantPurged(oldImg, bob)
 		e.wantKept(freshFile, bob)
+		if es := e.retentionAudit("retention.dm_remove"); len(es) != 1 || !strings.Contains(es[0].After, `"removed":1,"files":1`) {
+			t.Errorf("retention audit %+v", es)
+		}
 		// The removed upload can never be attached again.
 		if err := store.AttachToMessage(e.Ctx, db, bob.ID, fresh.ID, []int64{oldImg.ID}); !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("re-attach a retained file: %v", err)

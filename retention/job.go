@@ -34,6 +34,7 @@ type retentionResult struct {
 	Days    int       `json:"days"`
 	Cutoff  time.Time `json:"cutoff"`
 	Removed int       `json:"removed"`
+	Files   int       `json:"files,omitempty"` // attachments of the removed messages, removed with them
 }
 
 // RunOnce removes, in every channel with a retention in force, the
@@ -88,7 +89,7 @@ func (s *Service) RunOnce(ctx context.Context) (*Result, error) {
 func (s *Service) retainChannel(ctx context.Context, c ChannelRetention, days int, t time.Time) (int, error) {
 	cutoff := retentionCutoff(t, days)
 	var auditID int64
-	total := 0
+	total, files := 0, 0
 	for {
 		if err := ctx.Err(); err != nil {
 			return total, err
@@ -104,18 +105,18 @@ func (s *Service) retainChannel(ctx context.Context, c ChannelRetention, days in
 		for _, m := range ms {
 			bodies[m.ID] = m.Body
 		}
-		var n int
+		var n, nf int
 		var newAudit int64
 		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			changed, err := store.RemoveBodies(ctx, tx, bodies, t)
 			if err != nil || len(changed) == 0 {
 				return err
 			}
-			if _, err := store.RemoveMessageFiles(ctx, tx, changed, t); err != nil {
+			if nf, err = store.RemoveMessageFiles(ctx, tx, changed, t); err != nil {
 				return err
 			}
 			n = len(changed)
-			after := store.JSON(retentionResult{Days: days, Cutoff: cutoff, Removed: total + n})
+			after := store.JSON(retentionResult{Days: days, Cutoff: cutoff, Removed: total + n, Files: files + nf})
 			if auditID != 0 {
 				return store.SetAuditAfter(ctx, tx, auditID, after)
 			}
@@ -127,6 +128,7 @@ func (s *Service) retainChannel(ctx context.Context, c ChannelRetention, days in
 			return total, err
 		}
 		total += n
+		files += nf
 		if newAudit != 0 {
 			auditID = newAudit
 		}
