@@ -99,7 +99,17 @@ type Message struct {
 	Pinned    bool      `json:"pinned"`
 	Tags      []string  `json:"tags"`
 	Actions   []Action  `json:"actions,omitempty"` // staff exports: its moderation, oldest first
+	Files     []File    `json:"attachments"`       // its files, as named links
 	Replies   []Message `json:"replies,omitempty"`
+}
+
+// File is an attachment of an exported message: its name, media type, size
+// in bytes and download path (absolute when the site's address is known).
+type File struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+	Size int64  `json:"size"`
+	URL  string `json:"url"`
 }
 
 // RemovedBody is shown in place of a body that retention removed.
@@ -138,11 +148,15 @@ func WriteJSON(w io.Writer, d Document) error {
 	return nil
 }
 
-// fill gives nil tag lists an empty list, so JSON shows [] not null.
+// fill gives nil tag and file lists an empty list, so JSON shows [] not
+// null.
 func fill(ms []Message) {
 	for i := range ms {
 		if ms[i].Tags == nil {
 			ms[i].Tags = []string{}
+		}
+		if ms[i].Files == nil {
+			ms[i].Files = []File{}
 		}
 		fill(ms[i].Replies)
 	}
@@ -151,12 +165,12 @@ func fill(ms []Message) {
 // CSVHeader is the header row of WriteCSV.
 func CSVHeader() []string {
 	return []string{"id", "parent_id", "channel", "session_id", "created_at", "author", "kind", "state", "body",
-		"votes", "reactions", "answered", "pinned", "tags", "anonymous", "moderation"}
+		"votes", "reactions", "answered", "pinned", "tags", "anonymous", "moderation", "attachments"}
 }
 
 // WriteCSV writes a header row and one row per message (replies right after
-// their thread's first message). Times are RFC 3339 in UTC, tags are
-// separated by "; ". A staff export's "moderation" cell lists the message's
+// their thread's first message). Times are RFC 3339 in UTC, tags and
+// attachments' names are separated by "; ". A staff export's "moderation" cell lists the message's
 // actions, one a line (Action.Line), and its Activity follows as rows of
 // kind "moderation". Every text cell is passed through CSVSafe.
 func WriteCSV(w io.Writer, d Document) error {
@@ -179,7 +193,8 @@ func WriteCSV(w io.Writer, d Document) error {
 		row := []string{strconv.FormatInt(m.ID, 10), parent, CSVSafe(m.Channel), session,
 			m.CreatedAt.UTC().Format(time.RFC3339), CSVSafe(m.Author), CSVSafe(m.Kind), CSVSafe(m.State), CSVSafe(body),
 			strconv.Itoa(m.Votes), strconv.Itoa(m.Reactions), strconv.FormatBool(m.Answered), strconv.FormatBool(m.Pinned),
-			CSVSafe(strings.Join(m.Tags, "; ")), strconv.FormatBool(m.Anonymous), CSVSafe(actionLines(m.Actions))}
+			CSVSafe(strings.Join(m.Tags, "; ")), strconv.FormatBool(m.Anonymous), CSVSafe(actionLines(m.Actions)),
+			CSVSafe(fileNames(m.Files))}
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("export: csv: %w", err)
 		}
@@ -187,7 +202,7 @@ func WriteCSV(w io.Writer, d Document) error {
 	// The session's other moderation: one row each, kind "moderation".
 	for _, a := range d.Activity {
 		row := []string{"", "", "", "", a.When.UTC().Format(time.RFC3339), CSVSafe(a.Who), "moderation", "", CSVSafe(a.What + " " + a.Target),
-			"", "", "", "", "", "", CSVSafe(a.Line())}
+			"", "", "", "", "", "", CSVSafe(a.Line()), ""}
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("export: csv: %w", err)
 		}
@@ -222,7 +237,7 @@ func CSVUnsafe(s string) string {
 // WriteMarkdown writes a readable transcript: the title, the channel and
 // session with their times, then one list item per message,
 //
-//   - **Author** (10:02): body — ✅ answered · 📌 pinned · 3 votes · tags: exam
+//   - **Author** (10:02): body 📎 [slides.pdf](/files/7/slides.pdf) — ✅ answered · 📌 pinned · 3 votes · tags: exam
 //
 // with replies indented under their thread's first message. Times are UTC.
 // A staff export lists each message's moderation under it ("🛡 …") and the
@@ -323,6 +338,13 @@ func MarkdownLine(m Message) string {
 	} else {
 		b.WriteString(mdText(m.Body))
 	}
+	if len(m.Files) > 0 {
+		links := make([]string, len(m.Files))
+		for i, f := range m.Files {
+			links[i] = "[" + mdText(f.Name) + "](" + mdURL(f.URL) + ")"
+		}
+		b.WriteString(" 📎 " + strings.Join(links, ", "))
+	}
 	var notes []string
 	if m.Answered {
 		notes = append(notes, "✅ answered")
@@ -372,6 +394,21 @@ func escapeMD(s string) string {
 // mdText is a line of text that people wrote, folded onto one line and
 // escaped for Markdown.
 func mdText(s string) string { return escapeMD(oneLine(s)) }
+
+// mdURL is a link destination that stays one: spaces, parentheses and angle
+// brackets (and line breaks) percent-encoded.
+func mdURL(u string) string {
+	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E", "\n", "%0A", "\r", "%0D").Replace(u)
+}
+
+// fileNames is the names of files separated by "; ".
+func fileNames(fs []File) string {
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = f.Name
+	}
+	return strings.Join(names, "; ")
+}
 
 // actionLines is actions one a line.
 func actionLines(as []Action) string {

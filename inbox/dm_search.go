@@ -54,6 +54,9 @@ func (s *Service) Search(ctx context.Context, engine search.DMEngine, userID int
 	if len(p.Channels) > 0 || len(p.Tags) > 0 || len(p.Kinds) > 0 || len(p.States) > 0 || p.Answered != nil {
 		out.Problems = append(out.Problems, "in:, tag: and is: do not apply to direct messages; they were left out.")
 	}
+	if p.HasFile || p.HasImage {
+		out.Problems = append(out.Problems, "has:file and has:image do not apply to direct messages yet; they were left out.")
+	}
 	q := search.DMQuery{Text: p.Text, After: p.After, Before: p.Before, Sort: req.Sort, Limit: req.Limit, Offset: max(req.Offset, 0)}
 	if q.Limit <= 0 || q.Limit > 100 {
 		q.Limit = 20

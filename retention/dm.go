@@ -21,6 +21,7 @@ type dmRetentionResult struct {
 	Days    int       `json:"days"`
 	Cutoff  time.Time `json:"cutoff"`
 	Removed int       `json:"removed"`
+	Files   int       `json:"files,omitempty"` // attachments of the removed messages, removed with them
 }
 
 // RunDMs removes the direct messages older than dm.retention_days before
@@ -37,7 +38,7 @@ func (s *Service) RunDMs(ctx context.Context, t time.Time) (int, error) {
 		return 0, nil
 	}
 	cutoff := retentionCutoff(t, days)
-	total := 0
+	total, files := 0, 0
 	var auditID int64
 	for {
 		if err := ctx.Err(); err != nil {
@@ -51,12 +52,19 @@ func (s *Service) RunDMs(ctx context.Context, t time.Time) (int, error) {
 			return total, nil
 		}
 		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			// Their files go with them: marked removed here, bytes
+			// deleted at the end of the run.
+			nf, err := store.RemoveDMFiles(ctx, tx, ids, t)
+			if err != nil {
+				return err
+			}
 			n, err := store.DeleteDirectMessages(ctx, tx, ids)
 			if err != nil || n == 0 {
 				return err
 			}
 			total += n
-			after := store.JSON(dmRetentionResult{Days: days, Cutoff: cutoff, Removed: total})
+			files += nf
+			after := store.JSON(dmRetentionResult{Days: days, Cutoff: cutoff, Removed: total, Files: files})
 			if auditID != 0 {
 				return store.SetAuditAfter(ctx, tx, auditID, after)
 			}

@@ -16,6 +16,9 @@ type Result struct {
 	Channels []Removed // channels with a retention in force
 	Total    int
 	DMs      int // direct messages removed (their own period: dm.retention_days)
+	// Files counts the attachments whose stored bytes this run deleted
+	// (those of this run's messages, and any an earlier run could not).
+	Files int
 }
 
 // Removed is what one run removed from one channel.
@@ -31,6 +34,7 @@ type retentionResult struct {
 	Days    int       `json:"days"`
 	Cutoff  time.Time `json:"cutoff"`
 	Removed int       `json:"removed"`
+	Files   int       `json:"files,omitempty"` // attachments of the removed messages, removed with them
 }
 
 // RunOnce removes, in every channel with a retention in force, the
@@ -38,7 +42,8 @@ type retentionResult struct {
 // transaction each. Each batch queues the messages for the search index and
 // scrubs their bodies from the audit log; each channel with removals gets
 // one "retention.remove" audit entry per run (by the system: no actor) with
-// the count. Safe to repeat, and to run on several instances at once.
+// the count. The messages' files are marked removed in the same batch, and
+// their bytes deleted from storage (Files) at the end of the run. Safe to repeat, and to run on several instances at once.
 func (s *Service) RunOnce(ctx context.Context) (*Result, error) {
 	p, err := s.Policy(ctx)
 	if err != nil {
@@ -68,6 +73,14 @@ func (s *Service) RunOnce(ctx context.Context) (*Result, error) {
 		}
 		errs = append(errs, fmt.Errorf("retention: direct messages: %w", err))
 	}
+	if s.Files != nil {
+		if run.Files, err = s.Files.PurgeRetained(ctx); err != nil {
+			if ctx.Err() != nil {
+				return run, ctx.Err()
+			}
+			errs = append(errs, fmt.Errorf("retention: files: %w", err))
+		}
+	}
 	return run, errors.Join(errs...)
 }
 
@@ -76,7 +89,7 @@ func (s *Service) RunOnce(ctx context.Context) (*Result, error) {
 func (s *Service) retainChannel(ctx context.Context, c ChannelRetention, days int, t time.Time) (int, error) {
 	cutoff := retentionCutoff(t, days)
 	var auditID int64
-	total := 0
+	total, files := 0, 0
 	for {
 		if err := ctx.Err(); err != nil {
 			return total, err
@@ -92,15 +105,18 @@ func (s *Service) retainChannel(ctx context.Context, c ChannelRetention, days in
 		for _, m := range ms {
 			bodies[m.ID] = m.Body
 		}
-		var n int
+		var n, nf int
 		var newAudit int64
 		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			changed, err := store.RemoveBodies(ctx, tx, bodies, t)
 			if err != nil || len(changed) == 0 {
 				return err
 			}
+			if nf, err = store.RemoveMessageFiles(ctx, tx, changed, t); err != nil {
+				return err
+			}
 			n = len(changed)
-			after := store.JSON(retentionResult{Days: days, Cutoff: cutoff, Removed: total + n})
+			after := store.JSON(retentionResult{Days: days, Cutoff: cutoff, Removed: total + n, Files: files + nf})
 			if auditID != 0 {
 				return store.SetAuditAfter(ctx, tx, auditID, after)
 			}
@@ -112,6 +128,7 @@ func (s *Service) retainChannel(ctx context.Context, c ChannelRetention, days in
 			return total, err
 		}
 		total += n
+		files += nf
 		if newAudit != 0 {
 			auditID = newAudit
 		}
@@ -171,7 +188,8 @@ func (s *Service) RunEvery(ctx context.Context, first, interval time.Duration) {
 					s.log.InfoContext(ctx, "retention: removed message bodies", "channel", c.Slug, "days", c.Days, "messages", c.Removed)
 				}
 			}
-			s.log.InfoContext(ctx, "retention: run done", "channels", len(run.Channels), "messages", run.Total, "direct_messages", run.DMs)
+			s.log.InfoContext(ctx, "retention: run done", "channels", len(run.Channels), "messages", run.Total, "direct_messages", run.DMs,
+				"files", run.Files)
 		}
 		if err != nil {
 			s.log.ErrorContext(ctx, "retention: run failed", "err", err)

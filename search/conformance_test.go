@@ -54,13 +54,19 @@ const (
 	vis = "visible"
 )
 
+// withFiles gives d attachments: names, and whether one is an image.
+func withFiles(d search.Doc, image bool, names ...string) search.Doc {
+	d.Files, d.HasFile, d.HasImage = names, true, image
+	return d
+}
+
 // confDocs are the 30 documents of the suite.
 func confDocs() []search.Doc {
 	return []search.Doc{
 		// quantum-lecture: sessions 11 and 12
 		confDoc(1, 1, 11, 0, ada, qst, vis, true, []string{"follow-up"}, "Why does entanglement survive measurement?", 10, 5),
 		confDoc(2, 1, 11, 1, jose, cmt, vis, false, nil, "Entanglement is subtle; physics textbooks disagree.", 12, 0),
-		confDoc(3, 1, 11, 0, grace, qst, vis, false, []string{"exam"}, "Will the exam cover spin operators?", 15, 9),
+		withFiles(confDoc(3, 1, 11, 0, grace, qst, vis, false, []string{"exam"}, "Will the exam cover spin operators?", 15, 9), false, "week3-slides.pdf"),
 		confDoc(4, 1, 11, 0, anon7, cmt, "held", false, nil, "Spin is just angular momentum", 16, 0),
 		confDoc(5, 1, 12, 0, kwame, qst, vis, true, []string{"exam", "follow-up"}, "Is the exam open book?", 20, 3),
 		confDoc(6, 1, 12, 0, ada, cmt, "hidden", false, nil, "Buy cheap watches here", 21, 0),
@@ -77,14 +83,14 @@ func confDocs() []search.Doc {
 		confDoc(15, 3, 31, 0, kwame, qst, vis, false, []string{"equipment"}, "Which smoker works best for hives?", 14, 8),
 		confDoc(16, 3, 31, 0, ada, cmt, vis, false, nil, "Honey harvest starts in August.", 18, 1),
 		confDoc(17, 3, 31, 0, jose, cmt, vis, false, []string{"equipment"}, "My smoker is from Zürich, works great", 23, 3),
-		confDoc(18, 3, 31, 0, grace, cmt, "held", false, nil, "Queen cells appeared yesterday", 27, 0),
+		withFiles(confDoc(18, 3, 31, 0, grace, cmt, "held", false, nil, "Queen cells appeared yesterday", 27, 0), true, "queen_cells.jpg"),
 		confDoc(19, 3, 31, 0, ada, qst, vis, true, nil, "How often should hives be inspected?", 29, 2),
 		confDoc(20, 3, 31, 0, kwame, cmt, vis, false, nil, "Physics of honeycomb geometry is neat", 31, 0),
 		// more of each
 		confDoc(21, 1, 11, 0, ada, cmt, vis, false, nil, "Coffee after class anyone?", 32, 0),
 		confDoc(22, 2, 21, 0, grace, cmt, vis, false, nil, "Naïve reading of Livy misses irony", 33, 1),
 		confDoc(23, 3, 31, 0, jose, qst, vis, false, []string{"follow-up"}, "Do bees sting in winter?", 34, 4),
-		confDoc(24, 1, 12, 0, kwame, cmt, vis, false, nil, "Photons behave strangely", 35, 0),
+		withFiles(confDoc(24, 1, 12, 0, kwame, cmt, vis, false, nil, "Photons behave strangely", 35, 0), true, "Lab notes.txt", "whiteboard.png"),
 		confDoc(25, 2, 21, 0, ada, cmt, vis, false, nil, "Senate records survive in fragments", 36, 0),
 		confDoc(26, 3, 31, 0, grace, cmt, vis, false, nil, "Winter feeding keeps the colony alive", 37, 0),
 		confDoc(27, 1, 11, 0, jose, cmt, vis, false, nil, "Measurement collapses the wavefunction", 38, 0),
@@ -141,6 +147,12 @@ func confCases() []confCase {
 		{name: "words in author and channel", q: search.Query{Text: "hopper roman", Sort: newest}, want: []int64{22, 12}},
 		{name: "relevance finds the same set", q: search.Query{Text: "aqueduct", Sort: search.SortRelevance}, want: []int64{9, 10, 12}, anyOrder: true},
 		{name: "default sort finds the same set", q: search.Query{Text: "smoker"}, want: []int64{15, 17, 29}, anyOrder: true},
+		{name: "word in a file name", q: search.Query{Text: "slides", Sort: newest}, want: []int64{3}},
+		{name: "prefix of a file name word", q: search.Query{Text: "slid", Sort: newest}, want: []int64{3}},
+		{name: "file name extension", q: search.Query{Text: "PDF", Sort: newest}, want: []int64{3}},
+		{name: "second file's name", q: search.Query{Text: "whiteboard", Sort: newest}, want: []int64{24}},
+		{name: "words in body and file name", q: search.Query{Text: "photons notes", Sort: newest}, want: []int64{24}},
+		{name: "words in file name and body", q: search.Query{Text: "slides spin", Sort: newest}, want: []int64{3}},
 
 		// filters
 		{name: "no scopes finds nothing", q: search.Query{Text: "exam"}, noScopes: true},
@@ -176,6 +188,14 @@ func confCases() []confCase {
 			want: []int64{7, 17, 12, 6, 5}},
 		{name: "after", q: search.Query{Sort: newest, After: confT0.Add(39 * time.Minute)}, want: []int64{30, 29, 28}},
 		{name: "before", q: search.Query{Sort: newest, Before: confT0.Add(12 * time.Minute)}, want: []int64{9, 1}},
+		{name: "has file", q: search.Query{Sort: newest, HasFile: true}, want: []int64{24, 18, 3}},
+		{name: "has image", q: search.Query{Sort: newest, HasImage: true}, want: []int64{24, 18}},
+		{name: "has file and image", q: search.Query{Sort: newest, HasFile: true, HasImage: true}, want: []int64{24, 18}},
+		{name: "has image in visible scope", noScopes: true, q: search.Query{Sort: newest, HasImage: true,
+			Scopes: []search.Scope{{ChannelIDs: []int64{1, 2, 3}, States: []string{vis}}}}, want: []int64{24}},
+		{name: "has file with text", q: search.Query{Text: "exam", Sort: newest, HasFile: true}, want: []int64{3}},
+		{name: "has image with text in no image", q: search.Query{Text: "slides", HasImage: true}},
+		{name: "has file in a channel without files", q: search.Query{ChannelIDs: []int64{2}, HasFile: true}},
 		{name: "every filter at once", q: search.Query{Text: "exam", Sort: newest, ChannelIDs: []int64{1}, SessionID: 12,
 			Authors: []string{"kwame mensah"}, AuthorKey: "g:4", Kinds: questions, Tags: []string{"follow-up"}, States: []string{vis},
 			Answered: yes(), After: confT0, Before: confT0.Add(time.Hour)}, want: []int64{5}},
@@ -274,12 +294,18 @@ func TestConformanceDocs(t *testing.T) {
 				if d.Tags == nil {
 					d.Tags = []string{}
 				}
+				if d.Files == nil {
+					d.Files = []string{}
+				}
 				want[d.ID] = d
 			}
 			for _, h := range res.Hits {
 				got := h.Doc
 				if got.Tags == nil {
 					got.Tags = []string{}
+				}
+				if got.Files == nil {
+					got.Files = []string{}
 				}
 				if !reflect.DeepEqual(got, want[h.ID]) {
 					t.Errorf("doc %d:\n got %+v\nwant %+v", h.ID, got, want[h.ID])
@@ -305,6 +331,7 @@ func TestConformanceMatches(t *testing.T) {
 		{"aqueduct builders", 12, []search.Span{{26, 34}, {35, 43}}},
 		{"honey", 20, []search.Span{{11, 20}}}, // honeycomb, by prefix
 		{"jose", 2, nil},                       // matched the author only
+		{"slides", 3, nil},                     // matched a file name only
 	}
 	for _, ne := range engines(t) {
 		t.Run(ne.name, func(t *testing.T) {
@@ -412,7 +439,9 @@ func TestConformanceChanges(t *testing.T) {
 			stale := d1
 			stale.Body = "Stale copy about gravitons"
 			d5.Tags = nil
-			if err := e.Upsert(ctx, []search.Doc{stale, d5, d1}); err != nil {
+			d24 := docs[23] // its files removed
+			d24.Files, d24.HasFile, d24.HasImage = nil, false, false
+			if err := e.Upsert(ctx, []search.Doc{stale, d5, d1, d24}); err != nil {
 				t.Fatal(err)
 			}
 			t.Run("replaced body", func(t *testing.T) {
@@ -423,6 +452,14 @@ func TestConformanceChanges(t *testing.T) {
 			t.Run("replaced tags", func(t *testing.T) {
 				find(t, "", []string{"exam"}, 30, 3, 9)
 				find(t, "", []string{"follow-up"}, 23, 12, 1)
+			})
+			t.Run("removed files", func(t *testing.T) {
+				find(t, "whiteboard", nil)
+				find(t, "photons", nil, 24)
+				res := search1(t, e, search.Query{HasImage: true, Scopes: allOf3, Sort: search.SortNewest})
+				if got := hitIDs(res); !slices.Equal(got, []int64{18}) {
+					t.Errorf("has:image after removing doc 24's files: %v, want [18]", got)
+				}
 			})
 
 			if err := e.Delete(ctx, []int64{2, 999}); err != nil {

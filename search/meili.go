@@ -81,9 +81,9 @@ func (m *Meili) Close() error {
 // meiliSettings are the index settings Setup applies.
 func meiliSettings() *meilisearch.Settings {
 	return &meilisearch.Settings{
-		SearchableAttributes: []string{"body", "author", "channel", "tags"},
+		SearchableAttributes: []string{"body", "author", "channel", "tags", "files"},
 		FilterableAttributes: []string{"id", "channel_id", "channel", "session_id", "thread_id", "author",
-			"author_key", "author_filter", "kind", "state", "answered", "tags", "created_at"},
+			"author_key", "author_filter", "kind", "state", "answered", "tags", "created_at", "has_file", "has_image"},
 		SortableAttributes: []string{"created_at", "votes", "id"},
 		// Meilisearch's default rules with "sort" first, so that an
 		// explicit sort (newest, oldest, votes) orders every match as the
@@ -366,6 +366,12 @@ func meiliFilter(q Query) (string, bool) {
 	}
 	if q.Answered != nil {
 		and = append(and, "answered = "+strconv.FormatBool(*q.Answered))
+	}
+	if q.HasFile {
+		and = append(and, "has_file = true")
+	}
+	if q.HasImage {
+		and = append(and, "has_image = true")
 	}
 	if !q.After.IsZero() {
 		and = append(and, "created_at >= "+strconv.FormatInt(q.After.UnixMilli(), 10))

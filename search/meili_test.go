@@ -107,11 +107,11 @@ func TestMeiliSetupAppliesSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"body", "author", "channel", "tags"}; !slices.Equal(s.SearchableAttributes, want) {
+	if want := []string{"body", "author", "channel", "tags", "files"}; !slices.Equal(s.SearchableAttributes, want) {
 		t.Errorf("searchable = %v, want %v", s.SearchableAttributes, want)
 	}
 	for _, a := range []string{"id", "channel_id", "channel", "session_id", "thread_id", "author_key", "author_filter",
-		"kind", "state", "answered", "tags", "created_at", "author"} {
+		"kind", "state", "answered", "tags", "created_at", "author", "has_file", "has_image"} {
 		if !slices.Contains(s.FilterableAttributes, a) {
 			t.Errorf("%s is not filterable: %v", a, s.FilterableAttributes)
 		}

@@ -16,6 +16,7 @@ import (
 //	is:answered is:unanswered       answered questions or not
 //	is:visible is:held is:hidden is:deleted is:denied is:shadow
 //	                                moderation state (staff only see more than visible)
+//	has:file has:image              with an attachment, with an image attachment
 //	after:2026-11-01                created on or after that day
 //	before:2026-11-02               created before that day
 //
@@ -28,6 +29,8 @@ type Parsed struct {
 	Kinds    []string
 	States   []string
 	Answered *bool
+	HasFile  bool
+	HasImage bool
 	After    time.Time
 	Before   time.Time
 	// Problems says what could not be understood, for the person searching.
@@ -58,6 +61,8 @@ func Parse(q string, loc *time.Location) Parsed {
 			p.Tags = appendNew(p.Tags, NormalTag(val))
 		case "is":
 			p.is(strings.ToLower(val))
+		case "has":
+			p.has(strings.ToLower(val))
 		case "after", "before":
 			d, err := time.ParseInLocation("2006-01-02", val, loc)
 			if err != nil {
@@ -91,9 +96,21 @@ func (p *Parsed) is(v string) {
 	}
 }
 
+// has reads has:file (any attachment) and has:image (an image attachment).
+func (p *Parsed) has(v string) {
+	switch v {
+	case "file", "files", "attachment", "attachments":
+		p.HasFile = true
+	case "image", "images":
+		p.HasImage = true
+	default:
+		p.Problems = append(p.Problems, fmt.Sprintf("has:%s is not known (try has:file or has:image)", v))
+	}
+}
+
 func isOperator(op string) bool {
 	switch op {
-	case "from", "in", "tag", "is", "after", "before":
+	case "from", "in", "tag", "is", "has", "after", "before":
 		return true
 	}
 	return false
@@ -173,6 +190,12 @@ func (p Parsed) String() string {
 		}
 	}
 	add("is", p.States...)
+	if p.HasFile {
+		add("has", "file")
+	}
+	if p.HasImage {
+		add("has", "image")
+	}
 	if !p.After.IsZero() {
 		add("after", p.After.Format("2006-01-02"))
 	}

@@ -26,6 +26,8 @@ func TestParse(t *testing.T) {
 			`after: wants a date like 2026-11-01, not "yesterday"`}}},
 		{"http://example.com ratio:2 from:", Parsed{Text: "http://example.com ratio:2 from:"}},
 		{`"exact words" here`, Parsed{Text: "exact words here"}},
+		{"slides has:file HAS:Image", Parsed{Text: "slides", HasFile: true, HasImage: true}},
+		{"has:attachments has:video", Parsed{HasFile: true, Problems: []string{"has:video is not known (try has:file or has:image)"}}},
 	}
 	for _, tt := range tests {
 		if got := Parse(tt.q, utc); !reflect.DeepEqual(got, tt.want) {
@@ -39,6 +41,8 @@ func TestParsedStringRoundTrip(t *testing.T) {
 		"entropy from:alice in:physics-101 tag:follow-up is:question is:answered is:held after:2026-10-01 before:2026-11-01",
 		`from:"José Núñez" tag:x`,
 		"is:unanswered",
+		"slides has:file has:image",
+		`"has:file" has:image`,
 	} {
 		p := Parse(q, time.UTC)
 		if again := Parse(p.String(), time.UTC); !reflect.DeepEqual(p, again) {

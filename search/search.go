@@ -54,6 +54,11 @@ type Doc struct {
 	Body         string   `json:"body"`
 	CreatedAt    int64    `json:"created_at"` // Unix milliseconds
 	Votes        int      `json:"votes"`
+	// Files are the names of the message's attachments (searchable
+	// words); HasFile says it has any, HasImage that one is an image.
+	Files    []string `json:"files"`
+	HasFile  bool     `json:"has_file"`
+	HasImage bool     `json:"has_image"`
 }
 
 // Sort orders.
@@ -75,7 +80,8 @@ type Scope struct {
 // and a query without scopes finds nothing.
 type Query struct {
 	// Text is matched word by word: every word must occur (in the body,
-	// author, channel or tags); the last word also matches as a prefix.
+	// author, channel, tags or file names); the last word also matches as
+	// a prefix.
 	Text       string
 	Scopes     []Scope
 	ChannelIDs []int64
@@ -87,6 +93,8 @@ type Query struct {
 	Tags       []string // every tag must be on the message
 	States     []string
 	Answered   *bool
+	HasFile    bool      // only messages with an attachment
+	HasImage   bool      // only messages with an image attachment
 	After      time.Time // created at or after (zero: no bound)
 	Before     time.Time // created before (zero: no bound)
 	Sort       string

@@ -15,7 +15,7 @@ import (
 //
 // Every document is one search_docs row, one search_doc_tags row per tag and
 // its words: the folded words (Words) of its body, author, channel and tags,
-// joined by spaces, so that both databases see the same lower-case words
+// and file names, joined by spaces, so that both databases see the same lower-case words
 // without diacritics. SQLite keeps them in the FTS5 table search_fts (rowid =
 // document id), PostgreSQL in search_docs.tsv (to_tsvector('simple', …)).
 type SQL struct {
@@ -90,8 +90,8 @@ func (s *SQL) Upsert(ctx context.Context, docs []Doc) error {
 func (s *SQL) insert(ctx context.Context, tx bun.Tx, docs []Doc) error {
 	pg := s.pg()
 	var q strings.Builder
-	args := make([]any, 0, len(docs)*16)
-	q.WriteString("INSERT INTO search_docs (id, channel_id, channel, session_id, thread_id, author_key, author, author_filter, kind, state, answered, tags, body, created_at, votes")
+	args := make([]any, 0, len(docs)*19)
+	q.WriteString("INSERT INTO search_docs (id, channel_id, channel, session_id, thread_id, author_key, author, author_filter, kind, state, answered, tags, body, created_at, votes, files, has_file, has_image")
 	if pg {
 		q.WriteString(", tsv")
 	}
@@ -110,14 +110,23 @@ func (s *SQL) insert(ctx context.Context, tx bun.Tx, docs []Doc) error {
 		if err != nil {
 			return err
 		}
+		files := d.Files
+		if files == nil {
+			files = []string{}
+		}
+		filesJSON, err := json.Marshal(files)
+		if err != nil {
+			return err
+		}
 		args = append(args, d.ID, d.ChannelID, d.Channel, d.SessionID, d.ThreadID, d.AuthorKey, d.Author,
-			d.AuthorFilter, d.Kind, d.State, d.Answered, string(tagsJSON), d.Body, d.CreatedAt, d.Votes)
+			d.AuthorFilter, d.Kind, d.State, d.Answered, string(tagsJSON), d.Body, d.CreatedAt, d.Votes,
+			string(filesJSON), d.HasFile, d.HasImage)
 		text := sqlDocText(d)
 		if pg {
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, to_tsvector('simple', ?))")
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, to_tsvector('simple', ?))")
 			args = append(args, text)
 		} else {
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			fts.WriteString("(?, ?)")
 			ftsArgs = append(ftsArgs, d.ID, text)
 		}
@@ -150,7 +159,8 @@ func (s *SQL) insert(ctx context.Context, tx bun.Tx, docs []Doc) error {
 }
 
 // sqlDocText is what the full-text index holds of d: the folded words of the
-// searchable fields.
+// searchable fields (file names split at punctuation: week3-slides.pdf is
+// week3, slides and pdf).
 func sqlDocText(d Doc) string {
 	var words []string
 	words = append(words, Words(d.Body)...)
@@ -158,6 +168,9 @@ func sqlDocText(d Doc) string {
 	words = append(words, Words(d.Channel)...)
 	for _, t := range d.Tags {
 		words = append(words, Words(t)...)
+	}
+	for _, f := range d.Files {
+		words = append(words, Words(f)...)
 	}
 	return strings.Join(words, " ")
 }

@@ -17,7 +17,7 @@ const (
 
 // sqlDocColumns are the search_docs columns a hit is read from.
 const sqlDocColumns = "d.id, d.channel_id, d.channel, d.session_id, d.thread_id, d.author_key, d.author, " +
-	"d.author_filter, d.kind, d.state, d.answered, d.tags, d.body, d.created_at, d.votes"
+	"d.author_filter, d.kind, d.state, d.answered, d.tags, d.body, d.created_at, d.votes, d.files, d.has_file, d.has_image"
 
 type sqlDocRow struct {
 	ID           int64  `bun:"id"`
@@ -35,6 +35,9 @@ type sqlDocRow struct {
 	Body         string `bun:"body"`
 	CreatedAt    int64  `bun:"created_at"`
 	Votes        int    `bun:"votes"`
+	Files        string `bun:"files"`
+	HasFile      bool   `bun:"has_file"`
+	HasImage     bool   `bun:"has_image"`
 	// Total is COUNT(*) OVER () on PostgreSQL: every match, read with the
 	// page so that the full-text index is searched once.
 	Total int `bun:"total"`
@@ -43,10 +46,16 @@ type sqlDocRow struct {
 func (r sqlDocRow) doc() (Doc, error) {
 	d := Doc{ID: r.ID, ChannelID: r.ChannelID, Channel: r.Channel, SessionID: r.SessionID, ThreadID: r.ThreadID,
 		AuthorKey: r.AuthorKey, Author: r.Author, AuthorFilter: r.AuthorFilter, Kind: r.Kind, State: r.State,
-		Answered: r.Answered, Body: r.Body, CreatedAt: r.CreatedAt, Votes: r.Votes, Tags: []string{}}
+		Answered: r.Answered, Body: r.Body, CreatedAt: r.CreatedAt, Votes: r.Votes, Tags: []string{},
+		Files: []string{}, HasFile: r.HasFile, HasImage: r.HasImage}
 	if r.Tags != "" {
 		if err := json.Unmarshal([]byte(r.Tags), &d.Tags); err != nil {
 			return d, fmt.Errorf("tags of %d: %w", r.ID, err)
+		}
+	}
+	if r.Files != "" {
+		if err := json.Unmarshal([]byte(r.Files), &d.Files); err != nil {
+			return d, fmt.Errorf("files of %d: %w", r.ID, err)
 		}
 	}
 	return d, nil
@@ -158,6 +167,12 @@ func (s *SQL) build(q Query, words []string) sqlQuery {
 	}
 	if q.Answered != nil {
 		c.and("d.answered = ?", *q.Answered)
+	}
+	if q.HasFile {
+		c.and("d.has_file = ?", true)
+	}
+	if q.HasImage {
+		c.and("d.has_image = ?", true)
 	}
 	if !q.After.IsZero() {
 		c.and("d.created_at >= ?", q.After.UnixMilli())

@@ -73,6 +73,8 @@ type IndexRow struct {
 	model.Message
 	ChannelSlug string
 	Tags        []string
+	// Attachments are the message's unremoved files, oldest first.
+	Attachments []model.Attachment
 }
 
 // IndexRows loads messages by id with their channel slug and tag names.
@@ -130,9 +132,13 @@ func indexRows(ctx context.Context, db bun.IDB, ms []model.Message) ([]IndexRow,
 	if err != nil {
 		return nil, err
 	}
+	atts, err := MessageAttachments(ctx, db, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]IndexRow, len(ms))
 	for i, m := range ms {
-		out[i] = IndexRow{Message: m, ChannelSlug: slugs[m.ChannelID], Tags: tags[m.ID]}
+		out[i] = IndexRow{Message: m, ChannelSlug: slugs[m.ChannelID], Tags: tags[m.ID], Attachments: atts[m.ID]}
 	}
 	return out, nil
 }

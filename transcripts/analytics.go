@@ -30,6 +30,11 @@ type Analytics struct {
 	// (nobody is counted for only reading).
 	Posters      int
 	Participants int
+	// Files counts the files shared in the session's messages (images
+	// included; removed ones too, as Messages counts every message), and
+	// Images the images among them.
+	Files  int
+	Images int
 
 	// Buckets are the messages over time: BucketSize apart from the start
 	// of the window (truncated to BucketSize), empty ones included.
@@ -174,6 +179,12 @@ func (s *Service) Analytics(ctx context.Context, ch *model.Channel, sessionID in
 		}
 		return a.Tags[i].Name < a.Tags[j].Name
 	})
+
+	shared, err := store.SessionSharedFiles(ctx, s.db, ch.ID, sess.ID)
+	if err != nil {
+		return nil, err
+	}
+	a.Files, a.Images = shared.Files, shared.Images
 
 	if a.ActionsByRule, err = store.GuidelineActionCountsBetween(ctx, s.db, ch.ID, a.From, a.To); err != nil {
 		return nil, err

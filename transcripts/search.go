@@ -81,7 +81,7 @@ func (s *Service) Search(ctx context.Context, e search.Engine, user *model.User,
 	}
 	q := search.Query{
 		Text: req.Query.Text, Kinds: req.Query.Kinds, Tags: req.Query.Tags, States: req.Query.States,
-		Answered: req.Query.Answered, After: req.Query.After, Before: req.Query.Before,
+		Answered: req.Query.Answered, HasFile: req.Query.HasFile, HasImage: req.Query.HasImage, After: req.Query.After, Before: req.Query.Before,
 		Sort: req.Sort, Limit: req.Limit, Offset: req.Offset, Facets: req.Facets,
 	}
 	if len(staff) > 0 {

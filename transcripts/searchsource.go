@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"backchannel/model"
 	"backchannel/search"
 	"backchannel/store"
 
@@ -99,6 +100,12 @@ func docOf(r store.IndexRow) (search.Doc, bool) {
 	}
 	if d.Tags == nil {
 		d.Tags = []string{}
+	}
+	d.Files = make([]string, 0, len(r.Attachments))
+	for _, a := range r.Attachments {
+		d.Files = append(d.Files, a.Name)
+		d.HasFile = true
+		d.HasImage = d.HasImage || a.Kind == model.AttachmentImage
 	}
 	if m.SessionID != nil {
 		d.SessionID = *m.SessionID

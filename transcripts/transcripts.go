@@ -63,7 +63,10 @@ type TranscriptEntry struct {
 	Tags      []model.Tag
 	Reactions []store.ReactionSummary
 	Actions   []model.AuditEntry // staff view: moderation of this message, oldest first
-	Replies   []TranscriptEntry
+	// Attachments are its files, oldest first: none once removed, nor once
+	// retention removed the body.
+	Attachments []model.Attachment
+	Replies     []TranscriptEntry
 }
 
 // Transcript is one session of a channel, chronological, threaded.
@@ -112,6 +115,10 @@ func (s *Service) Transcript(ctx context.Context, ch *model.Channel, sessionID i
 	if err != nil {
 		return nil, err
 	}
+	files, err := store.MessageAttachments(ctx, s.db, ids)
+	if err != nil {
+		return nil, err
+	}
 	var actions map[int64][]model.AuditEntry
 	if staff {
 		if actions, err = store.MessageAudit(ctx, s.db, ch.ID, ids); err != nil {
@@ -130,9 +137,10 @@ func (s *Service) Transcript(ctx context.Context, ch *model.Channel, sessionID i
 	byParent := map[int64][]TranscriptEntry{}
 	var top []TranscriptEntry
 	for _, m := range ms {
-		e := TranscriptEntry{Message: m, Author: m.AuthorName, Tags: tags[m.ID], Reactions: reactions[m.ID], Actions: actions[m.ID]}
+		e := TranscriptEntry{Message: m, Author: m.AuthorName, Tags: tags[m.ID], Reactions: reactions[m.ID], Actions: actions[m.ID],
+			Attachments: files[m.ID]}
 		if m.BodyRemovedAt != nil {
-			e.Removed, e.Message.Body = true, ""
+			e.Removed, e.Message.Body, e.Attachments = true, "", nil
 		}
 		if m.Anonymous && !staff {
 			e.Author = "Anonymous"
@@ -181,4 +189,22 @@ func (s *Service) window(sess *model.ChannelSession) (time.Time, time.Time) {
 		to = sess.EndedAt.UTC()
 	}
 	return sess.StartedAt.UTC(), to
+}
+
+// MessageAttachments returns the unremoved files of messages, by message id
+// (in one query, for exports of search results). The caller has checked that
+// the reader may see the messages; those whose body retention removed have
+// none.
+func (s *Service) MessageAttachments(ctx context.Context, messageIDs []int64) (map[int64][]model.Attachment, error) {
+	ms, err := store.MessagesByID(ctx, s.db, messageIDs)
+	if err != nil {
+		return nil, err
+	}
+	keep := make([]int64, 0, len(ms))
+	for _, m := range ms {
+		if m.BodyRemovedAt == nil {
+			keep = append(keep, m.ID)
+		}
+	}
+	return store.MessageAttachments(ctx, s.db, keep)
 }

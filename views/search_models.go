@@ -20,13 +20,14 @@ type SearchForm struct {
 	After    string
 	Before   string
 	Sort     string
+	Has      string // "", file, image
 }
 
 // Values is the form as a query string, for links that keep it.
 func (f SearchForm) Values() url.Values {
 	v := url.Values{}
 	for k, s := range map[string]string{"q": f.Q, "in": f.In, "from": f.From, "tag": f.Tag, "kind": f.Kind,
-		"answered": f.Answered, "state": f.State, "after": f.After, "before": f.Before, "sort": f.Sort} {
+		"answered": f.Answered, "state": f.State, "after": f.After, "before": f.Before, "sort": f.Sort, "has": f.Has} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -37,7 +38,7 @@ func (f SearchForm) Values() url.Values {
 // Filtered reports whether a filter control is set (not the box or sort).
 func (f SearchForm) Filtered() bool {
 	return f.In != "" || f.From != "" || f.Tag != "" || f.Kind != "" || f.Answered != "" || f.State != "" ||
-		f.After != "" || f.Before != ""
+		f.After != "" || f.Before != "" || f.Has != ""
 }
 
 // SearchHit is one matching message.
@@ -55,6 +56,7 @@ type SearchHit struct {
 	Taggable  bool   // the searcher may tag it
 	IsReply   bool
 	SessionID int64
+	Files     []string // names of its attachments
 }
 
 // Piece is part of a highlighted body.

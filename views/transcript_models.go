@@ -69,7 +69,10 @@ type TranscriptMessage struct {
 	Pinned    bool
 	Tags      []TagChip
 	Actions   []TranscriptAction // staff view
-	Replies   []TranscriptMessage
+	// Attachments are its files, shown as thumbnails or named download
+	// links.
+	Attachments []Attachment
+	Replies     []TranscriptMessage
 }
 
 // TranscriptExport is a download link.
@@ -120,6 +123,8 @@ type AnalyticsPage struct {
 	Posters       int
 	Participants  int
 	Actions       int
+	Files         int // files shared, images included
+	Images        int
 	Chart         Chart
 	TopQuestions  []AnalyticsQuestion
 	Tags          []AnalyticsCount
@@ -176,4 +181,12 @@ func percent(part, whole int) string {
 		return "—"
 	}
 	return strconv.Itoa(part*100/whole) + "%"
+}
+
+// imagesWord is "image" or "images" after a count.
+func imagesWord(n int) string {
+	if n == 1 {
+		return "image"
+	}
+	return "images"
 }

@@ -29,6 +29,10 @@ type apiSearchHit struct {
 	CreatedAt string        `json:"created_at"`
 	Votes     int           `json:"votes"`
 	URL       string        `json:"url"`
+	// Files are the names of the message's attachments.
+	Files    []string `json:"files"`
+	HasFile  bool     `json:"has_file"`
+	HasImage bool     `json:"has_image"`
 }
 
 type apiSearchResult struct {
@@ -78,7 +82,8 @@ func (h *API) SearchMessages(c *fiber.Ctx) error {
 		out.Hits = append(out.Hits, apiSearchHit{ID: hit.ID, Channel: hit.Channel, SessionID: hit.SessionID,
 			ThreadID: hit.ThreadID, Author: hit.Author, Kind: hit.Kind, State: hit.State, Answered: hit.Answered,
 			Tags: hit.Tags, Body: hit.Body, Highlight: highlightHTML(hit.Body, hit.Matches), Matches: hit.Matches,
-			CreatedAt: time.UnixMilli(hit.CreatedAt).UTC().Format(time.RFC3339Nano), Votes: hit.Votes, URL: h.BaseURL + web.MessageLink(hit.Channel, sid, hit.ID)})
+			CreatedAt: time.UnixMilli(hit.CreatedAt).UTC().Format(time.RFC3339Nano), Votes: hit.Votes, URL: h.BaseURL + web.MessageLink(hit.Channel, sid, hit.ID),
+			Files: nonNilStrings(hit.Files), HasFile: hit.HasFile, HasImage: hit.HasImage})
 	}
 	return c.JSON(out)
 }
@@ -113,4 +118,12 @@ func (h *API) Tags(c *fiber.Ctx) error {
 		out = append(out, apiTag{Name: t.Name, Colour: t.Colour})
 	}
 	return c.JSON(fiber.Map{"tags": out})
+}
+
+// nonNilStrings is ss, or an empty list for JSON's [] rather than null.
+func nonNilStrings(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	return ss
 }

@@ -58,6 +58,8 @@ type apiAnalyticsBody struct {
 	Posters       int              `json:"posters"`
 	Participants  int              `json:"participants"`
 	Actions       int              `json:"moderation_actions"`
+	Files         int              `json:"files_shared"`  // images included
+	Images        int              `json:"images_shared"` // the images among them
 	BucketSeconds int              `json:"bucket_seconds"`
 	Buckets       []apiBucket      `json:"messages_over_time"`
 	TopQuestions  []apiTopQuestion `json:"top_questions"`
@@ -92,7 +94,7 @@ func (h *API) Analytics(c *fiber.Ctx) error {
 	}
 	out := apiAnalyticsBody{Session: toAPISession(a.Session), From: a.From, To: a.To, Messages: a.Messages, Replies: a.Replies,
 		Questions: a.Questions, Answered: a.Answered, Posters: a.Posters, Participants: a.Participants, Actions: a.Actions,
-		BucketSeconds: int(a.BucketSize.Seconds()), Buckets: []apiBucket{}, TopQuestions: []apiTopQuestion{},
+		Files: a.Files, Images: a.Images, BucketSeconds: int(a.BucketSize.Seconds()), Buckets: []apiBucket{}, TopQuestions: []apiTopQuestion{},
 		Tags: []apiCount{}, ActionsByRule: []apiCount{},
 		Note: "participants are the distinct people who posted, reacted, voted or accepted the guidelines in the channel during the session"}
 	for _, b := range a.Buckets {

@@ -66,7 +66,7 @@ func (h *Pages) SearchPage(c *fiber.Ctx) error {
 		for _, hit := range g.Hits {
 			vh := views.SearchHit{ID: hit.ID, Author: hit.Author, When: time.UnixMilli(hit.CreatedAt), Kind: hit.Kind,
 				State: hit.State, Answered: hit.Answered, Votes: hit.Votes, IsReply: hit.ThreadID != hit.ID,
-				SessionID: hit.SessionID, Taggable: res.StaffIn[hit.ChannelID]}
+				SessionID: hit.SessionID, Taggable: res.StaffIn[hit.ChannelID], Files: hit.Files}
 			var sid *int64
 			if hit.SessionID != 0 {
 				sid = &hit.SessionID

@@ -35,10 +35,20 @@ func (h *Pages) SearchExport(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+		ids := make([]int64, 0, len(res.Hits))
+		for _, hit := range res.Hits {
+			if hit.HasFile {
+				ids = append(ids, hit.ID)
+			}
+		}
+		files, err := h.Transcripts.MessageAttachments(c.UserContext(), ids)
+		if err != nil {
+			return err
+		}
 		for _, hit := range res.Hits {
 			m := export.Message{ID: hit.ID, Channel: hit.Channel, SessionID: hit.SessionID, Author: hit.Author,
 				Kind: hit.Kind, State: hit.State, Body: hit.Body, CreatedAt: time.UnixMilli(hit.CreatedAt).UTC(),
-				Votes: hit.Votes, Answered: hit.Answered, Tags: hit.Tags}
+				Votes: hit.Votes, Answered: hit.Answered, Tags: hit.Tags, Files: web.ExportFiles(files[hit.ID], h.BaseURL)}
 			if hit.ThreadID != hit.ID {
 				m.ParentID = hit.ThreadID
 			}

@@ -22,7 +22,7 @@ func (h *Pages) TranscriptAnalytics(c *fiber.Ctx) error {
 	d := views.AnalyticsPage{Slug: ch.Slug, Channel: ch.Title,
 		Session:  views.SessionRow{ID: s.ID, Title: s.Title, Start: s.StartedAt, End: s.EndedAt, Messages: a.Messages},
 		Messages: a.Messages, Replies: a.Replies, Questions: a.Questions, Answered: a.Answered, Posters: a.Posters,
-		Participants: a.Participants, Actions: a.Actions, Chart: analyticsChart(a)}
+		Participants: a.Participants, Actions: a.Actions, Files: a.Files, Images: a.Images, Chart: analyticsChart(a)}
 	for _, q := range a.TopQuestions {
 		d.TopQuestions = append(d.TopQuestions, views.AnalyticsQuestion{ID: q.ID, Author: q.Author, Body: orRemoved(q.Body),
 			Votes: q.Votes, Answered: q.Answered, Link: "/transcripts/" + ch.Slug + "/" + strconv.FormatInt(s.ID, 10) + "#m-" + strconv.FormatInt(q.ID, 10)})

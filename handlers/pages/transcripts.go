@@ -109,6 +109,7 @@ func transcriptMessage(e transcripts.TranscriptEntry, view transcripts.Transcrip
 	for _, a := range e.Actions {
 		out.Actions = append(out.Actions, transcriptAction(a, names, false))
 	}
+	out.Attachments = web.AttachmentViews(e.Attachments)
 	for _, r := range e.Replies {
 		out.Replies = append(out.Replies, transcriptMessage(r, view, names))
 	}

@@ -18,7 +18,7 @@ const SearchPerPage = 20
 func SearchForm(c *fiber.Ctx) views.SearchForm {
 	get := func(k string) string { return strings.TrimSpace(c.Query(k)) }
 	return views.SearchForm{Q: get("q"), In: get("in"), From: get("from"), Tag: get("tag"), Kind: get("kind"),
-		Answered: get("answered"), State: get("state"), After: get("after"), Before: get("before"), Sort: get("sort")}
+		Answered: get("answered"), State: get("state"), After: get("after"), Before: get("before"), Sort: get("sort"), Has: get("has")}
 }
 
 // SearchRequest turns the form into a search: the box's operators and the
@@ -28,13 +28,15 @@ func SearchRequest(f views.SearchForm, offset, limit int) transcripts.SearchRequ
 	p := search.Parse(f.Q, loc)
 	extra := search.Parse(strings.Join(nonEmpty(
 		Op("in", f.In), Op("from", f.From), Op("tag", f.Tag), Op("is", f.Kind), Op("is", f.Answered),
-		Op("is", f.State), Op("after", f.After), Op("before", f.Before)), " "), loc)
+		Op("is", f.State), Op("after", f.After), Op("before", f.Before), Op("has", f.Has)), " "), loc)
 	p.Channels = appendAll(p.Channels, extra.Channels)
 	p.Authors = appendAll(p.Authors, extra.Authors)
 	p.Tags = appendAll(p.Tags, extra.Tags)
 	p.Kinds = appendAll(p.Kinds, extra.Kinds)
 	p.States = appendAll(p.States, extra.States)
 	p.Problems = append(p.Problems, extra.Problems...)
+	p.HasFile = p.HasFile || extra.HasFile
+	p.HasImage = p.HasImage || extra.HasImage
 	if extra.Answered != nil {
 		p.Answered = extra.Answered
 	}

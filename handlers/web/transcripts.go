@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -59,7 +60,7 @@ func (h *Base) SendTranscript(c *fiber.Ctx, ch *model.Channel, staff bool, forma
 		return err
 	}
 	name := ch.Slug + "-session-" + strconv.FormatInt(id, 10) + "-" + string(view) + "." + format
-	return SendExport(c, format, name, transcriptDocument(tr, h.AuditNamer(c)))
+	return SendExport(c, format, name, transcriptDocument(tr, h.AuditNamer(c), h.BaseURL))
 }
 
 func ValidExport(format string) bool {
@@ -98,15 +99,16 @@ func SendExport(c *fiber.Ctx, format, filename string, doc export.Document) erro
 // transcriptDocument turns a transcript into an export document: what the
 // transcript's version shows, names as it shows them.
 // The staff version carries the moderation the staff page shows: each
-// message's actions and the session's other activity.
-func transcriptDocument(tr *transcripts.Transcript, names *AuditNames) export.Document {
+// message's actions and the session's other activity. Files link to base
+// (the site's public address) + their download path.
+func transcriptDocument(tr *transcripts.Transcript, names *AuditNames, base string) export.Document {
 	s := tr.Session
 	doc := export.Document{Title: tr.Channel.Title + " — " + s.Title,
 		Channel: &export.Channel{Slug: tr.Channel.Slug, Title: tr.Channel.Title},
 		Session: &export.Session{ID: s.ID, Title: s.Title, StartedAt: s.StartedAt, EndedAt: s.EndedAt},
 		View:    string(tr.View), Messages: []export.Message{}}
 	for _, e := range tr.Entries {
-		doc.Messages = append(doc.Messages, exportMessage(tr.Channel.Slug, e, names))
+		doc.Messages = append(doc.Messages, exportMessage(tr.Channel.Slug, e, names, base))
 	}
 	for i := range tr.Activity {
 		doc.Activity = append(doc.Activity, ExportAction(&tr.Activity[i], names, true))
@@ -164,7 +166,7 @@ func ExportAction(e *model.AuditEntry, names *AuditNames, target bool) export.Ac
 	return a
 }
 
-func exportMessage(slug string, e transcripts.TranscriptEntry, names *AuditNames) export.Message {
+func exportMessage(slug string, e transcripts.TranscriptEntry, names *AuditNames, base string) export.Message {
 	m := e.Message
 	out := export.Message{ID: m.ID, Channel: slug, Author: e.Author, Anonymous: m.Anonymous, Kind: string(m.Kind), State: string(m.State),
 		Body: m.Body, Removed: e.Removed, CreatedAt: m.CreatedAt, Votes: m.VoteCount, Answered: m.Answered, Pinned: m.Pinned}
@@ -183,8 +185,9 @@ func exportMessage(slug string, e transcripts.TranscriptEntry, names *AuditNames
 	for i := range e.Actions {
 		out.Actions = append(out.Actions, ExportAction(&e.Actions[i], names, false))
 	}
+	out.Files = ExportFiles(e.Attachments, base)
 	for _, r := range e.Replies {
-		out.Replies = append(out.Replies, exportMessage(slug, r, names))
+		out.Replies = append(out.Replies, exportMessage(slug, r, names, base))
 	}
 	return out
 }
@@ -213,4 +216,16 @@ func (h *Base) AnalyticsOf(c *fiber.Ctx) (*model.Channel, *transcripts.Analytics
 	}
 	a, err := h.Transcripts.Analytics(c.UserContext(), ch, id)
 	return ch, a, err
+}
+
+// ExportFiles are a message's attachments as an export lists them, linked
+// to base + their download path.
+func ExportFiles(list []model.Attachment, base string) []export.File {
+	var out []export.File
+	base = strings.TrimRight(base, "/")
+	for i := range list {
+		a := &list[i]
+		out = append(out, export.File{Name: a.Name, Type: a.MediaType, Size: a.Size, URL: base + FileURL(a)})
+	}
+	return out
 }
