@@ -46,15 +46,6 @@ type DM struct {
 	Attachments []File `json:"attachments"`
 }
 
-// File is an attachment of an exported message: its name, sniffed type,
-// size in bytes and download path (fetched with the exporter's session).
-type File struct {
-	Name string `json:"name"`
-	Type string `json:"type"`
-	Size int64  `json:"size"`
-	URL  string `json:"url"`
-}
-
 // Tally is how many people reacted with an emoji.
 type Tally struct {
 	Emoji string `json:"emoji"`
@@ -168,10 +159,9 @@ func fileLinks(fs []File) string {
 	if len(fs) == 0 {
 		return ""
 	}
-	dest := strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E", "\n", "%0A", "\r", "%0D")
 	links := make([]string, len(fs))
 	for i, f := range fs {
-		links[i] = "[" + mdText(f.Name) + "](" + dest.Replace(f.URL) + ")"
+		links[i] = "[" + mdText(f.Name) + "](" + mdURL(f.URL) + ")"
 	}
 	return "📎 " + strings.Join(links, ", ")
 }

@@ -339,11 +339,7 @@ func MarkdownLine(m Message) string {
 		b.WriteString(mdText(m.Body))
 	}
 	if len(m.Files) > 0 {
-		links := make([]string, len(m.Files))
-		for i, f := range m.Files {
-			links[i] = "[" + mdText(f.Name) + "](" + mdURL(f.URL) + ")"
-		}
-		b.WriteString(" 📎 " + strings.Join(links, ", "))
+		b.WriteString(" " + fileLinks(m.Files))
 	}
 	var notes []string
 	if m.Answered {
