@@ -79,6 +79,9 @@ type Compose struct {
 	Muted           *Sanction
 	Wait            int
 	AwaitGuidelines bool
+	// AttachmentsOff hides the file control: the host turned attachments
+	// off for participants here.
+	AttachmentsOff bool
 }
 
 // ChannelHead is the channel's title bar, refreshed live when its settings

@@ -35,6 +35,7 @@ func (h *Pages) composeFor(ctx context.Context, ch *model.Channel, v chat.Viewer
 		return form, err
 	}
 	form.Muted, form.Wait = sanctionView(st.Mute), st.SlowWait
+	form.AttachmentsOff = chat.AttachmentsOff(ch, v)
 	return form, nil
 }
 
