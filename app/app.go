@@ -167,6 +167,7 @@ func New(ctx context.Context, db *bun.DB, opts Options, log *slog.Logger) (*App,
 	a.Retention = retention.New(db, now, log)
 	a.Attachments = attachments.New(db, opts.Storage, log)
 	a.Attachments.Visibility = attachments.MessageVisibility{Channels: a.Chat, Service: a.Attachments}
+	a.Moderation.UseFiles(a.Attachments)
 	if now != nil {
 		a.Attachments.Now = now
 	}

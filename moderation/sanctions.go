@@ -147,8 +147,11 @@ func (s *Service) Purge(ctx context.Context, ch *model.Channel, v Viewer, subjec
 			}
 			last = seq
 		}
-		var err error
-		auditID, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "user.purge", TargetType: subjectType(subject), TargetID: subjectID(subject), ChannelID: ch.ID, Before: before, After: len(before), Reason: in.Reason, Guideline: in.Guideline})
+		after, err := purgedFiles(ctx, tx, before)
+		if err != nil {
+			return err
+		}
+		auditID, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "user.purge", TargetType: subjectType(subject), TargetID: subjectID(subject), ChannelID: ch.ID, Before: before, After: after, Reason: in.Reason, Guideline: in.Guideline})
 		return err
 	})
 	if err != nil {
