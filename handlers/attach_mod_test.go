@@ -10,6 +10,7 @@ import (
 
 	"backchannel/model"
 	"backchannel/store"
+	"backchannel/views"
 )
 
 // attachRig is a channel "alpha" with a host, a moderator and two
@@ -213,6 +214,237 @@ func TestAttachmentNamesFiltered(t *testing.T) {
 		sp := r.mod.post("alpha", map[string]any{"body": "ok", "attachments": []int64{uploadID(t, r.mod, "blorpish.txt", []byte("m\n"))}})
 		if r.message(t, sp.ID).State != model.StateVisible {
 			t.Error("staff file name filtered")
+		}
+	})
+}
+
+// postFiles posts a message with files as c and returns its id and the
+// files' ids.
+func postFiles(t *testing.T, c *apiClient, body string, files map[string][]byte, order ...string) (int64, []int64) {
+	t.Helper()
+	var ids []int64
+	for _, name := range order {
+		ids = append(ids, uploadID(t, c, name, files[name]))
+	}
+	return c.post("alpha", map[string]any{"body": body, "attachments": ids}).ID, ids
+}
+
+func TestModRemoveAttachment(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		ctx := context.Background()
+		r := newAttachRig(t, s)
+		r.host.createChannel(map[string]any{"slug": "beta", "title": "Beta"})
+		files := map[string][]byte{"board.png": testPNG(t, 64, 48), "notes.txt": []byte("notes\n")}
+		mid, ids := postFiles(t, r.ada, "see the board", files, "board.png", "notes.txt")
+		img, txt := ids[0], ids[1]
+		imgURL := fmt.Sprintf("/files/%d/board.png", img)
+		r.bob.do("GET", imgURL, nil).want(http.StatusOK)
+		removePath := func(slug string, id int64) string { return chanPath(slug, fmt.Sprintf("/attachments/%d/remove", id)) }
+
+		// Only moderators of the channel remove files.
+		r.ada.do("POST", removePath("alpha", img), nil).want(http.StatusForbidden)
+		r.host.do("POST", removePath("alpha", img), nil).want(http.StatusForbidden)
+		r.mod.do("POST", removePath("beta", img), nil).want(http.StatusNotFound)
+		r.mod.do("POST", removePath("alpha", 999999), nil).want(http.StatusNotFound)
+		r.mod.do("POST", removePath("alpha", img), map[string]any{"reason": strings.Repeat("x", 501)}).wantError(422, "invalid", "reason")
+		r.bob.do("GET", imgURL, nil).want(http.StatusOK)
+
+		var out struct {
+			Message struct {
+				ID          int64        `json:"id"`
+				Body        string       `json:"body"`
+				Attachments []uploadJSON `json:"attachments"`
+			} `json:"message"`
+			AuditID int64 `json:"audit_id"`
+		}
+		r.mod.do("POST", removePath("alpha", img), map[string]any{"reason": "photo of a student"}).want(http.StatusOK).into(&out)
+		if out.Message.ID != mid || out.Message.Body != "see the board" || len(out.Message.Attachments) != 1 ||
+			out.Message.Attachments[0].ID != txt || out.AuditID == 0 {
+			t.Errorf("remove answer = %+v", out)
+		}
+		// Gone for everyone, its bytes deleted from storage; the text stays.
+		for _, c := range []*apiClient{r.ada, r.bob, r.mod, r.admin} {
+			c.do("GET", imgURL, nil).want(http.StatusNotFound)
+			c.do("GET", fmt.Sprintf("/files/%d/thumb", img), nil).want(http.StatusNotFound)
+		}
+		for _, v := range []string{"original", "thumb"} {
+			if _, err := store.Chunk(ctx, s.DB, model.AttachmentObjectKey(img, v), 0); !isNotFound(err) {
+				t.Errorf("%s bytes after removal: %v", v, err)
+			}
+		}
+		if r.message(t, mid).Body != "see the board" {
+			t.Error("the text changed")
+		}
+		r.bob.do("GET", fmt.Sprintf("/files/%d/notes.txt", txt), nil).want(http.StatusOK)
+		r.mod.do("POST", removePath("alpha", img), nil).want(http.StatusNotFound)
+		// The audit names the file; the channel's readers were told the
+		// message changed.
+		es, err := store.ListAudit(ctx, s.DB, store.AuditFilter{Action: "attachment.remove"})
+		if err != nil || len(es) != 1 || es[0].Reason != "photo of a student" ||
+			es[0].Before != fmt.Sprintf(`{"id":%d,"name":"board.png","type":"image/png","size":%d,"message_id":%d}`, img, mustSize(t, s, img), mid) {
+			t.Fatalf("audit = %+v, %v", es, err)
+		}
+		if ev, err := s.DB.NewSelect().Model((*model.ChannelEvent)(nil)).Where("channel_id = ?", r.channelID).Where("message_id = ?", mid).
+			Where("kind = ?", model.EventMessageUpdated).Count(ctx); err != nil || ev != 1 {
+			t.Errorf("message.updated events = %d, %v", ev, err)
+		}
+
+		// The wall's page route: with htmx the answer is the card without
+		// the file.
+		mb := s.browser(t)
+		mb.signIn("mod@example.org")
+		mb.get("/mod")
+		res := mb.post(fmt.Sprintf("/mod/c/alpha/attachments/%d/remove", txt), url.Values{"list": {"incoming"}}, "HX-Request", "true")
+		if res.Status != http.StatusOK || !strings.Contains(res.Header.Get("HX-Trigger"), "File removed") ||
+			res.Doc.Find("[data-testid=wall-body]").Text() != "see the board" || res.Doc.Find("[data-testid=wall-files]").Length() != 0 {
+			t.Errorf("page remove = %d %s", res.Status, res.Body)
+		}
+		r.bob.do("GET", fmt.Sprintf("/files/%d/notes.txt", txt), nil).want(http.StatusNotFound)
+		pb := s.browser(t)
+		pb.signIn("ada@example.org")
+		if res := pb.post(fmt.Sprintf("/mod/c/alpha/attachments/%d/remove", img), nil); res.Status != http.StatusForbidden {
+			t.Errorf("participant page remove = %d", res.Status)
+		}
+
+		// Deleting and purging messages: their audit rows name the files.
+		del, _ := postFiles(t, r.ada, "delete me", map[string][]byte{"d.txt": []byte("d\n")}, "d.txt")
+		r.mod.do("POST", chanPath("alpha", fmt.Sprintf("/messages/%d/moderate", del)), map[string]any{"action": "delete"}).want(http.StatusOK)
+		es, _ = store.ListAudit(ctx, s.DB, store.AuditFilter{Action: "message.delete"})
+		if len(es) != 1 || !strings.Contains(es[0].After, `"files":[{"id":`) || !strings.Contains(es[0].After, `"name":"d.txt"`) {
+			t.Errorf("delete audit = %+v", es)
+		}
+		postFiles(t, r.bob, "purge me", map[string][]byte{"p.txt": []byte("p\n")}, "p.txt")
+		r.mod.do("POST", chanPath("alpha", "/purge"), map[string]any{"subject": fmt.Sprintf("u:%d", r.bob.user.ID)}).want(http.StatusOK)
+		es, _ = store.ListAudit(ctx, s.DB, store.AuditFilter{Action: "user.purge"})
+		if len(es) != 1 || !strings.Contains(es[0].After, `"name":"p.txt"`) || !strings.Contains(es[0].After, `"messages":1`) {
+			t.Errorf("purge audit = %+v", es)
+		}
+	})
+}
+
+func mustSize(t *testing.T, s *testServer, id int64) int64 {
+	t.Helper()
+	a, err := store.Attachment(context.Background(), s.DB, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Size
+}
+
+func TestWallAttachmentsAndBlurSetting(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		r := newAttachRig(t, s)
+		mid, ids := postFiles(t, r.ada, "look", map[string][]byte{"board.png": testPNG(t, 64, 48), "notes.txt": []byte("n\n")},
+			"board.png", "notes.txt")
+		mb := s.browser(t)
+		mb.signIn("mod@example.org")
+
+		// Blurred by default; the card shows the thumbnail, the file card
+		// and a Remove button per file.
+		page := mb.get("/mod")
+		if !page.Doc.Find("#wall").HasClass("wall-blur") {
+			t.Error("wall not blurred by default")
+		}
+		if _, ok := page.Doc.Find("[data-testid=blur-toggle]").Attr("checked"); !ok {
+			t.Error("blur checkbox unchecked by default")
+		}
+		card := page.Doc.Find("#" + views.WallItemID(views.ListIncoming, mid))
+		if src := card.Find(".attachment-image img").AttrOr("src", ""); src != fmt.Sprintf("/files/%d/thumb", ids[0]) {
+			t.Errorf("wall thumbnail src = %q", src)
+		}
+		if name := card.Find(".attachment-file .attachment-name").Text(); name != "notes.txt" {
+			t.Errorf("wall file card = %q", name)
+		}
+		if n := card.Find("[data-testid=remove-file]").Length(); n != 2 {
+			t.Errorf("remove buttons = %d", n)
+		}
+		if l := card.Find("[data-testid=remove-file]").First().AttrOr("aria-label", ""); l != "Remove file board.png" {
+			t.Errorf("remove label = %q", l)
+		}
+
+		// Turned off through the page (htmx), then read and set through the API.
+		if res := mb.post("/mod/settings/blur", url.Values{"wall_blur": {"0"}}, "HX-Request", "true"); res.Status != http.StatusNoContent {
+			t.Fatalf("save blur = %d", res.Status)
+		}
+		page = mb.get("/mod")
+		if page.Doc.Find("#wall").HasClass("wall-blur") {
+			t.Error("wall blurred after turning it off")
+		}
+		var set struct {
+			WallBlur bool `json:"wall_blur"`
+		}
+		r.mod.do("GET", "/api/v1/mod/settings", nil).want(http.StatusOK).into(&set)
+		if set.WallBlur {
+			t.Error("API: wall_blur still on")
+		}
+		r.mod.do("PUT", "/api/v1/mod/settings", map[string]any{"wall_blur": true}).want(http.StatusOK).into(&set)
+		if !set.WallBlur || !mb.get("/mod").Doc.Find("#wall").HasClass("wall-blur") {
+			t.Error("API: wall_blur not on again")
+		}
+		r.mod.do("PUT", "/api/v1/mod/settings", map[string]any{}).wantError(422, "invalid", "wall_blur")
+		// Each person's own: another moderator's wall is still blurred.
+		r.admin.do("GET", "/api/v1/mod/settings", nil).want(http.StatusOK).into(&set)
+		if !set.WallBlur {
+			t.Error("admin's setting changed")
+		}
+		// No file removed: without files, no file list on the card.
+		plain := r.ada.post("alpha", map[string]any{"body": "plain"})
+		if mb.get("/mod").Doc.Find(fmt.Sprintf("#%s [data-testid=wall-files]", views.WallItemID(views.ListIncoming, plain.ID))).Length() != 0 {
+			t.Error("file list on a card without files")
+		}
+	})
+}
+
+func TestReportAttachment(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		ctx := context.Background()
+		r := newAttachRig(t, s)
+		mid, ids := postFiles(t, r.ada, "look", map[string][]byte{"board.png": testPNG(t, 64, 48)}, "board.png")
+		other, otherIDs := postFiles(t, r.ada, "other", map[string][]byte{"o.txt": []byte("o\n")}, "o.txt")
+
+		// A file of another message, or no such file: 422, nothing stored.
+		for _, bad := range []int64{otherIDs[0], 999999} {
+			r.bob.do("POST", chanPath("alpha", fmt.Sprintf("/messages/%d/report", mid)), map[string]any{"reason": "nasty", "attachment_id": bad}).
+				wantError(422, "invalid", "attachment_id")
+		}
+		if rs, err := store.OpenReports(ctx, s.DB, []int64{r.channelID}); err != nil || len(rs) != 0 {
+			t.Fatalf("reports after refusals = %d, %v", len(rs), err)
+		}
+		var rep struct {
+			AttachmentID *int64 `json:"attachment_id"`
+		}
+		r.bob.do("POST", chanPath("alpha", fmt.Sprintf("/messages/%d/report", mid)), map[string]any{"reason": "nasty photo", "attachment_id": ids[0]}).
+			want(http.StatusCreated).into(&rep)
+		if rep.AttachmentID == nil || *rep.AttachmentID != ids[0] {
+			t.Errorf("report answer attachment_id = %v", rep.AttachmentID)
+		}
+		// Through the page's report form too.
+		cb := s.browser(t)
+		cb.signIn("admin@example.org")
+		cb.get("/c/alpha")
+		res := cb.post(fmt.Sprintf("/c/alpha/messages/%d/report", other), url.Values{"reason": {"spam file"}, "attachment_id": {fmt.Sprint(ids[0])}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("page report = %d", res.Status)
+		}
+		if f := cb.get("/c/alpha"); !strings.Contains(f.Body, "That file is not one of this message") {
+			t.Error("page report with another message's file: no error shown")
+		}
+		res = cb.post(fmt.Sprintf("/c/alpha/messages/%d/report", other), url.Values{"reason": {"spam file"}, "attachment_id": {fmt.Sprint(otherIDs[0])}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("page report = %d", res.Status)
+		}
+
+		// The wall's report card names the file and shows its thumbnail.
+		mb := s.browser(t)
+		mb.signIn("mod@example.org")
+		card := mb.get("/mod").Doc.Find("#" + views.WallItemID(views.ListReports, mid))
+		rf := card.Find("[data-testid=reported-file]")
+		if rf.Length() != 1 || rf.Find("img").AttrOr("alt", "") != "board.png" ||
+			rf.Find("img").AttrOr("src", "") != fmt.Sprintf("/files/%d/thumb", ids[0]) {
+			t.Errorf("reported file on the wall: %q", rf.Text())
+		}
+		if card := mb.get("/mod").Doc.Find("#" + views.WallItemID(views.ListReports, other)); !strings.Contains(card.Find("[data-testid=reported-file]").Text(), "o.txt") {
+			t.Error("the page report's file is not named on the wall")
 		}
 	})
 }

@@ -27,7 +27,15 @@ func (h *API) ModAttachmentRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.moderated(c, cc, d.Message.ID, d.AuditID)
+	it, err := h.Chat.MessageItem(c.UserContext(), cc.Channel, cc.Viewer, d.Message.ID)
+	if err != nil {
+		return err
+	}
+	out := toAPIStaffMessage(it, cc.Channel.Slug)
+	if err := h.withAttachments(c.UserContext(), &out.apiMessage); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"message": out, "audit_id": d.AuditID})
 }
 
 // modSettings is a moderator's own settings.
