@@ -77,7 +77,9 @@ func TestBrowserWallAttachmentBlurRemove(t *testing.T) {
 	img := card + " .attachment-image img"
 	link := card + " .attachment-image"
 	testenv.WaitUntil(t, tab, "the thumbnail loaded", `document.querySelector('`+img+`')?.complete && document.querySelector('`+img+`').naturalWidth > 0`)
-	filter := func() string { return testenv.Eval[string](t, tab, `getComputedStyle(document.querySelector('`+img+`')).filter`) }
+	filter := func() string {
+		return testenv.Eval[string](t, tab, `getComputedStyle(document.querySelector('`+img+`')).filter`)
+	}
 	box := func() string {
 		return testenv.Eval[string](t, tab, `JSON.stringify(document.querySelector('`+card+`').getBoundingClientRect())`)
 	}
@@ -157,4 +159,3 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 	t.Fatalf("timed out waiting for %s", what)
 }
-
