@@ -300,6 +300,11 @@ func TestModRemoveAttachment(t *testing.T) {
 			t.Errorf("page remove = %d %s", res.Status, res.Body)
 		}
 		r.bob.do("GET", fmt.Sprintf("/files/%d/notes.txt", txt), nil).want(http.StatusNotFound)
+		// Again: a toast saying so, and the card stays as it is.
+		res = mb.post(fmt.Sprintf("/mod/c/alpha/attachments/%d/remove", txt), url.Values{"list": {"incoming"}}, "HX-Request", "true")
+		if res.Status != http.StatusNotFound || !strings.Contains(res.Header.Get("HX-Trigger"), "mod:error") || res.Header.Get("HX-Reswap") != "none" {
+			t.Errorf("second page remove = %d %v", res.Status, res.Header)
+		}
 		pb := s.browser(t)
 		pb.signIn("ada@example.org")
 		if res := pb.post(fmt.Sprintf("/mod/c/alpha/attachments/%d/remove", img), nil); res.Status != http.StatusForbidden {
@@ -386,6 +391,21 @@ func TestWallAttachmentsAndBlurSetting(t *testing.T) {
 		r.admin.do("GET", "/api/v1/mod/settings", nil).want(http.StatusOK).into(&set)
 		if !set.WallBlur {
 			t.Error("admin's setting changed")
+		}
+		// Live: another moderator's wall stream carries the cards with
+		// their files, and the card without a file once it is removed.
+		ab := s.browser(t)
+		ab.signIn("admin@example.org")
+		since := strings.TrimPrefix(ab.get("/mod").Doc.Find("[data-testid=wall-live]").AttrOr("hx-sse:connect", ""), "/mod/events?since=")
+		stream := openSSE(t, ab, "/mod/events?since="+url.QueryEscape(since))
+		live, liveIDs := postFiles(t, r.ada, "live files", map[string][]byte{"live.png": testPNG(t, 32, 32)}, "live.png")
+		liveThumb := fmt.Sprintf("/files/%d/thumb", liveIDs[0])
+		if _, data := stream.until("live files"); !strings.Contains(data, liveThumb) || !strings.Contains(data, `data-testid="wall-files"`) {
+			t.Errorf("new card on the stream has no files: %s", data)
+		}
+		r.mod.do("POST", chanPath("alpha", fmt.Sprintf("/attachments/%d/remove", liveIDs[0])), nil).want(http.StatusOK)
+		if _, data := stream.until("live files"); strings.Contains(data, liveThumb) || !strings.Contains(data, views.WallItemID(views.ListIncoming, live)) {
+			t.Errorf("the card after removal still shows the file: %s", data)
 		}
 		// No file removed: without files, no file list on the card.
 		plain := r.ada.post("alpha", map[string]any{"body": "plain"})
