@@ -318,12 +318,26 @@ func TestModRemoveAttachment(t *testing.T) {
 		if len(es) != 1 || !strings.Contains(es[0].After, `"files":[{"id":`) || !strings.Contains(es[0].After, `"name":"d.txt"`) {
 			t.Errorf("delete audit = %+v", es)
 		}
-		postFiles(t, r.bob, "purge me", map[string][]byte{"p.txt": []byte("p\n")}, "p.txt")
-		r.mod.do("POST", chanPath("alpha", "/purge"), map[string]any{"subject": fmt.Sprintf("u:%d", r.bob.user.ID)}).want(http.StatusOK)
+		purgedMsg, purgedIDs := postFiles(t, r.bob, "purge me", map[string][]byte{"p.txt": []byte("p\n")}, "p.txt")
+		var purge struct {
+			AuditID int64 `json:"audit_id"`
+		}
+		r.mod.do("POST", chanPath("alpha", "/purge"), map[string]any{"subject": fmt.Sprintf("u:%d", r.bob.user.ID)}).want(http.StatusOK).into(&purge)
 		es, _ = store.ListAudit(ctx, s.DB, store.AuditFilter{Action: "user.purge"})
 		if len(es) != 1 || !strings.Contains(es[0].After, `"name":"p.txt"`) || !strings.Contains(es[0].After, `"messages":1`) {
 			t.Errorf("purge audit = %+v", es)
 		}
+		// A purge removes the files with their bytes, for staff too; its
+		// undo brings the message back, not the file.
+		r.mod.do("GET", fmt.Sprintf("/files/%d/p.txt", purgedIDs[0]), nil).want(http.StatusNotFound)
+		if _, err := store.Chunk(ctx, s.DB, model.AttachmentObjectKey(purgedIDs[0], "original"), 0); !isNotFound(err) {
+			t.Errorf("purged file's bytes: %v", err)
+		}
+		r.mod.do("POST", chanPath("alpha", "/undo"), map[string]any{"audit_id": purge.AuditID}).want(http.StatusNoContent)
+		if r.message(t, purgedMsg).State != model.StateVisible {
+			t.Error("undo did not bring the purged message back")
+		}
+		r.bob.do("GET", fmt.Sprintf("/files/%d/p.txt", purgedIDs[0]), nil).want(http.StatusNotFound)
 	})
 }
 

@@ -78,9 +78,7 @@ func (s *Service) RemoveAttachment(ctx context.Context, ch *model.Channel, v Vie
 	if err != nil {
 		return nil, err
 	}
-	if s.files != nil {
-		s.files.DeleteBytes(ctx, a)
-	}
+	s.deleteBytes(ctx, []model.Attachment{*a})
 	s.publish(ctx, ch.ID, seq)
 	return &Done{AuditID: auditID, Message: m}, nil
 }
@@ -118,19 +116,47 @@ func actionAfter(ctx context.Context, db bun.IDB, m *model.Message, act model.Mo
 	return deletedWithFiles{msgSnapshot: snapshotOf(m), Files: files}, nil
 }
 
-// purgedFiles is the audit's after-state of a purge: how many messages it
-// hid, and the files they carried when there were any.
-func purgedFiles(ctx context.Context, db bun.IDB, hidden map[int64]model.MessageState) (any, error) {
+// purgeFiles removes the files of the messages a purge hid (their bytes
+// go after commit: deleteBytes) and is the audit's after-state: how many
+// messages it hid, and the files they carried when there were any. An undo
+// of the purge brings the messages back, not their files.
+func purgeFiles(ctx context.Context, db bun.IDB, hidden map[int64]model.MessageState, by int64, removed *[]model.Attachment) (any, error) {
 	ids := make([]int64, 0, len(hidden))
 	for id := range hidden {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	files, err := filesOf(ctx, db, ids...)
-	if err != nil || files == nil {
+	as, err := store.AttachmentsOfMessages(ctx, db, ids)
+	if err != nil || len(as) == 0 {
 		return len(hidden), err
 	}
+	var files []AuditFile
+	for _, id := range ids {
+		for _, a := range as[id] {
+			if a.RemovedAt != nil {
+				continue
+			}
+			if err := store.RemoveAttachment(ctx, db, a.ID, by); err != nil {
+				return nil, err
+			}
+			*removed = append(*removed, a)
+			files = append(files, auditFiles([]model.Attachment{a})...)
+		}
+	}
+	if len(files) == 0 {
+		return len(hidden), nil
+	}
 	return map[string]any{"messages": len(hidden), "files": files}, nil
+}
+
+// deleteBytes deletes the stored bytes of removed files.
+func (s *Service) deleteBytes(ctx context.Context, as []model.Attachment) {
+	if s.files == nil {
+		return
+	}
+	for i := range as {
+		s.files.DeleteBytes(ctx, &as[i])
+	}
 }
 
 // WallBlur reports whether userID's wall blurs images until clicked (on

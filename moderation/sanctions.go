@@ -128,6 +128,7 @@ func (s *Service) Purge(ctx context.Context, ch *model.Channel, v Viewer, subjec
 		return nil, 0, err
 	}
 	before := map[int64]model.MessageState{}
+	var purged []model.Attachment // files whose bytes go once the purge commits
 	var last int64
 	var auditID int64
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -147,16 +148,14 @@ func (s *Service) Purge(ctx context.Context, ch *model.Channel, v Viewer, subjec
 			}
 			last = seq
 		}
-		after, err := purgedFiles(ctx, tx, before)
-		if err != nil {
-			return err
-		}
+		after, err := purgeFiles(ctx, tx, before, v.Actor.UserID, &purged)
 		auditID, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "user.purge", TargetType: subjectType(subject), TargetID: subjectID(subject), ChannelID: ch.ID, Before: before, After: after, Reason: in.Reason, Guideline: in.Guideline})
 		return err
 	})
 	if err != nil {
 		return nil, 0, err
 	}
+	s.deleteBytes(ctx, purged)
 	if last > 0 {
 		s.publish(ctx, ch.ID, last)
 	}
