@@ -284,6 +284,11 @@ func TestModRemoveAttachment(t *testing.T) {
 			es[0].Before != fmt.Sprintf(`{"id":%d,"name":"board.png","type":"image/png","size":%d,"message_id":%d}`, img, mustSize(t, s, img), mid) {
 			t.Fatalf("audit = %+v, %v", es, err)
 		}
+		adm := s.browser(t)
+		adm.signIn("admin@example.org")
+		if page := adm.get("/admin/audit"); !strings.Contains(page.Body, "attachment.remove") || !strings.Contains(page.Body, "board.png") {
+			t.Error("the admin audit page does not name the removed file")
+		}
 		if ev, err := s.DB.NewSelect().Model((*model.ChannelEvent)(nil)).Where("channel_id = ?", r.channelID).Where("message_id = ?", mid).
 			Where("kind = ?", model.EventMessageUpdated).Count(ctx); err != nil || ev != 1 {
 			t.Errorf("message.updated events = %d, %v", ev, err)

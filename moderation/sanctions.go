@@ -111,7 +111,8 @@ func (s *Service) Sanction(ctx context.Context, ch *model.Channel, v Viewer, in 
 	return &Done{AuditID: auditID, Sanction: sn}, nil
 }
 
-// Purge hides every visible, held or shadowed message of a person in ch.
+// Purge hides every visible, held or shadowed message of a person in ch and
+// removes their files (bytes deleted after commit; undo does not restore them).
 func (s *Service) Purge(ctx context.Context, ch *model.Channel, v Viewer, subject string, in ModInput) (*Done, int, error) {
 	if !v.Staff {
 		return nil, 0, model.ErrForbidden
