@@ -15,11 +15,7 @@ func (h *API) ModAttachmentRemove(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &body, true); err != nil {
 		return err
 	}
-	cc, err := h.ChannelContext(c)
-	if err != nil {
-		return err
-	}
-	id, err := web.IDParam(c, "id")
+	cc, id, err := h.ChannelMessage(c) // the channel, and :id (here the file's)
 	if err != nil {
 		return err
 	}

@@ -14,11 +14,7 @@ import (
 // redirects back to the wall.
 func (h *Pages) ModAttachmentRemove(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	cc, err := h.ChannelContext(c)
-	if err != nil {
-		return err
-	}
-	id, err := web.IDParam(c, "id")
+	cc, id, err := h.ChannelMessage(c) // the channel, and :id (here the file's)
 	if err != nil {
 		return err
 	}
