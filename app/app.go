@@ -168,6 +168,7 @@ func New(ctx context.Context, db *bun.DB, opts Options, log *slog.Logger) (*App,
 	a.Attachments = attachments.New(db, opts.Storage, log)
 	a.Attachments.Visibility = attachments.MessageVisibility{Channels: a.Chat, Service: a.Attachments}
 	a.Retention.Files = a.Attachments // retention deletes the bytes of the files it removes
+	a.Moderation.UseFiles(a.Attachments)
 	if now != nil {
 		a.Attachments.Now = now
 	}

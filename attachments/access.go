@@ -134,11 +134,7 @@ func (s *Service) Delete(ctx context.Context, viewer *model.User, id int64) erro
 	if err := store.RemoveAttachment(ctx, s.DB, a.ID, viewer.ID); err != nil {
 		return err
 	}
-	for _, v := range []string{Original, Thumb} {
-		if err := s.Storage.Delete(ctx, a.ObjectKey(v)); err != nil {
-			s.Log.Warn("attachments: delete bytes", "id", a.ID, "err", err)
-		}
-	}
+	s.DeleteBytes(ctx, a)
 	return nil
 }
 

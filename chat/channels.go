@@ -43,13 +43,14 @@ type ChannelInput struct {
 	FilterMentions  *bool
 	FilterLinks     *bool
 	AllowedDomains  *string // comma- or space-separated; empty: links to any domain
+	AttachmentsMode *model.AttachmentsMode
 }
 
 // DefaultSettings are a new channel's settings.
 func DefaultSettings() model.ChannelSettings {
 	return model.ChannelSettings{Visibility: model.VisibilityPublic, PostingMode: model.PostingOpen,
 		AllowAnonymous: true, AllowGuests: true, MaxLength: model.DefaultMaxLength, PremodMode: model.PremodOff,
-		FilterRepeats: true, FilterMentions: true, FilterLinks: true}
+		FilterRepeats: true, FilterMentions: true, FilterLinks: true, AttachmentsMode: model.AttachmentsAllowed}
 }
 
 // apply copies the set fields of in onto c and checks the result.
@@ -91,6 +92,9 @@ func (in ChannelInput) apply(c *model.Channel) error {
 	if in.PremodMode != nil {
 		c.PremodMode = *in.PremodMode
 	}
+	if in.AttachmentsMode != nil {
+		c.AttachmentsMode = *in.AttachmentsMode
+	}
 	for _, f := range []struct {
 		in  *bool
 		out *bool
@@ -121,6 +125,8 @@ func (in ChannelInput) apply(c *model.Channel) error {
 		return model.Invalid("visibility", "Visibility is public, members or join-code.")
 	case !c.PremodMode.Valid():
 		return model.Invalid("premod_mode", "Pre-moderation is off, first or all.")
+	case !c.AttachmentsMode.OrAllowed().Valid():
+		return model.Invalid("attachments_mode", "Attachments are allowed, staff (off for participants) or review (held for review).")
 	case !c.PostingMode.Valid():
 		return model.Invalid("posting_mode", "Posting mode is open, questions or locked.")
 	case c.SlowModeSeconds < 0 || c.SlowModeSeconds > model.MaxSlowMode:

@@ -173,7 +173,8 @@ func TestUpdateChannel(t *testing.T) {
 				AllowAnonymous: ptr(false), AllowGuests: ptr(false), SlowModeSeconds: ptr(30), MaxLength: ptr(280), Description: ptr(" Ask here ")},
 				check: func(t *testing.T, c *model.Channel) {
 					want := model.ChannelSettings{Visibility: model.VisibilityMembers, JoinCode: "room4242", PostingMode: model.PostingQuestions,
-						SlowModeSeconds: 30, MaxLength: 280, PremodMode: model.PremodOff, FilterRepeats: true, FilterMentions: true, FilterLinks: true}
+						SlowModeSeconds: 30, MaxLength: 280, PremodMode: model.PremodOff, FilterRepeats: true, FilterMentions: true, FilterLinks: true,
+						AttachmentsMode: model.AttachmentsAllowed}
 					if c.ChannelSettings != want || c.Description != "Ask here" {
 						t.Errorf("settings %+v description %q, want %+v", c.ChannelSettings, c.Description, want)
 					}

@@ -44,6 +44,8 @@ type pendingPost struct {
 	verdict wordfilter.Verdict
 	// attachments are uploads to link to the message (checked by Post).
 	attachments []int64
+	// maskedNames are file names the filters starred out, by attachment id.
+	maskedNames map[int64]string
 	err         error
 	done        chan struct{}
 }
@@ -133,6 +135,9 @@ func (s *Service) commitBatch(ctx context.Context, batch []*pendingPost) {
 				return err
 			}
 			if err := attach(ctx, tx, p); err != nil {
+				return err
+			}
+			if err := maskNames(ctx, tx, p); err != nil {
 				return err
 			}
 		}

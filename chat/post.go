@@ -96,10 +96,21 @@ func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in Post
 	}
 	m := &model.Message{ChannelID: ch.ID, Kind: in.Kind, Body: body, Anonymous: in.Anonymous,
 		AuthorName: v.Actor.Name, AuthorHandle: v.Actor.Handle, State: model.StateVisible}
-	verdict, err := s.screen(ctx, ch, v, m, standing)
+	if err := checkAttachmentsMode(ch, v, in.Attachments); err != nil {
+		return nil, err
+	}
+	if err := s.checkAttachments(ctx, v, in.Attachments); err != nil {
+		return nil, err
+	}
+	names, err := s.screenNames(ctx, ch, v, in.Attachments)
 	if err != nil {
 		return nil, err
 	}
+	verdict, err := s.screen(ctx, ch, v, m, standing, names)
+	if err != nil {
+		return nil, err
+	}
+	holdForReview(ch, v, m, in.Attachments)
 	m.Links = links(m.Body) // after screening, which may mask words
 	if m.AuthorRole, err = s.staffRole(ctx, v); err != nil {
 		return nil, err
@@ -112,10 +123,8 @@ func (s *Service) Post(ctx context.Context, ch *model.Channel, v Viewer, in Post
 	if parent != nil {
 		m.ParentID = &parent.ID
 	}
-	if err := s.checkAttachments(ctx, v, in.Attachments); err != nil {
-		return nil, err
-	}
-	if err := s.commitPost(ctx, &pendingPost{ch: ch, v: v, m: m, verdict: verdict, attachments: in.Attachments}); err != nil {
+	if err := s.commitPost(ctx, &pendingPost{ch: ch, v: v, m: m, verdict: verdict, attachments: in.Attachments,
+		maskedNames: names.masked}); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -19,7 +19,7 @@ type Filter interface {
 
 // screen applies pre-moderation, shadow-mutes and the filters to a new
 // message: it may change its state, body and flags, or refuse it.
-func (s *Service) screen(ctx context.Context, ch *model.Channel, v Viewer, m *model.Message, st sanctionsOf) (wordfilter.Verdict, error) {
+func (s *Service) screen(ctx context.Context, ch *model.Channel, v Viewer, m *model.Message, st sanctionsOf, names nameVerdict) (wordfilter.Verdict, error) {
 	var verdict wordfilter.Verdict
 	if v.Staff || v.Host {
 		return verdict, nil
@@ -42,10 +42,15 @@ func (s *Service) screen(ctx context.Context, ch *model.Channel, v Viewer, m *mo
 			return verdict, err
 		}
 	}
+	bodyAction := verdict.Action
+	verdict = withNames(verdict, names)
 	reasons := verdict.ReasonsStrongestFirst()
 	switch verdict.Action {
 	case wordfilter.Block:
 		s.auditBlocked(ctx, ch, v, verdict, m.Body)
+		if bodyAction < wordfilter.Block {
+			return verdict, model.Refuse(model.ErrInvalid, "blocked_by_filter", blockedNameMessage(verdict.Guideline()))
+		}
 		return verdict, model.Refuse(model.ErrInvalid, "blocked_by_filter", blockedMessage(verdict.Guideline()))
 	case wordfilter.Hold:
 		m.State = model.StateHeld

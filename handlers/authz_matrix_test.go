@@ -164,6 +164,9 @@ var authzMatrix = map[string]matrixRow{
 	"POST /mod/c/:slug/staff-chat":                   {allowed: mods},
 	"POST /mod/c/:slug/messages/:id/reports/dismiss": {allowed: mods},
 	"POST /mod/messages/bulk":                        {allowed: signedIn},
+	// Attachments on the wall (att-moderation).
+	"POST /mod/c/:slug/attachments/:id/remove": {allowed: mods},
+	"POST /mod/settings/blur":                  {allowed: signedIn},
 
 	// Direct messages: search and export (a non-member's 404 is in TestInboxExportNotFound).
 	"GET /inbox/search":                    {allowed: signedIn},
@@ -271,6 +274,10 @@ var authzMatrix = map[string]matrixRow{
 	"GET /api/v1/channels/:slug/messages/:id/original":         {allowed: mods},
 	"GET /api/v1/audit":                                        {allowed: admins},
 	"POST /api/v1/mod/messages/bulk":                           {allowed: signedIn},
+	// Attachments on the wall (att-moderation).
+	"POST /api/v1/channels/:slug/attachments/:id/remove": {allowed: mods},
+	"GET /api/v1/mod/settings":                           {allowed: signedIn},
+	"PUT /api/v1/mod/settings":                           {allowed: signedIn},
 
 	"POST /api/v1/filters/dry-run":               {allowed: admins},
 	"GET /api/v1/filters":                        {allowed: admins},

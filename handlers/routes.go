@@ -147,6 +147,9 @@ func (h *server) routes() []route {
 		{Method: "POST", Path: "/mod/c/:slug/messages/:id/reports/dismiss", Perm: policies.MessageModerate, Domain: slug, Handler: p.ModReportDismiss},
 		// Bulk actions name messages in any channel: each is checked in its own.
 		{Method: "POST", Path: "/mod/messages/bulk", Perm: policies.AccountUse, Handler: p.ModBulk},
+		// HTML: attachments on the wall: a moderator removes one file (the text stays); each person's "Blur images on the wall".
+		{Method: "POST", Path: "/mod/c/:slug/attachments/:id/remove", Perm: policies.MessageModerate, Domain: slug, Handler: p.ModAttachmentRemove},
+		{Method: "POST", Path: "/mod/settings/blur", Perm: policies.AccountUse, Handler: p.ModWallBlur},
 
 		// HTML: search and tagging across channels (each person sees what their roles
 		// let them see; tagging is checked per channel).
@@ -286,6 +289,10 @@ func (h *server) routes() []route {
 		{Method: "GET", Path: "/api/v1/channels/:slug/messages/:id/original", Perm: policies.ModView, Domain: slug, Handler: a.MessageOriginal},
 		{Method: "GET", Path: "/api/v1/audit", Perm: policies.AuditView, Handler: a.Audit},
 		{Method: "POST", Path: "/api/v1/mod/messages/bulk", Perm: policies.AccountUse, Handler: a.ModBulk},
+		// API: a moderator removes one file of a message; each person's moderator settings (wall blur).
+		{Method: "POST", Path: "/api/v1/channels/:slug/attachments/:id/remove", Perm: policies.MessageModerate, Domain: slug, Handler: a.ModAttachmentRemove},
+		{Method: "GET", Path: "/api/v1/mod/settings", Perm: policies.AccountUse, Handler: a.ModSettings},
+		{Method: "PUT", Path: "/api/v1/mod/settings", Perm: policies.AccountUse, Handler: a.ModSettingsUpdate},
 
 		// API: word and link filters (site and channel).
 		{Method: "POST", Path: "/api/v1/filters/dry-run", Perm: policies.SettingsManage, Handler: a.FilterDryRun},

@@ -34,6 +34,8 @@ type ChannelSettings struct {
 	FilterMentions  bool        `bun:"filter_mentions,notnull" json:"filter_mentions"`
 	FilterLinks     bool        `bun:"filter_links,notnull" json:"filter_links"`
 	AllowedDomains  string      `bun:"allowed_domains,notnull" json:"allowed_domains"` // comma-separated; empty: any
+	// AttachmentsMode says who may attach files to messages here.
+	AttachmentsMode AttachmentsMode `bun:"attachments_mode,notnull,default:'allowed'" json:"attachments_mode"`
 }
 
 // PremodMode says which messages wait for a moderator before others see them.

@@ -43,6 +43,9 @@ type Report struct {
 	// Resolution is why moderators closed the report without acting on
 	// the message (dismissed); empty when an action resolved it.
 	Resolution string `bun:"resolution,notnull" json:"resolution,omitempty"`
+	// AttachmentID is the file of the message the report points at (nil:
+	// the message as a whole).
+	AttachmentID *int64 `bun:"attachment_id" json:"attachment_id,omitempty"`
 }
 
 // ModNote is a note staff keep about a person.

@@ -110,7 +110,11 @@ func (s *Service) Moderate(ctx context.Context, ch *model.Channel, v Viewer, id 
 				return err
 			}
 		}
-		auditID, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "message." + string(act), TargetType: "message", TargetID: m.ID, ChannelID: ch.ID, Before: before, After: snapshotOf(m), Reason: in.Reason, Guideline: in.Guideline})
+		after, err := actionAfter(ctx, tx, m, act)
+		if err != nil {
+			return err
+		}
+		auditID, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "message." + string(act), TargetType: "message", TargetID: m.ID, ChannelID: ch.ID, Before: before, After: after, Reason: in.Reason, Guideline: in.Guideline})
 		return err
 	})
 	if err != nil {

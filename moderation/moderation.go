@@ -38,6 +38,7 @@ type Service struct {
 	chat  *chat.Service
 	authz Authorizer
 	now   func() time.Time
+	files FileBytes // nil: bytes of removed files stay stored
 }
 
 // New returns a Service; chats reads messages as viewers see them and wakes

@@ -13,6 +13,12 @@ import (
 
 // Report lets a participant report a message to the moderators.
 func (s *Service) Report(ctx context.Context, ch *model.Channel, v Viewer, id int64, reason string) (*model.Report, error) {
+	return s.ReportFile(ctx, ch, v, id, reason, 0)
+}
+
+// ReportFile reports a message, pointing at one of its files when
+// attachmentID is not 0 (it must be a file of that message: else a 422).
+func (s *Service) ReportFile(ctx context.Context, ch *model.Channel, v Viewer, id int64, reason string, attachmentID int64) (*model.Report, error) {
 	if v.Actor.IsZero() {
 		return nil, model.ErrUnauthorized
 	}
@@ -28,6 +34,9 @@ func (s *Service) Report(ctx context.Context, ch *model.Channel, v Viewer, id in
 		return nil, err
 	}
 	r := &model.Report{ChannelID: ch.ID, MessageID: m.ID, Reporter: v.Actor.Key(), Reason: reason}
+	if r.AttachmentID, err = s.reportedFile(ctx, m.ID, attachmentID); err != nil {
+		return nil, err
+	}
 	var seq int64
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := store.CreateReport(ctx, tx, r); err != nil {

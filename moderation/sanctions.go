@@ -111,7 +111,8 @@ func (s *Service) Sanction(ctx context.Context, ch *model.Channel, v Viewer, in 
 	return &Done{AuditID: auditID, Sanction: sn}, nil
 }
 
-// Purge hides every visible, held or shadowed message of a person in ch.
+// Purge hides every visible, held or shadowed message of a person in ch and
+// removes their files (bytes deleted after commit; undo does not restore them).
 func (s *Service) Purge(ctx context.Context, ch *model.Channel, v Viewer, subject string, in ModInput) (*Done, int, error) {
 	if !v.Staff {
 		return nil, 0, model.ErrForbidden
@@ -128,6 +129,7 @@ func (s *Service) Purge(ctx context.Context, ch *model.Channel, v Viewer, subjec
 		return nil, 0, err
 	}
 	before := map[int64]model.MessageState{}
+	var purged []model.Attachment // files whose bytes go once the purge commits
 	var last int64
 	var auditID int64
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -147,13 +149,14 @@ func (s *Service) Purge(ctx context.Context, ch *model.Channel, v Viewer, subjec
 			}
 			last = seq
 		}
-		var err error
-		auditID, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "user.purge", TargetType: subjectType(subject), TargetID: subjectID(subject), ChannelID: ch.ID, Before: before, After: len(before), Reason: in.Reason, Guideline: in.Guideline})
+		after, err := purgeFiles(ctx, tx, before, v.Actor.UserID, &purged)
+		auditID, err = store.Audit(ctx, tx, store.AuditRecord{ActorID: v.Actor.UserID, Action: "user.purge", TargetType: subjectType(subject), TargetID: subjectID(subject), ChannelID: ch.ID, Before: before, After: after, Reason: in.Reason, Guideline: in.Guideline})
 		return err
 	})
 	if err != nil {
 		return nil, 0, err
 	}
+	s.deleteBytes(ctx, purged)
 	if last > 0 {
 		s.publish(ctx, ch.ID, last)
 	}

@@ -130,24 +130,35 @@ func attachTo(ctx context.Context, db bun.IDB, column string, uploaderID, messag
 // MessageAttachments returns the unremoved attachments of channel messages,
 // by message id, oldest first.
 func MessageAttachments(ctx context.Context, db bun.IDB, messageIDs []int64) (map[int64][]model.Attachment, error) {
-	return attachmentsBy(ctx, db, "message_id", messageIDs, func(a *model.Attachment) *int64 { return a.MessageID })
+	return attachmentsBy(ctx, db, "message_id", messageIDs, false, func(a *model.Attachment) *int64 { return a.MessageID })
+}
+
+// AttachmentsOfMessages returns every attachment of channel messages,
+// removed ones included, by message id, oldest first: what the audit rows of
+// a deleted or purged message name, and whose bytes a purge removes.
+func AttachmentsOfMessages(ctx context.Context, db bun.IDB, messageIDs []int64) (map[int64][]model.Attachment, error) {
+	return attachmentsBy(ctx, db, "message_id", messageIDs, true, func(a *model.Attachment) *int64 { return a.MessageID })
 }
 
 // DMMessageAttachments returns the unremoved attachments of direct
 // messages, by message id, oldest first: one statement however many.
 func DMMessageAttachments(ctx context.Context, db bun.IDB, dmMessageIDs []int64) (map[int64][]model.Attachment, error) {
-	return attachmentsBy(ctx, db, "dm_message_id", dmMessageIDs, func(a *model.Attachment) *int64 { return a.DMMessageID })
+	return attachmentsBy(ctx, db, "dm_message_id", dmMessageIDs, false, func(a *model.Attachment) *int64 { return a.DMMessageID })
 }
 
-// attachmentsBy reads the unremoved attachments whose column is one of ids.
-func attachmentsBy(ctx context.Context, db bun.IDB, column string, ids []int64, key func(*model.Attachment) *int64) (map[int64][]model.Attachment, error) {
+// attachmentsBy reads the attachments whose column is one of ids, the
+// removed ones too when withRemoved.
+func attachmentsBy(ctx context.Context, db bun.IDB, column string, ids []int64, withRemoved bool, key func(*model.Attachment) *int64) (map[int64][]model.Attachment, error) {
 	out := map[int64][]model.Attachment{}
 	if len(ids) == 0 {
 		return out, nil
 	}
 	var rows []attachmentRow
-	if err := db.NewSelect().Model(&rows).Where("? IN (?)", bun.Ident(column), bun.In(ids)).
-		Where("removed_at IS NULL").Order("id").Scan(ctx); err != nil {
+	q := db.NewSelect().Model(&rows).Where("? IN (?)", bun.Ident(column), bun.In(ids))
+	if !withRemoved {
+		q = q.Where("removed_at IS NULL")
+	}
+	if err := q.Order("id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("store: attachments by %s: %w", column, err)
 	}
 	for i := range rows {
@@ -209,5 +220,6 @@ func RemoveAttachment(ctx context.Context, db bun.IDB, id, byUserID int64) error
 		Where("id = ?", id).Where("removed_at IS NULL").Exec(ctx); err != nil {
 		return fmt.Errorf("store: remove attachment %d: %w", id, err)
 	}
-	return nil
+	// Its message's search document loses the file's name.
+	return EnqueueAttachmentIndex(ctx, db, id)
 }

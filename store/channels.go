@@ -107,7 +107,7 @@ func UpdateChannel(ctx context.Context, db bun.IDB, c *model.Channel) error {
 	c.UpdatedAt = now()
 	res, err := db.NewUpdate().Model(c).Column("title", "description", "visibility", "join_code", "posting_mode",
 		"allow_anonymous", "allow_guests", "slow_mode_seconds", "max_length", "premod_mode", "filter_caps",
-		"filter_repeats", "filter_mentions", "filter_links", "allowed_domains", "updated_at").WherePK().Exec(ctx)
+		"filter_repeats", "filter_mentions", "filter_links", "allowed_domains", "attachments_mode", "updated_at").WherePK().Exec(ctx)
 	return affected("update channel", res, err)
 }
 

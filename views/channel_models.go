@@ -82,6 +82,9 @@ type Compose struct {
 	// CanAttach offers the file control (accounts only: guests cannot
 	// upload).
 	CanAttach bool
+	// AttachmentsOff hides the file control: the host turned attachments
+	// off for participants here.
+	AttachmentsOff bool
 }
 
 // ChannelHead is the channel's title bar, refreshed live when its settings

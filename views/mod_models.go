@@ -14,6 +14,10 @@ type ModWall struct {
 	Since    string // the stream's starting cursor: "chanID:seq,chanID:seq"
 	Undo     *WallUndo
 	DM       *WallDMReports // open reports of direct messages, for site moderators (nil: not one)
+	// Blur is the moderator's own setting: images on the wall are blurred
+	// until clicked (a class on the wall; the live cards stay the same for
+	// every moderator).
+	Blur bool
 }
 
 // WallUndo offers to take back the action just done (pages without
@@ -87,12 +91,17 @@ type WallItem struct {
 	// Actions are the moderator actions the wall offers for the message, in
 	// button order (the handlers take them from moderation.WallActions).
 	Actions []string
+	// Attachments are the message's files not removed.
+	Attachments []Attachment
+	// ReportedFile is the file reports point at (reports list only).
+	ReportedFile *Attachment
 }
 
 // WallReport is one open report of a message.
 type WallReport struct {
 	Reason    string
 	CreatedAt time.Time
+	FileID    int64 // the file of the message it points at; 0: the message
 }
 
 // StaffLine is a message of a channel's moderator side chat.
@@ -375,3 +384,9 @@ func firstAction(it WallItem) string {
 // IncomingCap is how many messages a channel's Incoming list keeps as
 // new ones arrive; the oldest go.
 const IncomingCap = 300
+
+// removeFileURL is where a moderator removes one file of a wall card's
+// message.
+func removeFileURL(it WallItem, a Attachment) string {
+	return "/mod/c/" + it.Slug + "/attachments/" + i64(a.ID) + "/remove"
+}

@@ -28,13 +28,16 @@ type channelBody struct {
 	FilterMentions  *bool              `json:"filter_mentions"`
 	FilterLinks     *bool              `json:"filter_links"`
 	AllowedDomains  *string            `json:"allowed_domains"`
+	// AttachmentsMode is "allowed", "staff" or "review".
+	AttachmentsMode *model.AttachmentsMode `json:"attachments_mode"`
 }
 
 func (b channelBody) input() chat.ChannelInput {
 	return chat.ChannelInput{Slug: b.Slug, Title: b.Title, Description: b.Description, Visibility: b.Visibility,
 		JoinCode: b.JoinCode, PostingMode: b.PostingMode, AllowAnonymous: b.AllowAnonymous, AllowGuests: b.AllowGuests,
 		SlowModeSeconds: b.SlowModeSeconds, MaxLength: b.MaxLength, PremodMode: b.PremodMode, FilterCaps: b.FilterCaps,
-		FilterRepeats: b.FilterRepeats, FilterMentions: b.FilterMentions, FilterLinks: b.FilterLinks, AllowedDomains: b.AllowedDomains}
+		FilterRepeats: b.FilterRepeats, FilterMentions: b.FilterMentions, FilterLinks: b.FilterLinks, AllowedDomains: b.AllowedDomains,
+		AttachmentsMode: b.AttachmentsMode}
 }
 
 // Channels lists the channels the token's user can see, with whether a

@@ -28,6 +28,8 @@ type apiChannel struct {
 	Live            bool              `json:"live"`
 	CreatedAt       time.Time         `json:"created_at"`
 	UpdatedAt       time.Time         `json:"updated_at"`
+	// AttachmentsMode is who may attach files here: allowed, staff, review.
+	AttachmentsMode model.AttachmentsMode `json:"attachments_mode"`
 }
 
 // apiChannelDetail is one channel with its live session (null when none).
@@ -41,6 +43,7 @@ func toAPIChannel(ch *model.Channel, live, showCode bool) apiChannel {
 		Visibility: ch.Visibility, PostingMode: ch.PostingMode, AllowAnonymous: ch.AllowAnonymous,
 		AllowGuests: ch.AllowGuests, SlowModeSeconds: ch.SlowModeSeconds, MaxLength: ch.MaxLength,
 		LastSeq: ch.LastSeq, Live: live, CreatedAt: ch.CreatedAt, UpdatedAt: ch.UpdatedAt}
+	out.AttachmentsMode = ch.AttachmentsMode.OrAllowed()
 	if showCode {
 		out.JoinCode = ch.JoinCode
 	}

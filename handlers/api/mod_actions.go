@@ -197,12 +197,15 @@ type apiReportJSON struct {
 	MessageID int64     `json:"message_id"`
 	Reason    string    `json:"reason"`
 	CreatedAt time.Time `json:"created_at"`
+	// AttachmentID is the file of the message the report points at.
+	AttachmentID *int64 `json:"attachment_id,omitempty"`
 }
 
 // Report lets a participant report a message to the moderators: 201.
 func (h *API) Report(c *fiber.Ctx) error {
 	var body struct {
-		Reason string `json:"reason"`
+		Reason       string `json:"reason"`
+		AttachmentID int64  `json:"attachment_id"` // optional: a file of the message
 	}
 	if err := web.DecodeJSON(c, &body, false); err != nil {
 		return err
@@ -211,9 +214,10 @@ func (h *API) Report(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.Moderation.Report(c.UserContext(), cc.Channel, cc.Viewer, id, body.Reason)
+	r, err := h.Moderation.ReportFile(c.UserContext(), cc.Channel, cc.Viewer, id, body.Reason, body.AttachmentID)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(apiReportJSON{ID: r.ID, MessageID: r.MessageID, Reason: r.Reason, CreatedAt: r.CreatedAt})
+	return c.Status(fiber.StatusCreated).JSON(apiReportJSON{ID: r.ID, MessageID: r.MessageID, Reason: r.Reason, CreatedAt: r.CreatedAt,
+		AttachmentID: r.AttachmentID})
 }

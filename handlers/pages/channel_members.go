@@ -20,7 +20,8 @@ func settingsForm(ch *model.Channel) views.Form {
 		"allow_anonymous": boolField(ch.AllowAnonymous), "allow_guests": boolField(ch.AllowGuests),
 		"premod_mode": string(ch.PremodMode), "filter_caps": boolField(ch.FilterCaps), "filter_repeats": boolField(ch.FilterRepeats),
 		"filter_mentions": boolField(ch.FilterMentions), "filter_links": boolField(ch.FilterLinks),
-		"allowed_domains": strings.ReplaceAll(ch.AllowedDomains, ",", ", ")}}
+		"allowed_domains":  strings.ReplaceAll(ch.AllowedDomains, ",", ", "),
+		"attachments_mode": string(ch.AttachmentsMode.OrAllowed())}}
 }
 
 // MemberAdd adds an account to the channel's members.

@@ -14,7 +14,7 @@ import (
 
 var settingsFields = []string{"title", "description", "visibility", "join_code", "posting_mode",
 	"slow_mode_seconds", "max_length", "allow_anonymous", "allow_guests", "premod_mode", "filter_caps",
-	"filter_repeats", "filter_mentions", "filter_links", "allowed_domains"} //nolint:gochecknoglobals // read-only list
+	"filter_repeats", "filter_mentions", "filter_links", "allowed_domains", "attachments_mode"} //nolint:gochecknoglobals // read-only list
 
 // ChannelSettings shows the host's settings form.
 func (h *Pages) ChannelSettings(c *fiber.Ctx) error {
@@ -78,6 +78,9 @@ func settingsInput(f views.Form) (chat.ChannelInput, error) {
 		FilterRepeats: &repeats, FilterMentions: &mentions, FilterLinks: &links, AllowedDomains: &domains}
 	if premod == "" { // a form from before pre-moderation existed
 		in.PremodMode = nil
+	}
+	if att := model.AttachmentsMode(f.Value("attachments_mode")); att != "" {
+		in.AttachmentsMode = &att
 	}
 	slow, err := strconv.Atoi(strings.TrimSpace(f.Value("slow_mode_seconds")))
 	if err != nil {

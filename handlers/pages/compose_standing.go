@@ -36,6 +36,7 @@ func (h *Pages) composeFor(ctx context.Context, ch *model.Channel, v chat.Viewer
 	}
 	form.Muted, form.Wait = sanctionView(st.Mute), st.SlowWait
 	form.CanAttach = v.Actor.UserID != 0 && h.Attachments != nil
+	form.AttachmentsOff = chat.AttachmentsOff(ch, v)
 	return form, nil
 }
 

@@ -19,7 +19,8 @@ func (h *Pages) MessageReport(c *fiber.Ctx) error {
 		return err
 	}
 	reason := c.FormValue("reason")
-	_, err = h.Moderation.Report(ctx, cc.Channel, cc.Viewer, id, reason)
+	fileID, _ := strconv.ParseInt(c.FormValue("attachment_id"), 10, 64) // absent or bad: 0, the message
+	_, err = h.Moderation.ReportFile(ctx, cc.Channel, cc.Viewer, id, reason, fileID)
 	status, msg := fiber.StatusOK, ""
 	if err != nil {
 		status = web.StatusOf(err)

@@ -133,9 +133,13 @@ func (ws *wallStream) flush(ctx context.Context, w *bufio.Writer, i int) error {
 				reports[r.Item.Message.ID] = r.Reports
 			}
 		}
+		files, err := ws.mod.FilesOf(ctx, changedMessages(changes)) // one query a batch
+		if err != nil {
+			return err
+		}
 		for j, change := range changes {
 			var buf bytes.Buffer
-			if err := ws.encode(ctx, &buf, f, change, reports, staff); err != nil {
+			if err := ws.encode(ctx, &buf, f, change, reports, staff, files); err != nil {
 				return err
 			}
 			if j == len(changes)-1 && q != nil {
@@ -163,9 +167,10 @@ func (ws *wallStream) flush(ctx context.Context, w *bufio.Writer, i int) error {
 // swap (static/js/mod_incoming.js) is the same with new messages on top,
 // held back while the moderator is in the list.
 func (ws *wallStream) encode(ctx context.Context, buf *bytes.Buffer, f *wallFeed, change chat.Change,
-	reports map[int64][]model.Report, staff []model.StaffMessage) error {
+	reports map[int64][]model.Report, staff []model.StaffMessage, files map[int64][]model.Attachment) error {
 	ch := &f.ch
 	put := func(list, swap string, it views.WallItem) error {
+		it = withFiles(it, files[it.ID])
 		return views.PartialOf(views.WallListID(list, ch.ID), swap, views.WallItemView(ws.csrf, it)).Render(ctx, buf)
 	}
 	switch {

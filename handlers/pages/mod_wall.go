@@ -65,6 +65,9 @@ func (h *Pages) ModWall(c *fiber.Ctx) error {
 		d.Channels = append(d.Channels, wallChannelView(&ch, cs.Live, q, staff))
 	}
 	d.Since = cursor.String()
+	if err := h.wallMedia(ctx, user.ID, &d); err != nil {
+		return err
+	}
 	return web.Render(c, fiber.StatusOK, views.ModWallView(h.Page(c, "Moderation", "/mod"), d))
 }
 
@@ -119,7 +122,7 @@ func wallItem(list string, ch *model.Channel, it chat.Item, reports []model.Repo
 		w.Original = *m.Original
 	}
 	for _, r := range reports {
-		w.Reports = append(w.Reports, views.WallReport{Reason: r.Reason, CreatedAt: r.CreatedAt})
+		w.Reports = append(w.Reports, views.WallReport{Reason: r.Reason, CreatedAt: r.CreatedAt, FileID: reportedFileID(r)})
 	}
 	w.Resolved = !belongsTo(list, &m, len(reports) > 0)
 	for _, a := range moderation.WallActions(&m) {
@@ -163,7 +166,12 @@ func (h *Pages) wallRow(ctx context.Context, cc *web.ChannelCtx, list string, id
 			}
 		}
 	}
-	return wallItem(list, cc.Channel, *it, reports), nil
+	row := wallItem(list, cc.Channel, *it, reports)
+	files, err := h.Moderation.FilesOf(ctx, []int64{id})
+	if err != nil {
+		return row, err
+	}
+	return withFiles(row, files[id]), nil
 }
 
 // wallList returns list when it names a wall list, else the incoming list.
