@@ -78,8 +78,8 @@ var publicRoutes = map[string]bool{
 	"GET /inbox":         true, // signed in: the inbox; otherwise: direct messages need an account
 	// Attachments: the handler decides per file (its uploader, or whoever
 	// sees its message) and answers 404 to everyone else.
-	"GET /files/thumbs/:id":      true,
-	"GET /files/:id/:name": true,
+	"GET /files/thumbs/:id": true,
+	"GET /files/:id/:name":  true,
 }
 
 // matrixRow says who gets past a route's permission check in channel alpha.

@@ -1,12 +1,8 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -63,28 +59,4 @@ func TestBrowserDMAttachments(t *testing.T) {
 	testenv.Screenshot(t, bobCtx, screenshotDir+"dm-attachments-new-laptop.png")
 	testenv.NoJSErrors(t, bobCtx)
 	testenv.NoJSErrors(t, catCtx)
-}
-
-// whiteboardPNG is a picture with something to see: a white board with
-// coloured strokes.
-func whiteboardPNG(t *testing.T) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 640, 400))
-	for y := range 400 {
-		for x := range 640 {
-			c := color.RGBA{245, 245, 240, 255}
-			switch {
-			case y > 60 && y < 70 && x > 40 && x < 600:
-				c = color.RGBA{30, 64, 175, 255}
-			case (y-120)/40%2 == 0 && y > 120 && y < 330 && x > 60 && x < 60+(y%7+3)*50:
-				c = color.RGBA{220, 38, 38, 255}
-			}
-			img.Set(x, y, c)
-		}
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }

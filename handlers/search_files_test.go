@@ -1,15 +1,12 @@
 package handlers_test
 
 import (
-	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/uptrace/bun"
-
 	"backchannel/model"
-	"backchannel/store"
 )
 
 // TestSearchByFile: words find messages by their files' names, has:file and
@@ -17,7 +14,6 @@ import (
 // message.
 func TestSearchByFile(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *testServer) {
-		ctx := context.Background()
 		host := s.apiUser(t, "host@example.org", model.RoleHost)
 		ada := s.apiUser(t, "ada@example.org", model.RoleParticipant)
 		host.createChannel(map[string]any{"slug": "alpha", "title": "Alpha"})
@@ -75,16 +71,9 @@ func TestSearchByFile(t *testing.T) {
 			t.Error("the Files filter is missing or not selected")
 		}
 
-		// A removed attachment leaves its message's document.
-		err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			if err := store.RemoveAttachment(ctx, tx, img.ID, host.user.ID); err != nil {
-				return err
-			}
-			return store.EnqueueAttachmentIndex(ctx, tx, img.ID)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		// A file a moderator removes leaves its message's document.
+		s.apiUser(t, "mod@example.org", model.RoleModerator).
+			do("POST", fmt.Sprintf("/api/v1/channels/alpha/attachments/%d/remove", img.ID), map[string]any{}).want(http.StatusOK)
 		s.waitIndexed(t)
 		for q, want := range map[string][]int64{"has:image": nil, "whiteboard": nil, "board": {withImg.ID}, "has:file": {withPDF.ID}} {
 			if got := ada.search(q); !sameIDs(hitIDs(got), want...) {

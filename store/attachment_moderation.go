@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
-
 )
 
 // RenameAttachment sets the display name of an attachment (the filters

