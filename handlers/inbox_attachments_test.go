@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"backchannel/filters"
 	"backchannel/inbox"
 	"backchannel/model"
 	"backchannel/moderation"
@@ -427,6 +428,50 @@ func TestDMExportListsFiles(t *testing.T) {
 		}
 		if a := doc.Messages[0].Attachments; a == nil {
 			t.Error("a message without files has no attachments list")
+		}
+	})
+}
+
+// A direct message's file names go through the site's word filters as its
+// text does: a blocked name refuses the message (naming the file, citing no
+// rule) and sends nothing, a masked name is stored masked.
+func TestDMAttachmentNamesFiltered(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *testServer) {
+		ctx := context.Background()
+		for word, action := range map[string]string{"badword": "block", "maskword": "mask"} {
+			if _, err := s.Filters.Create(ctx, 0, filters.Site, filters.Input{Pattern: word, Action: action}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ann := s.apiUser(t, "ann@example.org", model.RoleParticipant)
+		bob := s.apiUser(t, "bob@example.org", model.RoleParticipant)
+		if _, err := s.Inbox.Follow(ctx, bob.user.ID, ann.user.Handle); err != nil {
+			t.Fatal(err)
+		}
+		var bad, masked uploadJSON
+		ann.upload("badword-notes.txt", []byte("notes\n")).want(http.StatusCreated).into(&bad)
+		ann.upload("maskword-notes.txt", []byte("notes\n")).want(http.StatusCreated).into(&masked)
+		var started struct {
+			Conversation struct {
+				ID int64 `json:"id"`
+			} `json:"conversation"`
+		}
+		ann.do("POST", "/api/v1/conversations", map[string]any{"members": []string{bob.user.Handle}, "body": "hello"}).
+			want(http.StatusCreated).into(&started)
+		posts := fmt.Sprintf("/api/v1/conversations/%d/messages", started.Conversation.ID)
+		var e apiErr
+		ann.do("POST", posts, map[string]any{"body": "the notes", "attachments": []int64{bad.ID}}).
+			want(http.StatusUnprocessableEntity).into(&e)
+		if e.Error.Code != "blocked_by_filter" || !strings.Contains(e.Error.Message, "badword-notes.txt") || strings.Contains(e.Error.Message, "rule") {
+			t.Errorf("blocked name: %+v", e.Error)
+		}
+		if ms := dmMessages(bob, started.Conversation.ID); len(ms) != 1 {
+			t.Fatalf("a refused message was sent: %+v", ms)
+		}
+		ann.do("POST", posts, map[string]any{"attachments": []int64{masked.ID}}).want(http.StatusCreated)
+		ms := dmMessages(bob, started.Conversation.ID)
+		if len(ms) != 2 || len(ms[1].Attachments) != 1 || strings.Contains(ms[1].Attachments[0].Name, "maskword") {
+			t.Errorf("masked name: %+v", ms)
 		}
 	})
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"backchannel/attachments"
 	"backchannel/model"
 	"backchannel/store"
 )
@@ -121,7 +120,7 @@ func (s *Service) Start(ctx context.Context, userID int64, in StartInput) (*Conv
 		if err != nil {
 			return nil, audience{}, err
 		}
-		if err := attachments.LinkError(store.AttachToDMMessage(ctx, tx, userID, m.ID, in.Attachments)); err != nil {
+		if err := linkFiles(ctx, tx, userID, m.ID, in.Attachments, text); err != nil {
 			return nil, audience{}, err
 		}
 		msgID = m.ID

@@ -33,7 +33,8 @@ type PostInput struct {
 // screened is a message's text after the site's filters.
 type screened struct {
 	body    string
-	flagged string // rule ids of flag verdicts, comma-separated
+	flagged string           // rule ids of flag verdicts, comma-separated
+	names   map[int64]string // files whose names the filters masked: the masked name
 }
 
 // screen checks a message's text and runs the site's word filters: block
@@ -76,15 +77,69 @@ func (s *Service) screen(ctx context.Context, body string) (*screened, error) {
 }
 
 // screenWithFiles screens a message's text and checks its files
-// (attachments.CheckOwn): a message with files may have no text.
+// (attachments.CheckOwn): a message with files may have no text. Each
+// file's name goes through the site's filters as the text does: block and
+// hold refuse, flag adds its rules, mask masks the name (renamed when the
+// files are linked, linkFiles).
 func (s *Service) screenWithFiles(ctx context.Context, userID int64, body string, files []int64) (*screened, error) {
 	if err := attachments.CheckOwn(ctx, s.db, userID, files); err != nil {
 		return nil, err
 	}
-	if len(files) > 0 && strings.TrimSpace(body) == "" {
-		return &screened{}, nil
+	out := &screened{}
+	if len(files) == 0 || strings.TrimSpace(body) != "" {
+		var err error
+		if out, err = s.screen(ctx, body); err != nil {
+			return nil, err
+		}
 	}
-	return s.screen(ctx, body)
+	if s.filter == nil {
+		return out, nil
+	}
+	flagged := strings.Split(out.flagged, ",")
+	for _, id := range files {
+		a, err := store.Attachment(ctx, s.db, id)
+		if err != nil {
+			return nil, err
+		}
+		v, err := s.filter.Check(ctx, &model.Channel{}, a.Name, nil)
+		if err != nil {
+			return nil, err
+		}
+		switch v.Action {
+		case wordfilter.Block, wordfilter.Hold:
+			return nil, model.Refuse(model.ErrInvalid, "blocked_by_filter",
+				strings.Replace(blockedMessage(v.Guideline()), "it goes against", "the name of "+a.Name+" goes against", 1))
+		case wordfilter.Flag:
+			for _, r := range v.RuleIDs() {
+				flagged = append(flagged, strconv.FormatInt(r, 10))
+			}
+		}
+		if v.Masked != "" && v.Masked != a.Name {
+			if out.names == nil {
+				out.names = map[int64]string{}
+			}
+			out.names[id] = v.Masked
+		}
+	}
+	out.flagged = strings.Trim(strings.Join(flagged, ","), ",")
+	return out, nil
+}
+
+// linkFiles attaches a sent message's files in its transaction, with the
+// names the filters masked.
+func linkFiles(ctx context.Context, tx bun.IDB, userID, messageID int64, files []int64, text *screened) error {
+	if err := attachments.LinkError(store.AttachToDMMessage(ctx, tx, userID, messageID, files)); err != nil {
+		return err
+	}
+	if text == nil {
+		return nil
+	}
+	for id, name := range text.names {
+		if err := store.RenameAttachment(ctx, tx, id, name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // blockedMessage is the channels' refusal of a blocked message, citing the
@@ -168,7 +223,7 @@ func (s *Service) Post(ctx context.Context, userID, conversationID int64, in Pos
 		if err != nil {
 			return nil, audience{}, err
 		}
-		if err := attachments.LinkError(store.AttachToDMMessage(ctx, tx, userID, m.ID, in.Attachments)); err != nil {
+		if err := linkFiles(ctx, tx, userID, m.ID, in.Attachments, text); err != nil {
 			return nil, audience{}, err
 		}
 		id = m.ID
