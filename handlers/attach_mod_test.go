@@ -265,7 +265,7 @@ func TestModRemoveAttachment(t *testing.T) {
 		// Gone for everyone, its bytes deleted from storage; the text stays.
 		for _, c := range []*apiClient{r.ada, r.bob, r.mod, r.admin} {
 			c.do("GET", imgURL, nil).want(http.StatusNotFound)
-			c.do("GET", fmt.Sprintf("/files/%d/thumb", img), nil).want(http.StatusNotFound)
+			c.do("GET", fmt.Sprintf("/files/thumbs/%d", img), nil).want(http.StatusNotFound)
 		}
 		for _, v := range []string{"original", "thumb"} {
 			if _, err := store.Chunk(ctx, s.DB, model.AttachmentObjectKey(img, v), 0); !isNotFound(err) {
@@ -373,7 +373,7 @@ func TestWallAttachmentsAndBlurSetting(t *testing.T) {
 			t.Error("blur checkbox unchecked by default")
 		}
 		card := page.Doc.Find("#" + views.WallItemID(views.ListIncoming, mid))
-		if src := card.Find(".attachment-image img").AttrOr("src", ""); src != fmt.Sprintf("/files/%d/thumb", ids[0]) {
+		if src := card.Find(".attachment-image img").AttrOr("src", ""); src != fmt.Sprintf("/files/thumbs/%d", ids[0]) {
 			t.Errorf("wall thumbnail src = %q", src)
 		}
 		if name := card.Find(".attachment-file .attachment-name").Text(); name != "notes.txt" {
@@ -418,7 +418,7 @@ func TestWallAttachmentsAndBlurSetting(t *testing.T) {
 		since := strings.TrimPrefix(ab.get("/mod").Doc.Find("[data-testid=wall-live]").AttrOr("hx-sse:connect", ""), "/mod/events?since=")
 		stream := openSSE(t, ab, "/mod/events?since="+url.QueryEscape(since))
 		live, liveIDs := postFiles(t, r.ada, "live files", map[string][]byte{"live.png": testPNG(t, 32, 32)}, "live.png")
-		liveThumb := fmt.Sprintf("/files/%d/thumb", liveIDs[0])
+		liveThumb := fmt.Sprintf("/files/thumbs/%d", liveIDs[0])
 		if _, data := stream.until("live files"); !strings.Contains(data, liveThumb) || !strings.Contains(data, `data-testid="wall-files"`) {
 			t.Errorf("new card on the stream has no files: %s", data)
 		}
@@ -479,7 +479,7 @@ func TestReportAttachment(t *testing.T) {
 		card := mb.get("/mod").Doc.Find("#" + views.WallItemID(views.ListReports, mid))
 		rf := card.Find("[data-testid=reported-file]")
 		if rf.Length() != 1 || rf.Find("img").AttrOr("alt", "") != "board.png" ||
-			rf.Find("img").AttrOr("src", "") != fmt.Sprintf("/files/%d/thumb", ids[0]) {
+			rf.Find("img").AttrOr("src", "") != fmt.Sprintf("/files/thumbs/%d", ids[0]) {
 			t.Errorf("reported file on the wall: %q", rf.Text())
 		}
 		if card := mb.get("/mod").Doc.Find("#" + views.WallItemID(views.ListReports, other)); !strings.Contains(card.Find("[data-testid=reported-file]").Text(), "o.txt") {

@@ -130,7 +130,7 @@ func TestChannelFormAttachments(t *testing.T) {
 			{"someone else's", attachForm("Mine now", bobs.ID), "not one you uploaded"},
 			{"already attached", attachForm("Again", img.ID), "already attached"},
 			{"five", attachForm("Many", five...), "at most 4 files"},
-			{"not an id", url.Values{"body": {"Odd"}, "attachments": {"x"}}, "not one you uploaded"},
+			{"not an id", url.Values{"body": {"Odd"}, "attachments": {"x"}}, "not named by its upload id"},
 		} {
 			r := page.postMessage("lab", c.form, htmx...)
 			if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Doc.Find(`[data-testid=compose-error]`).Text(), c.want) {

@@ -66,6 +66,9 @@ func TestObjectsOfAnotherChannel(t *testing.T) {
 
 		// beta's objects.
 		betaMsg := bob.post("beta", map[string]any{"body": "beta secret kumquat"}).ID
+		var betaFile uploadJSON // a file of beta's, for the attachment routes
+		bob.upload("beta.txt", []byte("beta kumquat notes\n")).want(http.StatusCreated).into(&betaFile)
+		bob.post("beta", map[string]any{"body": "beta file", "attachments": []int64{betaFile.ID}})
 		admin.do("POST", chanPath("beta", "/messages/"+itoa(betaMsg)+"/report"), map[string]any{"reason": "spam"}).want(http.StatusCreated)
 		admin.do("POST", chanPath("beta", "/messages/"+itoa(betaMsg)+"/tags"), map[string]any{"tag": "betatag"})
 		admin.do("POST", "/api/v1/channels/beta/sessions", map[string]string{"title": "Beta week"}).want(http.StatusCreated)
@@ -113,6 +116,8 @@ func TestObjectsOfAnotherChannel(t *testing.T) {
 				kind = "session"
 			case strings.Contains(r.Path, ":audit"):
 				kind = "audit"
+			case strings.Contains(r.Path, "/attachments/:id"):
+				kind = "attachment"
 			case strings.Contains(r.Path, ":id"):
 				kind = "message"
 			default:
@@ -120,8 +125,8 @@ func TestObjectsOfAnotherChannel(t *testing.T) {
 			}
 			path := func(owner string, msg int64) string {
 				var id int64
-				if kind == "message" {
-					id = msg
+				if kind == "message" || kind == "attachment" {
+					id = msg // the message's, or the file's
 				} else {
 					id = ids[owner][kind]
 				}
@@ -154,7 +159,11 @@ func TestObjectsOfAnotherChannel(t *testing.T) {
 						"Content-Type", "application/x-www-form-urlencoded", "HX-Request", "true")
 				}
 			}
-			res := send(path("beta", betaMsg))
+			betaObj := betaMsg
+			if kind == "attachment" {
+				betaObj = betaFile.ID
+			}
+			res := send(path("beta", betaObj))
 			if res.Status < 400 || res.Status >= 500 {
 				t.Errorf("%s with beta's %s = %d, want refused (4xx): %.200s", key, kind, res.Status, res.Body)
 			}
@@ -172,6 +181,12 @@ func TestObjectsOfAnotherChannel(t *testing.T) {
 			own := staff.post("alpha", map[string]any{"body": "alpha control " + strconv.Itoa(n), "kind": "question"}).ID
 			if strings.Contains(key, "/reports/dismiss") {
 				admin.do("POST", chanPath("alpha", "/messages/"+itoa(own)+"/report"), map[string]any{"reason": "spam"}).want(http.StatusCreated)
+			}
+			if kind == "attachment" {
+				var f uploadJSON
+				staff.upload("alpha.txt", []byte("alpha notes\n")).want(http.StatusCreated).into(&f)
+				staff.post("alpha", map[string]any{"body": "alpha file " + strconv.Itoa(n), "attachments": []int64{f.ID}})
+				own = f.ID
 			}
 			if res := send(path("alpha", own)); res.Status >= 400 {
 				t.Errorf("control: %s on alpha's own %s = %d: %.200s", key, kind, res.Status, res.Body)

@@ -136,7 +136,7 @@ func TestTranscriptFiles(t *testing.T) {
 			t.Errorf("participant page files = %v, want %v", got, want)
 		}
 		img := page.Doc.Find(fmt.Sprintf(`#m-%d img`, f.both.ID))
-		if img.AttrOr("src", "") != fmt.Sprintf("/files/%d/thumb", f.png.ID) || img.AttrOr("alt", "") != "board.png" {
+		if img.AttrOr("src", "") != fmt.Sprintf("/files/thumbs/%d", f.png.ID) || img.AttrOr("alt", "") != "board.png" {
 			t.Errorf("thumbnail src %q alt %q", img.AttrOr("src", ""), img.AttrOr("alt", ""))
 		}
 		hb := s.browser(t)
