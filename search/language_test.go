@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -71,5 +72,35 @@ func TestLanguageMatchSpans(t *testing.T) {
 	want := []search.Span{{Start: 4, End: 12}, {Start: 19, End: 25}, {Start: 27, End: 34}}
 	if !slices.Equal(got, want) {
 		t.Errorf("spans %v, want %v", got, want)
+	}
+}
+
+// The site language decides the word forms on every engine.
+func TestLanguageOnEveryEngine(t *testing.T) {
+	german, err := search.ParseLanguage("german")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := []search.Doc{
+		{ID: 1, ChannelID: 1, Channel: "c", ThreadID: 1, Kind: "comment", State: "visible", Body: "Die Häuser der Sterne", Tags: []string{}},
+		{ID: 2, ChannelID: 1, Channel: "c", ThreadID: 2, Kind: "comment", State: "visible", Body: "Ein Haus am See", Tags: []string{}},
+	}
+	scope := []search.Scope{{ChannelIDs: []int64{1}}}
+	for _, e := range engines(t, search.WithLanguage(german)) {
+		t.Run(e.name, func(t *testing.T) {
+			ctx := context.Background()
+			if err := e.engine.Upsert(ctx, docs); err != nil {
+				t.Fatal(err)
+			}
+			for q, want := range map[string][]int64{"haus": {1, 2}, "Häusern": {1, 2}, "stern": {1}} {
+				res, err := e.engine.Search(ctx, search.Query{Text: q, Scopes: scope, Sort: search.SortOldest})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := hitIDs(res); !slices.Equal(got, want) {
+					t.Errorf("%q: hits %v, want %v", q, got, want)
+				}
+			}
+		})
 	}
 }
