@@ -80,6 +80,9 @@ type Options struct {
 	AccessPoll time.Duration
 	// Storage keeps attachments' bytes (default: the database).
 	Storage attachments.Storage
+	// SearchLanguage is whose word forms the default search engine
+	// matches (search.DefaultLanguage when empty).
+	SearchLanguage search.Language
 }
 
 // ErrDatabase wraps a failure to open the configured database: a setup
@@ -103,8 +106,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		log.Info("applied migrations", "migrations", applied)
 	}
 	opts := Options{Accounts: accounts.Options{SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax}}
+	lang, err := search.ParseLanguage(cfg.SearchLanguage)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	opts.SearchLanguage = lang
 	if cfg.MeiliURL != "" {
-		opts.Search = search.NewMeili(cfg.MeiliURL, cfg.MeiliKey, cfg.MeiliIndex)
+		opts.Search = search.NewMeili(cfg.MeiliURL, cfg.MeiliKey, cfg.MeiliIndex, search.WithLanguage(lang))
 	}
 	if cfg.Storage.Kind == "s3" {
 		if opts.Storage, err = attachments.NewS3Storage(cfg.Storage); err != nil {
@@ -128,7 +137,7 @@ func New(ctx context.Context, db *bun.DB, opts Options, log *slog.Logger) (*App,
 	}
 	a := &App{DB: db, Migrator: store.NewMigrator(db), Hub: live.NewHub(log), Search: opts.Search, Log: log}
 	if a.Search == nil {
-		a.Search = search.NewSQL(db)
+		a.Search = search.NewSQL(db, search.WithLanguage(opts.SearchLanguage))
 	}
 	a.DMSearch = dmSearch(db, a.Search, opts.DMSearch)
 	var err error

@@ -11,6 +11,7 @@ import (
 	"net/mail"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,23 +19,26 @@ import (
 
 // Config is every setting of a Backchannel process.
 type Config struct {
-	Addr          string        // BACKCHANNEL_ADDR
-	DataDir       string        // BACKCHANNEL_DATA_DIR
-	DatabaseURL   string        // BACKCHANNEL_DATABASE_URL
-	MeiliURL      string        // BACKCHANNEL_MEILI_URL
-	MeiliKey      string        // BACKCHANNEL_MEILI_KEY
-	MeiliIndex    string        // BACKCHANNEL_MEILI_INDEX
-	LogLevel      slog.Level    // BACKCHANNEL_LOG_LEVEL
-	AdminEmail    string        // BACKCHANNEL_ADMIN_EMAIL
-	AdminPassword string        // BACKCHANNEL_ADMIN_PASSWORD
-	BaseURL       string        // BACKCHANNEL_BASE_URL
-	SecureCookies bool          // derived from BaseURL (https) or BACKCHANNEL_SECURE_COOKIES
-	SessionIdle   time.Duration // BACKCHANNEL_SESSION_IDLE
-	SessionMax    time.Duration // BACKCHANNEL_SESSION_MAX
-	TrustProxy    bool          // BACKCHANNEL_TRUST_PROXY
-	BodyLimit     int           // BACKCHANNEL_BODY_LIMIT (bytes)
-	Storage       Storage       // BACKCHANNEL_STORAGE_URL: where attachments' bytes live
-	DebugAddr     string        // BACKCHANNEL_DEBUG_ADDR (empty: off)
+	Addr        string // BACKCHANNEL_ADDR
+	DataDir     string // BACKCHANNEL_DATA_DIR
+	DatabaseURL string // BACKCHANNEL_DATABASE_URL
+	MeiliURL    string // BACKCHANNEL_MEILI_URL
+	MeiliKey    string // BACKCHANNEL_MEILI_KEY
+	MeiliIndex  string // BACKCHANNEL_MEILI_INDEX
+	// SearchLanguage is BACKCHANNEL_SEARCH_LANGUAGE: whose word forms
+	// search matches (one of SearchLanguages).
+	SearchLanguage string
+	LogLevel       slog.Level    // BACKCHANNEL_LOG_LEVEL
+	AdminEmail     string        // BACKCHANNEL_ADMIN_EMAIL
+	AdminPassword  string        // BACKCHANNEL_ADMIN_PASSWORD
+	BaseURL        string        // BACKCHANNEL_BASE_URL
+	SecureCookies  bool          // derived from BaseURL (https) or BACKCHANNEL_SECURE_COOKIES
+	SessionIdle    time.Duration // BACKCHANNEL_SESSION_IDLE
+	SessionMax     time.Duration // BACKCHANNEL_SESSION_MAX
+	TrustProxy     bool          // BACKCHANNEL_TRUST_PROXY
+	BodyLimit      int           // BACKCHANNEL_BODY_LIMIT (bytes)
+	Storage        Storage       // BACKCHANNEL_STORAGE_URL: where attachments' bytes live
+	DebugAddr      string        // BACKCHANNEL_DEBUG_ADDR (empty: off)
 	// BACKCHANNEL_STREAMS_PER_PERSON, BACKCHANNEL_STREAMS_PER_ADDRESS: caps
 	// of the live streams open at once on one instance.
 	StreamsPerPerson, StreamsPerAddress int
@@ -64,6 +68,7 @@ func Vars() []Var {
 		{"BACKCHANNEL_MEILI_URL", "(empty: built-in search)", "Meilisearch URL, e.g. `http://127.0.0.1:7700`; when set, search uses Meilisearch"},
 		{"BACKCHANNEL_MEILI_KEY", "(empty)", "Meilisearch API key (master key or an admin key)"},
 		{"BACKCHANNEL_MEILI_INDEX", "`messages`", "Meilisearch index name (several sites can share one Meilisearch with different names)"},
+		{"BACKCHANNEL_SEARCH_LANGUAGE", "english", "language whose word forms search matches (galaxy finds galaxies): " + strings.Join(SearchLanguages(), ", ") + "; changing it needs `backchannel reindex`"},
 		{"BACKCHANNEL_LOG_LEVEL", "info", "log level: debug, info, warn or error"},
 		{"BACKCHANNEL_ADMIN_EMAIL", "(empty)", "with BACKCHANNEL_ADMIN_PASSWORD: creates this admin on first start instead of printing a setup link"},
 		{"BACKCHANNEL_ADMIN_PASSWORD", "(empty)", "password for BACKCHANNEL_ADMIN_EMAIL (at least 10 characters)"},
@@ -78,6 +83,14 @@ func Vars() []Var {
 		{"BACKCHANNEL_STREAMS_PER_ADDRESS", "256", "most live streams from one client address at once on one instance (loopback not counted)"},
 		{"BACKCHANNEL_DEBUG_ADDR", "(empty: off)", "loopback host:port serving Go's profiler (`/debug/pprof/`), e.g. `127.0.0.1:6060`; never expose it"},
 	}
+}
+
+// SearchLanguages are the values of BACKCHANNEL_SEARCH_LANGUAGE: the
+// Snowball stemmers search knows (search.Languages; a test keeps the two
+// lists equal).
+func SearchLanguages() []string {
+	return []string{"danish", "dutch", "english", "finnish", "french", "german", "hungarian", "italian",
+		"norwegian", "portuguese", "romanian", "russian", "spanish", "swedish", "turkish"}
 }
 
 // Error is a configuration error that names the variable at fault.
@@ -101,16 +114,17 @@ func Load(getenv Getenv) (Config, error) {
 		return def
 	}
 	c := Config{
-		Addr:          get("BACKCHANNEL_ADDR", "127.0.0.1:8080"),
-		DataDir:       get("BACKCHANNEL_DATA_DIR", "./data"),
-		DatabaseURL:   get("BACKCHANNEL_DATABASE_URL", ""),
-		MeiliURL:      get("BACKCHANNEL_MEILI_URL", ""),
-		MeiliKey:      getenv("BACKCHANNEL_MEILI_KEY"),
-		MeiliIndex:    get("BACKCHANNEL_MEILI_INDEX", "messages"),
-		AdminEmail:    get("BACKCHANNEL_ADMIN_EMAIL", ""),
-		AdminPassword: getenv("BACKCHANNEL_ADMIN_PASSWORD"),
-		BaseURL:       strings.TrimRight(get("BACKCHANNEL_BASE_URL", ""), "/"),
-		DebugAddr:     get("BACKCHANNEL_DEBUG_ADDR", ""),
+		Addr:           get("BACKCHANNEL_ADDR", "127.0.0.1:8080"),
+		DataDir:        get("BACKCHANNEL_DATA_DIR", "./data"),
+		DatabaseURL:    get("BACKCHANNEL_DATABASE_URL", ""),
+		MeiliURL:       get("BACKCHANNEL_MEILI_URL", ""),
+		MeiliKey:       getenv("BACKCHANNEL_MEILI_KEY"),
+		MeiliIndex:     get("BACKCHANNEL_MEILI_INDEX", "messages"),
+		SearchLanguage: strings.ToLower(get("BACKCHANNEL_SEARCH_LANGUAGE", "english")),
+		AdminEmail:     get("BACKCHANNEL_ADMIN_EMAIL", ""),
+		AdminPassword:  getenv("BACKCHANNEL_ADMIN_PASSWORD"),
+		BaseURL:        strings.TrimRight(get("BACKCHANNEL_BASE_URL", ""), "/"),
+		DebugAddr:      get("BACKCHANNEL_DEBUG_ADDR", ""),
 	}
 	var err error
 	if c.LogLevel, err = ParseLogLevel(get("BACKCHANNEL_LOG_LEVEL", "info")); err != nil {
@@ -184,6 +198,9 @@ func (c *Config) Validate() error {
 	}
 	if !validIndexName(c.MeiliIndex) {
 		return &Error{"BACKCHANNEL_MEILI_INDEX", fmt.Sprintf("%q is not an index name (letters, digits, - and _, at most 400)", c.MeiliIndex)}
+	}
+	if !slices.Contains(SearchLanguages(), c.SearchLanguage) {
+		return &Error{"BACKCHANNEL_SEARCH_LANGUAGE", fmt.Sprintf("%q is not a supported language (one of %s)", c.SearchLanguage, strings.Join(SearchLanguages(), ", "))}
 	}
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		return &Error{"BACKCHANNEL_ADMIN_EMAIL", "set both BACKCHANNEL_ADMIN_EMAIL and BACKCHANNEL_ADMIN_PASSWORD, or neither"}

@@ -20,14 +20,15 @@ type namedEngine struct {
 
 // engines returns every engine under test, each fresh, empty and set up: the
 // built-in engine on a fresh SQLite database and a fresh PostgreSQL schema,
-// and Meilisearch on an index of its own, removed when the test ends.
-func engines(t *testing.T) []namedEngine {
+// and Meilisearch on an index of its own, removed when the test ends. opts
+// configure every engine.
+func engines(t *testing.T, opts ...search.Option) []namedEngine {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var out []namedEngine
 	for _, d := range testenv.Databases(t) {
-		e := search.NewSQL(testenv.Open(t, d.URL))
+		e := search.NewSQL(testenv.Open(t, d.URL), opts...)
 		out = append(out, namedEngine{name: d.Name, engine: e})
 	}
 	if os.Getenv(testenv.MeiliURLVar) == "" && !testenv.CI() {
@@ -35,7 +36,7 @@ func engines(t *testing.T) []namedEngine {
 	} else {
 		url, key := testenv.Meili(t)
 		index := "conf_" + testenv.RandomHex(6)
-		m := search.NewMeili(url, key, index)
+		m := search.NewMeili(url, key, index, opts...)
 		t.Cleanup(func() {
 			_ = m.Close()
 			client := meilisearch.New(url, meilisearch.WithAPIKey(key))

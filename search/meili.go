@@ -37,11 +37,12 @@ const (
 type Meili struct {
 	client meilisearch.ServiceManager
 	index  string
+	lang   Language
 }
 
 // NewMeili returns an engine keeping its documents in the index named index
 // of the Meilisearch server at url.
-func NewMeili(url, key, index string) *Meili {
+func NewMeili(url, key, index string, opts ...Option) *Meili {
 	// Uncompressed answers: Meilisearch writes a gzipped answer in pieces,
 	// and on a kept-alive connection each search then waits out a delayed
 	// ACK, 40 ms on Linux against 5 ms of work at a million documents.
@@ -51,6 +52,7 @@ func NewMeili(url, key, index string) *Meili {
 	return &Meili{
 		client: meilisearch.New(url, meilisearch.WithAPIKey(key), meilisearch.WithCustomClient(hc)),
 		index:  index,
+		lang:   applyOptions(opts).lang,
 	}
 }
 
@@ -81,16 +83,21 @@ func (m *Meili) Close() error {
 // meiliSettings are the index settings Setup applies.
 func meiliSettings() *meilisearch.Settings {
 	return &meilisearch.Settings{
-		SearchableAttributes: []string{"body", "author", "channel", "tags", "files"},
+		// The words as the built-in engines hold them (meiliDoc): folded
+		// by Fold, which spells ß as ss where Meilisearch would not, and
+		// stemmed, since Meilisearch has no stemming.
+		SearchableAttributes: []string{"stems", "text"},
 		FilterableAttributes: []string{"id", "channel_id", "channel", "session_id", "thread_id", "author",
 			"author_key", "author_filter", "kind", "state", "answered", "tags", "created_at", "has_file", "has_image"},
 		SortableAttributes: []string{"created_at", "votes", "id"},
-		// Meilisearch's default rules with "sort" first, so that an
-		// explicit sort (newest, oldest, votes) orders every match as the
-		// other engines do; without one the rule does nothing and
-		// relevance decides, newest first on ties.
-		RankingRules: []string{"sort", "words", "typo", "proximity", "attribute", "exactness",
-			"created_at:desc", "id:desc"},
+		// "sort" first, so that an explicit sort (newest, oldest, votes)
+		// orders every match as the other engines do; without one the
+		// rule does nothing and relevance decides: all words, fewest
+		// typos, words closest together (the exact phrase first), then,
+		// as on the built-in engines, questions with votes before the
+		// other messages and newest first. "attribute" and "exactness"
+		// are left out: the two searchable fields hold the same words.
+		RankingRules: []string{"sort", "words", "typo", "proximity", "boost:desc", "created_at:desc", "id:desc"},
 		Faceting: &meilisearch.Faceting{
 			MaxValuesPerFacet: meiliMaxFacetValues,
 			SortFacetValuesBy: map[string]meilisearch.SortFacetType{"*": meilisearch.SortFacetTypeCount},
@@ -126,7 +133,31 @@ func (m *Meili) Upsert(ctx context.Context, docs []Doc) error {
 	if len(docs) == 0 {
 		return nil
 	}
-	return m.upsert(ctx, docs)
+	out := make([]meiliDoc, len(docs))
+	for i, d := range docs {
+		out[i] = m.doc(d)
+	}
+	return m.upsert(ctx, out)
+}
+
+// meiliDoc is a message as the Meilisearch index holds it: the document,
+// its searchable words folded (Text) and stemmed (Stems) as the built-in
+// engines index them, and Boost, 1 for a question with votes (ranked above
+// the other messages of the same relevance).
+type meiliDoc struct {
+	Doc
+	Text  string `json:"text"`
+	Stems string `json:"stems"`
+	Boost int    `json:"boost"`
+}
+
+func (m *Meili) doc(d Doc) meiliDoc {
+	words, stems := docWords(d, m.lang)
+	md := meiliDoc{Doc: d, Text: strings.Join(words, " "), Stems: strings.Join(stems, " ")}
+	if d.Kind == "question" && d.Votes > 0 {
+		md.Boost = 1
+	}
+	return md
 }
 
 // upsert adds or replaces documents (with an "id") and waits.
@@ -208,7 +239,6 @@ type meiliResponse struct {
 
 type meiliHit struct {
 	Doc
-	MatchesPosition map[string][]meiliPosition `json:"_matchesPosition"`
 }
 
 // meiliPosition is a match as Meilisearch reports it: byte offsets.
@@ -238,19 +268,18 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 	// [offset, offset+limit).
 	per, page := meiliPage(offset, limit)
 	req := &meilisearch.SearchRequest{
-		Page:                int64(page + 1),
-		HitsPerPage:         new(int64(per)),
-		Filter:              filter,
-		Sort:                sort,
-		MatchingStrategy:    meilisearch.All,
-		ShowMatchesPosition: len(words) > 0,
+		Page:             int64(page + 1),
+		HitsPerPage:      new(int64(per)),
+		Filter:           filter,
+		Sort:             sort,
+		MatchingStrategy: meilisearch.All,
 	}
 	if q.Facets {
 		req.Facets = []string{"tags", "channel", "author"}
 	}
-	// The folded words: quotes and a leading minus are not read as
-	// phrase or negation syntax.
-	resp, err := m.search(ctx, strings.Join(words, " "), req)
+	// Quotes and a leading minus are not read as phrase or negation
+	// syntax.
+	resp, err := m.search(ctx, m.queryText(words), req)
 	if err != nil {
 		return nil, err
 	}
@@ -260,7 +289,7 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 	hits = hits[skip:]
 	hits = hits[:min(limit, len(hits))]
 	for _, h := range hits {
-		res.Hits = append(res.Hits, Hit{Doc: h.Doc, Matches: meiliSpans(h.Body, h.MatchesPosition["body"])})
+		res.Hits = append(res.Hits, Hit{Doc: h.Doc, Matches: m.lang.MatchSpans(h.Body, words, true)})
 	}
 	if q.Facets {
 		maps.Copy(res.Facets.Tags, resp.FacetDistribution["tags"])
@@ -268,6 +297,24 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 		maps.Copy(res.Facets.Authors, resp.FacetDistribution["author"])
 	}
 	return res, nil
+}
+
+// queryText is what Meilisearch is asked for the folded words: their stems
+// (matched in the stems field). The last word is also a prefix, which
+// Meilisearch reads as a prefix of either field: its stem when the stem
+// starts the word (galaxies: galaxi, which also begins every word that
+// begins with galaxies); otherwise the word as typed ("phy", whose stem is
+// "phi"), whose other forms Meilisearch's typo tolerance finds from 5
+// letters (galaxy finds galaxi, one typo, ranked after galaxy itself).
+func (m *Meili) queryText(words []string) string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = m.lang.stem(w)
+	}
+	if last := len(words) - 1; last >= 0 && !strings.HasPrefix(words[last], out[last]) {
+		out[last] = words[last]
+	}
+	return strings.Join(out, " ")
 }
 
 // search sends the query text and req to the index.

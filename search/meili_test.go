@@ -107,7 +107,7 @@ func TestMeiliSetupAppliesSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"body", "author", "channel", "tags", "files"}; !slices.Equal(s.SearchableAttributes, want) {
+	if want := []string{"stems", "text"}; !slices.Equal(s.SearchableAttributes, want) {
 		t.Errorf("searchable = %v, want %v", s.SearchableAttributes, want)
 	}
 	for _, a := range []string{"id", "channel_id", "channel", "session_id", "thread_id", "author_key", "author_filter",
@@ -122,7 +122,7 @@ func TestMeiliSetupAppliesSettings(t *testing.T) {
 	if len(s.RankingRules) == 0 || s.RankingRules[0] != "sort" {
 		t.Errorf("ranking rules = %v, want sort first", s.RankingRules)
 	}
-	for _, r := range []string{"words", "typo", "proximity", "attribute", "exactness"} {
+	for _, r := range []string{"words", "typo", "proximity", "boost:desc", "created_at:desc"} {
 		if !slices.Contains(s.RankingRules, r) {
 			t.Errorf("ranking rules %v lack %s", s.RankingRules, r)
 		}

@@ -14,16 +14,25 @@ import (
 // (SQLite FTS5, or PostgreSQL tsvector with a GIN index).
 //
 // Every document is one search_docs row, one search_doc_tags row per tag and
-// its words: the folded words (Words) of its body, author, channel and tags,
-// and file names, joined by spaces, so that both databases see the same lower-case words
-// without diacritics. SQLite keeps them in the FTS5 table search_fts (rowid =
-// document id), PostgreSQL in search_docs.tsv (to_tsvector('simple', …)).
+// its words twice: the folded words (Words) of its body, author, channel and
+// tags, and file names, joined by spaces, and their stems in the site's
+// language (Language.Stems), so that both databases see the same lower-case
+// words without diacritics. SQLite keeps them in the FTS5 table search_fts
+// (rowid = document id; columns text and stems), PostgreSQL in
+// search_docs.tsv: to_tsvector('simple', words) with weight A, then
+// to_tsvector('simple', stems) with weight B. A whole query word matches a
+// stem (stems column, weight B); a prefix matches the words (text column,
+// weight A), since the stem of a word's beginning is not the beginning of
+// its stem.
 type SQL struct {
-	db *bun.DB
+	db   *bun.DB
+	lang Language
 }
 
 // NewSQL returns the built-in engine over db.
-func NewSQL(db *bun.DB) *SQL { return &SQL{db: db} }
+func NewSQL(db *bun.DB, opts ...Option) *SQL {
+	return &SQL{db: db, lang: applyOptions(opts).lang}
+}
 
 // Name is "builtin-sqlite" or "builtin-postgres".
 func (s *SQL) Name() string {
@@ -99,7 +108,7 @@ func (s *SQL) insert(ctx context.Context, tx bun.Tx, docs []Doc) error {
 	var tagArgs []any
 	var fts strings.Builder
 	var ftsArgs []any
-	fts.WriteString("INSERT INTO search_fts (rowid, text) VALUES ")
+	fts.WriteString("INSERT INTO search_fts (rowid, text, stems) VALUES ")
 	for i, d := range docs {
 		if i > 0 {
 			q.WriteString(", ")
@@ -121,14 +130,15 @@ func (s *SQL) insert(ctx context.Context, tx bun.Tx, docs []Doc) error {
 		args = append(args, d.ID, d.ChannelID, d.Channel, d.SessionID, d.ThreadID, d.AuthorKey, d.Author,
 			d.AuthorFilter, d.Kind, d.State, d.Answered, string(tagsJSON), d.Body, d.CreatedAt, d.Votes,
 			string(filesJSON), d.HasFile, d.HasImage)
-		text := sqlDocText(d)
+		text, stems := s.docText(d)
 		if pg {
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, to_tsvector('simple', ?))")
-			args = append(args, text)
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " +
+				"setweight(to_tsvector('simple', ?), 'A') || setweight(to_tsvector('simple', ?), 'B'))")
+			args = append(args, text, stems)
 		} else {
 			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			fts.WriteString("(?, ?)")
-			ftsArgs = append(ftsArgs, d.ID, text)
+			fts.WriteString("(?, ?, ?)")
+			ftsArgs = append(ftsArgs, d.ID, text, stems)
 		}
 		for _, t := range tags {
 			tagArgs = append(tagArgs, d.ID, t)
@@ -158,11 +168,17 @@ func (s *SQL) insert(ctx context.Context, tx bun.Tx, docs []Doc) error {
 	return nil
 }
 
-// sqlDocText is what the full-text index holds of d: the folded words of the
-// searchable fields (file names split at punctuation: week3-slides.pdf is
-// week3, slides and pdf).
-func sqlDocText(d Doc) string {
-	var words []string
+// docText is what the full-text index holds of d: the folded words of the
+// searchable fields and their stems.
+func (s *SQL) docText(d Doc) (text, stems string) {
+	words, st := docWords(d, s.lang)
+	return strings.Join(words, " "), strings.Join(st, " ")
+}
+
+// docWords are the folded words of d's searchable fields (file names split
+// at punctuation: week3-slides.pdf is week3, slides and pdf) and their stems
+// in lang, word for word.
+func docWords(d Doc, lang Language) (words, stems []string) {
 	words = append(words, Words(d.Body)...)
 	words = append(words, Words(d.Author)...)
 	words = append(words, Words(d.Channel)...)
@@ -172,7 +188,11 @@ func sqlDocText(d Doc) string {
 	for _, f := range d.Files {
 		words = append(words, Words(f)...)
 	}
-	return strings.Join(words, " ")
+	stems = make([]string, len(words))
+	for i, w := range words {
+		stems[i] = lang.stem(w)
+	}
+	return words, stems
 }
 
 // sqlUniqueTags drops empty and repeated tags, keeping their order.

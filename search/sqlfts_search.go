@@ -87,7 +87,7 @@ func (c *sqlQuery) body() string {
 func sqlFTSMatch(words []string) string {
 	parts := make([]string, len(words))
 	for i, w := range words {
-		parts[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+		parts[i] = sqlFTSQuote(w)
 	}
 	parts[len(parts)-1] += "*"
 	return strings.Join(parts, " ")
@@ -98,11 +98,65 @@ func sqlFTSMatch(words []string) string {
 func sqlTSQuery(words []string) string {
 	parts := make([]string, len(words))
 	for i, w := range words {
-		w = strings.ReplaceAll(w, `\`, `\\`)
-		parts[i] = "'" + strings.ReplaceAll(w, "'", "''") + "'"
+		parts[i] = sqlTSLexeme(w)
 	}
 	parts[len(parts)-1] += ":*"
 	return strings.Join(parts, " & ")
+}
+
+// sqlStemMatch is the FTS5 query of a message search: every word matches its
+// stem in the stems column, the last one also as a prefix of a word in the
+// text column; every word quoted, so no word is read as syntax.
+func (s *SQL) sqlStemMatch(words []string) string {
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = "stems : " + sqlFTSQuote(s.lang.stem(w))
+	}
+	last := len(parts) - 1
+	parts[last] = "(" + parts[last] + " OR text : " + sqlFTSQuote(words[last]) + " *)"
+	return strings.Join(parts, " AND ")
+}
+
+// sqlFTSQuote is w as an FTS5 string (never read as syntax).
+func sqlFTSQuote(w string) string { return `"` + strings.ReplaceAll(w, `"`, `""`) + `"` }
+
+// sqlTSLexeme is w as a quoted tsquery lexeme.
+func sqlTSLexeme(w string) string {
+	w = strings.ReplaceAll(w, `\`, `\\`)
+	return "'" + strings.ReplaceAll(w, "'", "''") + "'"
+}
+
+// stemTSQuery is the tsquery text of a message search on PostgreSQL, as
+// sqlStemMatch: stems have weight B, the words (for the prefix) weight A.
+func (s *SQL) stemTSQuery(words []string) string {
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = sqlTSLexeme(s.lang.stem(w)) + ":B"
+	}
+	last := len(parts) - 1
+	parts[last] = "(" + parts[last] + " | " + sqlTSLexeme(words[last]) + ":*A)"
+	return strings.Join(parts, " & ")
+}
+
+// phraseTier is the condition that ranks a message first: the stems of
+// words next to each other, in order (nothing for fewer than two words).
+func (s *SQL) phraseTier(words []string) (string, []any) {
+	if len(words) < 2 {
+		return "", nil
+	}
+	stems := make([]string, len(words))
+	for i, w := range words {
+		stems[i] = s.lang.stem(w)
+	}
+	if s.pg() {
+		parts := make([]string, len(stems))
+		for i, st := range stems {
+			parts[i] = sqlTSLexeme(st) + ":B"
+		}
+		return "d.tsv @@ to_tsquery('simple', ?)", []any{strings.Join(parts, " <-> ")}
+	}
+	return "search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)",
+		[]any{"stems : " + sqlFTSQuote(strings.Join(stems, " "))}
 }
 
 // build turns q into the FROM and WHERE shared by the hits, the total and
@@ -114,13 +168,13 @@ func (s *SQL) build(q Query, words []string) sqlQuery {
 		c.from = "search_docs d"
 	case s.pg():
 		c.from = "search_docs d"
-		c.and("d.tsv @@ to_tsquery('simple', ?)", sqlTSQuery(words))
+		c.and("d.tsv @@ to_tsquery('simple', ?)", s.stemTSQuery(words))
 	default:
 		// CROSS JOIN keeps the full-text index the outer loop: left to
 		// itself, SQLite 3.51 walks a channel's rows and runs the MATCH
 		// again for each of them, seconds per query at a million messages.
 		c.from = "search_fts CROSS JOIN search_docs d ON d.id = search_fts.rowid"
-		c.and("search_fts MATCH ?", sqlFTSMatch(words))
+		c.and("search_fts MATCH ?", s.sqlStemMatch(words))
 	}
 	var scopes []string
 	var scopeArgs []any
@@ -183,8 +237,23 @@ func (s *SQL) build(q Query, words []string) sqlQuery {
 	return c
 }
 
-// order is the ORDER BY of q, with its arguments.
-func (s *SQL) order(q Query, words []string) (string, []any, error) {
+// sqlBoost ranks questions with votes above other messages of the same
+// relevance.
+const sqlBoost = "CASE WHEN d.kind = 'question' AND d.votes > 0 THEN 1 ELSE 0 END DESC, "
+
+// sqlTier is a condition that ranks the messages meeting it above the
+// others, with its arguments.
+type sqlTier struct {
+	cond string
+	args []any
+}
+
+// order is the ORDER BY of q, with its arguments. By relevance, messages
+// meeting the tiers come first, tier by tier (the exact phrase before the
+// other matches); within the same tiers questions with votes before the
+// other messages, then newest first. Chat messages are short: bm25 and
+// ts_rank mostly measure their length, and would leave recency no part.
+func (s *SQL) order(q Query, words []string, tiers []sqlTier) (string, []any, error) {
 	const newest = "d.created_at DESC, d.id DESC"
 	switch q.Sort {
 	case SortNewest:
@@ -194,14 +263,19 @@ func (s *SQL) order(q Query, words []string) (string, []any, error) {
 	case SortVotes:
 		return "d.votes DESC, " + newest, nil, nil
 	case SortRelevance, "":
-		switch {
-		case len(words) == 0:
+		if len(words) == 0 {
 			return newest, nil, nil
-		case s.pg():
-			return "ts_rank(d.tsv, to_tsquery('simple', ?)) DESC, " + newest, []any{sqlTSQuery(words)}, nil
-		default:
-			return "bm25(search_fts) ASC, " + newest, nil, nil
 		}
+		var b strings.Builder
+		var args []any
+		for _, t := range tiers {
+			if t.cond == "" {
+				continue
+			}
+			b.WriteString("CASE WHEN " + t.cond + " THEN 1 ELSE 0 END DESC, ")
+			args = append(args, t.args...)
+		}
+		return b.String() + sqlBoost + newest, args, nil
 	}
 	return "", nil, fmt.Errorf("search: builtin: unknown sort %q", q.Sort)
 }
@@ -216,7 +290,8 @@ func (s *SQL) Search(ctx context.Context, q Query) (*Result, error) {
 	if q.Facets {
 		res.Facets = &Facets{Tags: map[string]int{}, Channels: map[string]int{}, Authors: map[string]int{}}
 	}
-	orderBy, orderArgs, err := s.order(q, words)
+	phrase, phraseArgs := s.phraseTier(words)
+	orderBy, orderArgs, err := s.order(q, words, []sqlTier{{phrase, phraseArgs}})
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +316,7 @@ func (s *SQL) Search(ctx context.Context, q Query) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("search: builtin: %w", err)
 		}
-		res.Hits = append(res.Hits, Hit{Doc: d, Matches: MatchSpans(d.Body, words, true)})
+		res.Hits = append(res.Hits, Hit{Doc: d, Matches: s.lang.MatchSpans(d.Body, words, true)})
 	}
 
 	first := 0

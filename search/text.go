@@ -8,8 +8,11 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Fold is how the built-in engines compare words: compatibility-normalised,
-// lower case, without diacritics (as Meilisearch compares them).
+// Fold is how every engine compares words, documents and queries alike:
+// compatibility-normalised (full-width forms are ASCII, ligatures such as ﬁ
+// are their letters), lower case, without diacritics, and with the letters
+// that do not decompose spelled out (ß and ẞ are ss, æ ae, œ oe, ø o, ł l,
+// đ and ð d, þ th, ı i).
 func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -17,9 +20,38 @@ func Fold(s string) string {
 		if unicode.Is(unicode.Mn, r) {
 			continue
 		}
-		b.WriteRune(unicode.ToLower(r))
+		r = unicode.ToLower(r)
+		if sp := foldSpelled(r); sp != "" {
+			b.WriteString(sp)
+			continue
+		}
+		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// foldSpelled is how Fold spells a lower-case letter that has no
+// decomposition ("" for the others).
+func foldSpelled(r rune) string {
+	switch r {
+	case 'ß':
+		return "ss"
+	case 'æ':
+		return "ae"
+	case 'œ':
+		return "oe"
+	case 'ø':
+		return "o"
+	case 'ł':
+		return "l"
+	case 'đ', 'ð':
+		return "d"
+	case 'þ':
+		return "th"
+	case 'ı':
+		return "i"
+	}
+	return ""
 }
 
 // FoldName is the form of a display name that from: compares.
@@ -39,15 +71,24 @@ func MatchSpans(body string, terms []string, prefix bool) []Span {
 	if len(terms) == 0 {
 		return nil
 	}
+	return matchSpans(body, func(w string) bool {
+		for i, t := range terms {
+			if w == t || (prefix && i == len(terms)-1 && strings.HasPrefix(w, t)) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// matchSpans is the spans of the words of body (folded) that match says
+// match.
+func matchSpans(body string, match func(word string) bool) []Span {
 	var out []Span
 	start := -1
 	check := func(end int) {
-		w := Fold(body[start:end])
-		for i, t := range terms {
-			if w == t || (prefix && i == len(terms)-1 && strings.HasPrefix(w, t)) {
-				out = append(out, Span{Start: start, End: end})
-				return
-			}
+		if match(Fold(body[start:end])) {
+			out = append(out, Span{Start: start, End: end})
 		}
 	}
 	for i := 0; i < len(body); {
