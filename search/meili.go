@@ -228,8 +228,14 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 	if !ok {
 		return res, nil // no scope: nothing is visible
 	}
-	words := Words(q.Text)
-	sort, err := meiliSort(q.Sort, len(words) > 0)
+	root := ParseText(q.Text).Root
+	alts, _ := root.Alternatives(MaxQueryAlternatives)
+	text := ""
+	if len(alts) == 1 {
+		text = meiliQ(alts[0])
+	}
+	positive := len(root.Terms()) > 0
+	sort, err := meiliSort(q.Sort, positive)
 	if err != nil {
 		return nil, err
 	}
@@ -243,14 +249,17 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 		Filter:              filter,
 		Sort:                sort,
 		MatchingStrategy:    meilisearch.All,
-		ShowMatchesPosition: len(words) > 0,
+		ShowMatchesPosition: positive,
 	}
 	if q.Facets {
 		req.Facets = []string{"tags", "channel", "author"}
 	}
-	// The folded words: quotes and a leading minus are not read as
-	// phrase or negation syntax.
-	resp, err := m.search(ctx, strings.Join(words, " "), req)
+	var resp *meiliResponse
+	if len(alts) > 1 {
+		resp, err = m.meiliOr(ctx, alts, filter, req)
+	} else {
+		resp, err = m.search(ctx, text, req)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -260,7 +269,11 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 	hits = hits[skip:]
 	hits = hits[:min(limit, len(hits))]
 	for _, h := range hits {
-		res.Hits = append(res.Hits, Hit{Doc: h.Doc, Matches: meiliSpans(h.Body, h.MatchesPosition["body"])})
+		spans := meiliSpans(h.Body, h.MatchesPosition["body"])
+		if len(alts) > 1 {
+			spans = root.Highlight(h.Body)
+		}
+		res.Hits = append(res.Hits, Hit{Doc: h.Doc, Matches: spans})
 	}
 	if q.Facets {
 		maps.Copy(res.Facets.Tags, resp.FacetDistribution["tags"])

@@ -107,20 +107,24 @@ func sqlTSQuery(words []string) string {
 
 // build turns q into the FROM and WHERE shared by the hits, the total and
 // the facets.
-func (s *SQL) build(q Query, words []string) sqlQuery {
+func (s *SQL) build(q Query, root *Node) sqlQuery {
 	var c sqlQuery
 	switch {
-	case len(words) == 0:
+	case root == nil:
 		c.from = "search_docs d"
 	case s.pg():
 		c.from = "search_docs d"
-		c.and("d.tsv @@ to_tsquery('simple', ?)", sqlTSQuery(words))
+		c.and("d.tsv @@ to_tsquery('simple', ?)", sqlTSExpr(root))
+	case len(root.Positive()) == 0:
+		// Only exclusions: every document but those that match one.
+		c.from = "search_docs d"
+		c.and("d.id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)", sqlFTSExpr(root))
 	default:
 		// CROSS JOIN keeps the full-text index the outer loop: left to
 		// itself, SQLite 3.51 walks a channel's rows and runs the MATCH
 		// again for each of them, seconds per query at a million messages.
 		c.from = "search_fts CROSS JOIN search_docs d ON d.id = search_fts.rowid"
-		c.and("search_fts MATCH ?", sqlFTSMatch(words))
+		c.and("search_fts MATCH ?", sqlFTSExpr(root))
 	}
 	var scopes []string
 	var scopeArgs []any
@@ -184,7 +188,7 @@ func (s *SQL) build(q Query, words []string) sqlQuery {
 }
 
 // order is the ORDER BY of q, with its arguments.
-func (s *SQL) order(q Query, words []string) (string, []any, error) {
+func (s *SQL) order(q Query, root *Node) (string, []any, error) {
 	const newest = "d.created_at DESC, d.id DESC"
 	switch q.Sort {
 	case SortNewest:
@@ -195,10 +199,10 @@ func (s *SQL) order(q Query, words []string) (string, []any, error) {
 		return "d.votes DESC, " + newest, nil, nil
 	case SortRelevance, "":
 		switch {
-		case len(words) == 0:
+		case root == nil || len(root.Positive()) == 0:
 			return newest, nil, nil
 		case s.pg():
-			return "ts_rank(d.tsv, to_tsquery('simple', ?)) DESC, " + newest, []any{sqlTSQuery(words)}, nil
+			return "ts_rank(d.tsv, to_tsquery('simple', ?)) DESC, " + newest, []any{sqlTSExpr(root)}, nil
 		default:
 			return "bm25(search_fts) ASC, " + newest, nil, nil
 		}
@@ -209,21 +213,41 @@ func (s *SQL) order(q Query, words []string) (string, []any, error) {
 // Search answers q: the page of hits, the exact total and, when asked, the
 // facets over every match.
 func (s *SQL) Search(ctx context.Context, q Query) (*Result, error) {
-	words := Words(q.Text)
+	root := ParseText(q.Text).Root
+	res, err := s.search(ctx, q, root)
+	if err != nil || res.Total > 0 || q.Exact || root == nil || len(q.Scopes) == 0 {
+		return res, err
+	}
+	// Nothing found: words the index does not hold are corrected against
+	// its vocabulary, as Meilisearch's typo tolerance would match them.
+	fixed, changed, err := s.correct(ctx, root)
+	if err != nil || !changed {
+		return res, err
+	}
+	again, err := s.search(ctx, q, fixed)
+	if err != nil || again.Total == 0 {
+		return res, err
+	}
+	again.CorrectedQuery = fixed.String()
+	return again, nil
+}
+
+// search answers q with its text read as root.
+func (s *SQL) search(ctx context.Context, q Query, root *Node) (*Result, error) {
 	limit, offset := pageOf(q.Limit, q.Offset, sqlDefaultLimit, sqlMaxLimit)
 
 	res := &Result{Hits: []Hit{}, Engine: s.Name()}
 	if q.Facets {
 		res.Facets = &Facets{Tags: map[string]int{}, Channels: map[string]int{}, Authors: map[string]int{}}
 	}
-	orderBy, orderArgs, err := s.order(q, words)
+	orderBy, orderArgs, err := s.order(q, root)
 	if err != nil {
 		return nil, err
 	}
 	if len(q.Scopes) == 0 {
 		return res, nil
 	}
-	c := s.build(q, words)
+	c := s.build(q, root)
 
 	var rows []sqlDocRow
 	args := append(append(append([]any{}, c.args...), orderArgs...), limit, offset)
@@ -241,7 +265,7 @@ func (s *SQL) Search(ctx context.Context, q Query) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("search: builtin: %w", err)
 		}
-		res.Hits = append(res.Hits, Hit{Doc: d, Matches: MatchSpans(d.Body, words, true)})
+		res.Hits = append(res.Hits, Hit{Doc: d, Matches: root.Highlight(d.Body)})
 	}
 
 	first := 0

@@ -20,6 +20,8 @@ type SearchRequest struct {
 	Limit  int
 	Offset int
 	Facets bool
+	// Exact searches the words as typed, without typo correction.
+	Exact bool
 }
 
 // SearchGroup is the hits of one thread, with the thread's first message
@@ -84,6 +86,15 @@ func (s *Service) Search(ctx context.Context, e search.Engine, user *model.User,
 		Answered: req.Query.Answered, HasFile: req.Query.HasFile, HasImage: req.Query.HasImage, After: req.Query.After, Before: req.Query.Before,
 		Sort: req.Sort, Limit: req.Limit, Offset: req.Offset, Facets: req.Facets,
 	}
+	if q.Answered != nil && !*q.Answered {
+		// Only questions are answered or not: is:unanswered asks for the
+		// open questions, never comments.
+		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, string(model.KindQuestion)) {
+			out.Problems = append(out.Problems, "is:unanswered finds questions only; is:comment was left out.")
+		}
+		q.Kinds = []string{string(model.KindQuestion)}
+	}
+	q.Exact = req.Exact
 	if len(staff) > 0 {
 		q.Scopes = append(q.Scopes, search.Scope{ChannelIDs: staff})
 	}
