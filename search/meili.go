@@ -269,7 +269,7 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 	hits = hits[skip:]
 	hits = hits[:min(limit, len(hits))]
 	for _, h := range hits {
-		spans := meiliSpans(h.Body, h.MatchesPosition["body"])
+		spans := meiliWordSpans(h.Body, meiliSpans(h.Body, h.MatchesPosition["body"]))
 		if len(alts) > 1 {
 			spans = root.Highlight(h.Body)
 		}

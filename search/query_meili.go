@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,11 +31,26 @@ func meiliQ(c Conj) string {
 		}
 		parts = append(parts, s)
 	}
-	parts = append(parts, last...)
+	var neg []string
 	for _, n := range c.Neg {
-		parts = append(parts, meiliNeg(n)...)
+		neg = append(neg, meiliNeg(n)...)
 	}
-	return strings.Join(parts, " ")
+	// The implicit prefix (the query's last word) is the last of them:
+	// an explicit word* before it is the one Meilisearch gets as its last.
+	slices.Reverse(last)
+	return strings.Join(slices.Concat(neg, parts, last), " ")
+}
+
+// meiliWordSpans splits Meilisearch's spans (a phrase is one) into one span
+// per word, as the other engines mark words.
+func meiliWordSpans(body string, spans []Span) []Span {
+	var out []Span
+	for _, s := range spans {
+		for _, w := range MatchSpans(body[s.Start:s.End], []string{""}, true) {
+			out = append(out, Span{Start: s.Start + w.Start, End: s.Start + w.End})
+		}
+	}
+	return out
 }
 
 // meiliNeg is an excluded node as negations in q: a term or phrase as

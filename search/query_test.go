@@ -69,7 +69,7 @@ func TestAlternatives(t *testing.T) {
 	for _, c := range alts {
 		got = append(got, meiliQ(c))
 	}
-	if want := []string{`jwst map -"black hole"`, `hubble map -"black hole"`}; !all || !slices.Equal(got, want) {
+	if want := []string{`-"black hole" jwst map`, `-"black hole" hubble map`}; !all || !slices.Equal(got, want) {
 		t.Errorf("alternatives %q, want %q", got, want)
 	}
 }
