@@ -109,6 +109,9 @@ func (s *SQL) correctWord(ctx context.Context, w string, prefix bool) (string, e
 			return w, nil // the index holds it: nothing to correct
 		}
 		d := editDistance(w, v.Word, allowed)
+		if d > allowed {
+			continue
+		}
 		if d < bestD || (d == bestD && (v.Docs > bestDocs || (v.Docs == bestDocs && v.Word < best))) {
 			best, bestD, bestDocs = v.Word, d, v.Docs
 		}
