@@ -103,6 +103,17 @@ func TestConformanceCorrection(t *testing.T) {
 			if res.CorrectedQuery != "" {
 				t.Errorf("nothing to correct, corrected %q", res.CorrectedQuery)
 			}
+			// "neutron" is only in a held message: a participant's typo is
+			// not corrected to it (the vocabulary tells nobody of words
+			// they cannot see); staff's is.
+			res = search1(t, ne.engine, search.Query{Text: "neutrom OR quasarz", Scopes: participant})
+			if res.CorrectedQuery != "neutrom OR quasars" || res.Total != 1 {
+				t.Errorf("participant: corrected %q total %d, want \"neutrom OR quasars\" 1", res.CorrectedQuery, res.Total)
+			}
+			res = search1(t, ne.engine, search.Query{Text: "neutrom OR quasarz", Scopes: []search.Scope{{ChannelIDs: []int64{1}}}})
+			if res.CorrectedQuery != "neutron OR quasars" || res.Total != 2 {
+				t.Errorf("staff: corrected %q total %d, want \"neutron OR quasars\" 2", res.CorrectedQuery, res.Total)
+			}
 		})
 	}
 }

@@ -1,8 +1,11 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -14,6 +17,12 @@ const (
 	typoOneAt      = 5
 	typoTwoAt      = 9
 	typoCandidates = 5000
+	// typoTrigramCandidates is how many of the most similar words
+	// PostgreSQL's pg_trgm index gives.
+	typoTrigramCandidates = 100
+	// typoVisibleChecks is how many of the nearest candidates are looked
+	// for in what the searcher may see.
+	typoVisibleChecks = 5
 )
 
 // typosAllowed is how many typos a word of n letters may have.
@@ -36,7 +45,7 @@ type vocabWord struct {
 // correct replaces each positive word of root that the index does not hold
 // with the nearest word it holds (fewest typos, then most documents); it
 // says whether anything changed.
-func (s *SQL) correct(ctx context.Context, root *Node) (*Node, bool, error) {
+func (s *SQL) correct(ctx context.Context, root *Node, visible func(*Node) (bool, error)) (*Node, bool, error) {
 	changed := false
 	var walk func(n *Node) (*Node, error)
 	walk = func(n *Node) (*Node, error) {
@@ -47,7 +56,7 @@ func (s *SQL) correct(ctx context.Context, root *Node) (*Node, bool, error) {
 			out := &Node{Kind: n.Kind, Prefix: n.Prefix, Words: append([]string{}, n.Words...)}
 			for i, w := range out.Words {
 				prefix := n.Prefix && i == len(out.Words)-1
-				fix, err := s.correctWord(ctx, w, prefix)
+				fix, err := s.correctWord(ctx, w, prefix, visible)
 				if err != nil {
 					return nil, err
 				}
@@ -77,9 +86,10 @@ func (s *SQL) correct(ctx context.Context, root *Node) (*Node, bool, error) {
 	return fixed, changed, nil
 }
 
-// correctWord is w, or the vocabulary word nearest to it when the index
-// holds no word equal to w (or, for a prefix, starting with it).
-func (s *SQL) correctWord(ctx context.Context, w string, prefix bool) (string, error) {
+// correctWord is w, or the vocabulary word nearest to it (fewest typos,
+// then most documents) that visible finds, when visible does not find w
+// itself.
+func (s *SQL) correctWord(ctx context.Context, w string, prefix bool, visible func(*Node) (bool, error)) (string, error) {
 	n := utf8.RuneCountInString(w)
 	allowed := typosAllowed(n)
 	if allowed == 0 {
@@ -90,11 +100,11 @@ func (s *SQL) correctWord(ctx context.Context, w string, prefix bool) (string, e
 	var words []vocabWord
 	var err error
 	if s.pg() {
-		// ts_stat reads every document's tsvector: only ever run for a
-		// search that found nothing.
-		err = s.db.NewRaw("SELECT word, ndoc AS docs FROM ts_stat('SELECT tsv FROM search_docs') "+
-			"WHERE word >= ? AND word < ? AND char_length(word) BETWEEN ? AND ? LIMIT ?",
-			lo, hi, n-allowed, n+allowed, typoCandidates).Scan(ctx, &words)
+		// The words most similar by trigrams (pg_trgm's index over the
+		// vocabulary the triggers keep), then the same rule as SQLite.
+		err = s.db.NewRaw("SELECT word, ndoc AS docs FROM search_vocab WHERE (word = ? OR word % ?) "+
+			"AND word >= ? AND word < ? AND char_length(word) BETWEEN ? AND ? ORDER BY similarity(word, ?) DESC LIMIT ?",
+			w, w, lo, hi, n-allowed, n+allowed, w, typoTrigramCandidates).Scan(ctx, &words)
 	} else {
 		err = s.db.NewRaw("SELECT term AS word, doc AS docs FROM search_vocab "+
 			"WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ? LIMIT ?",
@@ -103,35 +113,38 @@ func (s *SQL) correctWord(ctx context.Context, w string, prefix bool) (string, e
 	if err != nil {
 		return "", err
 	}
-	best, bestD, bestDocs := w, allowed+1, 0
+	type cand struct {
+		word       string
+		dist, docs int
+	}
+	var cands []cand
 	for _, v := range words {
-		if v.Word == w || (prefix && len(v.Word) > len(w) && v.Word[:len(w)] == w) {
-			return w, nil // the index holds it: nothing to correct
-		}
-		d := editDistance(w, v.Word, allowed)
-		if d > allowed {
-			continue
-		}
-		if d < bestD || (d == bestD && (v.Docs > bestDocs || (v.Docs == bestDocs && v.Word < best))) {
-			best, bestD, bestDocs = v.Word, d, v.Docs
+		if d := editDistance(w, v.Word, allowed); d <= allowed {
+			cands = append(cands, cand{v.Word, d, v.Docs})
 		}
 	}
+	slices.SortFunc(cands, func(a, b cand) int {
+		return cmp.Or(cmp.Compare(a.dist, b.dist), cmp.Compare(b.docs, a.docs), strings.Compare(a.word, b.word))
+	})
+	// The word as typed first (a prefix: as the start of any word): when
+	// the searcher can find it, it stays. Every candidate must be found in
+	// what the searcher may see, so that the vocabulary never tells them
+	// of words in messages hidden from them.
 	if prefix {
-		// A prefix the window above did not reach (a longer word) still
-		// counts as held.
-		var held int
-		q := "SELECT COUNT(*) FROM (SELECT 1 FROM search_vocab WHERE term >= ? AND term < ? LIMIT 1) x"
-		if s.pg() {
-			q = "SELECT COUNT(*) FROM (SELECT 1 FROM ts_stat('SELECT tsv FROM search_docs') WHERE word >= ? AND word < ? LIMIT 1) x"
-		}
-		if err := s.db.NewRaw(q, w, w+"\U0010FFFF").Scan(ctx, &held); err != nil {
-			return "", err
-		}
-		if held > 0 {
-			return w, nil
+		if ok, err := visible(&Node{Kind: NodeTerm, Words: []string{w}, Prefix: true}); err != nil || ok {
+			return w, err
 		}
 	}
-	return best, nil
+	for i, c := range cands {
+		if i == typoVisibleChecks {
+			break
+		}
+		ok, err := visible(&Node{Kind: NodeTerm, Words: []string{c.word}})
+		if err != nil || ok {
+			return c.word, err
+		}
+	}
+	return w, nil
 }
 
 // editDistance is the optimal string alignment distance between a and b

@@ -220,7 +220,8 @@ func (s *SQL) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	// Nothing found: words the index does not hold are corrected against
 	// its vocabulary, as Meilisearch's typo tolerance would match them.
-	fixed, changed, err := s.correct(ctx, root)
+	visible := func(n *Node) (bool, error) { return s.exists(ctx, q, n) }
+	fixed, changed, err := s.correct(ctx, root, visible)
 	if err != nil || !changed {
 		return res, err
 	}
@@ -230,6 +231,16 @@ func (s *SQL) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	again.CorrectedQuery = fixed.String()
 	return again, nil
+}
+
+// exists says whether q finds anything with its text read as root.
+func (s *SQL) exists(ctx context.Context, q Query, root *Node) (bool, error) {
+	c := s.build(q, root)
+	var n int
+	if err := s.db.NewRaw("SELECT COUNT(*) FROM (SELECT 1"+c.body()+" LIMIT 1) x", c.args...).Scan(ctx, &n); err != nil {
+		return false, fmt.Errorf("search: builtin: exists: %w", err)
+	}
+	return n > 0, nil
 }
 
 // search answers q with its text read as root.
