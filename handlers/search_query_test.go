@@ -75,7 +75,7 @@ func TestSearchQueryLanguage(t *testing.T) {
 			} `json:"hits"`
 		}
 		alice.do("GET", "/api/v1/search?q="+url.QueryEscape("blsck hole"), nil).want(200).into(&res)
-		if res.CorrectedQuery != "black hole*" || res.Total != 1 || res.Hits[0].ID != q.ID {
+		if res.CorrectedQuery != "black hole" || res.Total != 1 || res.Hits[0].ID != q.ID {
 			t.Errorf("API corrected: %+v", res)
 		}
 		res.CorrectedQuery = "x"

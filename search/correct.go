@@ -53,7 +53,7 @@ func (s *SQL) correct(ctx context.Context, root *Node, visible func(*Node) (bool
 		case NodeNot:
 			return n, nil
 		case NodeTerm, NodePhrase:
-			out := &Node{Kind: n.Kind, Prefix: n.Prefix, Words: append([]string{}, n.Words...)}
+			out := &Node{Kind: n.Kind, Prefix: n.Prefix, Implicit: n.Implicit, Words: append([]string{}, n.Words...)}
 			for i, w := range out.Words {
 				prefix := n.Prefix && i == len(out.Words)-1
 				fix, err := s.correctWord(ctx, w, prefix, visible)
@@ -63,7 +63,7 @@ func (s *SQL) correct(ctx context.Context, root *Node, visible func(*Node) (bool
 				if fix != w {
 					out.Words[i], changed = fix, true
 					if prefix {
-						out.Prefix = false // the whole word was corrected
+						out.Prefix, out.Implicit = false, false // the whole word was corrected
 					}
 				}
 			}

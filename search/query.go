@@ -38,7 +38,10 @@ type Node struct {
 	Kind   NodeKind
 	Words  []string // folded words of a term or phrase
 	Prefix bool     // term: matches words that start with Words[0]
-	Kids   []*Node
+	// Implicit marks the prefix of the query's plain last word, which
+	// String does not write (it comes back when the text is read again).
+	Implicit bool
+	Kids     []*Node
 }
 
 // Query limits: a query is read up to these many terms and OR
@@ -407,7 +410,7 @@ func implicitPrefix(root *Node) {
 	walk = func(n *Node, keep bool) {
 		if n.Kind == NodeTerm && len(n.Words) == 2 && n.Words[1] == "" {
 			n.Words = n.Words[:1]
-			n.Prefix = keep
+			n.Prefix, n.Implicit = keep, keep
 			return
 		}
 		for _, k := range n.Kids {
@@ -497,7 +500,7 @@ func (n *Node) String() string {
 	switch n.Kind {
 	case NodeTerm:
 		s := n.Words[0]
-		if n.Prefix {
+		if n.Prefix && !n.Implicit {
 			s += "*"
 		}
 		return s

@@ -12,31 +12,31 @@ func TestParseText(t *testing.T) {
 		problem  string // a part of the one problem expected, "" for none
 	}{
 		{"", "", ""},
-		{"black hole", "black hole*", ""},
+		{"black hole", "black hole", ""},
 		{"Black  HOLE ", "black hole", ""},
-		{`"black hole" galaxy`, `"black hole" galaxy*`, ""},
+		{`"black hole" galaxy`, `"black hole" galaxy`, ""},
 		{`"black hole"`, `"black hole"`, ""},
-		{"jwst OR hubble", "jwst OR hubble*", ""},
-		{"jwst OR hubble map", "(jwst OR hubble) map*", ""},
-		{`(jwst OR "space telescope") map`, `(jwst OR "space telescope") map*`, ""},
-		{"(a b) OR c", "(a b) OR c*", ""},
+		{"jwst OR hubble", "jwst OR hubble", ""},
+		{"jwst OR hubble map", "(jwst OR hubble) map", ""},
+		{`(jwst OR "space telescope") map`, `(jwst OR "space telescope") map`, ""},
+		{"(a b) OR c", "(a b) OR c", ""},
 		{"star -black", "star -black", ""},
 		{`star -"black hole"`, `star -"black hole"`, ""},
 		{"star -(black OR dwarf)", "star -(black OR dwarf)", ""},
-		{"phot* star", "phot* star*", ""},
+		{"phot* star", "phot* star", ""},
 		{"phot*", "phot*", ""},
 		{"e-mail", `"e mail"`, ""},
 		{"-star", "-star", "only of exclusions"},
 		{`"black hole`, `"black hole"`, "quote was not closed"},
-		{"(jwst OR hubble", "jwst OR hubble*", "parenthesis was not closed"},
-		{"jwst) hubble", "jwst hubble*", "closing parenthesis"},
+		{"(jwst OR hubble", "jwst OR hubble", "parenthesis was not closed"},
+		{"jwst) hubble", "jwst hubble", "closing parenthesis"},
 		{"jwst OR", "jwst", "OR needs"},
-		{"OR jwst", "jwst*", "OR needs"},
-		{"a OR OR b", "a b*", "OR needs"},
+		{"OR jwst", "jwst", "OR needs"},
+		{"a OR OR b", "a b", "OR needs"},
 		{"a OR -b", "a -b", "cannot be an alternative"},
-		{"--a", "a*", ""},
+		{"--a", "a", ""},
 		{"!!! ??", "", ""},
-		{"or and not", "or and not*", ""}, // lower case: words
+		{"or and not", "or and not", ""}, // lower case: words
 	}
 	for _, tt := range tests {
 		got := ParseText(tt.in)
@@ -48,6 +48,15 @@ func TestParseText(t *testing.T) {
 			t.Errorf("ParseText(%q): problems %q, want none", tt.in, got.Problems)
 		case tt.problem != "" && (len(got.Problems) != 1 || !strings.Contains(got.Problems[0], tt.problem)):
 			t.Errorf("ParseText(%q): problems %q, want one saying %q", tt.in, got.Problems, tt.problem)
+		}
+	}
+}
+
+func TestImplicitPrefix(t *testing.T) {
+	for q, want := range map[string]bool{"black hole": true, "black hole ": false, `"black hole"`: false, "star -black": false, "(black hole)": false} {
+		terms := ParseText(q).Root.Terms()
+		if last := terms[len(terms)-1]; last.Prefix != want {
+			t.Errorf("%q: last word prefix %v, want %v", q, last.Prefix, want)
 		}
 	}
 }
