@@ -34,17 +34,10 @@ func TestBrowserSearchCorrected(t *testing.T) {
 	}
 	s.waitIndexed(t)
 
-	tab := testenv.BrowserContext(t, root)
+	tab := signedInTab(t, root, s, u.Email)
 	testenv.Laptop(t, tab)
 	testenv.Do(t, tab,
-		chromedp.Navigate(s.URL+"/login?next=/search"),
-		chromedp.WaitVisible(chromedp.ID("f-email")),
-		chromedp.SendKeys(chromedp.ID("f-email"), u.Email),
-		chromedp.SendKeys(chromedp.ID("f-password"), "correct horse battery"),
-		chromedp.Click(buttonXPath("main", "Sign in")),
-	)
-	testenv.WaitPath(t, tab, "/search")
-	testenv.Do(t, tab,
+		chromedp.Navigate(s.URL+"/search"),
 		chromedp.WaitVisible(chromedp.ID("search-q")),
 		chromedp.SendKeys(chromedp.ID("search-q"), "blsck hole"),
 		chromedp.Click(buttonXPath(`div[@class="search-main"]`, "Search")),
