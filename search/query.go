@@ -13,7 +13,7 @@ import (
 //	jwst OR hubble       either side (a phrase or a (group) counts as one)
 //	(jwst OR hubble) map groups
 //	-word  -"a phrase"   leave out what matches (also -(a OR b))
-//	photo*               words starting with photo; the last word of the
+//	photo*  "black ho"*  words starting with photo; the last word of the
 //	                     query is also matched as a prefix when it is a plain
 //	                     word, so that a search can be typed out
 //
@@ -89,6 +89,7 @@ type tok struct {
 	kind     tokKind
 	text     string
 	unclosed bool // a phrase without its closing quote
+	prefix   bool // a phrase followed by *
 	last     bool // the last token of the text, with no space after it
 }
 
@@ -112,8 +113,12 @@ func lexText(s string) []tok {
 				j++
 			}
 			t := tok{kind: tokPhrase, text: string(rs[i+1 : min(j, len(rs))]), unclosed: j >= len(rs)}
-			out = append(out, t)
 			i = j + 1
+			if i < len(rs) && rs[i] == '*' { // "black ho"*: the last word a prefix
+				t.prefix = true
+				i++
+			}
+			out = append(out, t)
 		case r == '-' && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]) && rs[i+1] != '-' && rs[i+1] != ')':
 			out = append(out, tok{kind: tokNot})
 			i++
@@ -246,7 +251,7 @@ func (p *textParser) primary() *Node {
 	case tokOpen:
 		return &Node{Kind: NodeAnd, Kids: p.and(true)}
 	case tokPhrase:
-		return p.words(Words(t.text), false, true)
+		return p.words(Words(t.text), t.prefix, true)
 	case tokWord:
 		prefix := strings.HasSuffix(t.text, "*")
 		n := p.words(Words(t.text), prefix, false)
@@ -273,7 +278,7 @@ func (p *textParser) words(ws []string, prefix, phrase bool) *Node {
 		return &Node{Kind: NodeTerm, Words: ws, Prefix: prefix}
 	}
 	if len(ws) == 1 {
-		return &Node{Kind: NodeTerm, Words: ws}
+		return &Node{Kind: NodeTerm, Words: ws, Prefix: prefix}
 	}
 	return &Node{Kind: NodePhrase, Words: ws, Prefix: prefix}
 }

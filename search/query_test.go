@@ -25,6 +25,7 @@ func TestParseText(t *testing.T) {
 		{"star -(black OR dwarf)", "star -(black OR dwarf)", ""},
 		{"phot* star", "phot* star", ""},
 		{"phot*", "phot*", ""},
+		{`"black ho"* star`, `"black ho"* star`, ""},
 		{"e-mail", `"e mail"`, ""},
 		{"-star", "-star", "only of exclusions"},
 		{`"black hole`, `"black hole"`, "quote was not closed"},
