@@ -258,8 +258,14 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 	if !ok {
 		return res, nil // no scope: nothing is visible
 	}
-	words := Words(q.Text)
-	sort, err := meiliSort(q.Sort, len(words) > 0)
+	root := ParseText(q.Text).Root
+	alts, _ := root.Alternatives(MaxQueryAlternatives)
+	text := ""
+	if len(alts) == 1 {
+		text = meiliQ(alts[0], m.lang)
+	}
+	positive := len(root.Terms()) > 0
+	sort, err := meiliSort(q.Sort, positive)
 	if err != nil {
 		return nil, err
 	}
@@ -277,9 +283,12 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 	if q.Facets {
 		req.Facets = []string{"tags", "channel", "author"}
 	}
-	// Quotes and a leading minus are not read as phrase or negation
-	// syntax.
-	resp, err := m.search(ctx, m.queryText(words), req)
+	var resp *meiliResponse
+	if len(alts) > 1 {
+		resp, err = m.meiliOr(ctx, alts, filter, req)
+	} else {
+		resp, err = m.search(ctx, text, req)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +298,7 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 	hits = hits[skip:]
 	hits = hits[:min(limit, len(hits))]
 	for _, h := range hits {
-		res.Hits = append(res.Hits, Hit{Doc: h.Doc, Matches: m.lang.MatchSpans(h.Body, words, true)})
+		res.Hits = append(res.Hits, Hit{Doc: h.Doc, Matches: root.Highlight(h.Body, m.lang)})
 	}
 	if q.Facets {
 		maps.Copy(res.Facets.Tags, resp.FacetDistribution["tags"])
@@ -297,24 +306,6 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 		maps.Copy(res.Facets.Authors, resp.FacetDistribution["author"])
 	}
 	return res, nil
-}
-
-// queryText is what Meilisearch is asked for the folded words: their stems
-// (matched in the stems field). The last word is also a prefix, which
-// Meilisearch reads as a prefix of either field: its stem when the stem
-// starts the word (galaxies: galaxi, which also begins every word that
-// begins with galaxies); otherwise the word as typed ("phy", whose stem is
-// "phi"), whose other forms Meilisearch's typo tolerance finds from 5
-// letters (galaxy finds galaxi, one typo, ranked after galaxy itself).
-func (m *Meili) queryText(words []string) string {
-	out := make([]string, len(words))
-	for i, w := range words {
-		out[i] = m.lang.stem(w)
-	}
-	if last := len(words) - 1; last >= 0 && !strings.HasPrefix(words[last], out[last]) {
-		out[last] = words[last]
-	}
-	return strings.Join(out, " ")
 }
 
 // search sends the query text and req to the index.

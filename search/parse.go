@@ -20,7 +20,9 @@ import (
 //	after:2026-11-01                created on or after that day
 //	before:2026-11-02               created before that day
 //
-// Values with spaces are quoted. Anything else is text.
+// Values with spaces are quoted. Anything else is text, in the query
+// language ParseText reads (words, "phrases", OR, -exclusions, prefix*); its
+// problems are Parsed's too.
 type Parsed struct {
 	Text     string
 	Channels []string
@@ -45,7 +47,10 @@ func Parse(q string, loc *time.Location) Parsed {
 		key, val, ok := strings.Cut(tok, ":")
 		op := strings.ToLower(key)
 		if !ok || val == "" || !isOperator(op) {
-			text = append(text, unquote(tok))
+			if ok && val != "" && unknownOperator(key) {
+				p.Problems = append(p.Problems, fmt.Sprintf("%s: is not a search operator (they are from: in: tag: is: has: before: after:); it was searched as words.", key))
+			}
+			text = append(text, tok)
 			continue
 		}
 		val = unquote(val)
@@ -77,7 +82,26 @@ func Parse(q string, loc *time.Location) Parsed {
 		}
 	}
 	p.Text = strings.Join(text, " ")
+	p.Problems = append(p.Problems, ParseText(p.Text).Problems...)
 	return p
+}
+
+// unknownOperator says whether key (before a colon) looks like an operator
+// someone meant: a short word of letters, not a link's scheme.
+func unknownOperator(key string) bool {
+	switch strings.ToLower(key) {
+	case "", "http", "https", "mailto", "ftp":
+		return false
+	}
+	if len(key) > 12 {
+		return false
+	}
+	for _, r := range key {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *Parsed) is(v string) {
@@ -162,7 +186,7 @@ func appendNew(list []string, v string) []string {
 // search box shows after filter controls changed it.
 func (p Parsed) String() string {
 	var parts []string
-	for _, w := range strings.Fields(p.Text) {
+	for _, w := range tokens(p.Text) {
 		// Text that reads as an operator (typed in quotes) stays quoted,
 		// so that the query searches the same when read again.
 		if key, _, ok := strings.Cut(w, ":"); ok && isOperator(strings.ToLower(key)) {

@@ -24,8 +24,11 @@ func TestParse(t *testing.T) {
 		{"is:nonsense after:yesterday x", Parsed{Text: "x", Problems: []string{
 			"is:nonsense is not known (try is:question, is:answered, is:held)",
 			`after: wants a date like 2026-11-01, not "yesterday"`}}},
-		{"http://example.com ratio:2 from:", Parsed{Text: "http://example.com ratio:2 from:"}},
-		{`"exact words" here`, Parsed{Text: "exact words here"}},
+		{"http://example.com ratio:2 from:", Parsed{Text: "http://example.com ratio:2 from:", Problems: []string{
+			"ratio: is not a search operator (they are from: in: tag: is: has: before: after:); it was searched as words."}}},
+		{`jwst OR "space telescope" -"black hole" -dust in:astro (a`, Parsed{Text: `jwst OR "space telescope" -"black hole" -dust (a`,
+			Channels: []string{"astro"}, Problems: []string{"A parenthesis was not closed: it was closed at the end."}}},
+		{`"exact words" here`, Parsed{Text: `"exact words" here`}},
 		{"slides has:file HAS:Image", Parsed{Text: "slides", HasFile: true, HasImage: true}},
 		{"has:attachments has:video", Parsed{HasFile: true, Problems: []string{"has:video is not known (try has:file or has:image)"}}},
 	}
@@ -43,6 +46,7 @@ func TestParsedStringRoundTrip(t *testing.T) {
 		"is:unanswered",
 		"slides has:file has:image",
 		`"has:file" has:image`,
+		`(jwst OR hubble) -"black hole" star* in:astro`,
 	} {
 		p := Parse(q, time.UTC)
 		if again := Parse(p.String(), time.UTC); !reflect.DeepEqual(p, again) {

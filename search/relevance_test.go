@@ -175,6 +175,7 @@ func relQuery(q, as string) search.Query {
 	for _, a := range p.Authors {
 		out.Authors = append(out.Authors, search.FoldName(a))
 	}
+	out.UnansweredQuestions() // as the search use case does
 	for _, c := range p.Channels {
 		out.ChannelIDs = append(out.ChannelIDs, relChannels[c])
 	}

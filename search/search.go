@@ -7,6 +7,7 @@ package search
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -79,9 +80,9 @@ type Scope struct {
 // Query asks for messages. Every filter narrows; Scopes are joined with OR
 // and a query without scopes finds nothing.
 type Query struct {
-	// Text is matched word by word: every word must occur (in the body,
-	// author, channel, tags or file names); the last word also matches as
-	// a prefix.
+	// Text is read by ParseText (words, "phrases", OR, -exclusions,
+	// prefix*): every word must occur (in the body, author, channel, tags
+	// or file names); a plain last word also matches as a prefix.
 	Text       string
 	Scopes     []Scope
 	ChannelIDs []int64
@@ -103,6 +104,8 @@ type Query struct {
 	// Facets asks for counts of tags, channels and authors over every
 	// match (not only the page).
 	Facets bool
+	// Exact turns typo correction off: the words as typed.
+	Exact bool
 }
 
 // Span is a match in a document's body: byte offsets [Start, End).
@@ -130,4 +133,23 @@ type Result struct {
 	Total  int     `json:"total"` // every match, not only this page
 	Facets *Facets `json:"facets,omitempty"`
 	Engine string  `json:"engine"`
+	// CorrectedQuery is the text actually searched when words that
+	// matched nothing were corrected (built-in engines); empty otherwise.
+	CorrectedQuery string `json:"corrected_query,omitempty"`
+}
+
+// UnansweredQuestions applies the rule of is:unanswered to q: only questions
+// are answered or not, so asking for unanswered messages asks for the open
+// questions, never comments. It returns a problem for the person searching
+// when the query also asked for other kinds ("" when none).
+func (q *Query) UnansweredQuestions() string {
+	if q.Answered == nil || *q.Answered {
+		return ""
+	}
+	problem := ""
+	if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, "question") {
+		problem = "is:unanswered finds questions only; is:comment was left out."
+	}
+	q.Kinds = []string{"question"}
+	return problem
 }

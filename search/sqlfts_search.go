@@ -87,7 +87,7 @@ func (c *sqlQuery) body() string {
 func sqlFTSMatch(words []string) string {
 	parts := make([]string, len(words))
 	for i, w := range words {
-		parts[i] = sqlFTSQuote(w)
+		parts[i] = ftsQuote(w)
 	}
 	parts[len(parts)-1] += "*"
 	return strings.Join(parts, " ")
@@ -98,43 +98,9 @@ func sqlFTSMatch(words []string) string {
 func sqlTSQuery(words []string) string {
 	parts := make([]string, len(words))
 	for i, w := range words {
-		parts[i] = sqlTSLexeme(w)
+		parts[i] = tsLexeme(w)
 	}
 	parts[len(parts)-1] += ":*"
-	return strings.Join(parts, " & ")
-}
-
-// sqlStemMatch is the FTS5 query of a message search: every word matches its
-// stem in the stems column, the last one also as a prefix of a word in the
-// text column; every word quoted, so no word is read as syntax.
-func (s *SQL) sqlStemMatch(words []string) string {
-	parts := make([]string, len(words))
-	for i, w := range words {
-		parts[i] = "stems : " + sqlFTSQuote(s.lang.stem(w))
-	}
-	last := len(parts) - 1
-	parts[last] = "(" + parts[last] + " OR text : " + sqlFTSQuote(words[last]) + " *)"
-	return strings.Join(parts, " AND ")
-}
-
-// sqlFTSQuote is w as an FTS5 string (never read as syntax).
-func sqlFTSQuote(w string) string { return `"` + strings.ReplaceAll(w, `"`, `""`) + `"` }
-
-// sqlTSLexeme is w as a quoted tsquery lexeme.
-func sqlTSLexeme(w string) string {
-	w = strings.ReplaceAll(w, `\`, `\\`)
-	return "'" + strings.ReplaceAll(w, "'", "''") + "'"
-}
-
-// stemTSQuery is the tsquery text of a message search on PostgreSQL, as
-// sqlStemMatch: stems have weight B, the words (for the prefix) weight A.
-func (s *SQL) stemTSQuery(words []string) string {
-	parts := make([]string, len(words))
-	for i, w := range words {
-		parts[i] = sqlTSLexeme(s.lang.stem(w)) + ":B"
-	}
-	last := len(parts) - 1
-	parts[last] = "(" + parts[last] + " | " + sqlTSLexeme(words[last]) + ":*A)"
 	return strings.Join(parts, " & ")
 }
 
@@ -151,30 +117,34 @@ func (s *SQL) phraseTier(words []string) (string, []any) {
 	if s.pg() {
 		parts := make([]string, len(stems))
 		for i, st := range stems {
-			parts[i] = sqlTSLexeme(st) + ":B"
+			parts[i] = tsLexeme(st) + ":B"
 		}
 		return "d.tsv @@ to_tsquery('simple', ?)", []any{strings.Join(parts, " <-> ")}
 	}
 	return "search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)",
-		[]any{"stems : " + sqlFTSQuote(strings.Join(stems, " "))}
+		[]any{"stems : " + ftsQuote(strings.Join(stems, " "))}
 }
 
 // build turns q into the FROM and WHERE shared by the hits, the total and
 // the facets.
-func (s *SQL) build(q Query, words []string) sqlQuery {
+func (s *SQL) build(q Query, root *Node) sqlQuery {
 	var c sqlQuery
 	switch {
-	case len(words) == 0:
+	case root == nil:
 		c.from = "search_docs d"
 	case s.pg():
 		c.from = "search_docs d"
-		c.and("d.tsv @@ to_tsquery('simple', ?)", s.stemTSQuery(words))
+		c.and("d.tsv @@ to_tsquery('simple', ?)", sqlTSExpr(root, s.lang))
+	case len(root.Positive()) == 0:
+		// Only exclusions: every document but those that match one.
+		c.from = "search_docs d"
+		c.and("d.id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)", sqlFTSExpr(root, s.lang))
 	default:
 		// CROSS JOIN keeps the full-text index the outer loop: left to
 		// itself, SQLite 3.51 walks a channel's rows and runs the MATCH
 		// again for each of them, seconds per query at a million messages.
 		c.from = "search_fts CROSS JOIN search_docs d ON d.id = search_fts.rowid"
-		c.and("search_fts MATCH ?", s.sqlStemMatch(words))
+		c.and("search_fts MATCH ?", sqlFTSExpr(root, s.lang))
 	}
 	var scopes []string
 	var scopeArgs []any
@@ -253,7 +223,7 @@ type sqlTier struct {
 // other matches); within the same tiers questions with votes before the
 // other messages, then newest first. Chat messages are short: bm25 and
 // ts_rank mostly measure their length, and would leave recency no part.
-func (s *SQL) order(q Query, words []string, tiers []sqlTier) (string, []any, error) {
+func (s *SQL) order(q Query, root *Node, tiers []sqlTier) (string, []any, error) {
 	const newest = "d.created_at DESC, d.id DESC"
 	switch q.Sort {
 	case SortNewest:
@@ -263,7 +233,7 @@ func (s *SQL) order(q Query, words []string, tiers []sqlTier) (string, []any, er
 	case SortVotes:
 		return "d.votes DESC, " + newest, nil, nil
 	case SortRelevance, "":
-		if len(words) == 0 {
+		if root == nil || len(root.Positive()) == 0 {
 			return newest, nil, nil
 		}
 		var b strings.Builder
@@ -283,22 +253,53 @@ func (s *SQL) order(q Query, words []string, tiers []sqlTier) (string, []any, er
 // Search answers q: the page of hits, the exact total and, when asked, the
 // facets over every match.
 func (s *SQL) Search(ctx context.Context, q Query) (*Result, error) {
-	words := Words(q.Text)
+	root := ParseText(q.Text).Root
+	res, err := s.search(ctx, q, root)
+	if err != nil || res.Total > 0 || q.Exact || root == nil || len(q.Scopes) == 0 {
+		return res, err
+	}
+	// Nothing found: words the index does not hold are corrected against
+	// its vocabulary, as Meilisearch's typo tolerance would match them.
+	visible := func(n *Node) (bool, error) { return s.exists(ctx, q, n) }
+	fixed, changed, err := s.correct(ctx, root, visible)
+	if err != nil || !changed {
+		return res, err
+	}
+	again, err := s.search(ctx, q, fixed)
+	if err != nil || again.Total == 0 {
+		return res, err
+	}
+	again.CorrectedQuery = fixed.String()
+	return again, nil
+}
+
+// exists says whether q finds anything with its text read as root.
+func (s *SQL) exists(ctx context.Context, q Query, root *Node) (bool, error) {
+	c := s.build(q, root)
+	var n int
+	if err := s.db.NewRaw("SELECT COUNT(*) FROM (SELECT 1"+c.body()+" LIMIT 1) x", c.args...).Scan(ctx, &n); err != nil {
+		return false, fmt.Errorf("search: builtin: exists: %w", err)
+	}
+	return n > 0, nil
+}
+
+// search answers q with its text read as root.
+func (s *SQL) search(ctx context.Context, q Query, root *Node) (*Result, error) {
 	limit, offset := pageOf(q.Limit, q.Offset, sqlDefaultLimit, sqlMaxLimit)
 
 	res := &Result{Hits: []Hit{}, Engine: s.Name()}
 	if q.Facets {
 		res.Facets = &Facets{Tags: map[string]int{}, Channels: map[string]int{}, Authors: map[string]int{}}
 	}
-	phrase, phraseArgs := s.phraseTier(words)
-	orderBy, orderArgs, err := s.order(q, words, []sqlTier{{phrase, phraseArgs}})
+	phrase, phraseArgs := s.phraseTier(root.PhraseWords())
+	orderBy, orderArgs, err := s.order(q, root, []sqlTier{{phrase, phraseArgs}})
 	if err != nil {
 		return nil, err
 	}
 	if len(q.Scopes) == 0 {
 		return res, nil
 	}
-	c := s.build(q, words)
+	c := s.build(q, root)
 
 	var rows []sqlDocRow
 	args := append(append(append([]any{}, c.args...), orderArgs...), limit, offset)
@@ -316,7 +317,7 @@ func (s *SQL) Search(ctx context.Context, q Query) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("search: builtin: %w", err)
 		}
-		res.Hits = append(res.Hits, Hit{Doc: d, Matches: s.lang.MatchSpans(d.Body, words, true)})
+		res.Hits = append(res.Hits, Hit{Doc: d, Matches: root.Highlight(d.Body, s.lang)})
 	}
 
 	first := 0

@@ -20,6 +20,8 @@ type SearchRequest struct {
 	Limit  int
 	Offset int
 	Facets bool
+	// Exact searches the words as typed, without typo correction.
+	Exact bool
 }
 
 // SearchGroup is the hits of one thread, with the thread's first message
@@ -84,6 +86,10 @@ func (s *Service) Search(ctx context.Context, e search.Engine, user *model.User,
 		Answered: req.Query.Answered, HasFile: req.Query.HasFile, HasImage: req.Query.HasImage, After: req.Query.After, Before: req.Query.Before,
 		Sort: req.Sort, Limit: req.Limit, Offset: req.Offset, Facets: req.Facets,
 	}
+	if problem := q.UnansweredQuestions(); problem != "" {
+		out.Problems = append(out.Problems, problem)
+	}
+	q.Exact = req.Exact
 	if len(staff) > 0 {
 		q.Scopes = append(q.Scopes, search.Scope{ChannelIDs: staff})
 	}

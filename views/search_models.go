@@ -21,6 +21,8 @@ type SearchForm struct {
 	Before   string
 	Sort     string
 	Has      string // "", file, image
+	// Exact searches the words as typed, without typo correction.
+	Exact bool
 }
 
 // Values is the form as a query string, for links that keep it.
@@ -31,6 +33,9 @@ func (f SearchForm) Values() url.Values {
 		if s != "" {
 			v.Set(k, s)
 		}
+	}
+	if f.Exact {
+		v.Set("exact", "1")
 	}
 	return v
 }
@@ -115,6 +120,10 @@ type SearchPageData struct {
 	Staff    bool // staff somewhere: state filter and bulk tagging
 	CanTag   bool // at least one hit can be tagged
 	Error    string
+	// Corrected is the query searched instead of the typed one (words
+	// corrected), ExactHref the search of exactly what was typed.
+	Corrected string
+	ExactHref string
 }
 
 func searchPageURL(f SearchForm, offset int) templ.SafeURL {

@@ -43,6 +43,9 @@ type apiSearchResult struct {
 	Hits     []apiSearchHit `json:"hits"`
 	Facets   *search.Facets `json:"facets"`
 	Problems []string       `json:"problems"`
+	// CorrectedQuery is the text searched instead of q when words that
+	// matched nothing were corrected; "" when q was searched as typed.
+	CorrectedQuery string `json:"corrected_query"`
 }
 
 // SearchMessages is GET /api/v1/search?q=…&limit=&offset=&sort= with the same
@@ -70,7 +73,7 @@ func (h *API) SearchMessages(c *fiber.Ctx) error {
 		return err
 	}
 	out := apiSearchResult{Engine: res.Engine, Total: res.Total, Limit: limit, Offset: offset, Hits: []apiSearchHit{},
-		Facets: res.Facets, Problems: res.Problems}
+		Facets: res.Facets, Problems: res.Problems, CorrectedQuery: res.CorrectedQuery}
 	if out.Problems == nil {
 		out.Problems = []string{}
 	}

@@ -57,6 +57,11 @@ func (h *Pages) SearchPage(c *fiber.Ctx) error {
 	d.Staff = len(res.StaffIn) > 0
 	d.Searched = true
 	d.Engine, d.Total, d.Problems = res.Engine, res.Total, res.Problems
+	if res.CorrectedQuery != "" {
+		exact := f
+		exact.Exact = true
+		d.Corrected, d.ExactHref = res.CorrectedQuery, "/search?"+exact.Values().Encode()
+	}
 	for _, g := range res.Groups {
 		vg := views.SearchGroup{Channel: g.Channel, ThreadID: g.ThreadID}
 		if g.Root != nil {

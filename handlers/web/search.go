@@ -18,7 +18,8 @@ const SearchPerPage = 20
 func SearchForm(c *fiber.Ctx) views.SearchForm {
 	get := func(k string) string { return strings.TrimSpace(c.Query(k)) }
 	return views.SearchForm{Q: get("q"), In: get("in"), From: get("from"), Tag: get("tag"), Kind: get("kind"),
-		Answered: get("answered"), State: get("state"), After: get("after"), Before: get("before"), Sort: get("sort"), Has: get("has")}
+		Answered: get("answered"), State: get("state"), After: get("after"), Before: get("before"), Sort: get("sort"), Has: get("has"),
+		Exact: get("exact") == "1" || get("exact") == "true"}
 }
 
 // SearchRequest turns the form into a search: the box's operators and the
@@ -55,7 +56,7 @@ func SearchRequest(f views.SearchForm, offset, limit int) transcripts.SearchRequ
 	if strings.TrimSpace(p.Text) == "" && sortBy == search.SortRelevance {
 		sortBy = search.SortNewest
 	}
-	return transcripts.SearchRequest{Query: p, Sort: sortBy, Limit: limit, Offset: offset, Facets: true}
+	return transcripts.SearchRequest{Query: p, Sort: sortBy, Limit: limit, Offset: offset, Facets: true, Exact: f.Exact}
 }
 
 // MessageLink points into the transcript of the message's session, or the
