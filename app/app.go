@@ -203,6 +203,9 @@ type HTTPOptions struct {
 	SecureCookies bool
 	TrustProxy    bool
 	BodyLimit     int
+	// ReadTimeout bounds reading a request, and the wait for each piece of
+	// an upload (zero: 30 s).
+	ReadTimeout time.Duration
 	// CSRFKey signs CSRF tokens; nil: the key stored in the database, shared
 	// by every instance (made on first start).
 	CSRFKey []byte
@@ -227,7 +230,7 @@ func (a *App) HTTP(ctx context.Context, o HTTPOptions) (*fiber.App, error) {
 		Inbox:     a.Inbox,
 		Retention: a.Retention, Attachments: a.Attachments, Filters: a.Filters, Hub: a.Hub, Access: a.Access, Authz: a.Authz, Search: a.Search,
 		Migrations: a.Migrator, Log: a.Log, BaseURL: o.BaseURL, SecureCookies: o.SecureCookies,
-		TrustProxy: o.TrustProxy, BodyLimit: o.BodyLimit, CSRFKey: o.CSRFKey, Streams: o.Streams,
+		TrustProxy: o.TrustProxy, BodyLimit: o.BodyLimit, ReadTimeout: o.ReadTimeout, CSRFKey: o.CSRFKey, Streams: o.Streams,
 		InboxFeed: a.InboxFeed, DMSearch: a.DMSearch,
 	}), nil
 }

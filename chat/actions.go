@@ -57,7 +57,7 @@ func (s *Service) Edit(ctx context.Context, ch *model.Channel, v Viewer, id int6
 			fmt.Sprintf("Messages can be edited for %s after posting.", humanDuration(s.opts.EditWindow)))
 	}
 	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
-	if err := checkBody(body, ch.MaxLength); err != nil {
+	if err := s.checkEditBody(ctx, m, body, ch.MaxLength); err != nil {
 		return nil, err
 	}
 	if body == m.Body {

@@ -202,6 +202,12 @@ func (s *Service) tallies(ctx context.Context, ids []int64) (map[int64][]store.R
 
 // Items turns messages into items for v, in the same order.
 func (s *Service) Items(ctx context.Context, v Viewer, ms []model.Message) ([]Item, error) {
+	return s.itemsWith(ctx, v, ms, nil)
+}
+
+// itemsWith is Items given the messages' files (by message id, as
+// store.MessageAttachments reads them); nil reads them.
+func (s *Service) itemsWith(ctx context.Context, v Viewer, ms []model.Message, files map[int64][]model.Attachment) ([]Item, error) {
 	ids := make([]int64, 0, len(ms))
 	for _, m := range ms {
 		ids = append(ids, m.ID)
@@ -222,9 +228,10 @@ func (s *Service) Items(ctx context.Context, v Viewer, ms []model.Message) ([]It
 	if err != nil {
 		return nil, err
 	}
-	files, err := store.MessageAttachments(ctx, s.db, ids)
-	if err != nil {
-		return nil, err
+	if files == nil {
+		if files, err = store.MessageAttachments(ctx, s.db, ids); err != nil {
+			return nil, err
+		}
 	}
 	items := make([]Item, 0, len(ms))
 	for _, m := range ms {

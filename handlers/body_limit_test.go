@@ -92,3 +92,40 @@ func TestUploadsShareAConnection(t *testing.T) {
 		}
 	}
 }
+
+// An upload may take longer than the server's read timeout as long as it
+// keeps sending (a phone on slow Wi-Fi): here the timeout is 1 s and the
+// file comes in pieces over 3 s.
+func TestSlowUploadIsNotCutOff(t *testing.T) {
+	s := newServer(t, testenv.Databases(t)[0].URL, func(o *serverOptions) { o.readTimeout = time.Second })
+	pat := s.apiUser(t, "pat@example.org", model.RoleParticipant)
+	addr := strings.TrimPrefix(s.URL, "http://")
+	body, ct := uploadBody(t, "file", "slow.txt", []byte(strings.Repeat("a line of notes\n", 4096)))
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
+	head := fmt.Sprintf("POST /api/v1/uploads HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n", addr, pat.token, ct, len(body))
+	if _, err := io.WriteString(conn, head); err != nil {
+		t.Fatal(err)
+	}
+	const pieces = 10
+	for i := range pieces {
+		time.Sleep(300 * time.Millisecond)
+		from, to := i*len(body)/pieces, (i+1)*len(body)/pieces
+		if _, err := io.WriteString(conn, body[from:to]); err != nil {
+			t.Fatalf("piece %d: the server stopped reading: %v", i, err)
+		}
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	data, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("slow upload: %d %s, want 201", res.StatusCode, data)
+	}
+}

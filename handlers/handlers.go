@@ -8,6 +8,7 @@ package handlers
 
 import (
 	"backchannel/handlers/web"
+	"cmp"
 	"log/slog"
 	"strings"
 	"time"
@@ -31,7 +32,7 @@ func New(d Deps) *fiber.App {
 		AppName:               "backchannel",
 		ErrorHandler:          h.ErrorHandler,
 		BodyLimit:             d.BodyLimit,
-		ReadTimeout:           30 * time.Second,
+		ReadTimeout:           cmp.Or(d.ReadTimeout, web.DefaultReadTimeout),
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		// The read buffer is the budget for a request's line and headers

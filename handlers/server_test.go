@@ -32,11 +32,12 @@ type testServer struct {
 }
 
 type serverOptions struct {
-	noIndexer bool          // run no search indexer (tests that count the requests' statements)
-	search    search.Engine // default: the built-in engine
-	bodyLimit int
-	accounts  accounts.Options  // sign-in limits and clock (zero: the defaults)
-	streams   live.StreamLimits // caps of open event streams (default: live's)
+	noIndexer   bool          // run no search indexer (tests that count the requests' statements)
+	search      search.Engine // default: the built-in engine
+	bodyLimit   int
+	accounts    accounts.Options  // sign-in limits and clock (zero: the defaults)
+	streams     live.StreamLimits // caps of open event streams (default: live's)
+	readTimeout time.Duration     // the server's ReadTimeout (default 30 s)
 }
 
 // newServer starts a server on a fresh, migrated database at dbURL and stops
@@ -63,7 +64,7 @@ func newServer(t testing.TB, dbURL string, opts ...func(*serverOptions)) *testSe
 	}
 	base := "http://" + ln.Addr().String()
 	web, err := a.HTTP(ctx, app.HTTPOptions{BaseURL: base, BodyLimit: o.bodyLimit, CSRFKey: []byte("test-key-0123456789abcdef0123456"),
-		Streams: o.streams})
+		Streams: o.streams, ReadTimeout: o.readTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}

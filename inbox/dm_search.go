@@ -13,9 +13,9 @@ import (
 
 // SearchRequest is a search of one's own direct messages.
 type SearchRequest struct {
-	// Query is the search box as typed: words, quoted words, from:handle,
-	// after:, before: (as in channel search; in:, tag: and is: do not
-	// apply here).
+	// Query is the search box as typed: words (also found in the files'
+	// names), quoted words, from:handle, after:, before:, has:file and
+	// has:image (as in channel search; in:, tag: and is: do not apply here).
 	Query  string
 	Sort   string // relevance (default), newest or oldest
 	Limit  int    // 1–100, default 20
@@ -54,10 +54,8 @@ func (s *Service) Search(ctx context.Context, engine search.DMEngine, userID int
 	if len(p.Channels) > 0 || len(p.Tags) > 0 || len(p.Kinds) > 0 || len(p.States) > 0 || p.Answered != nil {
 		out.Problems = append(out.Problems, "in:, tag: and is: do not apply to direct messages; they were left out.")
 	}
-	if p.HasFile || p.HasImage {
-		out.Problems = append(out.Problems, "has:file and has:image do not apply to direct messages yet; they were left out.")
-	}
-	q := search.DMQuery{Text: p.Text, After: p.After, Before: p.Before, Sort: req.Sort, Limit: req.Limit, Offset: max(req.Offset, 0)}
+	q := search.DMQuery{Text: p.Text, After: p.After, Before: p.Before, HasFile: p.HasFile, HasImage: p.HasImage,
+		Sort: req.Sort, Limit: req.Limit, Offset: max(req.Offset, 0)}
 	if q.Limit <= 0 || q.Limit > 100 {
 		q.Limit = 20
 	}

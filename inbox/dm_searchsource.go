@@ -48,9 +48,33 @@ func (x dmIndexSource) Changes(ctx context.Context, ids []int64) ([]search.DMCha
 	return dmChanges(rows), err
 }
 
-func dmDoc(r store.DMIndexRow) search.DMDoc {
-	return search.DMDoc{ID: r.ID, ConversationID: r.ConversationID, AuthorID: r.AuthorID, Author: r.Author,
-		Body: r.Body, CreatedAt: r.CreatedAt.UnixMilli()}
+func dmDoc(r store.DMIndexRow, files []model.Attachment) search.DMDoc {
+	d := search.DMDoc{ID: r.ID, ConversationID: r.ConversationID, AuthorID: r.AuthorID, Author: r.Author,
+		Body: r.Body, CreatedAt: r.CreatedAt.UnixMilli(), Files: make([]string, 0, len(files))}
+	for _, a := range files {
+		d.Files = append(d.Files, a.Name)
+		d.HasFile = true
+		d.HasImage = d.HasImage || a.Kind == model.AttachmentImage
+	}
+	return d
+}
+
+// dmDocs are the documents of rows, with their files (not removed) read
+// in one query.
+func (x dmIndexSource) dmDocs(ctx context.Context, rows []store.DMIndexRow) ([]search.DMDoc, error) {
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	files, err := store.DMMessageAttachments(ctx, x.db, ids)
+	if err != nil {
+		return nil, err
+	}
+	docs := make([]search.DMDoc, len(rows))
+	for i, r := range rows {
+		docs[i] = dmDoc(r, files[r.ID])
+	}
+	return docs, nil
 }
 
 func (x dmIndexSource) Docs(ctx context.Context, ids []int64) (map[int64]search.DMDoc, error) {
@@ -58,9 +82,13 @@ func (x dmIndexSource) Docs(ctx context.Context, ids []int64) (map[int64]search.
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[int64]search.DMDoc, len(rows))
-	for _, r := range rows {
-		out[r.ID] = dmDoc(r)
+	docs, err := x.dmDocs(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]search.DMDoc, len(docs))
+	for _, d := range docs {
+		out[d.ID] = d
 	}
 	return out, nil
 }
@@ -70,9 +98,9 @@ func (x dmIndexSource) DocsAfter(ctx context.Context, after int64, limit int) ([
 	if err != nil || len(rows) == 0 {
 		return nil, 0, err
 	}
-	docs := make([]search.DMDoc, len(rows))
-	for i, r := range rows {
-		docs[i] = dmDoc(r)
+	docs, err := x.dmDocs(ctx, rows)
+	if err != nil {
+		return nil, 0, err
 	}
 	return docs, rows[len(rows)-1].ID, nil
 }

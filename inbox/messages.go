@@ -357,9 +357,19 @@ func (s *Service) Delete(ctx context.Context, userID, conversationID, messageID 
 // React puts the viewer's emoji (from the channels' palette) on a message
 // (on) or takes it off; asking for what is already so changes nothing and
 // writes no event.
+//
+// Adding one is writing: refused as sending is (a direct-message suspension,
+// a site-wide mute or ban, a site that keeps direct messages to staff);
+// taking one's own off stays allowed.
 func (s *Service) React(ctx context.Context, userID, conversationID, messageID int64, emoji string, on bool) error {
-	if _, err := s.enter(ctx, s.db, userID); err != nil {
+	a, err := s.enter(ctx, s.db, userID)
+	if err != nil {
 		return err
+	}
+	if on {
+		if err := s.mayWrite(ctx, s.db, a); err != nil {
+			return err
+		}
 	}
 	if !slices.Contains(model.Reactions(), emoji) {
 		return model.Invalid("emoji", "Pick a reaction from the palette: "+strings.Join(model.Reactions(), " "))

@@ -38,12 +38,16 @@ const (
 // UploadBench uploads o.Uploads files through POST /api/v1/uploads of a
 // running server, o.Concurrency at once, each from an account of its own
 // (so the daily quotas do not refuse the run; the accounts are made through
-// the same database the server uses and reused), streaming each body from
-// a pipe. It reports the time from the request's start to the server's
+// the same database the server uses and reused), each sent with its
+// Content-Length as a browser sends a form's file. It reports the time from the request's start to the server's
 // answer (the upload, sniffing, re-encoding and thumbnail, and storing),
 // the throughput, and the server's CPU and the peak of its resident memory.
 func UploadBench(ctx context.Context, s Services, o UploadOptions, stdout io.Writer) error {
 	body, name, err := uploadFile(o.Kind, o.SizeMB)
+	if err != nil {
+		return err
+	}
+	form, err := newMultipart(name, body)
 	if err != nil {
 		return err
 	}
@@ -88,7 +92,7 @@ func UploadBench(ctx context.Context, s Services, o UploadOptions, stdout io.Wri
 					return
 				}
 				t0 := time.Now()
-				if err := uploadOnce(ctx, client, o.URL, tokens[i], name, body); err != nil {
+				if err := uploadOnce(ctx, client, o.URL, tokens[i], form); err != nil {
 					msg := err.Error()
 					first.CompareAndSwap(nil, &msg)
 					errs.Add(1)
@@ -119,29 +123,16 @@ func UploadBench(ctx context.Context, s Services, o UploadOptions, stdout io.Wri
 	return nil
 }
 
-// uploadOnce streams one multipart upload through a pipe, as a browser
-// sends it, and checks the server's answer.
-func uploadOnce(ctx context.Context, client *http.Client, base, token, name string, body []byte) error {
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	go func() {
-		part, err := mw.CreateFormFile("file", name)
-		if err == nil {
-			for off := 0; off < len(body) && err == nil; off += 32 << 10 {
-				_, err = part.Write(body[off:min(off+32<<10, len(body))])
-			}
-		}
-		if err == nil {
-			err = mw.Close()
-		}
-		pw.CloseWithError(err)
-	}()
-	req, err := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/uploads", pr)
+// uploadOnce sends one multipart upload as a browser sends a form's file
+// (with its Content-Length), read from the shared body, and checks the
+// server's answer.
+func uploadOnce(ctx context.Context, client *http.Client, base, token string, form multipartBody) error {
+	req, err := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/uploads", bytes.NewReader(form.data))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Content-Type", form.contentType)
 	resp, err := client.Do(req)
 	if err != nil {
 		return err
@@ -152,6 +143,25 @@ func uploadOnce(ctx context.Context, client *http.Client, base, token, name stri
 		return fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(answer)))
 	}
 	return nil
+}
+
+// multipartBody is a whole multipart/form-data body with one file field.
+type multipartBody struct {
+	data        []byte
+	contentType string
+}
+
+func newMultipart(name string, file []byte) (multipartBody, error) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	part, err := mw.CreateFormFile("file", name)
+	if err == nil {
+		_, err = part.Write(file)
+	}
+	if err == nil {
+		err = mw.Close()
+	}
+	return multipartBody{data: b.Bytes(), contentType: mw.FormDataContentType()}, err
 }
 
 // uploadFile makes the file bench upload sends: a noisy JPEG (noise

@@ -208,6 +208,7 @@ type Preview struct {
 	At       time.Time // the moment the cut-offs are counted from
 	Channels []ChannelPreview
 	Total    int // messages whose bodies would be removed
+	Files    int // their files, removed with them
 }
 
 // ChannelPreview is what a policy would remove from one channel.
@@ -216,6 +217,7 @@ type ChannelPreview struct {
 	Days    int        // in force for the channel (0: kept forever)
 	Cutoff  *time.Time // bodies of messages created before it go; nil when kept
 	Count   int
+	Files   int // files of those messages, removed with their bodies
 	Oldest  *time.Time
 	Newest  *time.Time
 	Samples []Sample
@@ -230,7 +232,7 @@ type Sample struct {
 }
 
 // Preview counts, per channel, the messages whose bodies the
-// current policy changed by in would remove now, with the oldest and newest
+// current policy changed by in would remove now (and their files), with the oldest and newest
 // date and a few samples. Nothing is changed.
 func (s *Service) Preview(ctx context.Context, in Input) (*Preview, error) {
 	cur, err := s.Policy(ctx)
@@ -252,6 +254,9 @@ func (s *Service) Preview(ctx context.Context, in Input) (*Preview, error) {
 				return nil, err
 			}
 			if cp.Count > 0 {
+				if cp.Files, err = store.RetentionFileCount(ctx, s.db, c.ID, cut); err != nil {
+					return nil, err
+				}
 				ms, err := store.RetentionSamples(ctx, s.db, c.ID, cut, retentionSamples)
 				if err != nil {
 					return nil, err
@@ -267,6 +272,7 @@ func (s *Service) Preview(ctx context.Context, in Input) (*Preview, error) {
 			}
 		}
 		out.Total += cp.Count
+		out.Files += cp.Files
 		out.Channels = append(out.Channels, cp)
 	}
 	return out, nil

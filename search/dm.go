@@ -42,6 +42,11 @@ type DMDoc struct {
 	Author         string `json:"author"` // display name, searchable as text
 	Body           string `json:"body"`
 	CreatedAt      int64  `json:"created_at"` // Unix milliseconds
+	// Files are the names of the message's files (searchable as words);
+	// HasFile says it has any, HasImage that one is an image.
+	Files    []string `json:"files"`
+	HasFile  bool     `json:"has_file"`
+	HasImage bool     `json:"has_image"`
 }
 
 // DMScope is one conversation a searcher may see, from the message after
@@ -60,6 +65,8 @@ type DMQuery struct {
 	AuthorIDs []int64
 	After     time.Time // created at or after (zero: no bound)
 	Before    time.Time // created before (zero: no bound)
+	HasFile   bool      // only messages with a file
+	HasImage  bool      // only messages with an image
 	Sort      string    // SortRelevance (default), SortNewest or SortOldest
 	Limit     int
 	Offset    int

@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -44,7 +45,14 @@ const (
 var dmNames = map[int64]string{dmAda: "Ada Lovelace", dmJose: "José Núñez", dmGrace: "Grace Hopper"}
 
 func dmDoc(id, conv, author int64, body string, minute int) search.DMDoc {
-	return search.DMDoc{ID: id, ConversationID: conv, AuthorID: author, Author: dmNames[author], Body: body, CreatedAt: confAt(minute)}
+	return search.DMDoc{ID: id, ConversationID: conv, AuthorID: author, Author: dmNames[author], Body: body, CreatedAt: confAt(minute),
+		Files: []string{}}
+}
+
+// dmWithFiles is d carrying files named names (the first flag an image).
+func dmWithFiles(d search.DMDoc, image bool, names ...string) search.DMDoc {
+	d.Files, d.HasFile, d.HasImage = names, true, image
+	return d
 }
 
 // dmDocs are the suite's direct messages in three conversations.
@@ -53,10 +61,10 @@ func dmDocs() []search.DMDoc {
 		dmDoc(1, 1, dmAda, "Shall we meet before the quantum lecture?", 1),
 		dmDoc(2, 1, dmJose, "Yes, coffee at the library café", 2),
 		dmDoc(3, 1, dmAda, "Bring the entanglement notes", 3),
-		dmDoc(4, 2, dmGrace, "Secret plans for the aqueduct quiz", 4),
+		dmWithFiles(dmDoc(4, 2, dmGrace, "Secret plans for the aqueduct quiz", 4), false, "aqueduct-plan.pdf"),
 		dmDoc(5, 2, dmAda, "The quiz covers bridges too", 5),
 		dmDoc(6, 3, dmJose, "Coffee tomorrow?", 6),
-		dmDoc(7, 3, dmGrace, "Entanglement again, really", 7),
+		dmWithFiles(dmDoc(7, 3, dmGrace, "Entanglement again, really", 7), true, "bell-test.png", "notes.txt"),
 		dmDoc(8, 1, dmJose, "Café décor is naïve", 8),
 	}
 }
@@ -97,6 +105,12 @@ func TestDMConformanceQueries(t *testing.T) {
 		{name: "all words must match", q: search.DMQuery{Text: "library coffee", Scopes: all}, want: []int64{2}},
 		{name: "prefix of the last word", q: search.DMQuery{Text: "entang", Sort: newest, Scopes: all}, want: []int64{7, 3}},
 		{name: "after and before", q: search.DMQuery{Sort: newest, Scopes: all, After: confT0.Add(3 * time.Minute), Before: confT0.Add(6 * time.Minute)}, want: []int64{5, 4, 3}},
+		{name: "a file's name is text", q: search.DMQuery{Text: "bell", Scopes: all}, want: []int64{7}},
+		{name: "a file's name, split at punctuation", q: search.DMQuery{Text: "aqueduct plan", Scopes: all}, want: []int64{4}},
+		{name: "has:file", q: search.DMQuery{Sort: newest, Scopes: all, HasFile: true}, want: []int64{7, 4}},
+		{name: "has:image", q: search.DMQuery{Sort: newest, Scopes: all, HasImage: true}, want: []int64{7}},
+		{name: "has:file with text", q: search.DMQuery{Text: "quiz", Scopes: all, HasFile: true}, want: []int64{4}},
+		{name: "has:file only in one's conversations", q: search.DMQuery{Scopes: []search.DMScope{{ConversationID: 1}}, HasFile: true}},
 		{name: "sort oldest", q: search.DMQuery{Sort: search.SortOldest, Scopes: all, Limit: 3}, want: []int64{1, 2, 3}, total: 8},
 		{name: "page", q: search.DMQuery{Sort: newest, Scopes: all, Limit: 2, Offset: 2}, want: []int64{6, 5}, total: 8},
 		{name: "past the end", q: search.DMQuery{Sort: newest, Scopes: all, Limit: 2, Offset: 10}, total: 8},
@@ -132,13 +146,22 @@ func TestDMConformanceQueries(t *testing.T) {
 					}
 				})
 			}
+			t.Run("hits carry their files", func(t *testing.T) {
+				res, err := ne.engine.Search(context.Background(), search.DMQuery{Text: "really", Scopes: all})
+				if err != nil || len(res.Hits) != 1 {
+					t.Fatalf("%v %+v", err, res)
+				}
+				if !reflect.DeepEqual(res.Hits[0].DMDoc, dmDocs()[6]) {
+					t.Errorf("doc %+v, want %+v", res.Hits[0].DMDoc, dmDocs()[6])
+				}
+			})
 			t.Run("hits carry the documents and matches", func(t *testing.T) {
 				res, err := ne.engine.Search(context.Background(), search.DMQuery{Text: "library", Scopes: all})
 				if err != nil || len(res.Hits) != 1 {
 					t.Fatalf("%v %+v", err, res)
 				}
 				h := res.Hits[0]
-				if h.DMDoc != dmDocs()[1] {
+				if !reflect.DeepEqual(h.DMDoc, dmDocs()[1]) {
 					t.Errorf("doc %+v, want %+v", h.DMDoc, dmDocs()[1])
 				}
 				if !slices.Equal(h.Matches, []search.Span{{Start: 19, End: 26}}) {

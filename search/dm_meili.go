@@ -29,8 +29,8 @@ func (e *MeiliDM) Ping(ctx context.Context) error { return e.m.Ping(ctx) }
 // meiliDMSettings are the settings of the direct-message index.
 func meiliDMSettings() *meilisearch.Settings {
 	return &meilisearch.Settings{
-		SearchableAttributes: []string{"body", "author"},
-		FilterableAttributes: []string{"id", "conversation_id", "author_id", "created_at"},
+		SearchableAttributes: []string{"body", "author", "files"},
+		FilterableAttributes: []string{"id", "conversation_id", "author_id", "created_at", "has_file", "has_image"},
 		SortableAttributes:   []string{"created_at", "id"},
 		RankingRules: []string{"sort", "words", "typo", "proximity", "attribute", "exactness",
 			"created_at:desc", "id:desc"},
@@ -91,6 +91,9 @@ func (e *MeiliDM) Search(ctx context.Context, q DMQuery) (*DMResult, error) {
 	res.Total = resp.TotalHits
 	hits := resp.Hits[min(offset-page*per, len(resp.Hits)):]
 	for _, h := range hits[:min(limit, len(hits))] {
+		if h.Files == nil {
+			h.Files = []string{}
+		}
 		res.Hits = append(res.Hits, DMHit{DMDoc: h.DMDoc, Matches: meiliSpans(h.Body, h.MatchesPosition["body"])})
 	}
 	return res, nil
@@ -116,6 +119,12 @@ func meiliDMFilter(q DMQuery) string {
 	}
 	if !q.Before.IsZero() {
 		and = append(and, "created_at < "+strconv.FormatInt(q.Before.UnixMilli(), 10))
+	}
+	if q.HasFile {
+		and = append(and, "has_file = true")
+	}
+	if q.HasImage {
+		and = append(and, "has_image = true")
 	}
 	return strings.Join(and, " AND ")
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -67,7 +68,7 @@ func (e *SQLDM) insert(ctx context.Context, tx bun.Tx, docs []DMDoc) error {
 	pg := e.s.pg()
 	var q, fts strings.Builder
 	var args, ftsArgs []any
-	q.WriteString("INSERT INTO dm_search_docs (id, conversation_id, author_id, author, body, created_at")
+	q.WriteString("INSERT INTO dm_search_docs (id, conversation_id, author_id, author, body, created_at, files, has_file, has_image")
 	if pg {
 		q.WriteString(", tsv")
 	}
@@ -78,13 +79,17 @@ func (e *SQLDM) insert(ctx context.Context, tx bun.Tx, docs []DMDoc) error {
 			q.WriteString(", ")
 			fts.WriteString(", ")
 		}
-		text := strings.Join(append(Words(d.Body), Words(d.Author)...), " ")
-		args = append(args, d.ID, d.ConversationID, d.AuthorID, d.Author, d.Body, d.CreatedAt)
+		text := sqlDMDocText(d)
+		files, err := json.Marshal(nonNilNames(d.Files))
+		if err != nil {
+			return err
+		}
+		args = append(args, d.ID, d.ConversationID, d.AuthorID, d.Author, d.Body, d.CreatedAt, string(files), d.HasFile, d.HasImage)
 		if pg {
-			q.WriteString("(?, ?, ?, ?, ?, ?, to_tsvector('simple', ?))")
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, to_tsvector('simple', ?))")
 			args = append(args, text)
 		} else {
-			q.WriteString("(?, ?, ?, ?, ?, ?)")
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			fts.WriteString("(?, ?)")
 			ftsArgs = append(ftsArgs, d.ID, text)
 		}
@@ -176,6 +181,12 @@ func (e *SQLDM) Search(ctx context.Context, q DMQuery) (*DMResult, error) {
 	if !q.Before.IsZero() {
 		c.and("d.created_at < ?", q.Before.UnixMilli())
 	}
+	if q.HasFile {
+		c.and("d.has_file = ?", true)
+	}
+	if q.HasImage {
+		c.and("d.has_image = ?", true)
+	}
 
 	const newest = "d.created_at DESC, d.id DESC"
 	orderBy, orderArgs := newest, []any(nil)
@@ -189,10 +200,18 @@ func (e *SQLDM) Search(ctx context.Context, q DMQuery) (*DMResult, error) {
 		orderBy = "bm25(dm_search_fts) ASC, " + newest
 	}
 	var rows []struct {
-		DMDoc
-		Total int `bun:"total"`
+		ID             int64  `bun:"id"`
+		ConversationID int64  `bun:"conversation_id"`
+		AuthorID       int64  `bun:"author_id"`
+		Author         string `bun:"author"`
+		Body           string `bun:"body"`
+		CreatedAt      int64  `bun:"created_at"`
+		Files          string `bun:"files"`
+		HasFile        bool   `bun:"has_file"`
+		HasImage       bool   `bun:"has_image"`
+		Total          int    `bun:"total"`
 	}
-	cols := "d.id, d.conversation_id, d.author_id, d.author, d.body, d.created_at"
+	cols := "d.id, d.conversation_id, d.author_id, d.author, d.body, d.created_at, d.files, d.has_file, d.has_image"
 	if pg {
 		cols += ", COUNT(*) OVER () AS total"
 	} else {
@@ -203,7 +222,14 @@ func (e *SQLDM) Search(ctx context.Context, q DMQuery) (*DMResult, error) {
 		return nil, fmt.Errorf("search: builtin: dm search: %w", err)
 	}
 	for _, r := range rows {
-		res.Hits = append(res.Hits, DMHit{DMDoc: r.DMDoc, Matches: MatchSpans(r.Body, words, true)})
+		d := DMDoc{ID: r.ID, ConversationID: r.ConversationID, AuthorID: r.AuthorID, Author: r.Author, Body: r.Body,
+			CreatedAt: r.CreatedAt, Files: []string{}, HasFile: r.HasFile, HasImage: r.HasImage}
+		if r.Files != "" {
+			if err := json.Unmarshal([]byte(r.Files), &d.Files); err != nil {
+				return nil, fmt.Errorf("search: builtin: dm files of %d: %w", r.ID, err)
+			}
+		}
+		res.Hits = append(res.Hits, DMHit{DMDoc: d, Matches: MatchSpans(r.Body, words, true)})
 	}
 	first := 0
 	if len(rows) > 0 {

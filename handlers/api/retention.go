@@ -84,6 +84,7 @@ type apiRetentionPreviewChannel struct {
 	FollowsSite bool                 `json:"follows_site"`
 	Cutoff      *time.Time           `json:"cutoff"`
 	Count       int                  `json:"count"`
+	Files       int                  `json:"files"` // files of those messages, removed with them
 	Oldest      *time.Time           `json:"oldest"`
 	Newest      *time.Time           `json:"newest"`
 	Samples     []apiRetentionSample `json:"samples"`
@@ -103,11 +104,11 @@ func (h *API) RetentionPreview(c *fiber.Ctx) error {
 	chans := make([]apiRetentionPreviewChannel, 0, len(p.Channels))
 	for _, ch := range p.Channels {
 		out := apiRetentionPreviewChannel{Slug: ch.Slug, Title: ch.Title, Days: ch.Days, FollowsSite: ch.ChannelRetention.Days == nil,
-			Cutoff: ch.Cutoff, Count: ch.Count, Oldest: ch.Oldest, Newest: ch.Newest, Samples: make([]apiRetentionSample, 0, len(ch.Samples))}
+			Cutoff: ch.Cutoff, Count: ch.Count, Files: ch.Files, Oldest: ch.Oldest, Newest: ch.Newest, Samples: make([]apiRetentionSample, 0, len(ch.Samples))}
 		for _, s := range ch.Samples {
 			out.Samples = append(out.Samples, apiRetentionSample{ID: s.ID, CreatedAt: s.CreatedAt, Author: s.Author, Excerpt: s.Excerpt})
 		}
 		chans = append(chans, out)
 	}
-	return c.JSON(fiber.Map{"site_days": p.SiteDays, "at": p.At, "total": p.Total, "channels": chans})
+	return c.JSON(fiber.Map{"site_days": p.SiteDays, "at": p.At, "total": p.Total, "files": p.Files, "channels": chans})
 }

@@ -50,6 +50,8 @@ func (h *API) UploadCreate(c *fiber.Ctx) error {
 	var body io.Reader = c.Request().BodyStream()
 	if body == nil {
 		body = bytes.NewReader(c.Body())
+	} else {
+		body = h.KeepReading(c, body)
 	}
 	mr := multipart.NewReader(body, params["boundary"])
 	for {

@@ -227,9 +227,9 @@ func retentionProblem(d views.AdminRetention) string {
 }
 
 func toViewRetentionPreview(p *retention.Preview) views.RetentionPreview {
-	v := views.RetentionPreview{Total: p.Total}
+	v := views.RetentionPreview{Total: p.Total, Files: p.Files}
 	for _, c := range p.Channels {
-		vc := views.RetentionPreviewChannel{Slug: c.Slug, Title: c.Title, Days: c.Days, Site: c.ChannelRetention.Days == nil, Count: c.Count}
+		vc := views.RetentionPreviewChannel{Slug: c.Slug, Title: c.Title, Days: c.Days, Site: c.ChannelRetention.Days == nil, Count: c.Count, Files: c.Files}
 		if c.Cutoff != nil {
 			vc.Cutoff = *c.Cutoff
 		}

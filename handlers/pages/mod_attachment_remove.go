@@ -21,6 +21,9 @@ func (h *Pages) ModAttachmentRemove(c *fiber.Ctx) error {
 	list := wallList(c.FormValue("list"))
 	done, err := h.Moderation.RemoveAttachment(ctx, cc.Channel, cc.Viewer, id,
 		moderation.ModInput{Reason: c.FormValue("reason"), Guideline: c.FormValue("guideline")})
+	if c.Query("from") == "channel" {
+		return h.channelFileRemoved(c, cc, done, err)
+	}
 	if err != nil {
 		return h.modFailed(c, err, "/mod")
 	}

@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 
@@ -10,7 +9,6 @@ import (
 	"backchannel/handlers/web"
 	"backchannel/model"
 	"backchannel/moderation"
-	"backchannel/views"
 )
 
 // ModBulk takes one action (approve, deny, hide) on the held messages
@@ -46,32 +44,9 @@ func (h *Pages) ModBulk(c *fiber.Ctx) error {
 		h.Flash(c, kind, summary)
 		return c.Redirect("/mod", fiber.StatusSeeOther)
 	}
-	var buf bytes.Buffer
-	viewers := map[int64]*web.ChannelCtx{}
-	for _, r := range results {
-		if r.Channel == nil || (r.Err != nil && web.StatusOf(r.Err) == fiber.StatusForbidden) {
-			continue // not on this moderator's wall
-		}
-		cc, ok := viewers[r.Channel.ID]
-		if !ok {
-			v, err := h.Chat.ViewerFor(ctx, r.Channel, user, nil)
-			if err != nil {
-				return err
-			}
-			cc = &web.ChannelCtx{Channel: r.Channel, Viewer: v.ForRequest()}
-			viewers[r.Channel.ID] = cc
-		}
-		row, err := h.wallRow(ctx, cc, views.ListHeld, r.ID)
-		if err != nil {
-			return err
-		}
-		if r.Err != nil {
-			_, row.Error = web.PublicMessage(r.Err, web.StatusOf(r.Err))
-		}
-		part := views.PartialOf(views.WallItemID(views.ListHeld, r.ID), "outerHTML", views.WallItemView(web.CSRFOf(c), row))
-		if err := part.Render(ctx, &buf); err != nil {
-			return err
-		}
+	buf, err := h.bulkRows(c, user, results)
+	if err != nil {
+		return err
 	}
 	setTrigger(c, "mod:bulk", map[string]any{"message": summary, "done": len(results) - failed, "failed": failed})
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)

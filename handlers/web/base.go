@@ -10,6 +10,7 @@ package web
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"backchannel/accounts"
 	"backchannel/attachments"
@@ -62,6 +63,10 @@ type Deps struct {
 	TrustProxy    bool
 	BodyLimit     int
 	CSRFKey       []byte // shared by every instance (stored in the database)
+	// ReadTimeout bounds reading a request (zero: 30 s). An upload may take
+	// longer as long as it keeps sending: each piece read gives it
+	// ReadTimeout more (KeepReading).
+	ReadTimeout time.Duration
 	// DMSearch is the index of direct messages, apart from Search's
 	// channel index: searched only for a member's own conversations.
 	DMSearch search.DMEngine

@@ -116,10 +116,12 @@
     if (e.target.id === "compose-body") { saveDraft(e.target); }
   });
   // The guidelines changed while the page was open and a post was refused
-  // for it: once the new version is accepted, the post goes out.
+  // for it: once the new version is accepted, the post goes out (files go
+  // without words, as the server takes them).
   document.addEventListener("guidelinesaccepted", function () {
     var form = document.querySelector("form.compose[data-await-guidelines]");
     var area = form && form.querySelector("textarea");
-    if (area && area.value.trim() !== "") { form.requestSubmit(); }
+    var files = form && form.querySelector("input[name=attachments]");
+    if (area && (area.value.trim() !== "" || files)) { form.requestSubmit(); }
   });
 })();
