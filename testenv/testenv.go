@@ -8,7 +8,9 @@ package testenv
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
+	"errors"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -79,6 +81,9 @@ func freshSchema(t testing.TB, base string) string {
 		t.Fatalf("testenv: connect to PostgreSQL: %v", err)
 	}
 	defer admin.Close()
+	if err := publicExtensions(ctx, admin); err != nil {
+		t.Fatalf("testenv: extensions: %v", err)
+	}
 	schema := "t_" + RandomHex(8)
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("testenv: create schema: %v", err)
@@ -99,6 +104,39 @@ func freshSchema(t testing.TB, base string) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// publicExtensions puts the extensions the migrations create (pg_trgm) in
+// pg_catalog, which every search_path includes, once for the whole test
+// database: created by a migration inside a test schema (the search_path
+// of each test is its own schema alone), an extension would be seen by that
+// schema only, and go when it is dropped. (On a site, the migration creates
+// it in the first schema of the search_path, usually public.)
+func publicExtensions(ctx context.Context, db *bun.DB) error {
+	where := func() (string, error) {
+		var schema string
+		err := db.QueryRowContext(ctx, "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'").Scan(&schema)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", nil
+		}
+		return schema, err
+	}
+	schema, err := where()
+	switch {
+	case err != nil:
+		return err
+	case schema == "":
+		if _, err := db.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA pg_catalog"); err != nil {
+			// Another test process may have created it meanwhile.
+			if schema, _ = where(); schema == "" {
+				return err
+			}
+		}
+	case schema != "pg_catalog":
+		_, err = db.ExecContext(ctx, "ALTER EXTENSION pg_trgm SET SCHEMA pg_catalog")
+		return err
+	}
+	return nil
 }
 
 // Open opens and migrates the database at rawURL, closing it when the test ends.
