@@ -354,14 +354,20 @@ func (s *SQL) search(ctx context.Context, q Query, root *Node) (*Result, error) 
 	if len(rows) > 0 {
 		first = rows[0].Total
 	}
-	if res.Total, err = s.total(ctx, c, len(rows), first, limit, offset); err != nil {
-		return nil, err
-	}
-
-	if q.Facets && res.Total > 0 {
+	if q.Facets && (len(rows) > 0 || offset > 0) {
+		// The facets read every match: every match is in one channel, so
+		// their channel counts add up to the total, and a full page needs
+		// no count of its own.
 		if err := s.facets(ctx, c, res.Facets); err != nil {
 			return nil, err
 		}
+		for _, n := range res.Facets.Channels {
+			res.Total += n
+		}
+		return res, nil
+	}
+	if res.Total, err = s.total(ctx, c, len(rows), first, limit, offset); err != nil {
+		return nil, err
 	}
 	return res, nil
 }
