@@ -396,10 +396,15 @@ func (s *SQL) facets(ctx context.Context, c sqlQuery, f *Facets) error {
 		Value string `bun:"value"`
 		N     int    `bun:"n"`
 	}
-	q := "WITH m AS MATERIALIZED (SELECT d.id, d.channel, d.author" + c.body() + ")" +
+	// The tags come from the row already read (its JSON list, on SQLite)
+	// rather than from a look-up in search_doc_tags per match.
+	tags := " UNION ALL SELECT 't', st.tag, COUNT(*) FROM search_doc_tags st JOIN m ON st.doc_id = m.id GROUP BY st.tag"
+	if !s.pg() {
+		tags = " UNION ALL SELECT 't', j.value, COUNT(*) FROM m, json_each(m.tags) j WHERE m.tags <> '[]' GROUP BY j.value"
+	}
+	q := "WITH m AS MATERIALIZED (SELECT d.id, d.channel, d.author, d.tags" + c.body() + ")" +
 		" SELECT 'c' AS kind, m.channel AS value, COUNT(*) AS n FROM m GROUP BY m.channel" +
-		" UNION ALL SELECT 'a', m.author, COUNT(*) FROM m GROUP BY m.author" +
-		" UNION ALL SELECT 't', st.tag, COUNT(*) FROM search_doc_tags st JOIN m ON st.doc_id = m.id GROUP BY st.tag"
+		" UNION ALL SELECT 'a', m.author, COUNT(*) FROM m GROUP BY m.author" + tags
 	if err := s.db.NewRaw(q, c.args...).Scan(ctx, &counts); err != nil {
 		return fmt.Errorf("search: builtin: facets: %w", err)
 	}
