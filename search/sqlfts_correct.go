@@ -95,6 +95,14 @@ func (s *SQL) correctWord(ctx context.Context, w string, prefix bool, visible fu
 	if allowed == 0 {
 		return w, nil
 	}
+	// The word as typed first (a prefix: as the start of any word; a
+	// whole word: also by its stem, "cats" finds "cat"): when the searcher
+	// can find it, it stays. Every candidate must be found in what the
+	// searcher may see, so that the vocabulary never tells them of words
+	// in messages hidden from them.
+	if ok, err := visible(&Node{Kind: NodeTerm, Words: []string{w}, Prefix: prefix}); err != nil || ok {
+		return w, err
+	}
 	_, size := utf8.DecodeRuneInString(w)
 	lo, hi := w[:size], w[:size]+"\U0010FFFF"
 	var words []vocabWord
@@ -119,22 +127,13 @@ func (s *SQL) correctWord(ctx context.Context, w string, prefix bool, visible fu
 	}
 	var cands []cand
 	for _, v := range words {
-		if d := editDistance(w, v.Word, allowed); d <= allowed {
+		if d := editDistance(w, v.Word, allowed); d > 0 && d <= allowed { // w itself was looked for
 			cands = append(cands, cand{v.Word, d, v.Docs})
 		}
 	}
 	slices.SortFunc(cands, func(a, b cand) int {
 		return cmp.Or(cmp.Compare(a.dist, b.dist), cmp.Compare(b.docs, a.docs), strings.Compare(a.word, b.word))
 	})
-	// The word as typed first (a prefix: as the start of any word): when
-	// the searcher can find it, it stays. Every candidate must be found in
-	// what the searcher may see, so that the vocabulary never tells them
-	// of words in messages hidden from them.
-	if prefix {
-		if ok, err := visible(&Node{Kind: NodeTerm, Words: []string{w}, Prefix: true}); err != nil || ok {
-			return w, err
-		}
-	}
 	for i, c := range cands {
 		if i == typoVisibleChecks {
 			break
