@@ -98,3 +98,27 @@ func TestDMIndexRefoldedByMigration(t *testing.T) {
 		}
 	})
 }
+
+// Direct-message search folds as channel search does on every engine:
+// Meilisearch's own normalisation keeps ß apart from ss, so its index is
+// searched by the folded words.
+func TestDMSearchFolding(t *testing.T) {
+	eachDMEngine(t, func(t *testing.T, w *dmWorld) {
+		ada, bob := dmUser(t, w.db, "ada"), dmUser(t, w.db, "bob")
+		c := testenv.DMConversation(t, w.db, "", ada, bob)
+		m := testenv.DMPost(t, w.db, c, ada, "Meet me on the Straße by the Œuvre café")
+		if err := w.ix.Drain(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"strasse", "Straße", "STRASSE", "oeuvre", "Œuvre", "cafe", "café"} {
+			wantIDs(t, q, w.find(t, bob, q), m)
+		}
+		res, err := w.svc.Search(t.Context(), w.engine, bob, inbox.SearchRequest{Query: "strasse"})
+		if err != nil || len(res.Hits) != 1 {
+			t.Fatalf("%v %+v", err, res)
+		}
+		if got := res.Hits[0]; len(got.Matches) != 1 || got.Body[got.Matches[0].Start:got.Matches[0].End] != "Straße" {
+			t.Errorf("matches %v in %q, want Straße marked", got.Matches, got.Body)
+		}
+	})
+}
