@@ -1,11 +1,14 @@
 package loadgen
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,6 +28,10 @@ type SearchOptions struct {
 	Seed        uint64        // seed of the queries
 	Staff       bool          // search as staff (every state) rather than as a participant
 	Facets      bool          // ask for facets as the search page does
+	// CommonWords, when above 0, makes every query one of the most common
+	// words of the messages (from a sample of them), in turn, instead of
+	// two words of the channel's course: the queries that match the most.
+	CommonWords int
 }
 
 // SearchBench times two-word searches of a channel's course against engine,
@@ -62,14 +69,24 @@ func SearchBench(ctx context.Context, db bun.IDB, engine search.Engine, o Search
 		scope.States = nil
 	}
 	r := rand.New(rand.NewPCG(o.Seed, 0x7365617263))
+	text := func(ch model.Channel, _ int) string { return QueryText(r, ch.Slug) }
+	what := "two words of the channel's course"
+	if o.CommonWords > 0 {
+		common, err := commonWordsOf(ctx, db, o.CommonWords)
+		if err != nil {
+			return err
+		}
+		text = func(_ model.Channel, i int) string { return common[i%len(common)] }
+		what = fmt.Sprintf("one of the %d most common words (%s)", len(common), strings.Join(common, " "))
+	}
 	qs := make([]search.Query, o.Warmup+o.Queries)
 	for i := range qs {
 		ch := targets[r.IntN(len(targets))]
-		qs[i] = search.Query{Text: QueryText(r, ch.Slug), Scopes: []search.Scope{scope},
+		qs[i] = search.Query{Text: text(ch, i), Scopes: []search.Scope{scope},
 			ChannelIDs: []int64{ch.ID}, Sort: search.SortRelevance, Limit: 20, Facets: o.Facets}
 	}
 	fmt.Fprintf(stdout, "Engine: %s; %d messages in %d channels\n", engine.Name(), messages, len(chans))
-	fmt.Fprintf(stdout, "Query: two words of the channel's course, one channel, %s scope, by relevance, 20 a page, %s\n",
+	fmt.Fprintf(stdout, "Query: %s, one channel, %s scope, by relevance, 20 a page, %s\n", what,
 		map[bool]string{true: "staff", false: "participant"}[o.Staff], map[bool]string{true: "with facets", false: "no facets"}[o.Facets])
 	if o.Warmup > 0 {
 		fmt.Fprintf(stdout, "Warm-up: %d queries\n", o.Warmup)
@@ -106,6 +123,30 @@ func SearchBench(ctx context.Context, db bun.IDB, engine search.Engine, o Search
 		fmt.Fprintf(stdout, "Stopped after --duration %s: %d queries not run.\n", o.Duration, o.Queries-n)
 	}
 	return nil
+}
+
+// commonSample is how many messages commonWordsOf counts the words of.
+const commonSample = 50000
+
+// commonWordsOf is the n most common words (as search folds them) of a
+// sample of db's messages, most common first.
+func commonWordsOf(ctx context.Context, db bun.IDB, n int) ([]string, error) {
+	bodies, err := store.SampleBodies(ctx, db, commonSample)
+	if err != nil {
+		return nil, fmt.Errorf("bench search: %w", err)
+	}
+	counts := map[string]int{}
+	for _, b := range bodies {
+		for _, w := range search.Words(b) {
+			counts[w]++
+		}
+	}
+	words := slices.Collect(maps.Keys(counts))
+	slices.SortFunc(words, func(a, b string) int { return cmp.Or(cmp.Compare(counts[b], counts[a]), strings.Compare(a, b)) })
+	if len(words) == 0 {
+		return nil, fmt.Errorf("bench search: the messages hold no words")
+	}
+	return words[:min(n, len(words))], nil
 }
 
 // queryResult is one timed query.

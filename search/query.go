@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The query language of the search box's text, the same on every engine:
@@ -407,14 +408,22 @@ func (n *Node) Negative() []*Node {
 	return out
 }
 
+// implicitPrefixMin is the fewest letters a last word needs to be read as
+// the start of a word being typed: a single letter is the start of a
+// twenty-sixth of every word, which finds nothing useful and is the dearest
+// query of the built-in engines (FTS5 merges every word's list).
+const implicitPrefixMin = 2
+
 // implicitPrefix keeps the prefix a plain last word got when the parser
 // read it (marked by an empty second word) only when that word is a kid of
-// the top AND, or an alternative of an OR there: the word being typed.
+// the top AND, or an alternative of an OR there: the word being typed, of
+// implicitPrefixMin letters or more.
 func implicitPrefix(root *Node) {
 	var walk func(n *Node, keep bool)
 	walk = func(n *Node, keep bool) {
 		if n.Kind == NodeTerm && len(n.Words) == 2 && n.Words[1] == "" {
 			n.Words = n.Words[:1]
+			keep = keep && utf8.RuneCountInString(n.Words[0]) >= implicitPrefixMin
 			n.Prefix, n.Implicit = keep, keep
 			return
 		}

@@ -54,7 +54,8 @@ func TestParseText(t *testing.T) {
 }
 
 func TestImplicitPrefix(t *testing.T) {
-	for q, want := range map[string]bool{"black hole": true, "black hole ": false, `"black hole"`: false, "star -black": false, "(black hole)": false} {
+	for q, want := range map[string]bool{"black hole": true, "black hole ": false, `"black hole"`: false, "star -black": false, "(black hole)": false,
+		"black h": false, "black ho": true} {
 		terms := ParseText(q).Root.Terms()
 		if last := terms[len(terms)-1]; last.Prefix != want {
 			t.Errorf("%q: last word prefix %v, want %v", q, last.Prefix, want)

@@ -18,7 +18,9 @@ import (
 // tags, and file names, joined by spaces, and their stems in the site's
 // language (Language.Stems), so that both databases see the same lower-case
 // words without diacritics. SQLite keeps them in the FTS5 table search_fts
-// (rowid = document id; columns text and stems), PostgreSQL in
+// (rowid = document id; columns text and stems, and channel: the channel's
+// id, which ftsInChannels limits a search to; prefix indexes of 2 and 3
+// letters), PostgreSQL in
 // search_docs.tsv: to_tsvector('simple', words) with weight A, then
 // to_tsvector('simple', stems) with weight B. A whole query word matches a
 // stem (stems column, weight B); a prefix matches the words (text column,
@@ -108,7 +110,7 @@ func (s *SQL) insert(ctx context.Context, tx bun.Tx, docs []Doc) error {
 	var tagArgs []any
 	var fts strings.Builder
 	var ftsArgs []any
-	fts.WriteString("INSERT INTO search_fts (rowid, text, stems) VALUES ")
+	fts.WriteString("INSERT INTO search_fts (rowid, text, stems, channel) VALUES ")
 	for i, d := range docs {
 		if i > 0 {
 			q.WriteString(", ")
@@ -137,8 +139,8 @@ func (s *SQL) insert(ctx context.Context, tx bun.Tx, docs []Doc) error {
 			args = append(args, text, stems)
 		} else {
 			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			fts.WriteString("(?, ?, ?)")
-			ftsArgs = append(ftsArgs, d.ID, text, stems)
+			fts.WriteString("(?, ?, ?, ?)")
+			ftsArgs = append(ftsArgs, d.ID, text, stems, d.ChannelID)
 		}
 		for _, t := range tags {
 			tagArgs = append(tagArgs, d.ID, t)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -106,7 +108,7 @@ func sqlTSQuery(words []string) string {
 
 // phraseTier is the condition that ranks a message first: the stems of
 // words next to each other, in order (nothing for fewer than two words).
-func (s *SQL) phraseTier(words []string) (string, []any) {
+func (s *SQL) phraseTier(q Query, words []string) (string, []any) {
 	if len(words) < 2 {
 		return "", nil
 	}
@@ -122,7 +124,35 @@ func (s *SQL) phraseTier(words []string) (string, []any) {
 		return "d.tsv @@ to_tsquery('simple', ?)", []any{strings.Join(parts, " <-> ")}
 	}
 	return "search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)",
-		[]any{"stems : " + ftsQuote(strings.Join(stems, " "))}
+		[]any{ftsInChannels(q, "stems : "+ftsQuote(strings.Join(stems, " ")))}
+}
+
+// ftsChannelsMax is the most channels a search names in its FTS5 query.
+// Beyond, the union of their lists is most of the index and costs more
+// than it saves; the join with search_docs keeps the scope either way.
+const ftsChannelsMax = 16
+
+// ftsInChannels is the FTS5 query expr limited to the channels q searches
+// (its channel filter, or else every channel of its scopes when they are
+// few), through the index's channel column: FTS5 then reads the matches in
+// those channels alone, where a common word would otherwise have every
+// match in the site joined with search_docs and thrown away.
+func ftsInChannels(q Query, expr string) string {
+	chans := q.ChannelIDs
+	if len(chans) == 0 {
+		for _, sc := range q.Scopes {
+			chans = append(chans, sc.ChannelIDs...)
+		}
+	}
+	chans = slices.Compact(slices.Sorted(slices.Values(chans)))
+	if len(chans) == 0 || len(chans) > ftsChannelsMax {
+		return expr
+	}
+	ids := make([]string, len(chans))
+	for i, id := range chans {
+		ids[i] = ftsQuote(strconv.FormatInt(id, 10))
+	}
+	return "channel : (" + strings.Join(ids, " OR ") + ") AND (" + expr + ")"
 }
 
 // build turns q into the FROM and WHERE shared by the hits, the total and
@@ -138,13 +168,13 @@ func (s *SQL) build(q Query, root *Node) sqlQuery {
 	case len(root.Positive()) == 0:
 		// Only exclusions: every document but those that match one.
 		c.from = "search_docs d"
-		c.and("d.id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)", sqlFTSExpr(root, s.lang))
+		c.and("d.id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)", ftsInChannels(q, sqlFTSExpr(root, s.lang)))
 	default:
 		// CROSS JOIN keeps the full-text index the outer loop: left to
 		// itself, SQLite 3.51 walks a channel's rows and runs the MATCH
 		// again for each of them, seconds per query at a million messages.
 		c.from = "search_fts CROSS JOIN search_docs d ON d.id = search_fts.rowid"
-		c.and("search_fts MATCH ?", sqlFTSExpr(root, s.lang))
+		c.and("search_fts MATCH ?", ftsInChannels(q, sqlFTSExpr(root, s.lang)))
 	}
 	var scopes []string
 	var scopeArgs []any
@@ -280,7 +310,7 @@ func (s *SQL) search(ctx context.Context, q Query, root *Node) (*Result, error) 
 	if q.Facets {
 		res.Facets = &Facets{Tags: map[string]int{}, Channels: map[string]int{}, Authors: map[string]int{}}
 	}
-	phrase, phraseArgs := s.phraseTier(root.PhraseWords())
+	phrase, phraseArgs := s.phraseTier(q, root.PhraseWords())
 	orderBy, orderArgs, err := s.order(q, root, []sqlTier{{phrase, phraseArgs}})
 	if err != nil {
 		return nil, err
@@ -313,14 +343,20 @@ func (s *SQL) search(ctx context.Context, q Query, root *Node) (*Result, error) 
 	if len(rows) > 0 {
 		first = rows[0].Total
 	}
-	if res.Total, err = s.total(ctx, c, len(rows), first, limit, offset); err != nil {
-		return nil, err
-	}
-
-	if q.Facets && res.Total > 0 {
+	if q.Facets && (len(rows) > 0 || offset > 0) {
+		// The facets read every match: every match is in one channel, so
+		// their channel counts add up to the total, and a full page needs
+		// no count of its own.
 		if err := s.facets(ctx, c, res.Facets); err != nil {
 			return nil, err
 		}
+		for _, n := range res.Facets.Channels {
+			res.Total += n
+		}
+		return res, nil
+	}
+	if res.Total, err = s.total(ctx, c, len(rows), first, limit, offset); err != nil {
+		return nil, err
 	}
 	return res, nil
 }

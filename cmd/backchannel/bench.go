@@ -189,12 +189,14 @@ func benchSearch(ctx context.Context, args []string, getenv func(string) string,
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the queries")
 	fs.BoolVar(&o.Staff, "staff", false, "search as staff (every state) rather than as a participant (visible messages)")
 	fs.BoolVar(&o.Facets, "facets", true, "ask for facets (tags, channels, authors) as the search page does")
+	fs.IntVar(&o.CommonWords, "common-words", 0, "search the N most common words of the messages, one a query, in turn (0: two words of the channel's course)")
 	check := func() error {
 		return cmp.Or(
 			badFlag(o.Queries < 1 || o.Queries > 1_000_000, "bench search: --queries must be between 1 and 1000000"),
 			badFlag(o.Warmup < 0, "bench search: --warmup must not be negative"),
 			badFlag(o.Concurrency < 1 || o.Concurrency > 256, "bench search: --concurrency must be between 1 and 256"),
 			badFlag(o.Duration <= 0, "bench search: --duration must be positive"),
+			badFlag(o.CommonWords < 0 || o.CommonWords > 1000, "bench search: --common-words must be between 0 and 1000"),
 		)
 	}
 	return runBench(ctx, fs, args, getenv, stderr, check, func(ctx context.Context, cfg config.Config, log *slog.Logger) error {

@@ -73,6 +73,13 @@ func TestBenchSeedSearchLag(t *testing.T) {
 				t.Errorf("bench search timed %d queries:\n%s", n, r.stdout)
 			}
 
+			// The common words: the sample's most frequent first, one a query.
+			r = mustRun(t, env, "bench", "search", "--queries", "20", "--warmup", "0", "--concurrency", "2", "--common-words", "5", "--duration", "45s")
+			if !strings.Contains(r.stdout, "Query: one of the 5 most common words (") || !benchLatency.MatchString(r.stdout) {
+				t.Fatalf("bench search --common-words output lacks the words or the latencies:\n%s", r.stdout)
+			}
+			wantFail(t, env, 2, []string{"bench", "search", "--common-words", "-1"}, "--common-words must be between 0 and 1000")
+
 			r = mustRun(t, env, "bench", "lag", "--rate", "20", "--duration", "3s", "--drain", "20s")
 			p := benchPosted.FindStringSubmatch(r.stdout)
 			l := benchLatency.FindStringSubmatch(r.stdout)
