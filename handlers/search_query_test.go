@@ -61,6 +61,15 @@ func TestSearchQueryLanguage(t *testing.T) {
 		if n := page.Doc.Find(`[data-testid=hit]`).Length(); n != 1 {
 			t.Errorf("corrected: %d hits, want 1", n)
 		}
+		// A typo in one OR alternative is corrected though the other finds
+		// something.
+		page = b.get("/search?q=" + url.QueryEscape("jwst OR hubbke"))
+		if c := page.Doc.Find(`[data-testid=search-corrected]`); !strings.Contains(c.Text(), "Showing results for") || c.Find("strong").Text() != "jwst OR hubble" {
+			t.Errorf("OR corrected: %q", c.Text())
+		}
+		if n := page.Doc.Find(`[data-testid=hit]`).Length(); n != 2 {
+			t.Errorf("OR corrected: %d hits, want 2", n)
+		}
 		page = b.get(href)
 		if page.Doc.Find(`[data-testid=search-corrected]`).Length() != 0 || page.Doc.Find(`[data-testid=hit]`).Length() != 0 {
 			t.Errorf("exact search was corrected")

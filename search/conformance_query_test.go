@@ -56,7 +56,8 @@ func TestConformanceQueryLanguage(t *testing.T) {
 		{name: "typo one", text: "blsck hole", want: []int64{104, 102, 101}},
 		{name: "typo two in a long word", text: "telascopa", want: []int64{105}},
 		{name: "typos in an OR", text: "hubbke OR quasarz", want: []int64{108, 106, 102}},
-		{name: "short words are not corrected", text: "blak", want: nil},
+		// Under 4 letters (the built-in engines' rule; Meilisearch's is 5).
+		{name: "short words are not corrected", text: "hle black", want: nil},
 	}
 	for _, ne := range engines(t) {
 		t.Run(ne.name, func(t *testing.T) {
@@ -98,6 +99,33 @@ func TestConformanceCorrection(t *testing.T) {
 			res = search1(t, ne.engine, search.Query{Text: "blsck hole", Scopes: participant, Exact: true})
 			if res.CorrectedQuery != "" || res.Total != 0 {
 				t.Errorf("exact: corrected %q total %d, want none", res.CorrectedQuery, res.Total)
+			}
+			// A word that finds nothing is corrected even when the rest of
+			// the query finds something: in each OR alternative (a word, a
+			// phrase, a group, at any depth) that finds nothing; never under
+			// an exclusion, and not when the corrected alternative still
+			// finds nothing.
+			for _, c := range []struct {
+				text, corrected string
+				total           int
+			}{
+				{"jwst OR hubbke", "jwst OR hubble", 3},
+				{`jwst OR "blsck hole"`, `jwst OR "black hole"`, 3},
+				{"galaxy OR (photograph (jwst OR hubbke))", "galaxy OR (photograph (jwst OR hubble))", 3},
+				{"galaxy OR (black (star OR hubbke))", "galaxy OR (black (star OR hubble))", 4},
+				{"jwst OR hubble -(galaxxy OR blsck)", "", 3},
+				{`jwst OR "hole blsck"`, "", 1},
+			} {
+				res = search1(t, ne.engine, search.Query{Text: c.text, Scopes: participant})
+				if res.CorrectedQuery != c.corrected || res.Total != c.total {
+					t.Errorf("%q: corrected %q total %d, want %q %d", c.text, res.CorrectedQuery, res.Total, c.corrected, c.total)
+				}
+			}
+			// One typo from 4 letters: a word is corrected only when it
+			// finds nothing, so this costs no precision.
+			res = search1(t, ne.engine, search.Query{Text: "blak hole", Scopes: participant})
+			if res.CorrectedQuery != "black hole" || res.Total != 3 {
+				t.Errorf("four letters: corrected %q total %d, want \"black hole\" 3", res.CorrectedQuery, res.Total)
 			}
 			res = search1(t, ne.engine, search.Query{Text: "black hole", Scopes: participant})
 			if res.CorrectedQuery != "" {

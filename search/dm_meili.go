@@ -26,10 +26,13 @@ func (e *MeiliDM) Name() string { return e.m.Name() }
 // Ping checks that the server is healthy and that the key is accepted.
 func (e *MeiliDM) Ping(ctx context.Context) error { return e.m.Ping(ctx) }
 
-// meiliDMSettings are the settings of the direct-message index.
+// meiliDMSettings are the settings of the direct-message index. Only the
+// folded words (meiliDMDoc.Text) are searched: Meilisearch's own
+// normalisation keeps ß apart from ss, so "strasse" would not find
+// "Straße" in the body as written.
 func meiliDMSettings() *meilisearch.Settings {
 	return &meilisearch.Settings{
-		SearchableAttributes: []string{"body", "author", "files"},
+		SearchableAttributes: []string{"text"},
 		FilterableAttributes: []string{"id", "conversation_id", "author_id", "created_at", "has_file", "has_image"},
 		SortableAttributes:   []string{"created_at", "id"},
 		RankingRules: []string{"sort", "words", "typo", "proximity", "attribute", "exactness",
@@ -41,12 +44,24 @@ func meiliDMSettings() *meilisearch.Settings {
 // Setup creates the index and applies its settings.
 func (e *MeiliDM) Setup(ctx context.Context) error { return e.m.setup(ctx, meiliDMSettings()) }
 
+// meiliDMDoc is a direct message as the index holds it: the document and
+// its searchable words folded as every engine folds them (the built-in
+// engine's text, sqlDMDocText).
+type meiliDMDoc struct {
+	DMDoc
+	Text string `json:"text"`
+}
+
 // Upsert adds or replaces docs and returns when they are searchable.
 func (e *MeiliDM) Upsert(ctx context.Context, docs []DMDoc) error {
 	if len(docs) == 0 {
 		return nil
 	}
-	return e.m.upsert(ctx, docs)
+	out := make([]meiliDMDoc, len(docs))
+	for i, d := range docs {
+		out[i] = meiliDMDoc{DMDoc: d, Text: sqlDMDocText(d)}
+	}
+	return e.m.upsert(ctx, out)
 }
 
 // Delete removes the documents with these ids.
@@ -58,7 +73,6 @@ func (e *MeiliDM) Reset(ctx context.Context) error { return e.m.Reset(ctx) }
 type meiliDMResponse struct {
 	Hits []struct {
 		DMDoc
-		MatchesPosition map[string][]meiliPosition `json:"_matchesPosition"`
 	} `json:"hits"`
 	TotalHits int `json:"totalHits"`
 }
@@ -82,7 +96,7 @@ func (e *MeiliDM) Search(ctx context.Context, q DMQuery) (*DMResult, error) {
 	per, page := meiliPage(offset, limit)
 	req := &meilisearch.SearchRequest{
 		Page: int64(page + 1), HitsPerPage: new(int64(per)), Filter: meiliDMFilter(q), Sort: sort,
-		MatchingStrategy: meilisearch.All, ShowMatchesPosition: len(words) > 0,
+		MatchingStrategy: meilisearch.All,
 	}
 	var resp meiliDMResponse
 	if err := e.m.searchInto(ctx, strings.Join(words, " "), req, &resp); err != nil {
@@ -94,7 +108,7 @@ func (e *MeiliDM) Search(ctx context.Context, q DMQuery) (*DMResult, error) {
 		if h.Files == nil {
 			h.Files = []string{}
 		}
-		res.Hits = append(res.Hits, DMHit{DMDoc: h.DMDoc, Matches: meiliSpans(h.Body, h.MatchesPosition["body"])})
+		res.Hits = append(res.Hits, DMHit{DMDoc: h.DMDoc, Matches: MatchSpans(h.Body, words, true)})
 	}
 	return res, nil
 }

@@ -7,12 +7,9 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/meilisearch/meilisearch-go"
 
@@ -241,12 +238,6 @@ type meiliHit struct {
 	Doc
 }
 
-// meiliPosition is a match as Meilisearch reports it: byte offsets.
-type meiliPosition struct {
-	Start  int `json:"start"`
-	Length int `json:"length"`
-}
-
 // Search answers q. Every word must match (the last one also as a
 // prefix, with Meilisearch's typo tolerance); the total is exact.
 func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
@@ -440,56 +431,6 @@ func meiliInts(vs []int64) string {
 		parts[i] = strconv.FormatInt(v, 10)
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
-}
-
-// meiliSpans turns Meilisearch's matches in body into spans over whole
-// words (a prefix match covers the word it starts), in order, without
-// overlaps. Positions outside body are dropped.
-func meiliSpans(body string, pos []meiliPosition) []Span {
-	var out []Span
-	for _, p := range pos {
-		start, end := p.Start, p.Start+p.Length
-		if start < 0 || p.Length <= 0 || end > len(body) {
-			continue
-		}
-		for start > 0 && !utf8.RuneStart(body[start]) {
-			start--
-		}
-		for start > 0 {
-			r, n := utf8.DecodeLastRuneInString(body[:start])
-			if !meiliWordRune(r) {
-				break
-			}
-			start -= n
-		}
-		for end < len(body) {
-			r, n := utf8.DecodeRuneInString(body[end:])
-			if !meiliWordRune(r) {
-				break
-			}
-			end += n
-		}
-		out = append(out, Span{Start: start, End: end})
-	}
-	slices.SortFunc(out, func(a, b Span) int { return a.Start - b.Start })
-	merged := out[:0]
-	for _, s := range out {
-		if n := len(merged); n > 0 && s.Start < merged[n-1].End {
-			merged[n-1].End = max(merged[n-1].End, s.End)
-			continue
-		}
-		merged = append(merged, s)
-	}
-	if len(merged) == 0 {
-		return nil
-	}
-	return merged
-}
-
-// meiliWordRune says whether r continues a word (as Words reads words,
-// combining marks included).
-func meiliWordRune(r rune) bool {
-	return wordRune(r) || unicode.Is(unicode.Mn, r)
 }
 
 // meiliUnavailable marks err with model.ErrUnavailable when Meilisearch

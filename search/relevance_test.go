@@ -56,6 +56,10 @@ type relCase struct {
 	As   string `json:"as"` // participant (default) or staff
 	// QL marks a case of the query language.
 	QL bool `json:"ql"`
+	// Corrected is the corrected_query of the built-in engines (which
+	// correct the text); Meilisearch matches typos itself and corrects no
+	// text, so its corrected_query is always "".
+	Corrected string `json:"corrected"`
 	relExpect
 	Differs map[string]relExpect `json:"differs"`
 }
@@ -214,6 +218,13 @@ func TestRelevance(t *testing.T) {
 						t.Fatal(err)
 					}
 					got := hitIDs(res)
+					if corrected := c.Corrected; e.name == "meilisearch" {
+						if res.CorrectedQuery != "" {
+							t.Errorf("%q: corrected %q on Meilisearch", c.Q, res.CorrectedQuery)
+						}
+					} else if res.CorrectedQuery != corrected {
+						t.Errorf("%q: corrected %q, want %q", c.Q, res.CorrectedQuery, corrected)
+					}
 					if want.None && len(got) > 0 {
 						t.Errorf("%q: hits %v, want none", c.Q, got)
 					}

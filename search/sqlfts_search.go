@@ -285,22 +285,11 @@ func (s *SQL) order(q Query, root *Node, tiers []sqlTier) (string, []any, error)
 func (s *SQL) Search(ctx context.Context, q Query) (*Result, error) {
 	root := ParseText(q.Text).Root
 	res, err := s.search(ctx, q, root)
-	if err != nil || res.Total > 0 || q.Exact || root == nil || len(q.Scopes) == 0 {
+	if err != nil || q.Exact || root == nil || len(q.Scopes) == 0 {
 		return res, err
 	}
-	// Nothing found: words the index does not hold are corrected against
-	// its vocabulary, as Meilisearch's typo tolerance would match them.
-	visible := func(n *Node) (bool, error) { return s.exists(ctx, q, n) }
-	fixed, changed, err := s.correct(ctx, root, visible)
-	if err != nil || !changed {
-		return res, err
-	}
-	again, err := s.search(ctx, q, fixed)
-	if err != nil || again.Total == 0 {
-		return res, err
-	}
-	again.CorrectedQuery = fixed.String()
-	return again, nil
+	// Words that match nothing are corrected (search/correct_or.go).
+	return s.searchCorrected(ctx, q, root, res)
 }
 
 // exists says whether q finds anything with its text read as root.
