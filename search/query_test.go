@@ -127,7 +127,7 @@ func TestEditDistance(t *testing.T) {
 }
 
 func TestTyposAllowed(t *testing.T) {
-	for n, want := range map[int]int{3: 0, 4: 0, 5: 1, 8: 1, 9: 2, 14: 2} {
+	for n, want := range map[int]int{3: 0, 4: 1, 5: 1, 8: 1, 9: 2, 14: 2} {
 		if got := typosAllowed(n); got != want {
 			t.Errorf("typosAllowed(%d) = %d, want %d", n, got, want)
 		}
