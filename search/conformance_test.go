@@ -274,6 +274,12 @@ func TestConformanceQueries(t *testing.T) {
 					if res.Facets != nil {
 						t.Errorf("facets = %+v without asking", res.Facets)
 					}
+					// Asking for facets changes neither the page nor the total.
+					q.Facets = true
+					fres := search1(t, ne.engine, q)
+					if fgot := hitIDs(fres); !slices.Equal(fgot, hitIDs(res)) || fres.Total != res.Total {
+						t.Errorf("with facets: hits %v total %d; without: hits %v total %d", fgot, fres.Total, hitIDs(res), res.Total)
+					}
 				})
 			}
 		})
@@ -382,6 +388,11 @@ func TestConformanceFacets(t *testing.T) {
 			Channels: map[string]int{"quantum-lecture": 12, "roman-history": 9, "bee-keeping": 9},
 			Authors:  map[string]int{"Ada Lovelace": 8, "José Núñez": 7, "Grace Hopper": 7, "Kwame Mensah": 6, "Anonymous": 2},
 		}},
+		{"past the last page", search.Query{Limit: 10, Offset: 40}, search.Facets{
+			Tags:     map[string]int{"follow-up": 4, "exam": 4, "sources": 2, "equipment": 2, "physics": 1},
+			Channels: map[string]int{"quantum-lecture": 12, "roman-history": 9, "bee-keeping": 9},
+			Authors:  map[string]int{"Ada Lovelace": 8, "José Núñez": 7, "Grace Hopper": 7, "Kwame Mensah": 6, "Anonymous": 2},
+		}},
 		{"no match", search.Query{Text: "xylophone"}, empty},
 	}
 	for _, ne := range engines(t) {
@@ -400,6 +411,14 @@ func TestConformanceFacets(t *testing.T) {
 					}
 					if !reflect.DeepEqual(facetsOrEmpty(*res.Facets), c.want) {
 						t.Errorf("facets:\n got %+v\nwant %+v", *res.Facets, c.want)
+					}
+					// Every match is in one channel: the total is their sum.
+					sum := 0
+					for _, n := range c.want.Channels {
+						sum += n
+					}
+					if res.Total != sum {
+						t.Errorf("total = %d, want %d", res.Total, sum)
 					}
 				})
 			}

@@ -231,12 +231,12 @@ func (e *SQLDM) Search(ctx context.Context, q DMQuery) (*DMResult, error) {
 		}
 		res.Hits = append(res.Hits, DMHit{DMDoc: d, Matches: MatchSpans(r.Body, words, true)})
 	}
-	first := 0
-	if len(rows) > 0 {
-		first = rows[0].Total
+	if e.s.pg() && len(rows) > 0 {
+		res.Total = rows[0].Total // COUNT(*) OVER ()
+		return res, nil
 	}
 	var err error
-	if res.Total, err = e.s.total(ctx, c, len(rows), first, limit, offset); err != nil {
+	if res.Total, err = e.s.total(ctx, c, len(rows), limit, offset); err != nil {
 		return nil, err
 	}
 	return res, nil

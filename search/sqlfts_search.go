@@ -40,9 +40,6 @@ type sqlDocRow struct {
 	Files        string `bun:"files"`
 	HasFile      bool   `bun:"has_file"`
 	HasImage     bool   `bun:"has_image"`
-	// Total is COUNT(*) OVER () on PostgreSQL: every match, read with the
-	// page so that the full-text index is searched once.
-	Total int `bun:"total"`
 }
 
 func (r sqlDocRow) doc() (Doc, error) {
@@ -238,8 +235,8 @@ func (s *SQL) build(q Query, root *Node) sqlQuery {
 }
 
 // sqlBoost ranks questions with votes above other messages of the same
-// relevance.
-const sqlBoost = "CASE WHEN d.kind = 'question' AND d.votes > 0 THEN 1 ELSE 0 END DESC, "
+// relevance (descending).
+const sqlBoost = "CASE WHEN d.kind = 'question' AND d.votes > 0 THEN 1 ELSE 0 END"
 
 // sqlTier is a condition that ranks the messages meeting it above the
 // others, with its arguments.
@@ -248,36 +245,55 @@ type sqlTier struct {
 	args []any
 }
 
-// order is the ORDER BY of q, with its arguments. By relevance, messages
-// meeting the tiers come first, tier by tier (the exact phrase before the
-// other matches); within the same tiers questions with votes before the
-// other messages, then newest first. Chat messages are short: bm25 and
-// ts_rank mostly measure their length, and would leave recency no part.
-func (s *SQL) order(q Query, root *Node, tiers []sqlTier) (string, []any, error) {
-	const newest = "d.created_at DESC, d.id DESC"
+// sqlKey is one key of a search's order: an expression over d with its
+// arguments, descending or not.
+type sqlKey struct {
+	expr string
+	args []any
+	desc bool
+}
+
+// sqlOrderBy is keys as an ORDER BY list, with their arguments, each key's
+// expression given by expr.
+func sqlOrderBy(keys []sqlKey, expr func(i int, k sqlKey) string) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = expr(i, k)
+		if k.desc {
+			parts[i] += " DESC"
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// order is the order of q's hits. By relevance, messages meeting the tiers
+// come first, tier by tier (the exact phrase before the other matches);
+// within the same tiers questions with votes before the other messages,
+// then newest first. Chat messages are short: bm25 and ts_rank mostly
+// measure their length, and would leave recency no part.
+func (s *SQL) order(q Query, root *Node, tiers []sqlTier) ([]sqlKey, error) {
+	newest := []sqlKey{{expr: "d.created_at", desc: true}, {expr: "d.id", desc: true}}
 	switch q.Sort {
 	case SortNewest:
-		return newest, nil, nil
+		return newest, nil
 	case SortOldest:
-		return "d.created_at ASC, d.id ASC", nil, nil
+		return []sqlKey{{expr: "d.created_at"}, {expr: "d.id"}}, nil
 	case SortVotes:
-		return "d.votes DESC, " + newest, nil, nil
+		return append([]sqlKey{{expr: "d.votes", desc: true}}, newest...), nil
 	case SortRelevance, "":
 		if root == nil || len(root.Positive()) == 0 {
-			return newest, nil, nil
+			return newest, nil
 		}
-		var b strings.Builder
-		var args []any
+		var keys []sqlKey
 		for _, t := range tiers {
-			if t.cond == "" {
-				continue
+			if t.cond != "" {
+				keys = append(keys, sqlKey{expr: "CASE WHEN " + t.cond + " THEN 1 ELSE 0 END", args: t.args, desc: true})
 			}
-			b.WriteString("CASE WHEN " + t.cond + " THEN 1 ELSE 0 END DESC, ")
-			args = append(args, t.args...)
 		}
-		return b.String() + sqlBoost + newest, args, nil
+		keys = append(keys, sqlKey{expr: sqlBoost, desc: true})
+		return append(keys, newest...), nil
 	}
-	return "", nil, fmt.Errorf("search: builtin: unknown sort %q", q.Sort)
+	return nil, fmt.Errorf("search: builtin: unknown sort %q", q.Sort)
 }
 
 // Search answers q: the page of hits, the exact total and, when asked, the
@@ -311,7 +327,7 @@ func (s *SQL) search(ctx context.Context, q Query, root *Node) (*Result, error) 
 		res.Facets = &Facets{Tags: map[string]int{}, Channels: map[string]int{}, Authors: map[string]int{}}
 	}
 	phrase, phraseArgs := s.phraseTier(q, root.PhraseWords())
-	orderBy, orderArgs, err := s.order(q, root, []sqlTier{{phrase, phraseArgs}})
+	keys, err := s.order(q, root, []sqlTier{{phrase, phraseArgs}})
 	if err != nil {
 		return nil, err
 	}
@@ -319,37 +335,26 @@ func (s *SQL) search(ctx context.Context, q Query, root *Node) (*Result, error) 
 		return res, nil
 	}
 	c := s.build(q, root)
-
-	var rows []sqlDocRow
-	args := append(append(append([]any{}, c.args...), orderArgs...), limit, offset)
-	// SQLite counts apart when it must: a window over every match is dearer
-	// there than a second count (measured at a million messages).
-	cols := sqlDocColumns + ", 0 AS total"
-	if s.pg() && !q.Facets {
-		// With facets the total is their channel counts' sum (below), and
-		// the page is a top-N sort that keeps 20 rows, not every match.
-		cols = sqlDocColumns + ", COUNT(*) OVER () AS total"
+	if len(root.Positive()) > 0 {
+		// Words to match: every match is read anyway to be ordered.
+		return res, s.pageAndCounts(ctx, c, keys, limit, offset, root, res)
 	}
-	sel := "SELECT " + cols + c.body() + " ORDER BY " + orderBy + " LIMIT ? OFFSET ?"
+
+	// Filters alone: the page is the first rows of an index in the order
+	// asked (channel and time), so it is read apart from the counts.
+	var rows []sqlDocRow
+	args := slices.Concat(c.args, sqlKeyArgs(keys), []any{limit, offset})
+	orderBy := sqlOrderBy(keys, func(_ int, k sqlKey) string { return k.expr })
+	sel := "SELECT " + sqlDocColumns + c.body() + " ORDER BY " + orderBy + " LIMIT ? OFFSET ?"
 	if err := s.db.NewRaw(sel, args...).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("search: builtin: search: %w", err)
 	}
-	for _, r := range rows {
-		d, err := r.doc()
-		if err != nil {
-			return nil, fmt.Errorf("search: builtin: %w", err)
-		}
-		res.Hits = append(res.Hits, Hit{Doc: d, Matches: root.Highlight(d.Body, s.lang)})
+	if err := s.addHits(res, rows, root); err != nil {
+		return nil, err
 	}
-
-	first := 0
-	if len(rows) > 0 {
-		first = rows[0].Total
-	}
-	if q.Facets && (len(rows) > 0 || offset > 0) {
-		// The facets read every match: every match is in one channel, so
-		// their channel counts add up to the total, and a full page needs
-		// no count of its own.
+	if q.Facets {
+		// Every match is in one channel: the channel counts add up to
+		// the total.
 		if err := s.facets(ctx, c, res.Facets); err != nil {
 			return nil, err
 		}
@@ -358,19 +363,95 @@ func (s *SQL) search(ctx context.Context, q Query, root *Node) (*Result, error) 
 		}
 		return res, nil
 	}
-	if res.Total, err = s.total(ctx, c, len(rows), first, limit, offset); err != nil {
+	if res.Total, err = s.total(ctx, c, len(rows), limit, offset); err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
+// sqlKeyArgs are the arguments of keys, in order.
+func sqlKeyArgs(keys []sqlKey) []any {
+	var args []any
+	for _, k := range keys {
+		args = append(args, k.args...)
+	}
+	return args
+}
+
+// addHits appends rows to res as hits, with the words root marks in them.
+func (s *SQL) addHits(res *Result, rows []sqlDocRow, root *Node) error {
+	for _, r := range rows {
+		d, err := r.doc()
+		if err != nil {
+			return fmt.Errorf("search: builtin: %w", err)
+		}
+		res.Hits = append(res.Hits, Hit{Doc: d, Matches: root.Highlight(d.Body, s.lang)})
+	}
+	return nil
+}
+
+// pageAndCounts reads the page of c in keys' order into res, with the
+// total and, when res asks for facets, the facets of every match (tags,
+// channels, authors), searching the full-text index once: one statement
+// keeps the matches (m) with what the counts need and the order's keys,
+// and returns the page's ids in order with the counts; a second reads the
+// page's documents by id. With facets the total is the channel counts'
+// sum, since every match is in one channel. Reading the matches once,
+// rather than for the page and again for the counts, and sorting narrow
+// keys rather than whole documents roughly halves a search that finds
+// thousands (BENCHMARKS.md).
+func (s *SQL) pageAndCounts(ctx context.Context, c sqlQuery, keys []sqlKey, limit, offset int, root *Node, res *Result) error {
+	var kcols, pcols strings.Builder
+	for i, k := range keys {
+		fmt.Fprintf(&kcols, ", %s AS k%d", k.expr, i)
+		fmt.Fprintf(&pcols, ", m.k%d", i)
+	}
+	inM := sqlOrderBy(keys, func(i int, _ sqlKey) string { return "m.k" + strconv.Itoa(i) })
+	inP := sqlOrderBy(keys, func(i int, _ sqlKey) string { return "p.k" + strconv.Itoa(i) })
+	counted := "d.id"
+	counts := " UNION ALL SELECT 'n', '', 0, COUNT(*) FROM m"
+	if res.Facets != nil {
+		counted = "d.id, d.channel, d.author, d.tags"
+		counts = " UNION ALL " + s.facetCounts()
+	}
+	stmt := "WITH m AS MATERIALIZED (SELECT " + counted + kcols.String() + c.body() + ")" +
+		" SELECT 'h' AS kind, '' AS value, p.id AS id, ROW_NUMBER() OVER (ORDER BY " + inP + ") AS n" +
+		" FROM (SELECT m.id" + pcols.String() + " FROM m ORDER BY " + inM + " LIMIT ? OFFSET ?) p" + counts
+	var out []sqlCount
+	args := slices.Concat(sqlKeyArgs(keys), c.args, []any{limit, offset})
+	if err := s.db.NewRaw(stmt, args...).Scan(ctx, &out); err != nil {
+		return fmt.Errorf("search: builtin: search: %w", err)
+	}
+	rank := map[int64]int{}
+	var ids []int64
+	for _, r := range out {
+		switch r.Kind {
+		case "h":
+			rank[r.ID] = r.N
+			ids = append(ids, r.ID)
+		case "n", "c":
+			res.Total += r.N
+		}
+	}
+	if res.Facets != nil {
+		addFacets(res.Facets, out)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var rows []sqlDocRow
+	if err := s.db.NewRaw("SELECT "+sqlDocColumns+" FROM search_docs d WHERE d.id IN (?)", bun.In(ids)).Scan(ctx, &rows); err != nil {
+		return fmt.Errorf("search: builtin: search: page: %w", err)
+	}
+	// A document removed between the two statements is left out.
+	slices.SortFunc(rows, func(a, b sqlDocRow) int { return rank[a.ID] - rank[b.ID] })
+	return s.addHits(res, rows, root)
+}
+
 // total is the number of matches of c, given a page of n rows read at
-// offset with limit (first: the page's COUNT(*) OVER () on PostgreSQL).
-func (s *SQL) total(ctx context.Context, c sqlQuery, n, first, limit, offset int) (int, error) {
-	switch {
-	case s.pg() && n > 0:
-		return first, nil
-	case n < limit && (n > 0 || offset == 0):
+// offset with limit.
+func (s *SQL) total(ctx context.Context, c sqlQuery, n, limit, offset int) (int, error) {
+	if n < limit && (n > 0 || offset == 0) {
 		return offset + n, nil // the page is not full
 	}
 	var total int
@@ -380,29 +461,46 @@ func (s *SQL) total(ctx context.Context, c sqlQuery, n, first, limit, offset int
 	return total, nil
 }
 
+// facetCounts is the SELECT of the facets of the matches m (columns id,
+// channel, author, tags): rows of kind ('c' channel, 'a' author, 't' tag),
+// value, 0 and count. The tags come from the row already read (its JSON
+// list, on SQLite) rather than from a look-up in search_doc_tags per match.
+func (s *SQL) facetCounts() string {
+	tags := " UNION ALL SELECT 't', st.tag, 0, COUNT(*) FROM search_doc_tags st JOIN m ON st.doc_id = m.id GROUP BY st.tag"
+	if !s.pg() {
+		tags = " UNION ALL SELECT 't', j.value, 0, COUNT(*) FROM m, json_each(m.tags) j WHERE m.tags <> '[]' GROUP BY j.value"
+	}
+	return "SELECT 'c' AS kind, m.channel AS value, 0 AS id, COUNT(*) AS n FROM m GROUP BY m.channel" +
+		" UNION ALL SELECT 'a', m.author, 0, COUNT(*) FROM m GROUP BY m.author" + tags
+}
+
 // facets counts the tags, channels and authors of every match of c, in one
 // query that searches the full-text index once.
 func (s *SQL) facets(ctx context.Context, c sqlQuery, f *Facets) error {
-	var counts []struct {
-		Kind  string `bun:"kind"`
-		Value string `bun:"value"`
-		N     int    `bun:"n"`
-	}
-	// The tags come from the row already read (its JSON list, on SQLite)
-	// rather than from a look-up in search_doc_tags per match.
-	tags := " UNION ALL SELECT 't', st.tag, COUNT(*) FROM search_doc_tags st JOIN m ON st.doc_id = m.id GROUP BY st.tag"
-	if !s.pg() {
-		tags = " UNION ALL SELECT 't', j.value, COUNT(*) FROM m, json_each(m.tags) j WHERE m.tags <> '[]' GROUP BY j.value"
-	}
-	q := "WITH m AS MATERIALIZED (SELECT d.id, d.channel, d.author, d.tags" + c.body() + ")" +
-		" SELECT 'c' AS kind, m.channel AS value, COUNT(*) AS n FROM m GROUP BY m.channel" +
-		" UNION ALL SELECT 'a', m.author, COUNT(*) FROM m GROUP BY m.author" + tags
+	var counts []sqlCount
+	q := "WITH m AS MATERIALIZED (SELECT d.id, d.channel, d.author, d.tags" + c.body() + ") " + s.facetCounts()
 	if err := s.db.NewRaw(q, c.args...).Scan(ctx, &counts); err != nil {
 		return fmt.Errorf("search: builtin: facets: %w", err)
 	}
+	addFacets(f, counts)
+	return nil
+}
+
+// sqlCount is a row of pageAndCounts and facets: a hit's id and place on
+// the page (kind 'h'), the total ('n') or a facet's value and count.
+type sqlCount struct {
+	Kind  string `bun:"kind"`
+	Value string `bun:"value"`
+	ID    int64  `bun:"id"`
+	N     int    `bun:"n"`
+}
+
+// addFacets adds the facet rows of counts to f.
+func addFacets(f *Facets, counts []sqlCount) {
 	into := map[string]map[string]int{"c": f.Channels, "a": f.Authors, "t": f.Tags}
 	for _, n := range counts {
-		into[n.Kind][n.Value] = n.N
+		if m := into[n.Kind]; m != nil {
+			m[n.Value] = n.N
+		}
 	}
-	return nil
 }
