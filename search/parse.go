@@ -61,9 +61,14 @@ func Parse(q string, loc *time.Location) Parsed {
 		case "from":
 			p.Authors = appendNew(p.Authors, val)
 		case "in":
-			p.Channels = appendNew(p.Channels, strings.ToLower(strings.TrimPrefix(val, "#")))
+			// in:# names no channel, as from:"" names nobody.
+			if ch := strings.ToLower(strings.TrimPrefix(val, "#")); ch != "" {
+				p.Channels = appendNew(p.Channels, ch)
+			}
 		case "tag":
-			p.Tags = appendNew(p.Tags, NormalTag(val))
+			if t := NormalTag(val); t != "" {
+				p.Tags = appendNew(p.Tags, t)
+			}
 		case "is":
 			p.is(strings.ToLower(val))
 		case "has":
@@ -193,6 +198,11 @@ func (p Parsed) String() string {
 			w = `"` + w + `"`
 		}
 		parts = append(parts, w)
+	}
+	// A quote left open would take the operators after it into its
+	// phrase: it is closed where the text ends, as reading it does.
+	if strings.Count(p.Text, `"`)%2 == 1 {
+		parts[len(parts)-1] += `"`
 	}
 	add := func(op string, vals ...string) {
 		for _, v := range vals {

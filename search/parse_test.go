@@ -30,6 +30,8 @@ func TestParse(t *testing.T) {
 			Channels: []string{"astro"}, Problems: []string{"A parenthesis was not closed: it was closed at the end."}}},
 		{`"exact words" here`, Parsed{Text: `"exact words" here`}},
 		{"slides has:file HAS:Image", Parsed{Text: "slides", HasFile: true, HasImage: true}},
+		// A channel or tag that is only a # names none, like from:"".
+		{`in:# tag:# from:"" physics`, Parsed{Text: "physics"}},
 		{"has:attachments has:video", Parsed{HasFile: true, Problems: []string{"has:video is not known (try has:file or has:image)"}}},
 	}
 	for _, tt := range tests {
@@ -52,6 +54,19 @@ func TestParsedStringRoundTrip(t *testing.T) {
 		if again := Parse(p.String(), time.UTC); !reflect.DeepEqual(p, again) {
 			t.Errorf("Parse(%q).String() = %q parses to %#v, want %#v", q, p.String(), again, p)
 		}
+	}
+}
+
+// TestParsedStringClosesQuote checks that a quote left open in the text
+// does not take the operators written after it into its phrase.
+func TestParsedStringClosesQuote(t *testing.T) {
+	p := Parse(`from:ada "black hole`, time.UTC)
+	s := p.String()
+	if s != `"black hole" from:ada` {
+		t.Errorf("String() = %q", s)
+	}
+	if again := Parse(s, time.UTC); !reflect.DeepEqual(again.Authors, []string{"ada"}) || again.Text != `"black hole"` {
+		t.Errorf("Parse(%q) = %#v", s, again)
 	}
 }
 
