@@ -353,15 +353,7 @@ func (s *SQL) search(ctx context.Context, q Query, root *Node) (*Result, error) 
 		return nil, err
 	}
 	if q.Facets {
-		// Every match is in one channel: the channel counts add up to
-		// the total.
-		if err := s.facets(ctx, c, res.Facets); err != nil {
-			return nil, err
-		}
-		for _, n := range res.Facets.Channels {
-			res.Total += n
-		}
-		return res, nil
+		return res, s.facets(ctx, c, res)
 	}
 	if res.Total, err = s.total(ctx, c, len(rows), limit, offset); err != nil {
 		return nil, err
@@ -394,9 +386,8 @@ func (s *SQL) addHits(res *Result, rows []sqlDocRow, root *Node) error {
 // total and, when res asks for facets, the facets of every match (tags,
 // channels, authors), searching the full-text index once: one statement
 // keeps the matches (m) with what the counts need and the order's keys,
-// and returns the page's ids in order with the counts; a second reads the
-// page's documents by id. With facets the total is the channel counts'
-// sum, since every match is in one channel. Reading the matches once,
+// and returns the page's ids in order with the counts (addCounts); a
+// second reads the page's documents by id. Reading the matches once,
 // rather than for the page and again for the counts, and sorting narrow
 // keys rather than whole documents roughly halves a search that finds
 // thousands (BENCHMARKS.md).
@@ -422,19 +413,14 @@ func (s *SQL) pageAndCounts(ctx context.Context, c sqlQuery, keys []sqlKey, limi
 	if err := s.db.NewRaw(stmt, args...).Scan(ctx, &out); err != nil {
 		return fmt.Errorf("search: builtin: search: %w", err)
 	}
+	addCounts(res, out)
 	rank := map[int64]int{}
 	var ids []int64
 	for _, r := range out {
-		switch r.Kind {
-		case "h":
+		if r.Kind == "h" {
 			rank[r.ID] = r.N
 			ids = append(ids, r.ID)
-		case "n", "c":
-			res.Total += r.N
 		}
-	}
-	if res.Facets != nil {
-		addFacets(res.Facets, out)
 	}
 	if len(ids) == 0 {
 		return nil
@@ -474,15 +460,15 @@ func (s *SQL) facetCounts() string {
 		" UNION ALL SELECT 'a', m.author, 0, COUNT(*) FROM m GROUP BY m.author" + tags
 }
 
-// facets counts the tags, channels and authors of every match of c, in one
-// query that searches the full-text index once.
-func (s *SQL) facets(ctx context.Context, c sqlQuery, f *Facets) error {
+// facets counts the tags, channels and authors of every match of c into
+// res, with the total, in one query that searches the full-text index once.
+func (s *SQL) facets(ctx context.Context, c sqlQuery, res *Result) error {
 	var counts []sqlCount
 	q := "WITH m AS MATERIALIZED (SELECT d.id, d.channel, d.author, d.tags" + c.body() + ") " + s.facetCounts()
 	if err := s.db.NewRaw(q, c.args...).Scan(ctx, &counts); err != nil {
 		return fmt.Errorf("search: builtin: facets: %w", err)
 	}
-	addFacets(f, counts)
+	addCounts(res, counts)
 	return nil
 }
 
@@ -495,12 +481,21 @@ type sqlCount struct {
 	N     int    `bun:"n"`
 }
 
-// addFacets adds the facet rows of counts to f.
-func addFacets(f *Facets, counts []sqlCount) {
-	into := map[string]map[string]int{"c": f.Channels, "a": f.Authors, "t": f.Tags}
-	for _, n := range counts {
-		if m := into[n.Kind]; m != nil {
-			m[n.Value] = n.N
+// addCounts adds the total ('n') and the facets of counts to res (hits,
+// 'h', are left to the caller). Every match is in one channel, so the
+// channel counts add up to the total.
+func addCounts(res *Result, counts []sqlCount) {
+	for _, r := range counts {
+		switch r.Kind {
+		case "n":
+			res.Total += r.N
+		case "c":
+			res.Facets.Channels[r.Value] = r.N
+			res.Total += r.N
+		case "a":
+			res.Facets.Authors[r.Value] = r.N
+		case "t":
+			res.Facets.Tags[r.Value] = r.N
 		}
 	}
 }
